@@ -1,0 +1,70 @@
+# Two commands: `make run` (set up and serve) and `make test` (set up and check everything).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# The newest suitable interpreter: Django 6 needs Python 3.12 or newer.
+PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	echo $$p; break; fi; done)
+
+.PHONY: help run setup test pytest lint format bench system-test-deps clean
+
+help:
+	@echo "make run    set everything up and serve the portal on http://$(HOST):$(PORT)"
+	@echo "make test   set up test needs, then lint and run the whole test suite"
+	@echo "make lint   ruff lint and format check"
+	@echo "make bench  performance measurements (ratios to a floor measured in the same run)"
+
+$(VENV)/.runtime: requirements.txt
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "Python 3.12 or newer is needed (Django 6). Install python3.13 and try again." >&2; exit 1; fi
+	@[ -x $(PY) ] || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+setup: $(VENV)/.runtime
+	@mkdir -p var/mail var/private
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+
+run: setup
+	@echo "Serving on http://$(HOST):$(PORT)  (mail is written to var/mail/, tasks run in-process)"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+# Debian's Chromium (for the browser tests) and poppler-utils (to look inside PDFs).
+system-test-deps:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing$$missing from Debian"; \
+		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO="sudo"; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+pytest: $(VENV)/.dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test: $(VENV)/.dev system-test-deps lint
+	$(MANAGE) makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) var test-artifacts

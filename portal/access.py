@@ -1,0 +1,86 @@
+"""Every access rule in the portal lives here.
+
+Views never test roles or ownership themselves: they use the decorators and helpers below.
+Object helpers answer 404 (never 403) for a record the user may not see, so a response
+never reveals that someone else's record exists.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404, HttpRequest, HttpResponse
+
+from .models import User
+
+Role = User.Role
+
+CLINICAL_ROLES = frozenset({Role.THERAPIST, Role.PRACTICE_ADMIN})
+SCHEDULING_ROLES = frozenset({Role.FRONT_DESK, Role.PRACTICE_ADMIN})
+STAFF_ROLES = User.STAFF_ROLES
+
+
+def has_role(user, *roles: str) -> bool:
+    return bool(user and user.is_authenticated and user.is_active and user.role in roles)
+
+
+def is_client(user) -> bool:
+    return has_role(user, Role.CLIENT)
+
+
+def is_staff_member(user) -> bool:
+    return has_role(user, *STAFF_ROLES)
+
+
+def can_see_clinical(user) -> bool:
+    """Therapists and the practice admin; never the front desk (minimum necessary)."""
+    return has_role(user, *CLINICAL_ROLES)
+
+
+def can_schedule(user) -> bool:
+    return has_role(user, *SCHEDULING_ROLES)
+
+
+def role_required(*roles: str) -> Callable:
+    """Let only signed-in users with one of ``roles`` through.
+
+    Anonymous visitors are sent to sign in; signed-in users of another role get 403,
+    because a role's page is no secret (unlike an individual record).
+    """
+    allowed = frozenset(roles)
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            user = request.user
+            if not user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not has_role(user, *allowed):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapper.allowed_roles = allowed
+        return wrapper
+
+    return decorator
+
+
+client_required = role_required(Role.CLIENT)
+clinical_staff_required = role_required(*CLINICAL_ROLES)
+scheduling_staff_required = role_required(*SCHEDULING_ROLES)
+staff_required = role_required(*STAFF_ROLES)
+practice_admin_required = role_required(Role.PRACTICE_ADMIN)
+
+
+def object_or_404(queryset: models.QuerySet, **lookup) -> models.Model:
+    """Fetch one object from an already narrowed queryset, or 404.
+
+    Callers narrow ``queryset`` to what the user may see first; a malformed id is a
+    404 too, never a 500.
+    """
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

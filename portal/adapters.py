@@ -1,0 +1,27 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.models import Authenticator
+from django.urls import reverse
+
+from .access import is_staff_member
+
+
+class PortalAccountAdapter(DefaultAccountAdapter):
+    """Everyone who signs up is a client; staff accounts come from a practice admin."""
+
+    def get_login_redirect_url(self, request) -> str:
+        return reverse("portal:home")
+
+    def save_user(self, request, user, form, commit=True):
+        user.role = user.Role.CLIENT
+        user.is_staff = False
+        user.is_superuser = False
+        return super().save_user(request, user, form, commit=commit)
+
+
+class PortalMFAAdapter(DefaultMFAAdapter):
+    def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
+        # Staff must keep an authenticator app: removing it would undo the MFA requirement.
+        if authenticator.type == Authenticator.Type.TOTP and is_staff_member(authenticator.user):
+            return False
+        return super().can_delete_authenticator(authenticator)

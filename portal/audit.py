@@ -1,0 +1,62 @@
+"""The audit trail: one service that writes, one selector that reads."""
+
+from django.db import models
+from django.http import HttpRequest
+
+from .models import AuditEvent, User
+
+
+def _client_ip(request: HttpRequest | None) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    object_type: str,
+    object_id: object = "",
+    client: User | None = None,
+    detail: str = "",
+    request: HttpRequest | None = None,
+) -> AuditEvent:
+    """Record who did what to which client's record, from where.
+
+    Call it inside the same transaction as the change it describes, so a rolled-back
+    change leaves no audit row and a committed one always has its row.
+    """
+    if actor is not None and not actor.is_authenticated:
+        actor = None
+    return AuditEvent.objects.create(
+        actor=actor,
+        client=client,
+        action=action,
+        object_type=object_type[:60],
+        object_id=str(object_id)[:64],
+        detail=detail[:300],
+        ip_address=_client_ip(request),
+        user_agent=(request.META.get("HTTP_USER_AGENT", "") if request else "")[:300],
+        path=(request.get_full_path() if request else "")[:300],
+    )
+
+
+def audit_events_list(
+    *,
+    actor_id: int | None = None,
+    client_id: int | None = None,
+    since=None,
+    until=None,
+) -> models.QuerySet[AuditEvent]:
+    """Audit rows newest first, optionally narrowed by staff user, client and time."""
+    events = AuditEvent.objects.select_related("actor", "client")
+    if actor_id is not None:
+        events = events.filter(actor_id=actor_id)
+    if client_id is not None:
+        events = events.filter(client_id=client_id)
+    if since is not None:
+        events = events.filter(created_at__gte=since)
+    if until is not None:
+        events = events.filter(created_at__lt=until)
+    return events.order_by("-created_at", "-id")

@@ -1,0 +1,36 @@
+"""On PostgreSQL, make the audit table append-only in the database itself, so neither a
+bug nor a stray UPDATE from a shell can rewrite history."""
+
+from django.db import migrations
+
+FORWARD = """
+CREATE OR REPLACE FUNCTION portal_auditevent_append_only() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION 'audit events are append-only';
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER portal_auditevent_no_update_delete
+    BEFORE UPDATE OR DELETE ON portal_auditevent
+    FOR EACH ROW EXECUTE FUNCTION portal_auditevent_append_only();
+"""
+
+BACKWARD = """
+DROP TRIGGER IF EXISTS portal_auditevent_no_update_delete ON portal_auditevent;
+DROP FUNCTION IF EXISTS portal_auditevent_append_only();
+"""
+
+
+def forward(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(FORWARD)
+
+
+def backward(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(BACKWARD)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("portal", "0001_initial")]
+
+    operations = [migrations.RunPython(forward, backward)]

@@ -1,0 +1,226 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("role", User.Role.CLIENT)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.update(role=User.Role.PRACTICE_ADMIN, is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Everyone who signs in: clients sign themselves up; staff are created by an admin."""
+
+    class Role(models.TextChoices):
+        CLIENT = "client", _("Client")
+        THERAPIST = "therapist", _("Therapist")
+        FRONT_DESK = "front_desk", _("Front desk")
+        PRACTICE_ADMIN = "practice_admin", _("Practice admin")
+
+    STAFF_ROLES = frozenset({Role.THERAPIST, Role.FRONT_DESK, Role.PRACTICE_ADMIN})
+
+    email = models.EmailField(_("email address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=200, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CLIENT)
+    is_active = models.BooleanField(_("active"), default=True)
+    # Django admin access; kept in step with the role by the user_role_set service.
+    is_staff = models.BooleanField(_("Django admin access"), default=False)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=["client", "therapist", "front_desk", "practice_admin"]),
+                name="portal_user_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def is_client(self) -> bool:
+        return self.role == self.Role.CLIENT
+
+    @property
+    def is_staff_member(self) -> bool:
+        return self.role in self.STAFF_ROLES
+
+
+class Practice(TimeStampedModel):
+    """The practice's own details and settings; one row, edited in Django admin."""
+
+    name = models.CharField(_("practice name"), max_length=200)
+    address_line1 = models.CharField(_("address"), max_length=200)
+    address_line2 = models.CharField(_("address line 2"), max_length=200, blank=True)
+    city = models.CharField(_("city"), max_length=100, default="Denver")
+    state = models.CharField(_("state"), max_length=2, default="CO")
+    postal_code = models.CharField(_("ZIP code"), max_length=10)
+    phone = models.CharField(_("phone"), max_length=30)
+    email = models.EmailField(_("email"))
+    website = models.URLField(_("website"), blank=True)
+    on_call_emails = models.TextField(
+        _("on-call notification addresses"),
+        blank=True,
+        help_text=_("One email address per line. They are told when an intake needs urgent review."),
+    )
+    minimum_client_age = models.PositiveSmallIntegerField(
+        _("minimum client age"),
+        default=18,
+        validators=[MinValueValidator(12), MaxValueValidator(99)],
+    )
+    epds_enabled = models.BooleanField(
+        _("offer the Edinburgh Postnatal Depression Scale"),
+        default=False,
+        help_text=_(
+            "Turn on only once the practice holds the Royal College of Psychiatrists' written permission."
+        ),
+    )
+    pcptsd5_cutoff = models.PositiveSmallIntegerField(
+        _("PC-PTSD-5 positive cut-off"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    therapists_see_assigned_only = models.BooleanField(
+        _("therapists see only assigned and unassigned intakes"), default=False
+    )
+    cancellation_notice_hours = models.PositiveSmallIntegerField(_("cancellation notice (hours)"), default=24)
+    reminder_hours_before = models.PositiveSmallIntegerField(_("reminder (hours before)"), default=24)
+    booking_buffer_minutes = models.PositiveSmallIntegerField(
+        _("buffer between sessions (minutes)"), default=10
+    )
+
+    class Meta:
+        verbose_name = _("practice")
+        verbose_name_plural = _("practice")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(minimum_client_age__gte=12) & models.Q(minimum_client_age__lte=99),
+                name="portal_practice_min_age_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(pcptsd5_cutoff__gte=1) & models.Q(pcptsd5_cutoff__lte=5),
+                name="portal_practice_pcptsd5_cutoff_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def on_call_list(self) -> list[str]:
+        return [line.strip() for line in self.on_call_emails.splitlines() if line.strip()]
+
+    @property
+    def address_one_line(self) -> str:
+        parts = [self.address_line1, self.address_line2, f"{self.city}, {self.state} {self.postal_code}"]
+        return ", ".join(p for p in parts if p)
+
+
+class AuditQuerySet(models.QuerySet):
+    """Audit rows are written once and never changed or removed by the application."""
+
+    def update(self, **kwargs):
+        raise PermissionError("Audit events cannot be changed.")
+
+    def delete(self):
+        raise PermissionError("Audit events cannot be deleted.")
+
+
+class AuditEvent(models.Model):
+    """Who viewed or changed which client's record, when, from where (HIPAA 164.312(b))."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("Viewed")
+        CREATE = "create", _("Created")
+        UPDATE = "update", _("Changed")
+        SUBMIT = "submit", _("Submitted")
+        DOWNLOAD = "download", _("Downloaded")
+        EXPORT = "export", _("Exported")
+        SIGN = "sign", _("Signed")
+        ROLE_CHANGE = "role_change", _("Changed role")
+        NOTIFY = "notify", _("Notified")
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_actions",
+    )
+    client = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="audit_about",
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=64, blank=True)
+    detail = models.CharField(max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    path = models.CharField(max_length=300, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["client", "created_at"]),
+            models.Index(fields=["actor", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_type}"
+
+    def save(self, *args, **kwargs):
+        # An invariant, not business logic: an existing row is never rewritten.
+        if self.pk is not None and not self._state.adding:
+            raise PermissionError("Audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit events cannot be deleted.")

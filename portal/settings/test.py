@@ -1,0 +1,18 @@
+"""Settings for the test suite: fast hashing, in-memory mail, eager tasks unless a broker
+is configured for the integration tests."""
+
+from .base import *  # noqa: F403
+from .base import CELERY_BROKER_URL
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+# Kept so the integration suite can reach the real broker configured by .ci/run.
+PORTAL_TEST_BROKER_URL = CELERY_BROKER_URL
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_AUTOREFRESH = True

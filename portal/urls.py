@@ -1,0 +1,30 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Client portal administration"
+admin.site.site_title = "Client portal admin"
+
+portal_patterns = (
+    [
+        path("", views.landing, name="landing"),
+        path("home/", views.home, name="home"),
+        path("welcome/", views.client_home, name="client_home"),
+        path("staff/", views.staff_home, name="staff_home"),
+        path("session/status/", views.session_status, name="session_status"),
+        path("session/keepalive/", views.session_keepalive, name="session_keepalive"),
+    ],
+    "portal",
+)
+
+urlpatterns = [
+    path("", include(portal_patterns)),
+    path("healthz", views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("intake/", include("intake.urls")),
+    path("scheduling/", include("scheduling.urls")),
+    path("admin/", admin.site.urls),
+]

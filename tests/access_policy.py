@@ -1,0 +1,102 @@
+"""The declared access policy: what each kind of visitor gets from every URL in the project.
+
+Outcomes: "ok" (200), "login" (sent to sign in), "forbidden" (403), "not_found" (404),
+"method" (405: the URL only takes POST), "redirect" (sent elsewhere, e.g. home),
+"unavailable" (503: a health check with a dead dependency is never expected here).
+Later issues add their URLs to POLICY; a URL missing from it fails the access test.
+"""
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+PERSONAS = ("anon", "client", "client2", "front_desk", "therapist", "admin")
+
+
+def everyone(outcome: str) -> dict[str, str]:
+    return dict.fromkeys(PERSONAS, outcome)
+
+
+def by_role(anon, client, client2, front_desk, therapist, admin) -> dict[str, str]:
+    return dict(zip(PERSONAS, (anon, client, client2, front_desk, therapist, admin), strict=True))
+
+
+SIGNED_IN_ONLY = by_role("login", "ok", "ok", "ok", "ok", "ok")
+ANON_ONLY = by_role("ok", "redirect", "redirect", "redirect", "redirect", "redirect")
+CLIENT_ONLY = by_role("login", "ok", "ok", "forbidden", "forbidden", "forbidden")
+STAFF_ONLY = by_role("login", "forbidden", "forbidden", "ok", "ok", "ok")
+
+# name -> expected outcome per persona (GET request).
+POLICY: dict[str, dict[str, str]] = {
+    # portal
+    "portal:landing": everyone("ok"),
+    "portal:home": by_role("redirect", "redirect", "redirect", "redirect", "redirect", "redirect"),
+    "portal:client_home": CLIENT_ONLY,
+    "portal:staff_home": STAFF_ONLY,
+    "portal:session_status": by_role("unauthorized", "ok", "ok", "ok", "ok", "ok"),
+    "portal:session_keepalive": everyone("method"),
+    "healthz": everyone("ok"),
+    # allauth: accounts
+    "account_login": ANON_ONLY,
+    "account_logout": by_role("redirect", "ok", "ok", "ok", "ok", "ok"),
+    "account_inactive": everyone("ok"),
+    "account_signup": ANON_ONLY,
+    "account_reauthenticate": SIGNED_IN_ONLY,
+    "account_request_reauthentication_code": SIGNED_IN_ONLY,
+    "account_confirm_reauthentication_code": by_role("login", *["redirect"] * 5),
+    "account_email": SIGNED_IN_ONLY,
+    "account_email_verification_sent": everyone("ok"),
+    "account_change_password": SIGNED_IN_ONLY,
+    "account_set_password": by_role("login", *["redirect"] * 5),
+    "account_reset_password": everyone("ok"),
+    "account_confirm_login_code": by_role("login", *["redirect"] * 5),
+    "account_confirm_email": everyone("ok"),
+    "account_reset_password_from_key_done": everyone("ok"),
+    "account_reset_password_from_key": everyone("ok"),
+    "account_reset_password_done": everyone("ok"),
+    # allauth: MFA. Sensitive MFA pages ask for a fresh sign-in first ("redirect").
+    "mfa_index": SIGNED_IN_ONLY,
+    "mfa_authenticate": by_role("login", *["redirect"] * 5),
+    "mfa_reauthenticate": by_role("login", "redirect", "redirect", "ok", "ok", "ok"),
+    "mfa_activate_totp": by_role("login", *["redirect"] * 5),
+    "mfa_deactivate_totp": by_role("login", "not_found", "not_found", "redirect", "redirect", "redirect"),
+    "mfa_view_recovery_codes": by_role("login", "not_found", "not_found", "redirect", "redirect", "redirect"),
+    "mfa_generate_recovery_codes": by_role("login", *["redirect"] * 5),
+    "mfa_download_recovery_codes": by_role(
+        "login", "not_found", "not_found", "redirect", "redirect", "redirect"
+    ),
+}
+
+# Sample arguments for URLs that take them. Later issues add objects owned by "client".
+SAMPLE_KWARGS: dict[str, dict[str, str]] = {
+    "account_confirm_email": {"key": "not-a-real-key"},
+    "account_reset_password_from_key": {"uidb36": "zz", "key": "set-password"},
+}
+
+# Django admin: only the practice admin; everyone else is sent to sign in (the admin's
+# sign-in goes through allauth, so MFA applies), where a signed-in non-admin is refused.
+ADMIN_POLICY = by_role("login", "login", "login", "login", "login", "ok")
+ADMIN_EXCEPTIONS: dict[str, dict[str, str]] = {
+    "admin:login": by_role("login", "forbidden", "forbidden", "forbidden", "forbidden", "redirect"),
+    "admin:logout": by_role(*["redirect"] * 5, "method"),
+    "admin:autocomplete": {"admin": "forbidden"},
+    "admin:view_on_site": {"admin": "not_found"},
+    # The practice row is created once and never deleted; audit rows are never added or
+    # deleted by hand.
+    "admin:portal_practice_add": {"admin": "forbidden"},
+    "admin:portal_practice_delete": {"admin": "forbidden"},
+    "admin:portal_auditevent_add": {"admin": "forbidden"},
+    "admin:portal_auditevent_delete": {"admin": "forbidden"},
+}
+
+
+def iter_named_patterns(patterns=None, namespace: str | None = None):
+    """Yield (name, pattern) for every named URL pattern in the project."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = namespace
+            if pattern.namespace:
+                ns = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from iter_named_patterns(pattern.url_patterns, ns)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield (f"{namespace}:{pattern.name}" if namespace else pattern.name), pattern

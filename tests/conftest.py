@@ -1,0 +1,60 @@
+"""Named personas and shared fixtures for the whole suite."""
+
+import pytest
+from django.core.cache import cache
+
+from portal.models import User
+from tests.factories import PracticeFactory, StaffFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # allauth keeps rate-limit counters and used TOTP codes in the cache.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def practice(db):
+    return PracticeFactory()
+
+
+@pytest.fixture
+def client_user(db, practice):
+    return UserFactory(email="hope@example.com", full_name="Hope Rivera")
+
+
+@pytest.fixture
+def second_client_user(db, practice):
+    return UserFactory(email="june@example.com", full_name="June Park")
+
+
+@pytest.fixture
+def therapist(db, practice):
+    return StaffFactory(
+        email="therapist@practice.example", full_name="Stephanie Poole", role=User.Role.THERAPIST
+    )
+
+
+@pytest.fixture
+def front_desk(db, practice):
+    return StaffFactory(email="desk@practice.example", full_name="Jordan Ellis", role=User.Role.FRONT_DESK)
+
+
+@pytest.fixture
+def practice_admin(db, practice):
+    return StaffFactory(email="admin@practice.example", full_name="Riley Chen", role=User.Role.PRACTICE_ADMIN)
+
+
+@pytest.fixture
+def personas(client_user, second_client_user, therapist, front_desk, practice_admin):
+    """Every kind of visitor, keyed as in the access policy table."""
+    return {
+        "anon": None,
+        "client": client_user,
+        "client2": second_client_user,
+        "front_desk": front_desk,
+        "therapist": therapist,
+        "admin": practice_admin,
+    }

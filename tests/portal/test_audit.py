@@ -1,0 +1,87 @@
+import pytest
+from django.db import connection, transaction
+from django.db.utils import DatabaseError
+from django.test import RequestFactory
+
+from portal.audit import audit_events_list, audit_record
+from portal.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def _event(therapist, client_user):
+    request = RequestFactory().get("/intake/1/", REMOTE_ADDR="203.0.113.7", HTTP_USER_AGENT="Firefox")
+    request.user = therapist
+    return audit_record(
+        actor=therapist,
+        action=AuditEvent.Action.VIEW,
+        object_type="intake",
+        object_id=42,
+        client=client_user,
+        request=request,
+    )
+
+
+def test_audit_record_keeps_who_what_whom_when_and_where(therapist, client_user):
+    event = _event(therapist, client_user)
+
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert (stored.actor, stored.client, stored.action) == (therapist, client_user, "view")
+    assert (stored.object_type, stored.object_id) == ("intake", "42")
+    assert (stored.ip_address, stored.user_agent, stored.path) == ("203.0.113.7", "Firefox", "/intake/1/")
+    assert stored.created_at is not None
+
+
+def test_an_audit_event_cannot_be_changed(therapist, client_user):
+    event = _event(therapist, client_user)
+    event.detail = "rewritten"
+
+    with pytest.raises(PermissionError):
+        event.save()
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.filter(pk=event.pk).update(detail="rewritten")
+    assert AuditEvent.objects.get(pk=event.pk).detail == ""
+
+
+def test_an_audit_event_cannot_be_deleted(therapist, client_user):
+    event = _event(therapist, client_user)
+
+    with pytest.raises(PermissionError):
+        event.delete()
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.all().delete()
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_the_database_itself_refuses_to_rewrite_audit_rows_on_postgresql(therapist, client_user):
+    if connection.vendor != "postgresql":
+        pytest.skip("The append-only trigger exists on PostgreSQL only.")
+    event = _event(therapist, client_user)
+
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("UPDATE portal_auditevent SET detail = 'x' WHERE id = %s", [event.pk])
+
+
+def test_audit_events_list_filters_by_staff_client_and_time(
+    therapist, front_desk, client_user, second_client_user
+):
+    first = _event(therapist, client_user)
+    audit_record(actor=front_desk, action="view", object_type="request", client=second_client_user)
+
+    assert list(audit_events_list(actor_id=therapist.pk)) == [first]
+    assert list(audit_events_list(client_id=client_user.pk)) == [first]
+    assert list(audit_events_list(since=first.created_at, until=first.created_at)) == []
+
+
+def test_the_admin_cannot_edit_or_delete_audit_events(client, practice_admin, client_user):
+    event = _event(practice_admin, client_user)
+    client.force_login(practice_admin)
+
+    response = client.post(f"/admin/portal/auditevent/{event.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 403
+    assert AuditEvent.objects.filter(pk=event.pk).exists()

@@ -1,0 +1,127 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from portal.settings.env import env_bool, env_db, env_int
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+    "DJANGO_SECRET_KEY": "x" * 64 + "-a-long-random-production-secret-for-the-test",
+    "DJANGO_ALLOWED_HOSTS": "portal.example.org",
+    "DATABASE_URL": "sqlite:////tmp/portal-deploy-check.sqlite3",
+}
+
+
+def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    return subprocess.run(  # noqa: S603 - fixed arguments, our own manage.py
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_production_settings_pass_check_deploy_without_warnings():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
+def test_production_settings_refuse_to_start_without(missing):
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
+
+    result = _manage("check", env=env)
+
+    assert result.returncode != 0
+    assert f"{missing} must be set for production" in result.stderr
+
+
+def test_production_refuses_debug():
+    result = _manage("check", env={**PRODUCTION_ENV, "DJANGO_DEBUG": "true"})
+
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must not be true" in result.stderr
+
+
+def test_a_malformed_boolean_fails_loudly(monkeypatch):
+    monkeypatch.setenv("PORTAL_SOME_FLAG", "ture")
+
+    with pytest.raises(ImproperlyConfigured, match="not a boolean"):
+        env_bool("PORTAL_SOME_FLAG", False)
+
+
+def test_a_malformed_number_fails_loudly(monkeypatch):
+    monkeypatch.setenv("PORTAL_SOME_NUMBER", "fifteen")
+
+    with pytest.raises(ImproperlyConfigured, match="not a whole number"):
+        env_int("PORTAL_SOME_NUMBER", 15)
+
+
+def test_a_malformed_database_url_fails_loudly(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "nosuchdb://who/knows")
+
+    with pytest.raises(ImproperlyConfigured):
+        env_db("DATABASE_URL", "sqlite:///x")
+
+
+def test_local_default_is_sqlite_eager_and_file_mail():
+    result = subprocess.run(  # noqa: S603
+        [
+            sys.executable,
+            "-c",
+            "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='portal.settings.base'; django.setup();"
+            "from django.conf import settings as s;"
+            "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND,"
+            " s.TIME_ZONE, s.USE_TZ, s.DEBUG)",
+        ],
+        cwd=ROOT,
+        env={
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("DJANGO_", "DATABASE_URL", "CELERY_", "EMAIL_URL"))
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "True",
+        "django.core.mail.backends.filebased.EmailBackend",
+        "America/Denver",
+        "True",
+        "True",
+    ]
+
+
+def test_private_storage_is_outside_static_and_has_no_url():
+    from django.conf import settings
+
+    private = Path(settings.PRIVATE_STORAGE_ROOT).resolve()
+    assert Path(settings.STATIC_ROOT).resolve() not in private.parents
+    assert settings.STORAGES["private"]["OPTIONS"]["base_url"] is None
+
+
+def test_celery_is_configured_for_safe_redelivery():
+    from portal.celery import app
+
+    conf = app.conf
+    assert conf.task_serializer == "json"
+    assert conf.accept_content == ["json"]
+    assert conf.task_acks_late is True
+    assert conf.task_reject_on_worker_lost is True
+    assert conf.task_soft_time_limit < conf.task_time_limit
+    assert conf.broker_transport_options["visibility_timeout"] > conf.task_time_limit
