@@ -1,0 +1,86 @@
+"""Screening instruments: declarative definitions, skip logic and scoring.
+
+The single source of instrument knowledge for the form, validation, scoring, therapist view,
+PDF and export. Pure Python: importable without Django settings.
+"""
+
+from .asq import ASQ
+from .base import (
+    BAND_INCOMPLETE,
+    FLAG_ACUTE,
+    FLAG_EPDS_ANXIETY,
+    FLAG_SELF_HARM,
+    FLAG_SELF_HARM_ITEM_DECLINED,
+    YES_NO_OPTIONS,
+    YES_NO_UNSCORED_OPTIONS,
+    Band,
+    Cutoff,
+    FlagRule,
+    Instrument,
+    Item,
+    ItemKind,
+    Option,
+    ScoringRule,
+    ShowWhen,
+    Subscale,
+)
+from .epds import EPDS
+from .gad7 import GAD7
+from .pcptsd5 import PCPTSD5
+from .pfizer import FREQUENCY_OPTIONS
+from .phq9 import PHQ9
+from .registry import INSTRUMENT_ORDER, INSTRUMENTS, get_instrument, instruments_for_step
+from .scoring import (
+    PREFER_NOT_TO_ANSWER,
+    Answer,
+    Answers,
+    AnswerStatus,
+    FlagSource,
+    InvalidAnswersError,
+    ItemAnswer,
+    Result,
+    describe_answers,
+    score,
+    visible_items,
+)
+
+__all__ = [
+    "ASQ",
+    "BAND_INCOMPLETE",
+    "EPDS",
+    "FLAG_ACUTE",
+    "FLAG_EPDS_ANXIETY",
+    "FLAG_SELF_HARM",
+    "FLAG_SELF_HARM_ITEM_DECLINED",
+    "FREQUENCY_OPTIONS",
+    "GAD7",
+    "INSTRUMENTS",
+    "INSTRUMENT_ORDER",
+    "PCPTSD5",
+    "PHQ9",
+    "PREFER_NOT_TO_ANSWER",
+    "YES_NO_OPTIONS",
+    "YES_NO_UNSCORED_OPTIONS",
+    "Answer",
+    "AnswerStatus",
+    "Answers",
+    "Band",
+    "Cutoff",
+    "FlagRule",
+    "FlagSource",
+    "Instrument",
+    "InvalidAnswersError",
+    "Item",
+    "ItemAnswer",
+    "ItemKind",
+    "Option",
+    "Result",
+    "ScoringRule",
+    "ShowWhen",
+    "Subscale",
+    "describe_answers",
+    "get_instrument",
+    "instruments_for_step",
+    "score",
+    "visible_items",
+]

@@ -1,0 +1,166 @@
+"""Risk triage from scored screening results. Pure Python, no Django.
+
+Levels (CLINICAL.md), highest first:
+- URGENT: ASQ acute positive.
+- HIGH: any other self-harm signal (PHQ-9 item 9 > 0, EPDS item 10 > 0, ASQ non-acute
+  positive, self-harm ticked in the symptom checklist).
+- ELEVATED: PHQ-9 >= 15, GAD-7 >= 15, EPDS >= 13, PC-PTSD-5 positive.
+- ROUTINE otherwise.
+Which item or total means what lives in the instrument definitions (flags, elevated_at); this
+module only combines them.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from intake.instruments import FLAG_ACUTE, FLAG_SELF_HARM, Result, get_instrument
+
+CHECKLIST = "checklist"
+
+
+class RiskLevel(StrEnum):
+    """Triage level. Compares by severity, not alphabetically."""
+
+    ROUTINE = "routine"
+    ELEVATED = "elevated"
+    HIGH = "high"
+    URGENT = "urgent"
+
+    @property
+    def rank(self) -> int:
+        """0 for ROUTINE up to 3 for URGENT."""
+        return _RANK[self]
+
+    # StrEnum would otherwise compare as strings ("high" < "routine"). Coercing `other` also
+    # stops a plain str on the other side from falling back to string comparison.
+    def __lt__(self, other: object) -> bool:
+        return self.rank < RiskLevel(other).rank
+
+    def __le__(self, other: object) -> bool:
+        return self.rank <= RiskLevel(other).rank
+
+    def __gt__(self, other: object) -> bool:
+        return self.rank > RiskLevel(other).rank
+
+    def __ge__(self, other: object) -> bool:
+        return self.rank >= RiskLevel(other).rank
+
+
+_RANK = {level: rank for rank, level in enumerate(RiskLevel)}
+
+
+class ReasonRule(StrEnum):
+    """Which triage rule a reason comes from (a stable slug for display and translation)."""
+
+    ACUTE_POSITIVE = "acute_positive"
+    SELF_HARM_ANSWER = "self_harm_answer"
+    CHECKLIST_SELF_HARM = "checklist_self_harm"
+    TOTAL_AT_THRESHOLD = "total_at_threshold"
+
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One thing that raised the level."""
+
+    level: RiskLevel
+    rule: ReasonRule
+    source: str  # instrument code, or "checklist"
+    item_key: str | None
+    answer: str | None  # the answer label as shown to the client, if an item raised it
+    why: str  # short English explanation for staff
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """The triage level and every reason for it, most severe first."""
+
+    level: RiskLevel
+    reasons: tuple[Reason, ...]
+
+
+def max_level(a: RiskLevel | str, b: RiskLevel | str) -> RiskLevel:
+    """The more severe of two levels. Use it when updating a stored level, so an edited
+    answer never lowers a raised flag (only a therapist's acknowledgement does)."""
+    a, b = RiskLevel(a), RiskLevel(b)
+    return a if a >= b else b
+
+
+def assess_risk(results: Mapping[str, Result], *, checklist_self_harm: bool | None) -> Assessment:
+    """Triage the scored results (keyed by instrument code) and the symptom checklist.
+
+    `checklist_self_harm` is None when the checklist was not answered. Raises ValueError if a
+    key does not match its result's code.
+    """
+    reasons: list[Reason] = []
+    for code, result in results.items():
+        if code != result.code:
+            raise ValueError(f"Result for {result.code!r} filed under {code!r}.")
+        reasons.extend(_reasons_for(result))
+    if checklist_self_harm:
+        reasons.append(
+            Reason(
+                level=RiskLevel.HIGH,
+                rule=ReasonRule.CHECKLIST_SELF_HARM,
+                source=CHECKLIST,
+                item_key="self_harm",
+                answer=None,
+                why="Self-harm ticked in the symptom checklist.",
+            )
+        )
+    # sorted() is stable, so reasons keep instrument order within a level.
+    reasons.sort(key=lambda reason: reason.level.rank, reverse=True)
+    level = reasons[0].level if reasons else RiskLevel.ROUTINE
+    return Assessment(level=level, reasons=tuple(reasons))
+
+
+def _reasons_for(result: Result) -> list[Reason]:
+    name = get_instrument(result.code).short_name
+    reasons: list[Reason] = []
+    for source in result.flag_sources:
+        if source.flag == FLAG_ACUTE:
+            reasons.append(
+                Reason(
+                    level=RiskLevel.URGENT,
+                    rule=ReasonRule.ACUTE_POSITIVE,
+                    source=result.code,
+                    item_key=source.item_key,
+                    answer=source.answer_label,
+                    why=f"{name} acute positive screen (item {source.item_key}: {source.answer_label}).",
+                )
+            )
+        elif source.flag == FLAG_SELF_HARM:
+            reasons.append(
+                Reason(
+                    level=RiskLevel.HIGH,
+                    rule=ReasonRule.SELF_HARM_ANSWER,
+                    source=result.code,
+                    item_key=source.item_key,
+                    answer=source.answer_label,
+                    why=f"{name} item {source.item_key} answered {source.answer_label!r}.",
+                )
+            )
+    # The lower bound, not the total: with answers missing, a partial sum already at the
+    # threshold proves the full total is too (a PHQ-9 with 15 points from eight items is
+    # >= 15 whatever the ninth says). Waiting for completeness would under-triage exactly the
+    # clients who stop part-way.
+    threshold = result.elevated_at
+    if threshold is not None and result.lower_bound is not None and result.lower_bound >= threshold:
+        if result.total is not None:
+            why = f"{name} total {result.total} is at or above {threshold}."
+        else:
+            why = (
+                f"{name} is incomplete but already scores at least {result.lower_bound}, "
+                f"at or above {threshold}."
+            )
+        reasons.append(
+            Reason(
+                level=RiskLevel.ELEVATED,
+                rule=ReasonRule.TOTAL_AT_THRESHOLD,
+                source=result.code,
+                item_key=None,
+                answer=None,
+                why=why,
+            )
+        )
+    return reasons
