@@ -12,13 +12,12 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 	echo $$p; break; fi; done)
 
-.PHONY: help run setup test pytest lint format bench system-test-deps clean
+.PHONY: help run setup test pytest lint format system-test-deps clean
 
 help:
 	@echo "make run    set everything up and serve the portal on http://$(HOST):$(PORT)"
 	@echo "make test   set up test needs, then lint and run the whole test suite"
 	@echo "make lint   ruff lint and format check"
-	@echo "make bench  performance measurements (ratios to a floor measured in the same run)"
 
 $(VENV)/.runtime: requirements.txt
 	@if [ -z "$(PYTHON)" ]; then \

@@ -8,21 +8,18 @@ Later issues add their URLs to POLICY; a URL missing from it fails the access te
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-PERSONAS = ("anon", "client", "client2", "front_desk", "therapist", "admin")
-
-
-def everyone(outcome: str) -> dict[str, str]:
-    return dict.fromkeys(PERSONAS, outcome)
-
-
-def by_role(anon, client, client2, front_desk, therapist, admin) -> dict[str, str]:
-    return dict(zip(PERSONAS, (anon, client, client2, front_desk, therapist, admin), strict=True))
-
-
-SIGNED_IN_ONLY = by_role("login", "ok", "ok", "ok", "ok", "ok")
-ANON_ONLY = by_role("ok", "redirect", "redirect", "redirect", "redirect", "redirect")
-CLIENT_ONLY = by_role("login", "ok", "ok", "forbidden", "forbidden", "forbidden")
-STAFF_ONLY = by_role("login", "forbidden", "forbidden", "ok", "ok", "ok")
+from tests.access_policy_base import (  # noqa: F401
+    ANON_ONLY,
+    CLIENT_ONLY,
+    CLINICAL_ONLY,
+    OWNER_ONLY,
+    PERSONAS,
+    SCHEDULING_ONLY,
+    SIGNED_IN_ONLY,
+    STAFF_ONLY,
+    by_role,
+    everyone,
+)
 
 # name -> expected outcome per persona (GET request).
 POLICY: dict[str, dict[str, str]] = {
@@ -65,7 +62,18 @@ POLICY: dict[str, dict[str, str]] = {
     ),
 }
 
-# Sample arguments for URLs that take them. Later issues add objects owned by "client".
+# Each app's URLs are declared in its own fragment (tests/policy_<app>.py) and merged here.
+from tests.policy_intake import POLICY as INTAKE_POLICY  # noqa: E402
+from tests.policy_intake import sample_kwargs as intake_sample_kwargs  # noqa: E402
+from tests.policy_scheduling import POLICY as SCHEDULING_POLICY  # noqa: E402
+from tests.policy_scheduling import sample_kwargs as scheduling_sample_kwargs  # noqa: E402
+
+POLICY.update(INTAKE_POLICY)
+POLICY.update(SCHEDULING_POLICY)
+
+# Sample arguments for URLs that take them and need no database object. URLs whose
+# arguments name an object get them from the fragments' sample_kwargs(personas), which
+# creates objects owned by the "client" persona.
 SAMPLE_KWARGS: dict[str, dict[str, str]] = {
     "account_confirm_email": {"key": "not-a-real-key"},
     "account_reset_password_from_key": {"uidb36": "zz", "key": "set-password"},
@@ -86,6 +94,11 @@ ADMIN_EXCEPTIONS: dict[str, dict[str, str]] = {
     "admin:portal_auditevent_add": {"admin": "forbidden"},
     "admin:portal_auditevent_delete": {"admin": "forbidden"},
 }
+
+
+def url_kwargs(personas: dict) -> dict[str, dict[str, str]]:
+    """Arguments for every URL that takes some, creating the objects they name."""
+    return {**SAMPLE_KWARGS, **intake_sample_kwargs(personas), **scheduling_sample_kwargs(personas)}
 
 
 def iter_named_patterns(patterns=None, namespace: str | None = None):

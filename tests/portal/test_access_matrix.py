@@ -11,8 +11,8 @@ from tests.access_policy import (
     ADMIN_POLICY,
     PERSONAS,
     POLICY,
-    SAMPLE_KWARGS,
     iter_named_patterns,
+    url_kwargs,
 )
 
 
@@ -91,13 +91,14 @@ def test_access_matrix(client, personas, sample_objects, persona):
     user = personas[persona]
     if user is not None:
         client.force_login(user)
+    kwargs_by_name = url_kwargs(personas)
     mismatches = []
     for name, pattern in iter_named_patterns():
         expected = expected_for(name)[persona]
         if name.startswith("admin:"):
             kwargs = admin_kwargs(name, pattern, sample_objects)
         else:
-            kwargs = SAMPLE_KWARGS.get(name, {})
+            kwargs = kwargs_by_name.get(name, {})
         response = client.get(reverse(name, kwargs=kwargs))
         assert response.status_code < 500, f"{name} answered {response.status_code} for {persona}"
         got = outcome(response)

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from portal.crisis import CRISIS_LINES
-from tests.access_policy import PERSONAS, POLICY, SAMPLE_KWARGS, iter_named_patterns
+from tests.access_policy import PERSONAS, POLICY, iter_named_patterns, url_kwargs
 
 pytestmark = pytest.mark.django_db
 
@@ -29,11 +29,12 @@ def _html_pages():
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_every_page_carries_the_crisis_footer(client, personas, persona):
     user = personas[persona]
+    kwargs_by_name = url_kwargs(personas)
     checked = 0
     for name in _html_pages():
         if user is not None:
             client.force_login(user)
-        response = client.get(reverse(name, kwargs=SAMPLE_KWARGS.get(name, {})))
+        response = client.get(reverse(name, kwargs=kwargs_by_name.get(name, {})))
         if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
             continue
         content = response.content.decode()
