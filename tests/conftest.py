@@ -1,5 +1,8 @@
 """Named personas and shared fixtures for the whole suite."""
 
+import os
+from pathlib import Path
+
 import pytest
 from django.core.cache import cache
 
@@ -58,3 +61,31 @@ def personas(client_user, second_client_user, therapist, front_desk, practice_ad
         "therapist": therapist,
         "admin": practice_admin,
     }
+
+
+# Browser tests: Playwright drives Debian's Chromium (browsers are never downloaded here).
+# Playwright runs an event loop in the test thread, so the ORM must be allowed beside it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def screenshot_dir():
+    """Screenshots of browser journeys, kept for people to look at (git-ignored)."""
+    path = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
