@@ -1,5 +1,9 @@
 """The audit trail: one service that writes, one selector that reads."""
 
+import ipaddress
+
+from allauth.account.adapter import get_adapter as get_account_adapter
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 from django.http import HttpRequest
 
@@ -7,9 +11,18 @@ from .models import AuditEvent, User
 
 
 def _client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address, honouring the trusted proxy count allauth is configured with."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    try:
+        ip = get_account_adapter(request).get_client_ip(request)
+    except (PermissionDenied, ImproperlyConfigured):
+        # An audit row is still written without an address rather than losing the record.
+        return None
+    try:
+        return str(ipaddress.ip_address(ip))
+    except ValueError:
+        return None
 
 
 def audit_record(

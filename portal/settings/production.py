@@ -27,6 +27,12 @@ SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+# Behind the TLS proxy every request comes from the proxy: take the client's address from
+# X-Forwarded-For, counting this many trusted proxies (used by rate limits and the audit).
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("PORTAL_TRUSTED_PROXY_COUNT", 1, minimum=0)
+# Sign-up confirmation and password resets must really be sent: the portal.E001 check
+# stops start-up (migrate, runserver, workers) when no EMAIL_URL is configured.
+PORTAL_REQUIRE_EMAIL_URL = True
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

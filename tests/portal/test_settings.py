@@ -14,11 +14,14 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "x" * 64 + "-a-long-random-production-secret-for-the-test",
     "DJANGO_ALLOWED_HOSTS": "portal.example.org",
     "DATABASE_URL": "sqlite:////tmp/portal-deploy-check.sqlite3",
+    "EMAIL_URL": "smtp+tls://portal:secret@smtp.example.org:587",
 }
 
 
 def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "EMAIL_URL"))
+    }
     return subprocess.run(  # noqa: S603 - fixed arguments, our own manage.py
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -45,6 +48,15 @@ def test_production_settings_refuse_to_start_without(missing):
 
     assert result.returncode != 0
     assert f"{missing} must be set for production" in result.stderr
+
+
+def test_production_refuses_to_start_without_outgoing_mail():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "EMAIL_URL"}
+
+    result = _manage("check", env=env)
+
+    assert result.returncode != 0
+    assert "portal.E001" in result.stderr
 
 
 def test_production_refuses_debug():
