@@ -12,12 +12,13 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 	echo $$p; break; fi; done)
 
-.PHONY: help run setup test pytest lint format system-test-deps clean
+.PHONY: help run setup test pytest lint format bench system-test-deps clean
 
 help:
 	@echo "make run    set everything up and serve the portal on http://$(HOST):$(PORT)"
 	@echo "make test   set up test needs, then lint and run the whole test suite"
 	@echo "make lint   ruff lint and format check"
+	@echo "make bench  timings as ratios to floors measured in the same run"
 
 $(VENV)/.runtime: requirements.txt
 	@if [ -z "$(PYTHON)" ]; then \
@@ -67,3 +68,7 @@ test: $(VENV)/.dev system-test-deps lint
 
 clean:
 	rm -rf $(VENV) var test-artifacts
+
+# Timings as ratios to floors measured in the same run; nothing asserts a time.
+bench: $(VENV)/.dev
+	$(PY) -m bench.run $(BENCH_ARGS)

@@ -1,0 +1,190 @@
+"""`make bench`: how fast the portal answers, as ratios to floors measured in the same run.
+
+These machines are noisy, so absolute times mean little; every timing is reported with the
+floor measured minutes apart on the same machine, and nothing here asserts a time. Prints
+a table and writes var/bench/results.json.
+
+Usage: python -m bench.run [--runs N] [--only SUBSTRING]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Measurement:
+    name: str
+    floor: str
+    median_ms: float
+    p95_ms: float
+    runs: int
+    queries: int | None = None
+    ratio: float | None = None
+    notes: dict = field(default_factory=dict)
+
+
+def _timed(func: Callable[[], object], runs: int, warmup: int) -> list[float]:
+    for _ in range(warmup):
+        func()
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        func()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def _p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+class Bench:
+    """Collects measurements; scenarios call .request() or .call()."""
+
+    def __init__(self, runs: int, only: str | None):
+        self.runs = runs
+        self.only = only
+        self.results: list[Measurement] = []
+        self.floors: dict[str, float] = {}
+
+    def wanted(self, name: str) -> bool:
+        return self.only is None or self.only in name or name.startswith("floor")
+
+    def call(
+        self,
+        name: str,
+        func: Callable[[], object],
+        *,
+        floor: str,
+        runs: int | None = None,
+        queries: int | None = None,
+        warmup: int = 3,
+        **notes,
+    ) -> Measurement | None:
+        if not self.wanted(name):
+            return None
+        samples = _timed(func, runs or self.runs, warmup)
+        median = statistics.median(samples)
+        if name.startswith("floor"):
+            self.floors[name] = median
+        ratio = median / self.floors[floor] if floor in self.floors else None
+        measurement = Measurement(
+            name,
+            floor,
+            round(median, 3),
+            round(_p95(samples), 3),
+            len(samples),
+            queries,
+            round(ratio, 2) if ratio else None,
+            notes,
+        )
+        self.results.append(measurement)
+        return measurement
+
+    def request(
+        self,
+        name: str,
+        client,
+        method: str,
+        path: str,
+        *,
+        floor: str,
+        expect: int = 200,
+        data=None,
+        runs: int | None = None,
+        **notes,
+    ) -> Measurement | None:
+        """Time one request through the whole middleware stack, and count its queries."""
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        if not self.wanted(name):
+            return None
+        send = getattr(client, method)
+
+        def once():
+            response = send(path, data) if data is not None else send(path)
+            if response.status_code != expect:
+                raise RuntimeError(f"{name}: {method.upper()} {path} answered {response.status_code}")
+            return response
+
+        with CaptureQueriesContext(connection) as captured:
+            once()
+        return self.call(name, once, floor=floor, runs=runs, queries=len(captured.captured_queries), **notes)
+
+    def table(self) -> str:
+        lines = [f"{'measurement':<58} {'median ms':>10} {'p95 ms':>9} {'x floor':>8} {'queries':>8}"]
+        lines.append("-" * len(lines[0]))
+        for m in self.results:
+            ratio = f"{m.ratio:.2f}" if m.ratio is not None else "-"
+            queries = str(m.queries) if m.queries is not None else "-"
+            lines.append(f"{m.name:<58} {m.median_ms:>10.2f} {m.p95_ms:>9.2f} {ratio:>8} {queries:>8}")
+        return "\n".join(lines)
+
+
+def _prepare_database() -> None:
+    from django.conf import settings
+    from django.core.management import call_command
+
+    name = settings.DATABASES["default"]["NAME"]
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        path = Path(name)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.unlink(missing_ok=True)
+    call_command("migrate", verbosity=0, interactive=False)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=60)
+    parser.add_argument("--only", help="only measurements whose name contains this (floors always run)")
+    args = parser.parse_args(argv)
+
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+    import django
+
+    django.setup()
+    _prepare_database()
+
+    from bench import scenarios
+
+    bench = Bench(args.runs, args.only)
+    for scenario in scenarios.SCENARIOS:
+        scenario(bench)
+
+    print(bench.table())
+    out = ROOT / "var" / "bench" / "results.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(
+        json.dumps(
+            {
+                "python": platform.python_version(),
+                "machine": platform.machine(),
+                "cpus": os.cpu_count(),
+                "database": django.db.connection.vendor,
+                "floors_ms": bench.floors,
+                "results": [asdict(m) for m in bench.results],
+            },
+            indent=2,
+        )
+    )
+    print(f"\nWritten to {out.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

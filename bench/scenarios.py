@@ -1,0 +1,75 @@
+"""What `make bench` measures. Each scenario takes the Bench and records measurements.
+
+Add a scenario function to SCENARIOS for each new page or job worth watching.
+"""
+
+from __future__ import annotations
+
+HELLO_FLOOR = "floor: hello-world view, full middleware stack"
+PDF_FLOOR = "floor: WeasyPrint, one plain page"
+
+PLAIN_PAGE = """<!DOCTYPE html><html><head><style>@page { size: letter; margin: 1in; }
+body { font-family: 'DejaVu Sans'; font-size: 11pt; }</style></head><body><h1>Floor</h1>
+<p>A one-page plain document, the least WeasyPrint can be asked to do.</p>
+<table><tr><th>a</th><td>1</td></tr><tr><th>b</th><td>2</td></tr></table></body></html>"""
+
+
+def floors(bench) -> None:
+    from django.test import Client
+
+    client = Client()
+    bench.request(HELLO_FLOOR, client, "get", "/__bench__/hello/", floor=HELLO_FLOOR)
+
+    from weasyprint import HTML
+
+    bench.call(
+        PDF_FLOOR, lambda: HTML(string=PLAIN_PAGE).write_pdf(), floor=PDF_FLOOR, runs=max(10, bench.runs // 3)
+    )
+
+
+def public_pages(bench) -> None:
+    from django.test import Client
+
+    from portal.models import Practice
+
+    Practice.objects.get_or_create(
+        name="Bench practice",
+        defaults={
+            "address_line1": "1 Main St",
+            "postal_code": "80218",
+            "phone": "303",
+            "email": "p@example.com",
+        },
+    )
+    client = Client()
+    bench.request("landing page (anonymous)", client, "get", "/", floor=HELLO_FLOOR)
+    bench.request("sign-in page (anonymous)", client, "get", "/accounts/login/", floor=HELLO_FLOOR)
+    bench.request("health check", client, "get", "/healthz", floor=HELLO_FLOOR)
+
+
+def signed_in_pages(bench) -> None:
+    from django.test import Client
+
+    from portal.models import User
+    from portal.services import user_create_staff, user_mfa_activate_totp
+
+    client_user, _ = User.objects.get_or_create(
+        email="bench-client@example.com", defaults={"full_name": "Bench"}
+    )
+    client = Client()
+    client.force_login(client_user)
+    bench.request("client home", client, "get", "/welcome/", floor=HELLO_FLOOR)
+
+    therapist = user_create_staff(
+        email="bench-therapist@example.com",
+        full_name="Bench T",
+        role="therapist",
+        password="bench-Passphrase-1",
+    )
+    user_mfa_activate_totp(user=therapist, secret="JBSWY3DPEHPK3PXPBENCHSECRET23456")
+    staff = Client()
+    staff.force_login(therapist)
+    bench.request("staff home (therapist)", staff, "get", "/staff/", floor=HELLO_FLOOR)
+
+
+SCENARIOS = [floors, public_pages, signed_in_pages]

@@ -1,0 +1,21 @@
+"""Settings for `make bench`: the test settings on a throwaway database.
+
+DATABASE_URL, when set, is honoured (to measure on PostgreSQL); otherwise a fresh SQLite
+file under var/bench/ is used.
+"""
+
+import os
+
+from portal.settings.test import *  # noqa: F403
+from portal.settings.test import VAR_DIR
+
+if not os.environ.get("DATABASE_URL"):
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(VAR_DIR / "bench" / "bench.sqlite3"),
+        }
+    }
+ROOT_URLCONF = "bench.urls"
+DEBUG = False
+LOGGING = {"version": 1, "disable_existing_loggers": True, "root": {"level": "CRITICAL"}}
