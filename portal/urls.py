@@ -16,6 +16,8 @@ portal_patterns = (
         path("staff/", views.staff_home, name="staff_home"),
         path("session/status/", views.session_status, name="session_status"),
         path("session/keepalive/", views.session_keepalive, name="session_keepalive"),
+        path("staff/audit/", views.audit_log, name="audit_log"),
+        path("staff/audit/export.csv", views.audit_log_csv, name="audit_log_csv"),
     ],
     "portal",
 )

@@ -1,13 +1,19 @@
+import csv
+
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from kombu import Connection
 
 from . import access
+from .audit import audit_events_list, audit_record
+from .forms import AuditFilterForm
 from .middleware import LAST_ACTIVITY_KEY, idle_timeout_for
+from .models import AuditEvent, User
 
 BROKER_CHECK_TIMEOUT = 2
 
@@ -99,3 +105,102 @@ def session_keepalive(request: HttpRequest) -> JsonResponse:
     if not request.user.is_authenticated:
         return JsonResponse({"signed_in": False}, status=401)
     return JsonResponse(_session_payload(request))
+
+
+AUDIT_PAGE_SIZE = 50
+AUDIT_CSV_COLUMNS = (
+    "time",
+    "staff_or_actor",
+    "action",
+    "record_type",
+    "record_id",
+    "client",
+    "detail",
+    "ip",
+    "path",
+)
+
+
+def _filtered_audit_events(form: AuditFilterForm):
+    if not form.is_valid():
+        return AuditEvent.objects.none()
+    since, until = form.time_range()
+    client_id = None
+    if email := form.cleaned_data.get("client_email"):
+        client = User.objects.filter(email=email.lower()).only("pk").first()
+        client_id = client.pk if client else -1
+    staff = form.cleaned_data.get("staff")
+    return audit_events_list(
+        actor_id=staff.pk if staff else None, client_id=client_id, since=since, until=until
+    )
+
+
+@require_GET
+@access.practice_admin_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """The audit trail for the practice admin, filterable and exportable; read-only."""
+    form = AuditFilterForm(request.GET or None)
+    events = _filtered_audit_events(form) if request.GET else audit_events_list()
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Read the page before recording this view, so the list shows what existed before.
+    page.object_list = list(page.object_list)
+    audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.VIEW,
+        object_type="audit_log",
+        detail=request.GET.urlencode()[:300],
+        request=request,
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "portal/audit_log.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+@require_GET
+@access.practice_admin_required
+def audit_log_csv(request: HttpRequest) -> HttpResponse:
+    """The filtered audit trail as CSV; the export itself is audited."""
+    form = AuditFilterForm(request.GET or None)
+    events = _filtered_audit_events(form) if request.GET else audit_events_list()
+    if request.GET and not form.is_valid():
+        return render(request, "portal/audit_log.html", {"form": form, "page": None, "query": ""}, status=400)
+    audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.EXPORT,
+        object_type="audit_log",
+        detail=request.GET.urlencode()[:300],
+        request=request,
+    )
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield writer.writerow(AUDIT_CSV_COLUMNS)
+        for event in events.iterator(chunk_size=500):
+            yield writer.writerow(
+                [
+                    event.created_at.isoformat(),
+                    event.actor.email if event.actor else "",
+                    event.action,
+                    event.object_type,
+                    event.object_id,
+                    event.client.email if event.client else "",
+                    _csv_safe(event.detail),
+                    event.ip_address or "",
+                    _csv_safe(event.path),
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    # A cell starting with = + - @ is run as a formula by spreadsheet programs.
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

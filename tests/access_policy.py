@@ -9,6 +9,7 @@ Later issues add their URLs to POLICY; a URL missing from it fails the access te
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests.access_policy_base import (  # noqa: F401
+    ADMIN_ONLY,
     ANON_ONLY,
     CLIENT_ONLY,
     CLINICAL_ONLY,
@@ -30,6 +31,8 @@ POLICY: dict[str, dict[str, str]] = {
     "portal:staff_home": STAFF_ONLY,
     "portal:session_status": by_role("unauthorized", "ok", "ok", "ok", "ok", "ok"),
     "portal:session_keepalive": everyone("method"),
+    "portal:audit_log": ADMIN_ONLY,
+    "portal:audit_log_csv": ADMIN_ONLY,
     "healthz": everyone("ok"),
     # allauth: accounts
     "account_login": ANON_ONLY,

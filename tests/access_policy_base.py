@@ -14,6 +14,7 @@ def by_role(anon, client, client2, front_desk, therapist, admin) -> dict[str, st
 SIGNED_IN_ONLY = by_role("login", "ok", "ok", "ok", "ok", "ok")
 ANON_ONLY = by_role("ok", "redirect", "redirect", "redirect", "redirect", "redirect")
 CLIENT_ONLY = by_role("login", "ok", "ok", "forbidden", "forbidden", "forbidden")
+ADMIN_ONLY = by_role("login", "forbidden", "forbidden", "forbidden", "forbidden", "ok")
 STAFF_ONLY = by_role("login", "forbidden", "forbidden", "ok", "ok", "ok")
 CLINICAL_ONLY = by_role("login", "forbidden", "forbidden", "forbidden", "ok", "ok")
 SCHEDULING_ONLY = by_role("login", "forbidden", "forbidden", "ok", "forbidden", "ok")
