@@ -59,6 +59,7 @@ class Bench:
         self.only = only
         self.results: list[Measurement] = []
         self.floors: dict[str, float] = {}
+        self.loads: list[dict] = []
 
     def wanted(self, name: str) -> bool:
         return self.only is None or self.only in name or name.startswith("floor")
@@ -125,6 +126,10 @@ class Bench:
             once()
         return self.call(name, once, floor=floor, runs=runs, queries=len(captured.captured_queries), **notes)
 
+    def throughput(self, name: str, result: dict, floor_rps: float) -> None:
+        """Record a load run: requests per second as a share of the floor's, and errors."""
+        self.loads.append({"name": name, **result, "share_of_floor": round(result["rps"] / floor_rps, 3)})
+
     def table(self) -> str:
         lines = [f"{'measurement':<58} {'median ms':>10} {'p95 ms':>9} {'x floor':>8} {'queries':>8}"]
         lines.append("-" * len(lines[0]))
@@ -132,6 +137,17 @@ class Bench:
             ratio = f"{m.ratio:.2f}" if m.ratio is not None else "-"
             queries = str(m.queries) if m.queries is not None else "-"
             lines.append(f"{m.name:<58} {m.median_ms:>10.2f} {m.p95_ms:>9.2f} {ratio:>8} {queries:>8}")
+        if self.loads:
+            lines.append("")
+            lines.append(
+                f"{'load (gunicorn, 2 workers)':<58} {'req/s':>10} {'of floor':>9} {'errors':>8} {'tool':>8}"
+            )
+            lines.append("-" * 97)
+            for load in self.loads:
+                lines.append(
+                    f"{load['name']:<58} {load['rps']:>10.0f} {load['share_of_floor']:>9.2f} "
+                    f"{load['errors']:>8} {load['tool']:>8}"
+                )
         return "\n".join(lines)
 
 
@@ -178,6 +194,7 @@ def main(argv: list[str] | None = None) -> int:
                 "database": django.db.connection.vendor,
                 "floors_ms": bench.floors,
                 "results": [asdict(m) for m in bench.results],
+                "throughput": bench.loads,
             },
             indent=2,
         )

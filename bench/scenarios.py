@@ -72,4 +72,32 @@ def signed_in_pages(bench) -> None:
     bench.request("staff home (therapist)", staff, "get", "/staff/", floor=HELLO_FLOOR)
 
 
-SCENARIOS = [floors, public_pages, signed_in_pages]
+def throughput(bench) -> None:
+    """Requests per second through gunicorn (2 workers) on loopback, against the floor."""
+    from django.conf import settings
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from bench.load import Gunicorn, measure
+    from portal.models import User
+
+    if not bench.wanted("throughput"):
+        return
+    therapist = User.objects.get(email="bench-therapist@example.com")
+    session = SessionStore()
+    session["_auth_user_id"] = str(therapist.pk)
+    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    session["_auth_user_hash"] = therapist.get_session_auth_hash()
+    session.create()
+    cookie = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}"}
+
+    with Gunicorn() as server:
+        floor = measure(f"{server.url}/__bench__/hello/")
+        bench.throughput("throughput floor: hello-world", floor, floor["rps"])
+        for name, path, headers in [
+            ("throughput: landing page", "/", {}),
+            ("throughput: staff home (signed in)", "/staff/", cookie),
+        ]:
+            bench.throughput(name, measure(server.url + path, headers), floor["rps"])
+
+
+SCENARIOS = [floors, public_pages, signed_in_pages, throughput]
