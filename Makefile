@@ -63,6 +63,7 @@ pytest: $(VENV)/.dev
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test: $(VENV)/.dev system-test-deps lint
+	@mkdir -p var
 	$(MANAGE) makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 

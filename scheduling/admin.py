@@ -1,0 +1,55 @@
+"""Scheduling settings the practice admin keeps in Django admin.
+
+Not registered yet: registering adds admin URLs, and the access matrix
+(tests/portal/test_access_matrix.py) needs a sample row of each model in its sample_objects
+before their change/delete/history pages can be checked. Registering is
+``admin.site.register(model, model_admin)`` for each pair in MODEL_ADMINS, together with
+those rows.
+
+Appointment requests and appointments are deliberately not registered: they are client
+records, read and changed only through the portal's views and services, which check access
+and write audit records; Django admin would show and change them unaudited.
+"""
+
+from django.contrib import admin
+
+from .models import Office, SessionType, TherapistProfile, TimeOff, WeeklyAvailability
+
+
+class TherapistProfileAdmin(admin.ModelAdmin):
+    list_display = ("user", "credentials", "taking_new_clients", "offers_in_person", "offers_telehealth")
+    list_filter = ("taking_new_clients", "offers_in_person", "offers_telehealth")
+    search_fields = ("user__full_name", "user__email")
+    list_select_related = ("user",)
+
+
+class OfficeAdmin(admin.ModelAdmin):
+    list_display = ("name", "address")
+
+
+class SessionTypeAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "duration_minutes", "self_pay_fee", "active")
+    list_filter = ("active",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+class WeeklyAvailabilityAdmin(admin.ModelAdmin):
+    list_display = ("therapist", "weekday", "start_time", "end_time", "modality", "valid_from", "valid_until")
+    list_filter = ("therapist", "weekday", "modality")
+    list_select_related = ("therapist",)
+
+
+class TimeOffAdmin(admin.ModelAdmin):
+    list_display = ("therapist", "start", "end", "reason")
+    list_filter = ("therapist",)
+    list_select_related = ("therapist",)
+    date_hierarchy = "start"
+
+
+MODEL_ADMINS: dict[type, type[admin.ModelAdmin]] = {
+    TherapistProfile: TherapistProfileAdmin,
+    Office: OfficeAdmin,
+    SessionType: SessionTypeAdmin,
+    WeeklyAvailability: WeeklyAvailabilityAdmin,
+    TimeOff: TimeOffAdmin,
+}

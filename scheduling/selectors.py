@@ -1,0 +1,171 @@
+"""Reads for scheduling: load what the slot engine needs, in a constant number of queries."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from portal.models import User
+from portal.selectors import practice_get
+
+from . import slots
+from .models import Appointment, AppointmentRequest, TherapistProfile, TimeOff, WeeklyAvailability
+
+# How many suggestions to show a client or the front desk at once.
+SUGGESTION_LIMIT = 12
+# Used only before the practice has been set up in admin.
+DEFAULT_BUFFER_MINUTES = 10
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    therapist: User
+    start: datetime  # UTC
+    end: datetime  # UTC
+    modality: str
+
+
+def therapist_profiles_for_request(*, appointment_request: AppointmentRequest) -> QuerySet[TherapistProfile]:
+    """Therapists who could see this client: active, taking new clients, offering the modality,
+    and only the preferred therapist if the client named one."""
+    profiles = TherapistProfile.objects.select_related("user").filter(
+        taking_new_clients=True, user__is_active=True, user__role=User.Role.THERAPIST
+    )
+    wanted = appointment_request.modality
+    if wanted == slots.EITHER:
+        profiles = profiles.filter(Q(offers_in_person=True) | Q(offers_telehealth=True))
+    else:
+        profiles = profiles.filter(**{_OFFERS[wanted]: True})
+    if appointment_request.preferred_therapist_id is not None:
+        profiles = profiles.filter(user_id=appointment_request.preferred_therapist_id)
+    return profiles.order_by("user__full_name", "user_id")
+
+
+def slots_for_request(
+    appointment_request: AppointmentRequest,
+    *,
+    now: datetime | None = None,
+    limit: int = SUGGESTION_LIMIT,
+) -> list[Suggestion]:
+    """Free times for an appointment request across every matching therapist, earliest first
+    (same time: therapists by name).
+
+    Six queries whatever the number of therapists: the therapists, the practice, the session
+    type (unless already loaded), then everyone's hours, time off and bookings.
+    Raises slots.InvalidWindowsError if the request's stored windows cannot be read.
+    """
+    now = now or timezone.now()
+    profiles = list(therapist_profiles_for_request(appointment_request=appointment_request))
+    if not profiles:
+        return []
+    buffer = _buffer()
+    duration = timedelta(minutes=appointment_request.session_type.duration_minutes)
+    windows = slots.windows_parse(appointment_request.windows)
+    first_day, last_day = slots.search_days(earliest_date=appointment_request.earliest_date, now=now)
+    ids = [profile.user_id for profile in profiles]
+    rules, time_off, busy = _therapist_calendars(
+        ids=ids, first_day=first_day, last_day=last_day, buffer=buffer
+    )
+
+    found = []
+    for order, profile in enumerate(profiles):
+        offered = {modality for modality, flag in _OFFERS.items() if getattr(profile, flag)}
+        for slot in slots.candidate_slots(
+            rules=[rule for rule in rules[profile.user_id] if rule.modality in offered],
+            time_off=time_off[profile.user_id],
+            busy=busy[profile.user_id],
+            duration=duration,
+            buffer=buffer,
+            windows=windows,
+            earliest_date=appointment_request.earliest_date,
+            now=now,
+            modality=appointment_request.modality,
+        ):
+            found.append((slot.start, order, slot.modality, profile.user, slot.end))
+    found.sort(key=lambda item: item[:3])
+    return [
+        Suggestion(therapist=therapist, start=start, end=end, modality=modality)
+        for start, _, modality, therapist, end in found[:limit]
+    ]
+
+
+def slot_is_offered(
+    *,
+    therapist: User,
+    duration: timedelta,
+    start: datetime,
+    modality: str,
+    now: datetime | None = None,
+) -> bool:
+    """Whether ``start`` is one of the therapist's free slots by the same rules as the
+    suggestions (hours in a modality they offer, time off, bookings with the buffer, minimum
+    notice), whatever the client's preferred times."""
+    now = now or timezone.now()
+    if not TherapistProfile.objects.filter(user=therapist, **{_OFFERS[modality]: True}).exists():
+        return False
+    day = start.astimezone(slots.PRACTICE_ZONE).date()
+    buffer = _buffer()
+    rules, time_off, busy = _therapist_calendars(
+        ids=[therapist.pk], first_day=day, last_day=day + timedelta(days=1), buffer=buffer
+    )
+    found = slots.candidate_slots(
+        rules=rules[therapist.pk],
+        time_off=time_off[therapist.pk],
+        busy=busy[therapist.pk],
+        duration=duration,
+        buffer=buffer,
+        windows=(),
+        earliest_date=day,
+        now=now,
+        modality=modality,
+        horizon_days=1,
+    )
+    return any(slot.start == start and slot.modality == modality for slot in found)
+
+
+# The profile flag that says a therapist offers each modality.
+_OFFERS = {slots.IN_PERSON: "offers_in_person", slots.TELEHEALTH: "offers_telehealth"}
+
+
+def _buffer() -> timedelta:
+    practice = practice_get()
+    return timedelta(minutes=practice.booking_buffer_minutes if practice else DEFAULT_BUFFER_MINUTES)
+
+
+def _therapist_calendars(
+    *, ids: Iterable[int], first_day: date, last_day: date, buffer: timedelta
+) -> tuple[dict[int, list[slots.Rule]], dict[int, list[slots.Interval]], dict[int, list[slots.Interval]]]:
+    """Hours, time off and time-holding bookings touching Denver days [first_day, last_day),
+    per therapist id: three queries."""
+    range_start, range_end = slots.day_bounds_utc(first_day, last_day)
+    rules = defaultdict(list)
+    for row in WeeklyAvailability.objects.filter(therapist_id__in=ids, valid_from__lt=last_day).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=first_day)
+    ):
+        rules[row.therapist_id].append(
+            slots.Rule(
+                weekday=row.weekday,
+                start=row.start_time,
+                end=row.end_time,
+                modality=row.modality,
+                valid_from=row.valid_from,
+                valid_until=row.valid_until,
+            )
+        )
+    time_off = defaultdict(list)
+    for therapist_id, start, end in TimeOff.objects.filter(
+        therapist_id__in=ids, start__lt=range_end, end__gt=range_start
+    ).values_list("therapist_id", "start", "end"):
+        time_off[therapist_id].append(slots.Interval(start, end))
+    busy = defaultdict(list)
+    for therapist_id, start, end in Appointment.objects.filter(
+        therapist_id__in=ids,
+        status__in=Appointment.HOLDS_TIME,
+        start__lt=range_end + buffer,
+        end__gt=range_start - buffer,
+    ).values_list("therapist_id", "start", "end"):
+        busy[therapist_id].append(slots.Interval(start, end))
+    return rules, time_off, busy
