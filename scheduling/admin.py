@@ -1,11 +1,5 @@
 """Scheduling settings the practice admin keeps in Django admin.
 
-Not registered yet: registering adds admin URLs, and the access matrix
-(tests/portal/test_access_matrix.py) needs a sample row of each model in its sample_objects
-before their change/delete/history pages can be checked. Registering is
-``admin.site.register(model, model_admin)`` for each pair in MODEL_ADMINS, together with
-those rows.
-
 Appointment requests and appointments are deliberately not registered: they are client
 records, read and changed only through the portal's views and services, which check access
 and write audit records; Django admin would show and change them unaudited.
@@ -53,3 +47,7 @@ MODEL_ADMINS: dict[type, type[admin.ModelAdmin]] = {
     WeeklyAvailability: WeeklyAvailabilityAdmin,
     TimeOff: TimeOffAdmin,
 }
+
+
+for _model, _model_admin in MODEL_ADMINS.items():
+    admin.site.register(_model, _model_admin)

@@ -5,6 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from portal.audit import audit_record
+from scheduling.models import SessionType
 from portal.models import AuditEvent
 from tests.access_policy import (
     ADMIN_EXCEPTIONS,
@@ -61,7 +62,20 @@ def sample_objects(personas, practice):
         object_id=personas["client"].pk,
         client=personas["client"],
     )
+    from tests.factories_scheduling import (
+        OfficeFactory,
+        TherapistProfileFactory,
+        TimeOffFactory,
+        WeeklyAvailabilityFactory,
+    )
+
+    profile = TherapistProfileFactory(user=personas["therapist"])
     return {
+        "scheduling_therapistprofile": profile,
+        "scheduling_office": OfficeFactory(),
+        "scheduling_sessiontype": SessionType.objects.first(),
+        "scheduling_weeklyavailability": WeeklyAvailabilityFactory(therapist=personas["therapist"]),
+        "scheduling_timeoff": TimeOffFactory(therapist=personas["therapist"]),
         "portal_user": personas["client"],
         "portal_practice": practice,
         "portal_auditevent": event,
