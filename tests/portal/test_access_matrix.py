@@ -5,8 +5,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
 from portal.audit import audit_record
-from scheduling.models import SessionType
 from portal.models import AuditEvent
+from scheduling.models import SessionType
 from tests.access_policy import (
     ADMIN_EXCEPTIONS,
     ADMIN_POLICY,

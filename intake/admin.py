@@ -1,0 +1,77 @@
+"""Django admin for the agreements clients sign.
+
+Versions are never edited in place, so the admin offers a list and an "add" form only:
+revising an agreement is adding its next version, pre-filled with the current text
+(?kind=<kind>), and saving calls consent_document_revise.
+"""
+
+from django.contrib import admin
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from .models import ConsentDocument
+from .services import consent_document_revise
+
+
+@admin.register(ConsentDocument)
+class ConsentDocumentAdmin(admin.ModelAdmin):
+    list_display = ("title", "kind", "version", "is_current", "created_at", "revise_link")
+    list_filter = ("kind", "is_current")
+    list_display_links = None
+    fields = ("kind", "title", "body")
+
+    def get_urls(self):
+        # No change, delete or history pages: a published version is never edited.
+        return [
+            path(
+                "", self.admin_site.admin_view(self.changelist_view), name="intake_consentdocument_changelist"
+            ),
+            path("add/", self.admin_site.admin_view(self.add_view), name="intake_consentdocument_add"),
+        ]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("Revise"))
+    def revise_link(self, obj: ConsentDocument) -> str:
+        if not obj.is_current:
+            return ""
+        url = reverse("admin:intake_consentdocument_add") + f"?kind={obj.kind}"
+        return format_html('<a href="{}">{}</a>', url, _("Write a new version"))
+
+    def get_changeform_initial_data(self, request):
+        kind = request.GET.get("kind", "")
+        current = ConsentDocument.objects.filter(kind=kind, is_current=True).first()
+        if current is None:
+            return {"kind": kind} if kind in ConsentDocument.Kind.values else {}
+        return {"kind": current.kind, "title": current.title, "body": current.body}
+
+    def render_change_form(self, request, context, *args, **kwargs):
+        context.update(show_save_and_continue=False, show_save_and_add_another=False)
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        document = consent_document_revise(
+            kind=form.cleaned_data["kind"],
+            title=form.cleaned_data["title"],
+            body=form.cleaned_data["body"],
+            actor=request.user,
+            request=request,
+        )
+        # The admin's own messages and log entry refer to the version now current.
+        obj.pk = document.pk
+        obj.version = document.version
+        obj.is_current = document.is_current
+
+    def response_add(self, request, obj, post_url_continue=None):
+        self.message_user(
+            request,
+            _("Version %(version)s of this agreement is now the one clients are asked to sign.")
+            % {"version": obj.version},
+        )
+        return HttpResponseRedirect(reverse("admin:intake_consentdocument_changelist"))

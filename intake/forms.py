@@ -1,0 +1,238 @@
+"""Forms for the intake steps. They convert and validate what was typed; nothing more.
+
+The rules that matter (dates of past events, the minimum age, one current pregnancy,
+signatures) live in intake.services and intake.history, so the autosave endpoint and the
+page forms apply the same ones.
+"""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .catalogue import SYMPTOM_GROUPS
+from .models import Intake, PregnancyEntry, YesNoUnsure
+from .steps import Step
+
+YES_NO_CHOICES = [("True", _("Yes")), ("False", _("No"))]
+IMPACT_CHOICES = [(n, str(n)) for n in range(11)]
+MONTH_CHOICES = [
+    ("", _("Month (if you know it)")),
+    *[(n, label) for n, label in enumerate(
+        [
+            _("January"), _("February"), _("March"), _("April"), _("May"), _("June"),
+            _("July"), _("August"), _("September"), _("October"), _("November"), _("December"),
+        ],
+        start=1,
+    )],
+]  # fmt: skip
+
+
+def _yes_no(label, help_text=""):
+    return forms.NullBooleanField(
+        label=label, help_text=help_text, required=False, widget=forms.RadioSelect(choices=YES_NO_CHOICES)
+    )
+
+
+def _radio(label, choices, help_text=""):
+    return forms.ChoiceField(
+        label=label, help_text=help_text, choices=choices, required=False, widget=forms.RadioSelect
+    )
+
+
+def _impact(label):
+    return forms.TypedChoiceField(
+        label=label,
+        choices=IMPACT_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect(attrs={"class": "scale"}),
+    )
+
+
+def _text(label, help_text="", max_length=200):
+    return forms.CharField(label=label, help_text=help_text, required=False, max_length=max_length)
+
+
+def _long_text(label, help_text=""):
+    return forms.CharField(
+        label=label, help_text=help_text, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+# Every intake field as the client sees it. Nothing is required while drafting; what the
+# practice needs before sending is checked by intake_submit.
+FIELDS = {
+    "legal_name": lambda: _text(
+        _("Your full legal name"),
+        _("As it appears on your ID or insurance card. We use it on your agreements."),
+    ),
+    "preferred_name": lambda: _text(_("The name you would like us to use"), max_length=100),
+    "pronouns": lambda: _text(_("Your pronouns (optional)"), max_length=50),
+    "date_of_birth": lambda: forms.DateField(
+        label=_("Date of birth"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
+    ),
+    "phone": lambda: _text(_("Phone number"), max_length=30),
+    "contact_email": lambda: forms.EmailField(
+        label=_("Email address"), required=False, help_text=_("We filled in the one you signed up with.")
+    ),
+    "address_line": lambda: _text(_("Street address")),
+    "city": lambda: _text(_("City"), max_length=100),
+    "state": lambda: _text(_("State"), max_length=40),
+    "postal_code": lambda: _text(_("ZIP code"), max_length=10),
+    "emergency_contact_name": lambda: _text(_("Emergency contact: name")),
+    "emergency_contact_phone": lambda: _text(_("Emergency contact: phone"), max_length=30),
+    "emergency_contact_relationship": lambda: _text(
+        _("Emergency contact: how you know them"), max_length=100
+    ),
+    "may_email": lambda: _yes_no(_("May we email you?")),
+    "may_text": lambda: _yes_no(_("May we send you text messages?")),
+    "may_voicemail": lambda: _yes_no(_("May we leave you a voicemail?")),
+    "may_name_practice": lambda: _yes_no(
+        _("May we say the practice's name when we leave a message?"),
+        _("Some people prefer that others at home don't know they are in therapy. Either answer is fine."),
+    ),
+    "heard_about": lambda: forms.ChoiceField(
+        label=_("How did you hear about us? (optional)"),
+        choices=[("", _("Choose one")), *Intake.HeardAbout.choices],
+        required=False,
+    ),
+    "heard_about_detail": lambda: _text(_("Anything you would like to add about that (optional)")),
+    "services": lambda: forms.MultipleChoiceField(
+        label=_("What kind of support are you looking for?"),
+        help_text=_("Choose as many as fit."),
+        choices=Intake.Service.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    ),
+    "modality": lambda: _radio(_("How would you like to meet?"), Intake.Modality.choices),
+    "in_colorado": lambda: _radio(
+        _("Will you be in Colorado during video sessions?"),
+        YesNoUnsure.choices,
+        _("Colorado law lets us meet by video only while you are physically in Colorado."),
+    ),
+    "hopes": lambda: _long_text(
+        _("What would you like to be different, or what are you hoping for? (optional)"),
+        _("A few words are plenty. You can also leave this for when we meet."),
+    ),
+    "symptoms": lambda: forms.MultipleChoiceField(
+        label=_("Have you noticed any of these lately?"),
+        help_text=_("Tick any that fit. Leave the rest."),
+        choices=[(g.label, list(g.symptoms)) for g in SYMPTOM_GROUPS],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    ),
+    "symptoms_other": lambda: _long_text(_("Anything else you have noticed (optional)")),
+    "onset": lambda: _radio(_("When did these feelings begin?"), Intake.Onset.choices),
+    "duration": lambda: _radio(_("How long have you been feeling this way?"), Intake.Duration.choices),
+    "impact_work": lambda: _impact(_("Work or daily tasks")),
+    "impact_relationships": lambda: _impact(_("Relationships")),
+    "impact_self_care": lambda: _impact(_("Looking after yourself (eating, sleeping, resting)")),
+    "past_therapy": lambda: _radio(_("Have you seen a therapist or counselor before?"), YesNoUnsure.choices),
+    "past_therapy_detail": lambda: _long_text(_("If you'd like, tell us a little about it (optional)")),
+    "diagnoses": lambda: _long_text(
+        _("Any mental or physical health diagnoses you'd like us to know about (optional)")
+    ),
+    "medications": lambda: _long_text(_("Medications or supplements you take (optional)")),
+    "prescriber": lambda: _text(_("Who prescribes them (optional)")),
+    "ob_provider": lambda: _text(_("Your OB/GYN or midwife, if you have one (optional)")),
+    "substance_use": lambda: _long_text(
+        _("Alcohol, cannabis or other substances: anything you'd like us to know (optional)")
+    ),
+    "before_losses": lambda: _long_text(
+        _("How were things for you before this time? (optional)"),
+        _("For example, how you were feeling, sleeping or coping before a loss or a birth."),
+    ),
+    "relationship_status": lambda: _radio(_("Your relationship status"), Intake.RelationshipStatus.choices),
+    "supporters": lambda: _long_text(
+        _("Who do you turn to for support? (optional)"), _("A partner, family, friends, a community, anyone.")
+    ),
+    "partner_may_join": lambda: _radio(
+        _("Would you like a partner to join some sessions?"), YesNoUnsure.choices
+    ),
+    "appointment_preferences": lambda: _long_text(
+        _("Days and times that usually work for you, and anything else that would help (optional)")
+    ),
+}
+
+# Fields drawn as groups of options (a fieldset with a legend, not a single label).
+GROUPED_FIELDS = frozenset(
+    name
+    for name, make in FIELDS.items()
+    if isinstance(make().widget, forms.RadioSelect | forms.CheckboxSelectMultiple)
+)
+IMPACT_FIELDS = ("impact_work", "impact_relationships", "impact_self_care")
+
+
+# Headings that break a long step into parts: field name -> heading shown before it.
+SECTION_BEFORE = {
+    "legal_name": _("Your name and date of birth"),
+    "phone": _("How to reach you"),
+    "emergency_contact_name": _("Someone we can call in an emergency"),
+    "may_email": _("How we may contact you"),
+    "heard_about": _("How you found us"),
+    "symptoms": _("What you have noticed"),
+    "onset": _("When it began"),
+    "past_therapy": _("Support you have had before"),
+    "diagnoses": _("Health and medications"),
+}
+
+
+def field_for(name: str) -> forms.Field:
+    """A fresh form field for one intake field (KeyError for an unknown name)."""
+    return FIELDS[name]()
+
+
+def step_form_class(step: Step) -> type[forms.Form]:
+    """The form for a step's questions."""
+    return type(f"{step.slug.title()}Form", (forms.Form,), {name: field_for(name) for name in step.fields})
+
+
+class PregnancyEntryForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("What happened"), choices=PregnancyEntry.Outcome.choices, widget=forms.RadioSelect
+    )
+    month = forms.TypedChoiceField(
+        label=_("Month"), choices=MONTH_CHOICES, coerce=int, empty_value=None, required=False
+    )
+    year = forms.IntegerField(
+        label=_("Year"), required=False, widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+    )
+    when_declined = forms.BooleanField(label=_("I'd rather not say when"), required=False)
+    weeks = forms.IntegerField(
+        label=_("About how many weeks along"),
+        required=False,
+        help_text=_("An estimate is fine."),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    weeks_declined = forms.BooleanField(label=_("I'd rather not say how many weeks"), required=False)
+    due_date = forms.DateField(
+        label=_("Due date"),
+        required=False,
+        help_text=_("Needed for a current pregnancy. For other pregnancies, only if you'd like to share it."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    complications = forms.MultipleChoiceField(
+        label=_("Did any of these happen?"),
+        choices=PregnancyEntry.Complication.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    complications_declined = forms.BooleanField(
+        label=_("I'd rather not say about medical care"), required=False
+    )
+    note = forms.CharField(
+        label=_("Anything else you would like us to know (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example, a name you gave your baby, or dates that are hard for you."),
+    )
+
+
+PREGNANCY_GROUPED_FIELDS = frozenset({"outcome", "complications"})
+
+
+class ConsentSignForm(forms.Form):
+    agreed = forms.BooleanField(label=_("I have read this and I agree to it"), required=False)
+    typed_name = forms.CharField(label=_("Type your full legal name to sign"), max_length=200, required=False)

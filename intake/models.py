@@ -1,0 +1,347 @@
+"""The client's intake: one row of answers per client, plus the pieces that repeat.
+
+Designed to be read quickly by a therapist and exported later (FHIR): answers are typed
+columns and declared choices, not one blob. Nullable booleans and choices keep "not answered"
+apart from "no". Multi-choice answers are JSON lists of slugs from declared choices,
+validated by the services (see intake.catalogue for the symptom list).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import TimeStampedModel
+
+
+class YesNoUnsure(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    UNSURE = "unsure", _("Not sure")
+
+
+class Intake(TimeStampedModel):
+    """Everything a client tells the practice before the first session."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("In progress")
+        SUBMITTED = "submitted", _("Sent to the practice")
+        IN_REVIEW = "in_review", _("Being reviewed")
+        ACCEPTED = "accepted", _("Accepted")
+        REFERRED = "referred", _("Referred elsewhere")
+        CLOSED = "closed", _("Closed")
+
+    class HeardAbout(models.TextChoices):
+        SEARCH = "search", _("An internet search")
+        DIRECTORY = "directory", _("A therapist directory")
+        HEALTH_PROVIDER = "health_provider", _("My doctor, midwife or another provider")
+        FRIEND = "friend", _("A friend or family member")
+        SOCIAL = "social", _("Social media or a blog post")
+        SUPPORT_GROUP = "support_group", _("A support group or organisation")
+        OTHER = "other", _("Somewhere else")
+        PREFER_NOT = "prefer_not", _("Prefer not to say")
+
+    class Service(models.TextChoices):
+        LOSS = "loss_counseling", _("Support after miscarriage or pregnancy loss")
+        POSTPARTUM = "postpartum_depression", _("Support with postpartum depression or anxiety")
+        PREGNANCY_ANXIETY = (
+            "pregnancy_anxiety",
+            _("Support with worry during pregnancy, or pregnancy after loss"),
+        )
+        PARTNER = "partner_support", _("Support for my partner, or for us as a couple")
+        GROUP = "support_group", _("Interest in a support group")
+
+    class Modality(models.TextChoices):
+        IN_PERSON = "in_person", _("In person at the Denver office")
+        TELEHEALTH = "telehealth", _("By video (telehealth)")
+        EITHER = "either", _("Either is fine")
+
+    class Onset(models.TextChoices):
+        AFTER_LOSS = "after_loss", _("After a loss")
+        DURING_PREGNANCY = "during_pregnancy", _("During a pregnancy")
+        AFTER_BIRTH = "after_birth", _("After a birth")
+        BEFORE = "before", _("Long before any of this")
+        NOT_SURE = "not_sure", _("I'm not sure")
+        PREFER_NOT = "prefer_not", _("Prefer not to say")
+
+    class Duration(models.TextChoices):
+        UNDER_MONTH = "under_month", _("Less than a month")
+        ONE_TO_SIX = "1_6_months", _("1 to 6 months")
+        SIX_TO_TWELVE = "6_12_months", _("6 to 12 months")
+        ONE_TO_TWO_YEARS = "1_2_years", _("1 to 2 years")
+        OVER_TWO_YEARS = "over_2_years", _("More than 2 years")
+        NOT_SURE = "not_sure", _("I'm not sure")
+        PREFER_NOT = "prefer_not", _("Prefer not to say")
+
+    class RelationshipStatus(models.TextChoices):
+        SINGLE = "single", _("Single")
+        PARTNERED = "partnered", _("In a relationship")
+        MARRIED = "married", _("Married or in a civil union")
+        SEPARATED = "separated", _("Separated or divorced")
+        WIDOWED = "widowed", _("Widowed")
+        OTHER = "other", _("Something else")
+        PREFER_NOT = "prefer_not", _("Prefer not to say")
+
+    client = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="intake", verbose_name=_("client")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    current_step = models.PositiveSmallIntegerField(_("current step"), default=1)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    last_saved_at = models.DateTimeField(_("last saved at"), null=True, blank=True)
+
+    # 1. About you
+    legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
+    preferred_name = models.CharField(_("name you like to be called"), max_length=100, blank=True)
+    pronouns = models.CharField(_("pronouns"), max_length=50, blank=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    contact_email = models.EmailField(_("email"), blank=True)
+    address_line = models.CharField(_("street address"), max_length=200, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    state = models.CharField(_("state"), max_length=40, blank=True)
+    postal_code = models.CharField(_("ZIP code"), max_length=10, blank=True)
+    emergency_contact_name = models.CharField(_("emergency contact name"), max_length=200, blank=True)
+    emergency_contact_phone = models.CharField(_("emergency contact phone"), max_length=30, blank=True)
+    emergency_contact_relationship = models.CharField(
+        _("emergency contact relationship"), max_length=100, blank=True
+    )
+    may_email = models.BooleanField(_("may email"), null=True, blank=True)
+    may_text = models.BooleanField(_("may text"), null=True, blank=True)
+    may_voicemail = models.BooleanField(_("may leave a voicemail"), null=True, blank=True)
+    may_name_practice = models.BooleanField(_("may say the practice's name"), null=True, blank=True)
+    heard_about = models.CharField(_("heard about us"), max_length=20, choices=HeardAbout.choices, blank=True)
+    heard_about_detail = models.CharField(_("heard about us: details"), max_length=200, blank=True)
+
+    # 2. What brings you here
+    services = models.JSONField(_("support wanted"), default=list, blank=True)
+    modality = models.CharField(_("how to meet"), max_length=20, choices=Modality.choices, blank=True)
+    in_colorado = models.CharField(
+        _("in Colorado for sessions"), max_length=10, choices=YesNoUnsure.choices, blank=True
+    )
+    hopes = models.TextField(_("hopes for therapy"), blank=True)
+
+    # 4. How you have been feeling
+    symptoms = models.JSONField(_("what the client has noticed"), default=list, blank=True)
+    symptoms_other = models.TextField(_("anything else noticed"), blank=True)
+    onset = models.CharField(_("when it started"), max_length=20, choices=Onset.choices, blank=True)
+    duration = models.CharField(_("how long"), max_length=20, choices=Duration.choices, blank=True)
+    impact_work = models.PositiveSmallIntegerField(
+        _("effect on work or daily tasks (0-10)"), null=True, blank=True
+    )
+    impact_relationships = models.PositiveSmallIntegerField(
+        _("effect on relationships (0-10)"), null=True, blank=True
+    )
+    impact_self_care = models.PositiveSmallIntegerField(
+        _("effect on self-care (0-10)"), null=True, blank=True
+    )
+
+    # 6. Health history
+    past_therapy = models.CharField(
+        _("therapy before"), max_length=10, choices=YesNoUnsure.choices, blank=True
+    )
+    past_therapy_detail = models.TextField(_("therapy before: details"), blank=True)
+    diagnoses = models.TextField(_("diagnoses"), blank=True)
+    medications = models.TextField(_("medications"), blank=True)
+    prescriber = models.CharField(_("prescriber"), max_length=200, blank=True)
+    ob_provider = models.CharField(_("OB/GYN or midwife"), max_length=200, blank=True)
+    substance_use = models.TextField(_("alcohol and other substances"), blank=True)
+    before_losses = models.TextField(_("how things were before"), blank=True)
+
+    # 7. Support
+    relationship_status = models.CharField(
+        _("relationship status"), max_length=20, choices=RelationshipStatus.choices, blank=True
+    )
+    supporters = models.TextField(_("who supports the client"), blank=True)
+    partner_may_join = models.CharField(
+        _("partner may join sessions"), max_length=10, choices=YesNoUnsure.choices, blank=True
+    )
+
+    # 8. Appointment preferences
+    appointment_preferences = models.TextField(_("appointment preferences"), blank=True)
+
+    class Meta:
+        verbose_name = _("intake")
+        verbose_name_plural = _("intakes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(impact_work__isnull=True) | Q(impact_work__gte=0, impact_work__lte=10),
+                name="intake_impact_work_0_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(impact_relationships__isnull=True)
+                | Q(impact_relationships__gte=0, impact_relationships__lte=10),
+                name="intake_impact_relationships_0_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(impact_self_care__isnull=True)
+                | Q(impact_self_care__gte=0, impact_self_care__lte=10),
+                name="intake_impact_self_care_0_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(submitted_at__isnull=False),
+                name="intake_submitted_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Intake {self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def telehealth_outside_colorado(self) -> bool:
+        """Staff flag: telehealth is only possible while the client is in Colorado."""
+        return self.modality in (self.Modality.TELEHEALTH, self.Modality.EITHER) and self.in_colorado in (
+            YesNoUnsure.NO,
+            YesNoUnsure.UNSURE,
+        )
+
+
+class PregnancyEntry(TimeStampedModel):
+    """One pregnancy the client chose to tell us about, in the order she gave them."""
+
+    class Outcome(models.TextChoices):
+        MISCARRIAGE = "miscarriage", _("Miscarriage")
+        CHEMICAL = "chemical", _("Very early loss (chemical pregnancy)")
+        ECTOPIC = "ectopic", _("Ectopic pregnancy")
+        MOLAR = "molar", _("Molar pregnancy")
+        STILLBIRTH = "stillbirth", _("Stillbirth")
+        TFMR = "tfmr", _("Ending a pregnancy for medical reasons")
+        LIVE_BIRTH = "live_birth", _("Birth of a living baby")
+        CURRENT = "current", _("I am pregnant now")
+
+    class Complication(models.TextChoices):
+        SURGERY = "surgery", _("Surgery or a procedure (such as a D&C)")
+        INFECTION = "infection", _("An infection")
+        BLEEDING = "bleeding", _("Heavy bleeding or a blood transfusion")
+        EMERGENCY = "emergency", _("Emergency care")
+        NICU = "nicu", _("A stay in the NICU")
+
+    intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="pregnancies")
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
+    outcome = models.CharField(_("what happened"), max_length=20, choices=Outcome.choices)
+    month = models.PositiveSmallIntegerField(_("month"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    when_declined = models.BooleanField(_("prefers not to say when"), default=False)
+    weeks = models.PositiveSmallIntegerField(_("weeks of pregnancy"), null=True, blank=True)
+    weeks_declined = models.BooleanField(_("prefers not to say how many weeks"), default=False)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    complications = models.JSONField(_("medical care"), default=list, blank=True)
+    complications_declined = models.BooleanField(_("prefers not to say about medical care"), default=False)
+    note = models.TextField(_("anything you would like us to know"), blank=True)
+
+    class Meta:
+        verbose_name = _("pregnancy")
+        verbose_name_plural = _("pregnancies")
+        ordering = ["order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weeks__isnull=True) | Q(weeks__gte=0, weeks__lte=45),
+                name="intake_pregnancy_weeks_0_45",
+            ),
+            models.CheckConstraint(
+                condition=Q(month__isnull=True) | Q(month__gte=1, month__lte=12),
+                name="intake_pregnancy_month_1_12",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    outcome__in=[
+                        "miscarriage",
+                        "chemical",
+                        "ectopic",
+                        "molar",
+                        "stillbirth",
+                        "tfmr",
+                        "live_birth",
+                        "current",
+                    ]
+                ),
+                name="intake_pregnancy_outcome_valid",
+            ),
+            models.UniqueConstraint(
+                fields=["intake"], condition=Q(outcome="current"), name="intake_one_current_pregnancy"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} ({self.year or '?'})"
+
+
+class QuestionnaireResponse(TimeStampedModel):
+    """The client's answers to one screening instrument (see intake.instruments)."""
+
+    intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="questionnaires")
+    code = models.CharField(_("instrument"), max_length=20)
+    # Item key -> 0-based option index, True/False, or None for "prefer not to answer".
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("questionnaire response")
+        constraints = [
+            models.UniqueConstraint(fields=["intake", "code"], name="intake_one_response_per_instrument"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} for intake {self.intake_id}"
+
+
+class ConsentDocument(TimeStampedModel):
+    """One version of an agreement the client reads and signs. Versions are never edited:
+    a change is a new version (consent_document_revise), and clients are asked again."""
+
+    class Kind(models.TextChoices):
+        INFORMED_CONSENT = "informed_consent", _("Consent to therapy")
+        CO_MANDATORY_DISCLOSURE = "co_mandatory_disclosure", _("Colorado mandatory disclosure")
+        TELEHEALTH = "telehealth", _("Consent to telehealth")
+        PRIVACY_NOTICE = "privacy_notice", _("Notice of privacy practices")
+
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    version = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=200)
+    # May contain {practice_name}, {practice_address}, {practice_phone}, {practice_email},
+    # filled in from the Practice row when shown and hashed.
+    body = models.TextField(_("text"))
+    is_current = models.BooleanField(_("current version"), default=True)
+
+    class Meta:
+        verbose_name = _("consent document")
+        ordering = ["kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "version"], name="intake_consent_kind_version_unique"),
+            models.UniqueConstraint(
+                fields=["kind"], condition=Q(is_current=True), name="intake_consent_one_current_per_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (version {self.version})"
+
+
+class ConsentSignature(models.Model):
+    """A signed agreement: written once, never changed (no update path exists)."""
+
+    intake = models.ForeignKey(Intake, on_delete=models.PROTECT, related_name="signatures")
+    document = models.ForeignKey(ConsentDocument, on_delete=models.PROTECT, related_name="signatures")
+    document_version = models.PositiveIntegerField(_("version signed"))
+    typed_name = models.CharField(_("typed name"), max_length=200)
+    agreed = models.BooleanField(_("agreed"))
+    signed_at = models.DateTimeField(_("signed at"), default=timezone.now)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    # SHA-256 of the exact text shown (practice details filled in), to prove what was signed.
+    text_sha256 = models.CharField(_("SHA-256 of the text signed"), max_length=64)
+
+    class Meta:
+        verbose_name = _("consent signature")
+        ordering = ["signed_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["intake", "document"], name="intake_one_signature_per_document"),
+            models.CheckConstraint(condition=Q(agreed=True), name="intake_signature_agreed"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.typed_name}: {self.document}"

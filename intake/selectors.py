@@ -1,0 +1,125 @@
+"""Reads of intake data. Other apps (scheduling, the therapist review) use these."""
+
+import datetime as dt
+
+from django.db import models
+from django.utils import timezone
+
+from portal.models import Practice, User
+from portal.selectors import practice_get
+
+from . import history
+from .models import ConsentDocument, ConsentSignature, Intake, PregnancyEntry, QuestionnaireResponse
+from .steps import AGREEMENTS, PREGNANCIES, QUESTIONNAIRES, STEPS
+
+# Always asked; telehealth is added when the client may meet by video.
+ALWAYS_REQUIRED_CONSENTS = (
+    ConsentDocument.Kind.INFORMED_CONSENT,
+    ConsentDocument.Kind.CO_MANDATORY_DISCLOSURE,
+    ConsentDocument.Kind.PRIVACY_NOTICE,
+)
+
+
+def intake_for_client(*, client: User) -> Intake | None:
+    """The client's intake, or None if she has not started one."""
+    return Intake.objects.filter(client=client).first()
+
+
+def intake_pregnancies(*, intake: Intake) -> list[PregnancyEntry]:
+    return list(intake.pregnancies.order_by("order", "id"))
+
+
+def intake_questionnaires(*, intake: Intake) -> dict[str, QuestionnaireResponse]:
+    return {r.code: r for r in intake.questionnaires.all()}
+
+
+def consent_documents_required(*, intake: Intake) -> list[ConsentDocument]:
+    """The current version of every agreement this client must sign before sending."""
+    kinds = list(ALWAYS_REQUIRED_CONSENTS)
+    if intake.modality in (Intake.Modality.TELEHEALTH, Intake.Modality.EITHER):
+        kinds.append(ConsentDocument.Kind.TELEHEALTH)
+    order = {kind: i for i, kind in enumerate(ConsentDocument.Kind.values)}
+    documents = ConsentDocument.objects.filter(kind__in=kinds, is_current=True)
+    return sorted(documents, key=lambda d: order[d.kind])
+
+
+def consent_signatures(*, intake: Intake) -> dict[int, ConsentSignature]:
+    """Document id -> the client's signature of that exact version."""
+    return {s.document_id: s for s in intake.signatures.select_related("document")}
+
+
+def consent_documents_unsigned(*, intake: Intake) -> list[ConsentDocument]:
+    signed = consent_signatures(intake=intake)
+    return [d for d in consent_documents_required(intake=intake) if d.pk not in signed]
+
+
+def consent_document_text(*, document: ConsentDocument, practice: Practice | None) -> str:
+    """The agreement exactly as shown to and signed by the client, practice details filled in."""
+    values = {
+        "{practice_name}": practice.name if practice else "",
+        "{practice_address}": practice.address_one_line if practice else "",
+        "{practice_phone}": practice.phone if practice else "",
+        "{practice_email}": practice.email if practice else "",
+    }
+    text = document.body
+    for placeholder, value in values.items():
+        text = text.replace(placeholder, value)
+    return text
+
+
+def intake_is_under_minimum_age(
+    *, intake: Intake, practice: Practice | None = None, today: dt.date | None = None
+) -> bool:
+    """Whether the date of birth given is below the practice's minimum age."""
+    if intake.date_of_birth is None:
+        return False
+    practice = practice or practice_get()
+    minimum = practice.minimum_client_age if practice else 18
+    today = today or timezone.localdate()
+    return history.age_on(intake.date_of_birth, today) < minimum
+
+
+def _step_started(intake: Intake, step, pregnancies, questionnaires, unsigned) -> bool:
+    if step.number == PREGNANCIES:
+        return bool(pregnancies) or intake.current_step > PREGNANCIES
+    if step.number == QUESTIONNAIRES:
+        return bool(questionnaires)
+    if step.number == AGREEMENTS:
+        return not unsigned
+    return any(getattr(intake, f) not in (None, "", []) for f in step.fields)
+
+
+def intake_steps_started(*, intake: Intake) -> dict[int, bool]:
+    """Step number -> whether the client has answered anything there (agreements: all signed)."""
+    pregnancies = intake_pregnancies(intake=intake)
+    questionnaires = intake_questionnaires(intake=intake)
+    unsigned = consent_documents_unsigned(intake=intake)
+    return {s.number: _step_started(intake, s, pregnancies, questionnaires, unsigned) for s in STEPS}
+
+
+def intake_progress_percent(*, intake: Intake) -> int:
+    """A gentle measure of progress: the share of steps with something in them."""
+    started = intake_steps_started(intake=intake)
+    return round(100 * sum(started.values()) / len(started))
+
+
+def intake_history_summary(*, intake: Intake, today: dt.date | None = None) -> dict:
+    """Facts from the pregnancy history, for the therapist view and later issues."""
+    today = today or timezone.localdate()
+    entries = intake_pregnancies(intake=intake)
+    return {
+        "losses": history.loss_count(entries),
+        "live_births": history.live_birth_count(entries),
+        "currently_pregnant": history.is_currently_pregnant(entries),
+        "postpartum": history.is_postpartum(entries, today),
+        "days_since_most_recent": history.days_since_most_recent_loss_or_birth(entries, today),
+    }
+
+
+def intakes_submitted() -> models.QuerySet[Intake]:
+    """Intakes sent to the practice, oldest first (for the therapist's queue)."""
+    return (
+        Intake.objects.exclude(status=Intake.Status.DRAFT)
+        .select_related("client")
+        .order_by("submitted_at", "id")
+    )

@@ -1,0 +1,537 @@
+"""The client's intake pages. Thin: access helper, form, service, redirect or render."""
+
+import json
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import time_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal import access
+from portal.selectors import practice_get
+
+from .access import consent_document_current, intake_for_client, pregnancy_entry_for_client
+from .catalogue import SELF_HARM
+from .display import intake_sections, pregnancy_rows
+from .forms import (
+    GROUPED_FIELDS,
+    PREGNANCY_GROUPED_FIELDS,
+    SECTION_BEFORE,
+    ConsentSignForm,
+    PregnancyEntryForm,
+    field_for,
+    step_form_class,
+)
+from .instruments import PREFER_NOT_TO_ANSWER, ItemKind, get_instrument, instruments_for_step, visible_items
+from .models import Intake
+from .selectors import (
+    consent_document_text,
+    consent_documents_required,
+    consent_signatures,
+    intake_is_under_minimum_age,
+    intake_pregnancies,
+    intake_questionnaires,
+    intake_steps_started,
+)
+from .services import (
+    ERROR_LOCKED,
+    ERROR_UNDER_AGE,
+    ERROR_UNKNOWN_FIELD,
+    IntakeError,
+    IntakeFieldError,
+    IntakeLockedError,
+    IntakeSubmitError,
+    IntakeUnderAgeError,
+    IntakeValidationError,
+    consent_sign,
+    intake_save_field,
+    intake_save_step,
+    intake_submit,
+    intake_submit_problems,
+    pregnancy_entry_add,
+    pregnancy_entry_remove,
+    pregnancy_entry_update,
+    questionnaire_answers_save,
+)
+from .steps import ABOUT, AGREEMENTS, FEELINGS, LAST_STEP, PREGNANCIES, QUESTIONNAIRES, STEP_BY_NUMBER, STEPS
+
+QUESTIONNAIRE_PREFIX = "q-"
+DECLINE = "decline"
+
+
+def _saved_at(intake: Intake) -> str:
+    return time_format(localtime(intake.last_saved_at), "H:i") if intake.last_saved_at else ""
+
+
+def _context(request: HttpRequest, intake: Intake, number: int | None, **extra) -> dict:
+    return {
+        "intake": intake,
+        "steps": STEPS,
+        "step": STEP_BY_NUMBER.get(number) if number else None,
+        "step_number": number,
+        # Once sent, the steps can no longer be opened, so they are not offered.
+        "progress": (list(zip(STEPS, _started_list(intake), strict=True)) if intake.is_editable else []),
+        "saved_at": _saved_at(intake),
+        "under_age": intake_is_under_minimum_age(intake=intake),
+        "under_age_message": ERROR_UNDER_AGE,
+        "autosave_url": reverse("intake:autosave"),
+        "last_step": LAST_STEP,
+        **extra,
+    }
+
+
+def _started_list(intake: Intake) -> list[bool]:
+    started = intake_steps_started(intake=intake)
+    return [started[s.number] for s in STEPS]
+
+
+def _locked_redirect(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        messages.info(request, ERROR_LOCKED)
+    return redirect("intake:summary")
+
+
+def _after_save(number: int, action: str) -> HttpResponse:
+    if action == "back" and number > 1:
+        return redirect("intake:step", number=number - 1)
+    if action == "next":
+        return redirect("intake:step", number=number + 1) if number < LAST_STEP else redirect("intake:review")
+    if action == "review":
+        return redirect("intake:review")
+    return redirect("intake:step", number=number)
+
+
+def _error_summary(form_errors: dict, prefix: str = "id_") -> list[dict]:
+    return [{"anchor": f"{prefix}{name}", "message": msgs[0]} for name, msgs in form_errors.items() if msgs]
+
+
+@require_GET
+@access.client_required
+def start(request: HttpRequest) -> HttpResponse:
+    """Begin, or pick up where the client left off."""
+    intake = intake_for_client(user=request.user, request=request)
+    if not intake.is_editable:
+        return redirect("intake:summary")
+    return redirect("intake:step", number=intake.current_step)
+
+
+@require_http_methods(["GET", "POST"])
+@access.client_required
+def step(request: HttpRequest, number: int) -> HttpResponse:
+    if number not in STEP_BY_NUMBER:
+        raise Http404
+    intake = intake_for_client(user=request.user, request=request)
+    if not intake.is_editable:
+        return _locked_redirect(request)
+    if number != ABOUT and intake_is_under_minimum_age(intake=intake):
+        return redirect("intake:step", number=ABOUT)
+    if number == PREGNANCIES:
+        return _pregnancies_step(request, intake)
+    if number == QUESTIONNAIRES:
+        return _questionnaires_step(request, intake)
+    if number == AGREEMENTS:
+        return _agreements_step(request, intake)
+    return _fields_step(request, intake, number)
+
+
+def _fields_step(request: HttpRequest, intake: Intake, number: int) -> HttpResponse:
+    form_class = step_form_class(STEP_BY_NUMBER[number])
+    if request.method == "POST":
+        form = form_class(request.POST)
+        form.is_valid()
+        try:
+            errors = intake_save_step(
+                intake=intake, step=number, data=dict(form.cleaned_data), actor=request.user, request=request
+            )
+        except IntakeUnderAgeError:
+            return redirect("intake:step", number=ABOUT)
+        for name, message in errors.items():
+            form.add_error(name, message)
+        stop_for_age = number == ABOUT and intake_is_under_minimum_age(intake=intake)
+        if not form.errors and not stop_for_age:
+            return _after_save(number, request.POST.get("action", "save"))
+    else:
+        form = form_class(initial={name: getattr(intake, name) for name in form_class.base_fields})
+    return render(
+        request,
+        "intake/step_fields.html",
+        _context(
+            request,
+            intake,
+            number,
+            form=form,
+            rows=[(bound, SECTION_BEFORE.get(bound.name, "")) for bound in form],
+            grouped_fields=GROUPED_FIELDS,
+            error_summary=_error_summary(form.errors),
+            show_safety=number == FEELINGS and SELF_HARM in (intake.symptoms or []),
+        ),
+    )
+
+
+def _pregnancies_step(request: HttpRequest, intake: Intake) -> HttpResponse:
+    if request.method == "POST":
+        intake_save_step(intake=intake, step=PREGNANCIES, data={}, actor=request.user, request=request)
+        return _after_save(PREGNANCIES, request.POST.get("action", "save"))
+    entries = [(e, pregnancy_rows(e)) for e in intake_pregnancies(intake=intake)]
+    return render(
+        request, "intake/step_pregnancies.html", _context(request, intake, PREGNANCIES, entries=entries)
+    )
+
+
+def _pregnancy_form_page(request, intake, form, entry=None, status=200) -> HttpResponse:
+    return render(
+        request,
+        "intake/pregnancy_form.html",
+        _context(
+            request,
+            intake,
+            PREGNANCIES,
+            form=form,
+            entry=entry,
+            grouped_fields=PREGNANCY_GROUPED_FIELDS,
+            error_summary=_error_summary(form.errors),
+        ),
+        status=status,
+    )
+
+
+def _entry_form_errors(form: forms.Form, exc: IntakeValidationError) -> None:
+    for name, message in exc.errors.items():
+        form.add_error(name if name in form.fields else None, message)
+
+
+@require_http_methods(["GET", "POST"])
+@access.client_required
+def pregnancy_add(request: HttpRequest) -> HttpResponse:
+    intake = intake_for_client(user=request.user, request=request)
+    if not intake.is_editable:
+        return _locked_redirect(request)
+    if intake_is_under_minimum_age(intake=intake):
+        return redirect("intake:step", number=ABOUT)
+    form = PregnancyEntryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pregnancy_entry_add(intake=intake, data=form.cleaned_data, actor=request.user, request=request)
+        except IntakeValidationError as exc:
+            _entry_form_errors(form, exc)
+        else:
+            messages.success(request, _("Saved. Thank you for sharing this."))
+            return redirect("intake:step", number=PREGNANCIES)
+    return _pregnancy_form_page(request, intake, form)
+
+
+@require_http_methods(["GET", "POST"])
+@access.client_required
+def pregnancy_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = pregnancy_entry_for_client(user=request.user, pk=pk)
+    intake = entry.intake
+    if not intake.is_editable:
+        return _locked_redirect(request)
+    if intake_is_under_minimum_age(intake=intake):
+        return redirect("intake:step", number=ABOUT)
+    initial = {name: getattr(entry, name) for name in PregnancyEntryForm.base_fields}
+    form = PregnancyEntryForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            pregnancy_entry_update(entry=entry, data=form.cleaned_data, actor=request.user, request=request)
+        except IntakeValidationError as exc:
+            _entry_form_errors(form, exc)
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect("intake:step", number=PREGNANCIES)
+    return _pregnancy_form_page(request, intake, form, entry=entry)
+
+
+@require_http_methods(["GET", "POST"])
+@access.client_required
+def pregnancy_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = pregnancy_entry_for_client(user=request.user, pk=pk)
+    intake = entry.intake
+    if not intake.is_editable:
+        return _locked_redirect(request)
+    if request.method == "POST":
+        pregnancy_entry_remove(entry=entry, actor=request.user, request=request)
+        messages.success(request, _("That pregnancy has been removed from your answers."))
+        return redirect("intake:step", number=PREGNANCIES)
+    return render(
+        request,
+        "intake/pregnancy_remove.html",
+        _context(request, intake, PREGNANCIES, entry=entry, rows=pregnancy_rows(entry)),
+    )
+
+
+# --- Questionnaires
+
+
+def _answer_from_post(kind: ItemKind, raw: str, option_count: int):
+    """(ok, answer): a posted radio value as an answer, None for "prefer not to answer"."""
+    if raw == DECLINE:
+        return True, None
+    if kind is ItemKind.YES_NO:
+        return (raw in ("yes", "no")), raw == "yes"
+    if raw.isdigit() and int(raw) < option_count:
+        return True, int(raw)
+    return False, None
+
+
+def _answer_to_value(answer) -> str:
+    if answer is None:
+        return DECLINE
+    if isinstance(answer, bool):
+        return "yes" if answer else "no"
+    return str(answer)
+
+
+def _questionnaire_blocks(intake: Intake) -> list[dict]:
+    practice = practice_get()
+    responses = intake_questionnaires(intake=intake)
+    blocks = []
+    for instrument in instruments_for_step(bool(practice and practice.epds_enabled)):
+        answers = responses[instrument.code].answers if instrument.code in responses else {}
+        shown = visible_items(instrument.code, answers)
+        items = []
+        stem_pending = bool(instrument.stem)
+        for key in shown:
+            item = instrument.item(key)
+            show_stem = stem_pending and item.scored
+            stem_pending = stem_pending and not show_stem
+            if item.kind is ItemKind.YES_NO:
+                options = [("yes", _("Yes")), ("no", _("No"))]
+            else:
+                options = [(str(i), option.label) for i, option in enumerate(item.options)]
+            options.append((DECLINE, PREFER_NOT_TO_ANSWER))
+            items.append(
+                {
+                    "item": item,
+                    "name": f"{QUESTIONNAIRE_PREFIX}{instrument.code}-{key}",
+                    "options": options,
+                    "value": _answer_to_value(answers[key]) if key in answers else "",
+                    "show_stem": show_stem,
+                }
+            )
+        more_may_follow = len(shown) < len(instrument.items)
+        blocks.append({"instrument": instrument, "items": items, "more_may_follow": more_may_follow})
+    return blocks
+
+
+def _parse_questionnaire_name(name: str):
+    """'q-phq9-3' -> (instrument, item) or None for a name that is not ours."""
+    try:
+        code, key = name.removeprefix(QUESTIONNAIRE_PREFIX).split("-", 1)
+        instrument = get_instrument(code)
+        return instrument, instrument.item(key)
+    except (ValueError, KeyError):
+        return None
+
+
+def _questionnaire_answers_from_post(post) -> dict[str, dict]:
+    by_code: dict[str, dict] = {}
+    for name in post:
+        if not name.startswith(QUESTIONNAIRE_PREFIX):
+            continue
+        parsed = _parse_questionnaire_name(name)
+        if parsed is None:
+            continue
+        instrument, item = parsed
+        ok, answer = _answer_from_post(item.kind, post.get(name, ""), len(item.options))
+        if ok:
+            by_code.setdefault(instrument.code, {})[item.key] = answer
+    return by_code
+
+
+def _questionnaires_step(request: HttpRequest, intake: Intake) -> HttpResponse:
+    if request.method == "POST":
+        for code, answers in _questionnaire_answers_from_post(request.POST).items():
+            questionnaire_answers_save(
+                intake=intake, code=code, answers=answers, actor=request.user, request=request
+            )
+        intake_save_step(intake=intake, step=QUESTIONNAIRES, data={}, actor=request.user, request=request)
+        return _after_save(QUESTIONNAIRES, request.POST.get("action", "save"))
+    return render(
+        request,
+        "intake/step_questionnaires.html",
+        _context(request, intake, QUESTIONNAIRES, blocks=_questionnaire_blocks(intake)),
+    )
+
+
+# --- Agreements
+
+
+def _agreement_blocks(intake: Intake, bound: dict | None = None) -> list[dict]:
+    practice = practice_get()
+    signatures = consent_signatures(intake=intake)
+    bound = bound or {}
+    return [
+        {
+            "document": document,
+            "text": consent_document_text(document=document, practice=practice),
+            "signature": signatures.get(document.pk),
+            "form": bound.get(document.pk) or ConsentSignForm(prefix=f"doc{document.pk}"),
+        }
+        for document in consent_documents_required(intake=intake)
+    ]
+
+
+def _agreements_step(
+    request: HttpRequest, intake: Intake, bound: dict | None = None, status=200
+) -> HttpResponse:
+    if request.method == "POST" and bound is None:
+        intake_save_step(intake=intake, step=AGREEMENTS, data={}, actor=request.user, request=request)
+        return _after_save(AGREEMENTS, request.POST.get("action", "save"))
+    return render(
+        request,
+        "intake/step_agreements.html",
+        _context(request, intake, AGREEMENTS, blocks=_agreement_blocks(intake, bound)),
+        status=status,
+    )
+
+
+@require_POST
+@access.client_required
+def agreement_sign(request: HttpRequest, document_id: int) -> HttpResponse:
+    intake = intake_for_client(user=request.user, request=request)
+    document = consent_document_current(pk=document_id)
+    if not intake.is_editable:
+        return _locked_redirect(request)
+    if intake_is_under_minimum_age(intake=intake):
+        return redirect("intake:step", number=ABOUT)
+    form = ConsentSignForm(request.POST, prefix=f"doc{document.pk}")
+    form.is_valid()
+    try:
+        consent_sign(
+            intake=intake,
+            document=document,
+            typed_name=form.cleaned_data.get("typed_name", ""),
+            agreed=bool(form.cleaned_data.get("agreed")),
+            request=request,
+        )
+    except IntakeValidationError as exc:
+        for name, message in exc.errors.items():
+            form.add_error(name if name in form.fields else None, message)
+        return _agreements_step(request, intake, bound={document.pk: form})
+    messages.success(request, _("Thank you. You signed “%(title)s”.") % {"title": document.title})
+    return redirect(reverse("intake:step", kwargs={"number": AGREEMENTS}) + f"#doc-{document.pk}")
+
+
+# --- Review, submit, read-only view
+
+
+def _answers_context(intake: Intake) -> dict:
+    return {
+        "sections": intake_sections(intake),
+        "entries": [(e, pregnancy_rows(e)) for e in intake_pregnancies(intake=intake)],
+        "questionnaire_codes": sorted(intake_questionnaires(intake=intake)),
+        "signatures": list(consent_signatures(intake=intake).values()),
+    }
+
+
+@require_GET
+@access.client_required
+def review(request: HttpRequest) -> HttpResponse:
+    intake = intake_for_client(user=request.user, request=request)
+    if not intake.is_editable:
+        return redirect("intake:summary")
+    return render(
+        request,
+        "intake/review.html",
+        _context(
+            request, intake, None, problems=intake_submit_problems(intake=intake), **_answers_context(intake)
+        ),
+    )
+
+
+@require_POST
+@access.client_required
+def submit(request: HttpRequest) -> HttpResponse:
+    intake = intake_for_client(user=request.user, request=request)
+    try:
+        intake_submit(intake=intake, actor=request.user, request=request)
+    except IntakeLockedError:
+        return _locked_redirect(request)
+    except IntakeSubmitError as exc:
+        return render(
+            request,
+            "intake/review.html",
+            _context(request, intake, None, problems=exc.problems, **_answers_context(intake)),
+        )
+    messages.success(
+        request, _("Thank you. Your intake is with the practice now, and we will be in touch soon.")
+    )
+    return redirect("intake:summary")
+
+
+@require_GET
+@access.client_required
+def summary(request: HttpRequest) -> HttpResponse:
+    """Everything the client has told us, to read (and, while a draft, to edit from)."""
+    intake = intake_for_client(user=request.user, request=request)
+    return render(request, "intake/summary.html", _context(request, intake, None, **_answers_context(intake)))
+
+
+# --- Autosave (JavaScript on)
+
+
+def _json_error(message, status: int = 400, **extra) -> JsonResponse:
+    return JsonResponse({"saved": False, "error": str(message), **extra}, status=status)
+
+
+def _autosave_questionnaire(request: HttpRequest, intake: Intake, name: str, value) -> JsonResponse:
+    parsed = _parse_questionnaire_name(name)
+    if parsed is None or not isinstance(value, str):
+        return _json_error(ERROR_UNKNOWN_FIELD)
+    instrument, item = parsed
+    ok, answer = _answer_from_post(item.kind, value, len(item.options))
+    if not ok:
+        return _json_error(ERROR_UNKNOWN_FIELD)
+    existing = intake_questionnaires(intake=intake).get(instrument.code)
+    before = visible_items(instrument.code, existing.answers if existing else {})
+    response = questionnaire_answers_save(
+        intake=intake, code=instrument.code, answers={item.key: answer}, actor=request.user, request=request
+    )
+    # New questions appear after some answers (PC-PTSD-5, ASQ): reload to show them.
+    reload = visible_items(instrument.code, response.answers) != before
+    return JsonResponse({"saved": True, "saved_at": _saved_at(intake), "reload": reload})
+
+
+@require_POST
+@access.client_required
+def autosave(request: HttpRequest) -> JsonResponse:
+    """Save one answer sent as JSON {"field": name, "value": value}; never a 500."""
+    intake = intake_for_client(user=request.user, request=request)
+    try:
+        payload = json.loads(request.body or b"{}")
+        name, value = payload["field"], payload.get("value")
+    except (ValueError, KeyError, TypeError):
+        return _json_error(ERROR_UNKNOWN_FIELD)
+    if not isinstance(name, str) or isinstance(value, dict):
+        return _json_error(ERROR_UNKNOWN_FIELD)
+    try:
+        if name.startswith(QUESTIONNAIRE_PREFIX):
+            return _autosave_questionnaire(request, intake, name, value)
+        try:
+            form_field = field_for(name)
+        except KeyError:
+            return _json_error(ERROR_UNKNOWN_FIELD)
+        if isinstance(value, list) != isinstance(form_field, forms.MultipleChoiceField):
+            return _json_error(ERROR_UNKNOWN_FIELD, field=name)
+        try:
+            cleaned = form_field.clean("" if value is None else value)
+        except ValidationError as exc:
+            return _json_error(exc.messages[0], field=name)
+        intake_save_field(intake=intake, field_name=name, value=cleaned, actor=request.user, request=request)
+    except IntakeLockedError as exc:
+        return _json_error(exc.message, status=409)
+    except IntakeUnderAgeError as exc:
+        return _json_error(exc.message, status=409, reload=True)
+    except (IntakeFieldError, IntakeValidationError) as exc:
+        return _json_error(exc.message, field=name)
+    except IntakeError as exc:  # pragma: no cover - every subclass is handled above
+        return _json_error(exc.message)
+    reload = name == "date_of_birth" and intake_is_under_minimum_age(intake=intake)
+    return JsonResponse({"saved": True, "saved_at": _saved_at(intake), "reload": reload})

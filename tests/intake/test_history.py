@@ -1,0 +1,144 @@
+"""Facts and rules from the pregnancy history: pure functions, tested from tables."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pytest
+
+from intake import history
+
+TODAY = dt.date(2026, 11, 28)
+
+
+@dataclass
+class Entry:
+    outcome: str
+    month: int | None = None
+    year: int | None = None
+    weeks: int | None = None
+    due_date: dt.date | None = None
+    when_declined: bool = False
+
+
+MIXED = [
+    Entry("miscarriage", 3, 2023),
+    Entry("chemical", None, 2024),
+    Entry("ectopic", 6, 2024),
+    Entry("molar"),
+    Entry("stillbirth", 1, 2022),
+    Entry("tfmr", 2, 2025),
+    Entry("live_birth", 8, 2020),
+    Entry("current", due_date=dt.date(2027, 3, 1)),
+]
+
+
+@pytest.mark.parametrize(
+    ("entries", "losses"),
+    [
+        ([], 0),
+        (MIXED, 6),
+        ([Entry("live_birth"), Entry("current", due_date=dt.date(2027, 1, 1))], 0),
+        ([Entry("miscarriage"), Entry("miscarriage"), Entry("miscarriage")], 3),
+    ],
+)
+def test_loss_count_counts_everything_but_births_and_a_current_pregnancy(entries, losses):
+    assert history.loss_count(entries) == losses
+
+
+@pytest.mark.parametrize(("entries", "births"), [([], 0), (MIXED, 1), ([Entry("live_birth")] * 2, 2)])
+def test_live_birth_count(entries, births):
+    assert history.live_birth_count(entries) == births
+
+
+@pytest.mark.parametrize(("entries", "pregnant"), [([], False), (MIXED, True), (MIXED[:-1], False)])
+def test_is_currently_pregnant(entries, pregnant):
+    assert history.is_currently_pregnant(entries) is pregnant
+
+
+@pytest.mark.parametrize(
+    ("entries", "days"),
+    [
+        ([], None),
+        ([Entry("molar")], None),
+        ([Entry("miscarriage", 10, 2026)], 28),  # latest possible day: Oct 31
+        ([Entry("miscarriage", None, 2025)], 332),  # year only: Dec 31, 2025
+        (
+            [Entry("live_birth", 11, 2026), Entry("miscarriage", 1, 2020)],
+            0,
+        ),  # this month: as recent as can be
+        ([Entry("live_birth", 9, 2026), Entry("miscarriage", 1, 2020)], 59),
+        ([Entry("miscarriage", 12, 2026)], None),  # still to come: not counted
+        ([Entry("current", due_date=dt.date(2027, 1, 1))], None),
+    ],
+)
+def test_days_since_most_recent_loss_or_birth_uses_latest_possible_date(entries, days):
+    assert history.days_since_most_recent_loss_or_birth(entries, TODAY) == days
+
+
+@pytest.mark.parametrize(
+    ("entries", "postpartum"),
+    [
+        ([], False),
+        ([Entry("live_birth", 12, 2025)], True),
+        ([Entry("live_birth", 11, 2025)], True),  # Nov 30, 2025 is 363 days ago
+        ([Entry("live_birth", 10, 2025)], False),
+        ([Entry("live_birth", None, 2026)], True),
+        ([Entry("live_birth", None, 2024)], False),
+        ([Entry("live_birth")], False),
+        ([Entry("stillbirth", 10, 2026)], False),
+    ],
+)
+def test_is_postpartum_means_a_live_birth_within_365_days(entries, postpartum):
+    assert history.is_postpartum(entries, TODAY) is postpartum
+
+
+@pytest.mark.parametrize(
+    ("entry", "errors"),
+    [
+        (Entry("miscarriage", 3, 2024, 9), {}),
+        (Entry("miscarriage"), {}),
+        (Entry("miscarriage", 12, 2026), {"month": history.ERROR_FUTURE_DATE}),
+        (Entry("miscarriage", 11, 2026), {}),
+        (Entry("live_birth", None, 2027), {"year": history.ERROR_FUTURE_DATE}),
+        (Entry("stillbirth", None, 1850), {"year": history.ERROR_YEAR_RANGE}),
+        (Entry("stillbirth", 13, 2020), {"month": history.ERROR_MONTH_RANGE}),
+        (Entry("miscarriage", weeks=46), {"weeks": history.ERROR_WEEKS_RANGE}),
+        (Entry("miscarriage", weeks=45), {}),
+        (Entry("miscarriage", weeks=0), {}),
+        (Entry("current", due_date=dt.date(2027, 2, 1)), {}),
+        (Entry("current"), {"due_date": history.ERROR_DUE_DATE_REQUIRED}),
+        (Entry("current", when_declined=True), {}),
+        (Entry("current", due_date=TODAY), {"due_date": history.ERROR_DUE_DATE_PAST}),
+        (Entry("current", due_date=dt.date(2026, 1, 1)), {"due_date": history.ERROR_DUE_DATE_PAST}),
+        (Entry("current", due_date=dt.date(2028, 1, 1)), {"due_date": history.ERROR_DUE_DATE_TOO_FAR}),
+        # A past loss's original due date may still lie ahead: that is no error.
+        (Entry("miscarriage", 10, 2026, due_date=dt.date(2027, 5, 1)), {}),
+    ],
+)
+def test_entry_errors(entry, errors):
+    assert history.entry_errors(entry, TODAY) == errors
+
+
+def test_history_errors_allow_only_one_current_pregnancy():
+    existing = [Entry("current", due_date=dt.date(2027, 3, 1))]
+    candidate = Entry("current", due_date=dt.date(2027, 4, 1))
+    assert history.history_errors(existing, candidate, TODAY) == {"outcome": history.ERROR_ONE_CURRENT}
+
+
+def test_history_errors_allow_a_current_pregnancy_after_losses():
+    existing = [Entry("miscarriage", 1, 2025)]
+    candidate = Entry("current", due_date=dt.date(2027, 4, 1))
+    assert history.history_errors(existing, candidate, TODAY) == {}
+
+
+@pytest.mark.parametrize(
+    ("born", "age"),
+    [
+        (dt.date(2008, 11, 28), 18),
+        (dt.date(2008, 11, 29), 17),
+        (dt.date(1990, 1, 1), 36),
+        (dt.date(2008, 2, 29), 18),
+    ],
+)
+def test_age_on_counts_whole_years(born, age):
+    assert history.age_on(born, TODAY) == age

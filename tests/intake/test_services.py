@@ -1,0 +1,417 @@
+"""Intake services: saving drafts, the pregnancy history, signatures and sending."""
+
+import datetime as dt
+import hashlib
+
+import pytest
+from django.utils import timezone
+
+from intake import history, services
+from intake.models import ConsentDocument, ConsentSignature, Intake, PregnancyEntry
+from intake.selectors import (
+    consent_document_text,
+    consent_documents_required,
+    intake_history_summary,
+    intake_progress_percent,
+)
+from portal.models import AuditEvent
+from portal.selectors import practice_get
+from tests.factories_intake import PregnancyEntryFactory
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def years_ago(years: int) -> dt.date:
+    t = today()
+    return t.replace(year=t.year - years, day=min(t.day, 28))
+
+
+# --- starting and saving
+
+
+def test_get_or_start_creates_one_intake_with_name_and_email_filled_in(client_user):
+    first = services.intake_get_or_start(client=client_user)
+    again = services.intake_get_or_start(client=client_user)
+    assert first.pk == again.pk
+    assert first.legal_name == "Hope Rivera"
+    assert first.contact_email == "hope@example.com"
+    assert AuditEvent.objects.filter(client=client_user, action="create", object_type="intake").count() == 1
+
+
+def test_save_step_saves_answers_and_records_where_the_client_is(intake, client_user):
+    errors = services.intake_save_step(
+        intake=intake,
+        step=2,
+        data={"services": ["loss_counseling"], "modality": "telehealth"},
+        actor=client_user,
+    )
+    intake.refresh_from_db()
+    assert errors == {}
+    assert intake.services == ["loss_counseling"]
+    assert intake.modality == "telehealth"
+    assert intake.current_step == 2
+    assert intake.last_saved_at is not None
+
+
+def test_save_step_keeps_valid_answers_when_another_is_refused(intake, client_user):
+    future = today() + dt.timedelta(days=3)
+    errors = services.intake_save_step(
+        intake=intake, step=1, data={"pronouns": "she/her", "date_of_birth": future}, actor=client_user
+    )
+    intake.refresh_from_db()
+    assert errors == {"date_of_birth": services.ERROR_DOB_FUTURE}
+    assert intake.pronouns == "she/her"
+    assert intake.date_of_birth == dt.date(1990, 5, 17)
+
+
+def test_save_step_accepts_an_incomplete_draft(intake, client_user):
+    errors = services.intake_save_step(
+        intake=intake, step=1, data={"legal_name": "", "phone": "", "state": ""}, actor=client_user
+    )
+    assert errors == {}
+    intake.refresh_from_db()
+    assert intake.legal_name == ""
+
+
+def test_save_step_refuses_a_field_the_step_does_not_ask(intake, client_user):
+    with pytest.raises(services.IntakeFieldError):
+        services.intake_save_step(intake=intake, step=1, data={"hopes": "x"}, actor=client_user)
+
+
+def test_save_step_refuses_unknown_symptom_slugs(intake, client_user):
+    errors = services.intake_save_step(
+        intake=intake, step=4, data={"symptoms": ["sleep", "made_up"]}, actor=client_user
+    )
+    assert errors == {"symptoms": services.ERROR_CHOICE}
+
+
+def test_save_step_refuses_an_impact_rating_outside_0_to_10(intake, client_user):
+    errors = services.intake_save_step(intake=intake, step=4, data={"impact_work": 11}, actor=client_user)
+    assert errors == {"impact_work": services.ERROR_IMPACT_RANGE}
+
+
+def test_save_step_writes_an_audit_record_naming_fields_not_answers(intake, client_user):
+    services.intake_save_step(intake=intake, step=2, data={"hopes": "to sleep again"}, actor=client_user)
+    event = AuditEvent.objects.filter(client=client_user, action="update").latest("id")
+    assert event.actor == client_user
+    assert "hopes" in event.detail
+    assert "sleep" not in event.detail
+
+
+def test_save_field_saves_one_answer(intake, client_user):
+    services.intake_save_field(intake=intake, field_name="may_text", value=False, actor=client_user)
+    intake.refresh_from_db()
+    assert intake.may_text is False
+    assert intake.may_email is None
+
+
+def test_save_field_refuses_an_unknown_field(intake, client_user):
+    with pytest.raises(services.IntakeFieldError):
+        services.intake_save_field(intake=intake, field_name="status", value="accepted", actor=client_user)
+
+
+def test_save_field_raises_with_the_message_for_a_refused_value(intake, client_user):
+    with pytest.raises(services.IntakeValidationError) as exc:
+        services.intake_save_field(intake=intake, field_name="modality", value="by_pigeon", actor=client_user)
+    assert exc.value.message == services.ERROR_CHOICE
+
+
+# --- minimum age
+
+
+def test_under_age_date_of_birth_is_saved_on_step_1(intake, client_user):
+    services.intake_save_step(intake=intake, step=1, data={"date_of_birth": years_ago(16)}, actor=client_user)
+    intake.refresh_from_db()
+    assert intake.date_of_birth == years_ago(16)
+
+
+def test_under_age_client_cannot_save_past_step_1(intake, client_user):
+    services.intake_save_step(intake=intake, step=1, data={"date_of_birth": years_ago(16)}, actor=client_user)
+    with pytest.raises(services.IntakeUnderAgeError):
+        services.intake_save_step(intake=intake, step=2, data={"hopes": "x"}, actor=client_user)
+
+
+def test_minimum_age_follows_the_practice_setting(intake, client_user):
+    practice = practice_get()
+    practice.minimum_client_age = 21
+    practice.save(update_fields=["minimum_client_age"])
+    services.intake_save_step(intake=intake, step=1, data={"date_of_birth": years_ago(19)}, actor=client_user)
+    with pytest.raises(services.IntakeUnderAgeError):
+        services.pregnancy_entry_add(intake=intake, data={"outcome": "miscarriage"}, actor=client_user)
+
+
+# --- pregnancy history
+
+
+def test_pregnancy_entry_add_numbers_entries_in_order(intake, client_user):
+    first = services.pregnancy_entry_add(intake=intake, data={"outcome": "miscarriage"}, actor=client_user)
+    second = services.pregnancy_entry_add(intake=intake, data={"outcome": "live_birth"}, actor=client_user)
+    assert (first.order, second.order) == (1, 2)
+
+
+def test_pregnancy_entry_add_refuses_a_future_year(intake, client_user):
+    with pytest.raises(services.IntakeValidationError) as exc:
+        services.pregnancy_entry_add(
+            intake=intake, data={"outcome": "miscarriage", "year": today().year + 1}, actor=client_user
+        )
+    assert exc.value.errors == {"year": history.ERROR_FUTURE_DATE}
+    assert not intake.pregnancies.exists()
+
+
+def test_pregnancy_entry_add_refuses_weeks_over_45(intake, client_user):
+    with pytest.raises(services.IntakeValidationError) as exc:
+        services.pregnancy_entry_add(
+            intake=intake, data={"outcome": "stillbirth", "weeks": 50}, actor=client_user
+        )
+    assert exc.value.errors == {"weeks": history.ERROR_WEEKS_RANGE}
+
+
+def test_pregnancy_entry_add_refuses_a_current_pregnancy_with_a_past_due_date(intake, client_user):
+    data = {"outcome": "current", "due_date": today() - dt.timedelta(days=1)}
+    with pytest.raises(services.IntakeValidationError) as exc:
+        services.pregnancy_entry_add(intake=intake, data=data, actor=client_user)
+    assert exc.value.errors == {"due_date": history.ERROR_DUE_DATE_PAST}
+
+
+def test_pregnancy_entry_add_asks_a_current_pregnancy_for_its_due_date(intake, client_user):
+    with pytest.raises(services.IntakeValidationError) as exc:
+        services.pregnancy_entry_add(intake=intake, data={"outcome": "current"}, actor=client_user)
+    assert exc.value.errors == {"due_date": history.ERROR_DUE_DATE_REQUIRED}
+
+
+def test_pregnancy_entry_add_refuses_a_second_current_pregnancy(intake, client_user):
+    data = {"outcome": "current", "due_date": today() + dt.timedelta(days=90)}
+    services.pregnancy_entry_add(intake=intake, data=data, actor=client_user)
+    with pytest.raises(services.IntakeValidationError) as exc:
+        services.pregnancy_entry_add(intake=intake, data=data, actor=client_user)
+    assert exc.value.errors == {"outcome": history.ERROR_ONE_CURRENT}
+    assert intake.pregnancies.count() == 1
+
+
+def test_pregnancy_entry_add_refuses_unknown_complications(intake, client_user):
+    with pytest.raises(services.IntakeValidationError) as exc:
+        services.pregnancy_entry_add(
+            intake=intake,
+            data={"outcome": "miscarriage", "complications": ["surgery", "x"]},
+            actor=client_user,
+        )
+    assert exc.value.errors == {"complications": services.ERROR_CHOICE}
+
+
+def test_pregnancy_entry_update_may_keep_its_own_current_pregnancy(intake, client_user):
+    data = {"outcome": "current", "due_date": today() + dt.timedelta(days=90)}
+    entry = services.pregnancy_entry_add(intake=intake, data=data, actor=client_user)
+    services.pregnancy_entry_update(entry=entry, data={**data, "weeks": 14}, actor=client_user)
+    entry.refresh_from_db()
+    assert entry.weeks == 14
+
+
+def test_pregnancy_entry_remove_deletes_a_draft_entry_and_audits_it(intake, client_user):
+    entry = PregnancyEntryFactory(intake=intake)
+    entry_id = entry.pk
+    services.pregnancy_entry_remove(entry=entry, actor=client_user)
+    assert not PregnancyEntry.objects.filter(pk=entry_id).exists()
+    assert AuditEvent.objects.filter(object_type="pregnancy_entry", object_id=str(entry_id)).exists()
+
+
+def test_history_summary_reports_losses_births_and_pregnancy(intake):
+    PregnancyEntryFactory(intake=intake, outcome="miscarriage")
+    PregnancyEntryFactory(intake=intake, outcome="ectopic")
+    PregnancyEntryFactory(
+        intake=intake, outcome="current", year=None, due_date=today() + dt.timedelta(days=60)
+    )
+    summary = intake_history_summary(intake=intake)
+    assert summary["losses"] == 2
+    assert summary["live_births"] == 0
+    assert summary["currently_pregnant"] is True
+
+
+# --- signatures
+
+
+def test_consent_sign_records_version_hash_time_ip_and_browser(intake, informed_consent, rf_request):
+    signature = services.consent_sign(
+        intake=intake,
+        document=informed_consent,
+        typed_name="  hope   RIVERA ",
+        agreed=True,
+        request=rf_request,
+    )
+    text = consent_document_text(document=informed_consent, practice=practice_get())
+    assert signature.document_version == 1
+    assert signature.text_sha256 == hashlib.sha256(text.encode()).hexdigest()
+    assert signature.ip_address == "203.0.113.9"
+    assert signature.user_agent == "TestBrowser/1.0"
+    assert signature.signed_at is not None
+    assert AuditEvent.objects.filter(action="sign", client=intake.client).exists()
+
+
+def test_consent_text_is_signed_with_the_practice_details_filled_in(informed_consent, practice):
+    text = consent_document_text(document=informed_consent, practice=practice)
+    assert "{practice_name}" not in text
+    assert practice.name in text
+
+
+def test_consent_sign_refuses_a_name_that_does_not_match(intake, informed_consent, rf_request):
+    with pytest.raises(services.IntakeValidationError) as exc:
+        services.consent_sign(
+            intake=intake, document=informed_consent, typed_name="Hope R.", agreed=True, request=rf_request
+        )
+    assert exc.value.errors == {"typed_name": services.ERROR_CONSENT_NAME_MISMATCH}
+    assert not ConsentSignature.objects.exists()
+
+
+def test_consent_sign_needs_the_box_ticked(intake, informed_consent, rf_request):
+    with pytest.raises(services.IntakeValidationError) as exc:
+        services.consent_sign(
+            intake=intake,
+            document=informed_consent,
+            typed_name="Hope Rivera",
+            agreed=False,
+            request=rf_request,
+        )
+    assert exc.value.errors == {"agreed": services.ERROR_CONSENT_NOT_AGREED}
+
+
+def test_consent_sign_refuses_signing_the_same_version_again(intake, informed_consent, rf_request):
+    kwargs = {"intake": intake, "document": informed_consent, "typed_name": "Hope Rivera", "agreed": True}
+    first = services.consent_sign(**kwargs, request=rf_request)
+    with pytest.raises(services.IntakeValidationError) as exc:
+        services.consent_sign(**kwargs, request=rf_request)
+    assert exc.value.message == services.ERROR_CONSENT_ALREADY_SIGNED
+    assert list(ConsentSignature.objects.all()) == [first]
+
+
+def test_signatures_stay_unchanged_when_the_legal_name_changes(signed_intake, client_user):
+    before = list(ConsentSignature.objects.values_list("typed_name", "text_sha256", "signed_at"))
+    services.intake_save_step(
+        intake=signed_intake, step=1, data={"legal_name": "Hope Ann Rivera"}, actor=client_user
+    )
+    assert list(ConsentSignature.objects.values_list("typed_name", "text_sha256", "signed_at")) == before
+
+
+def test_a_new_version_asks_for_a_new_signature(signed_intake, informed_consent, practice_admin, rf_request):
+    new = services.consent_document_revise(
+        kind=informed_consent.kind, title=informed_consent.title, body="New wording.", actor=practice_admin
+    )
+    informed_consent.refresh_from_db()
+    assert (new.version, new.is_current, informed_consent.is_current) == (2, True, False)
+    with pytest.raises(services.IntakeSubmitError):
+        services.intake_submit(intake=signed_intake, actor=signed_intake.client)
+    services.consent_sign(
+        intake=signed_intake, document=new, typed_name="Hope Rivera", agreed=True, request=rf_request
+    )
+    assert signed_intake.signatures.count() == len(consent_documents_required(intake=signed_intake)) + 1
+
+
+def test_an_old_version_can_no_longer_be_signed(intake, informed_consent, practice_admin, rf_request):
+    services.consent_document_revise(kind=informed_consent.kind, title="T", body="B", actor=practice_admin)
+    with pytest.raises(services.IntakeValidationError) as exc:
+        services.consent_sign(
+            intake=intake,
+            document=informed_consent,
+            typed_name="Hope Rivera",
+            agreed=True,
+            request=rf_request,
+        )
+    assert exc.value.message == services.ERROR_CONSENT_NOT_CURRENT
+
+
+def test_revise_with_the_same_text_makes_no_new_version(informed_consent, practice_admin):
+    same = services.consent_document_revise(
+        kind=informed_consent.kind,
+        title=informed_consent.title,
+        body=informed_consent.body,
+        actor=practice_admin,
+    )
+    assert same.pk == informed_consent.pk
+
+
+def test_telehealth_agreement_is_required_only_for_video_sessions(intake):
+    kinds = {d.kind for d in consent_documents_required(intake=intake)}
+    assert ConsentDocument.Kind.TELEHEALTH not in kinds
+    intake.modality = Intake.Modality.EITHER
+    assert ConsentDocument.Kind.TELEHEALTH in {d.kind for d in consent_documents_required(intake=intake)}
+
+
+# --- sending
+
+
+def test_submit_locks_the_intake_and_audits(signed_intake, client_user):
+    services.intake_submit(intake=signed_intake, actor=client_user)
+    signed_intake.refresh_from_db()
+    assert signed_intake.status == Intake.Status.SUBMITTED
+    assert signed_intake.submitted_at is not None
+    assert AuditEvent.objects.filter(action="submit", client=client_user).count() == 1
+
+
+def test_submit_lists_every_missing_requirement(client_user):
+    intake = services.intake_get_or_start(client=client_user)
+    services.intake_save_step(
+        intake=intake, step=1, data={"legal_name": "", "contact_email": ""}, actor=client_user
+    )
+    with pytest.raises(services.IntakeSubmitError) as exc:
+        services.intake_submit(intake=intake, actor=client_user)
+    messages = {p.message for p in exc.value.problems}
+    assert messages == {
+        services.ERROR_SUBMIT_LEGAL_NAME,
+        services.ERROR_SUBMIT_DOB,
+        services.ERROR_SUBMIT_CONTACT,
+        services.ERROR_SUBMIT_STATE,
+        services.ERROR_SUBMIT_CONSENTS,
+    }
+    intake.refresh_from_db()
+    assert intake.status == Intake.Status.DRAFT
+
+
+def test_submit_accepts_email_alone_as_a_way_to_reach_the_client(signed_intake, client_user):
+    services.intake_save_step(intake=signed_intake, step=1, data={"phone": ""}, actor=client_user)
+    services.intake_submit(intake=signed_intake, actor=client_user)
+    assert signed_intake.status == Intake.Status.SUBMITTED
+
+
+def test_submit_refuses_an_under_age_client(signed_intake, client_user):
+    services.intake_save_step(
+        intake=signed_intake, step=1, data={"date_of_birth": years_ago(15)}, actor=client_user
+    )
+    with pytest.raises(services.IntakeSubmitError) as exc:
+        services.intake_submit(intake=signed_intake, actor=client_user)
+    assert [p.message for p in exc.value.problems] == [services.ERROR_UNDER_AGE]
+
+
+def test_submit_runs_the_hooks_after_commit(signed_intake, client_user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.intake_submit(intake=signed_intake, actor=client_user)
+    assert len(callbacks) == 1
+
+
+def test_nothing_can_be_saved_after_submit(signed_intake, client_user, informed_consent, rf_request):
+    services.intake_submit(intake=signed_intake, actor=client_user)
+    with pytest.raises(services.IntakeLockedError):
+        services.intake_save_step(intake=signed_intake, step=2, data={"hopes": "x"}, actor=client_user)
+    with pytest.raises(services.IntakeLockedError):
+        services.pregnancy_entry_add(intake=signed_intake, data={"outcome": "miscarriage"}, actor=client_user)
+    with pytest.raises(services.IntakeLockedError):
+        services.intake_submit(intake=signed_intake, actor=client_user)
+
+
+def test_progress_counts_steps_with_answers(client_user):
+    intake = services.intake_get_or_start(client=client_user)
+    start = intake_progress_percent(intake=intake)
+    services.intake_save_step(intake=intake, step=2, data={"hopes": "rest"}, actor=client_user)
+    assert intake_progress_percent(intake=intake) > start
+
+
+def test_questionnaire_answers_are_merged_and_kept(intake, client_user):
+    services.questionnaire_answers_save(intake=intake, code="phq9", answers={"1": 2}, actor=client_user)
+    response = services.questionnaire_answers_save(
+        intake=intake, code="phq9", answers={"2": None}, actor=client_user
+    )
+    assert response.answers == {"1": 2, "2": None}
+
+
+def test_questionnaire_answers_refuse_an_unknown_item(intake, client_user):
+    with pytest.raises(services.IntakeFieldError):
+        services.questionnaire_answers_save(intake=intake, code="phq9", answers={"99": 1}, actor=client_user)

@@ -1,0 +1,443 @@
+"""The intake pages as the client uses them, with JavaScript off (plain posts) and on (autosave)."""
+
+import datetime as dt
+import json
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from intake import history, services
+from intake.models import ConsentSignature, Intake, PregnancyEntry, QuestionnaireResponse
+from intake.selectors import consent_documents_required
+from tests.factories import DEFAULT_PASSWORD
+from tests.factories_intake import IntakeFactory, PregnancyEntryFactory
+
+
+def step_url(number: int) -> str:
+    return reverse("intake:step", kwargs={"number": number})
+
+
+def autosave(client, field, value):
+    return client.post(
+        reverse("intake:autosave"),
+        data=json.dumps({"field": field, "value": value}),
+        content_type="application/json",
+        HTTP_X_REQUESTED_WITH="fetch",
+    )
+
+
+@pytest.fixture
+def signed_in(client, client_user):
+    client.force_login(client_user)
+    return client
+
+
+# --- flow
+
+
+def test_start_creates_the_intake_and_opens_step_1(signed_in, client_user):
+    response = signed_in.get(reverse("intake:start"))
+    assert response.status_code == 302
+    assert response["Location"] == step_url(1)
+    assert Intake.objects.filter(client=client_user).count() == 1
+
+
+@pytest.mark.parametrize("number", [1, 2, 3, 4, 5, 6, 7, 8, 9])
+def test_every_step_page_shows_progress_with_the_current_step_marked(signed_in, number):
+    response = signed_in.get(step_url(number))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('aria-current="step"') == 1
+    assert "not watched for emergencies" in html
+
+
+def test_unknown_step_is_404(signed_in):
+    assert signed_in.get(step_url(12)).status_code == 404
+
+
+def test_next_saves_and_moves_to_the_following_step(signed_in, client_user):
+    response = signed_in.post(
+        step_url(2), {"hopes": "To feel like myself", "modality": "either", "action": "next"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == step_url(3)
+    intake = Intake.objects.get(client=client_user)
+    assert intake.hopes == "To feel like myself"
+    assert intake.current_step == 2
+
+
+def test_back_saves_and_moves_to_the_previous_step(signed_in, client_user):
+    response = signed_in.post(step_url(7), {"supporters": "My sister", "action": "back"})
+    assert response["Location"] == step_url(6)
+    assert Intake.objects.get(client=client_user).supporters == "My sister"
+
+
+def test_last_step_next_goes_to_review(signed_in):
+    response = signed_in.post(step_url(9), {"action": "next"})
+    assert response["Location"] == reverse("intake:review")
+
+
+def test_saved_time_is_shown_after_saving(signed_in, client_user):
+    signed_in.post(step_url(8), {"appointment_preferences": "Mornings", "action": "save"})
+    intake = Intake.objects.get(client=client_user)
+    shown = timezone.localtime(intake.last_saved_at).strftime("%H:%M")
+    assert f"Last saved at {shown}" in signed_in.get(step_url(8)).content.decode()
+
+
+def test_content_note_comes_before_the_pregnancy_and_feelings_steps(signed_in):
+    for number in (3, 4):
+        html = signed_in.get(step_url(number)).content.decode()
+        assert "Before you begin this part" in html
+
+
+def test_invalid_post_keeps_everything_typed_and_explains_next_to_the_field(signed_in, client_user):
+    future = (timezone.localdate() + dt.timedelta(days=10)).isoformat()
+    response = signed_in.post(
+        step_url(1), {"preferred_name": "Hopie", "date_of_birth": future, "contact_email": "not-an-email"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="error-summary"' in html
+    assert 'href="#id_date_of_birth"' in html
+    assert str(services.ERROR_DOB_FUTURE) in html.replace("&#x27;", "'")
+    assert 'value="not-an-email"' in html
+    assert 'value="Hopie"' in html
+    intake = Intake.objects.get(client=client_user)
+    assert intake.preferred_name == "Hopie"
+    assert intake.contact_email == "hope@example.com"
+
+
+def test_resume_after_signing_out_shows_every_answer(client, client_user):
+    client.login(email=client_user.email, password=DEFAULT_PASSWORD)
+    client.post(step_url(1), {"legal_name": "Hope Rivera", "pronouns": "she/her", "may_text": "False"})
+    client.post(step_url(4), {"symptoms": ["sleep", "guilt"], "impact_work": "6", "action": "save"})
+    client.logout()
+    client.login(email=client_user.email, password=DEFAULT_PASSWORD)
+    assert client.get(reverse("intake:start"))["Location"] == step_url(4)
+    step4 = client.get(step_url(4)).content.decode()
+    assert re.search(r'value="sleep"[^>]*checked', step4)
+    assert re.search(r'value="guilt"[^>]*checked', step4)
+    intake = Intake.objects.get(client=client_user)
+    assert (intake.pronouns, intake.may_text, intake.symptoms, intake.impact_work) == (
+        "she/her",
+        False,
+        ["sleep", "guilt"],
+        6,
+    )
+
+
+def test_self_harm_answer_shows_the_support_panel(signed_in, client_user):
+    signed_in.post(step_url(4), {"symptoms": ["self_harm"], "action": "save"})
+    html = signed_in.get(step_url(4)).content.decode()
+    assert "data-safety-panel hidden" not in html
+    assert "tel:988" in html
+
+
+# --- autosave
+
+
+def test_autosave_saves_one_field(signed_in, client_user):
+    signed_in.get(reverse("intake:start"))
+    response = autosave(signed_in, "pronouns", "they/them")
+    assert response.status_code == 200
+    assert response.json()["saved"] is True
+    assert response.json()["saved_at"]
+    assert Intake.objects.get(client=client_user).pronouns == "they/them"
+
+
+def test_autosave_saves_a_list_of_choices(signed_in, client_user):
+    response = autosave(signed_in, "services", ["loss_counseling", "support_group"])
+    assert response.status_code == 200
+    assert Intake.objects.get(client=client_user).services == ["loss_counseling", "support_group"]
+
+
+def test_autosave_of_an_unknown_field_is_400_with_a_message(signed_in):
+    response = autosave(signed_in, "status", "accepted")
+    assert response.status_code == 400
+    assert response.json()["error"] == services.ERROR_UNKNOWN_FIELD
+
+
+def test_autosave_of_a_bad_value_is_400_with_the_field_message(signed_in, client_user):
+    response = autosave(signed_in, "impact_work", "12")
+    assert response.status_code == 400
+    assert response.json()["field"] == "impact_work"
+    assert Intake.objects.get(client=client_user).impact_work is None
+
+
+@pytest.mark.parametrize(
+    "body", ["not json", "[]", '{"value": 1}', '{"field": ["x"]}', '{"field": "hopes", "value": {}}']
+)
+def test_autosave_of_a_malformed_request_is_400(signed_in, body):
+    response = signed_in.post(reverse("intake:autosave"), data=body, content_type="application/json")
+    assert response.status_code == 400
+
+
+def test_autosave_after_submit_is_409(signed_in, client_user):
+    IntakeFactory(client=client_user, status=Intake.Status.SUBMITTED, submitted_at=timezone.now())
+    response = autosave(signed_in, "hopes", "late")
+    assert response.status_code == 409
+    assert response.json()["error"] == services.ERROR_LOCKED
+
+
+def test_autosave_of_an_under_age_birth_date_asks_the_page_to_reload(signed_in):
+    born = timezone.localdate().replace(year=timezone.localdate().year - 15, day=1)
+    response = autosave(signed_in, "date_of_birth", born.isoformat())
+    assert response.status_code == 200
+    assert response.json()["reload"] is True
+
+
+def test_autosave_saves_a_questionnaire_answer(signed_in, client_user):
+    response = autosave(signed_in, "q-phq9-1", "2")
+    assert response.status_code == 200
+    assert QuestionnaireResponse.objects.get(intake__client=client_user, code="phq9").answers == {"1": 2}
+
+
+def test_autosave_of_a_questionnaire_gate_reloads_to_show_new_questions(signed_in):
+    assert autosave(signed_in, "q-pcptsd5-gate", "yes").json()["reload"] is True
+
+
+def test_autosave_refuses_an_answer_outside_the_options(signed_in):
+    assert autosave(signed_in, "q-phq9-1", "7").status_code == 400
+
+
+# --- minimum age
+
+
+def test_under_age_client_is_told_to_call_and_kept_on_step_1(signed_in, client_user, practice):
+    born = timezone.localdate().replace(year=timezone.localdate().year - 16, day=1)
+    response = signed_in.post(step_url(1), {"date_of_birth": born.isoformat(), "action": "next"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert practice.phone in html
+    assert "call the office" in html
+    assert signed_in.get(step_url(2))["Location"] == step_url(1)
+    assert signed_in.post(step_url(2), {"hopes": "x"})["Location"] == step_url(1)
+    assert Intake.objects.get(client=client_user).hopes == ""
+
+
+# --- pregnancy history without JavaScript
+
+
+def test_pregnancy_can_be_added_without_javascript(signed_in, client_user):
+    response = signed_in.post(
+        reverse("intake:pregnancy_add"),
+        {"outcome": "miscarriage", "month": "4", "year": "2025", "weeks": "8", "complications": ["surgery"]},
+    )
+    assert response["Location"] == step_url(3)
+    entry = PregnancyEntry.objects.get(intake__client=client_user)
+    assert (entry.month, entry.year, entry.weeks, entry.complications) == (4, 2025, 8, ["surgery"])
+
+
+def test_pregnancy_form_keeps_what_was_typed_when_a_rule_is_broken(signed_in, client_user):
+    response = signed_in.post(
+        reverse("intake:pregnancy_add"), {"outcome": "stillbirth", "weeks": "52", "note": "Her name was Rose"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert str(history.ERROR_WEEKS_RANGE) in html
+    assert "Her name was Rose" in html
+    assert not PregnancyEntry.objects.exists()
+
+
+def test_pregnancy_can_be_edited(signed_in, client_user):
+    entry = PregnancyEntryFactory(intake=IntakeFactory(client=client_user))
+    signed_in.post(
+        reverse("intake:pregnancy_edit", kwargs={"pk": entry.pk}), {"outcome": "ectopic", "weeks": "7"}
+    )
+    entry.refresh_from_db()
+    assert (entry.outcome, entry.weeks) == ("ectopic", 7)
+
+
+def test_pregnancy_can_be_removed_after_confirming(signed_in, client_user):
+    entry = PregnancyEntryFactory(intake=IntakeFactory(client=client_user))
+    url = reverse("intake:pregnancy_remove", kwargs={"pk": entry.pk})
+    assert signed_in.get(url).status_code == 200
+    assert signed_in.post(url)["Location"] == step_url(3)
+    assert not PregnancyEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_pregnancy_step_lists_entries_with_edit_and_remove_links(signed_in, client_user):
+    entry = PregnancyEntryFactory(intake=IntakeFactory(client=client_user))
+    html = signed_in.get(step_url(3)).content.decode()
+    assert reverse("intake:pregnancy_edit", kwargs={"pk": entry.pk}) in html
+    assert reverse("intake:pregnancy_remove", kwargs={"pk": entry.pk}) in html
+
+
+# --- questionnaires
+
+
+def test_questionnaire_step_offers_prefer_not_to_answer(signed_in):
+    html = signed_in.get(step_url(5)).content.decode()
+    assert 'name="q-phq9-9"' in html
+    assert "Prefer not to answer" in html
+    assert 'name="q-epds-1"' not in html  # EPDS stays off until the practice enables it
+
+
+def test_questionnaire_answers_are_saved_by_a_plain_post(signed_in, client_user):
+    signed_in.post(step_url(5), {"q-phq9-1": "3", "q-phq9-2": "decline", "q-asq-1": "no", "action": "save"})
+    answers = {r.code: r.answers for r in QuestionnaireResponse.objects.filter(intake__client=client_user)}
+    assert answers == {"phq9": {"1": 3, "2": None}, "asq": {"1": False}}
+
+
+# --- agreements
+
+
+def test_agreement_can_be_signed_by_a_plain_post(signed_in, client_user):
+    intake = IntakeFactory(client=client_user, legal_name="Hope Rivera")
+    document = consent_documents_required(intake=intake)[0]
+    prefix = f"doc{document.pk}"
+    response = signed_in.post(
+        reverse("intake:agreement_sign", kwargs={"document_id": document.pk}),
+        {f"{prefix}-agreed": "on", f"{prefix}-typed_name": "hope rivera"},
+    )
+    assert response.status_code == 302
+    assert ConsentSignature.objects.filter(intake=intake, document=document).exists()
+
+
+def test_agreement_with_the_wrong_name_explains_and_signs_nothing(signed_in, client_user):
+    intake = IntakeFactory(client=client_user, legal_name="Hope Rivera")
+    document = consent_documents_required(intake=intake)[0]
+    prefix = f"doc{document.pk}"
+    response = signed_in.post(
+        reverse("intake:agreement_sign", kwargs={"document_id": document.pk}),
+        {f"{prefix}-agreed": "on", f"{prefix}-typed_name": "Someone Else"},
+    )
+    assert response.status_code == 200
+    assert "exactly as you gave it" in response.content.decode()
+    assert not ConsentSignature.objects.exists()
+
+
+# --- review, submit, after submit
+
+
+def _sign_everything(client, intake):
+    for document in consent_documents_required(intake=intake):
+        prefix = f"doc{document.pk}"
+        client.post(
+            reverse("intake:agreement_sign", kwargs={"document_id": document.pk}),
+            {f"{prefix}-agreed": "on", f"{prefix}-typed_name": intake.legal_name},
+        )
+
+
+def test_review_shows_answers_with_edit_links_and_what_is_missing(signed_in, client_user):
+    IntakeFactory(client=client_user, hopes="Rest", state="")
+    html = signed_in.get(reverse("intake:review")).content.decode()
+    assert "Rest" in html
+    assert f'href="{step_url(2)}"' in html
+    assert str(services.ERROR_SUBMIT_STATE) in html
+
+
+def test_submit_with_something_missing_stays_on_review(signed_in, client_user):
+    IntakeFactory(client=client_user)
+    response = signed_in.post(reverse("intake:submit"))
+    assert response.status_code == 200
+    assert str(services.ERROR_SUBMIT_CONSENTS) in response.content.decode()
+    assert Intake.objects.get(client=client_user).status == Intake.Status.DRAFT
+
+
+def test_submit_locks_the_intake_and_shows_it_read_only(signed_in, client_user):
+    intake = IntakeFactory(client=client_user, hopes="Rest")
+    _sign_everything(signed_in, intake)
+    response = signed_in.post(reverse("intake:submit"))
+    assert response["Location"] == reverse("intake:summary")
+    intake.refresh_from_db()
+    assert intake.status == Intake.Status.SUBMITTED
+    html = signed_in.get(reverse("intake:summary")).content.decode()
+    assert "Rest" in html
+    assert f'href="{step_url(2)}"' not in html
+
+
+def test_posting_to_a_step_after_submit_is_refused_without_error(signed_in, client_user):
+    IntakeFactory(
+        client=client_user, hopes="Rest", status=Intake.Status.SUBMITTED, submitted_at=timezone.now()
+    )
+    response = signed_in.post(step_url(2), {"hopes": "Changed", "action": "save"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("intake:summary")
+    assert Intake.objects.get(client=client_user).hopes == "Rest"
+
+
+def test_every_write_url_after_submit_redirects_to_the_read_only_view(signed_in, client_user):
+    intake = IntakeFactory(client=client_user, status=Intake.Status.SUBMITTED, submitted_at=timezone.now())
+    entry = PregnancyEntryFactory(intake=intake)
+    document = consent_documents_required(intake=intake)[0]
+    urls = [
+        reverse("intake:pregnancy_add"),
+        reverse("intake:pregnancy_edit", kwargs={"pk": entry.pk}),
+        reverse("intake:pregnancy_remove", kwargs={"pk": entry.pk}),
+        reverse("intake:agreement_sign", kwargs={"document_id": document.pk}),
+        reverse("intake:submit"),
+        reverse("intake:review"),
+    ]
+    for url in urls:
+        response = signed_in.post(url, {"outcome": "miscarriage"})
+        assert response.status_code in (302, 405), url
+    assert PregnancyEntry.objects.filter(intake=intake).count() == 1
+
+
+# --- access
+
+
+def test_another_client_gets_404_for_this_clients_pregnancy_entries(client, client_user, second_client_user):
+    entry = PregnancyEntryFactory(intake=IntakeFactory(client=client_user))
+    client.force_login(second_client_user)
+    for name in ("intake:pregnancy_edit", "intake:pregnancy_remove"):
+        url = reverse(name, kwargs={"pk": entry.pk})
+        assert client.get(url).status_code == 404
+        assert client.post(url, {"outcome": "tfmr"}).status_code == 404
+    entry.refresh_from_db()
+    assert entry.outcome == "miscarriage"
+
+
+def test_another_clients_pages_show_only_her_own_intake(client, client_user, second_client_user):
+    IntakeFactory(client=client_user, hopes="Private words")
+    client.force_login(second_client_user)
+    assert "Private words" not in client.get(reverse("intake:summary")).content.decode()
+
+
+@pytest.mark.parametrize("persona", ["front_desk", "therapist", "practice_admin"])
+def test_staff_cannot_open_client_intake_pages(client, request, persona, client_user):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(step_url(1)).status_code == 403
+    assert autosave(client, "hopes", "x").status_code == 403
+
+
+def test_anonymous_visitor_is_sent_to_sign_in(client):
+    response = client.get(step_url(1))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_malformed_pregnancy_id_is_404(signed_in):
+    assert signed_in.get("/intake/pregnancies/99999999/edit/").status_code == 404
+
+
+def test_read_only_view_query_count_does_not_grow_with_the_history(
+    signed_in, client_user, django_assert_max_num_queries
+):
+    intake = IntakeFactory(client=client_user)
+    PregnancyEntryFactory.create_batch(2, intake=intake)
+    with django_assert_max_num_queries(40) as few:
+        signed_in.get(reverse("intake:summary"))
+    PregnancyEntryFactory.create_batch(6, intake=intake)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        signed_in.get(reverse("intake:summary"))
+
+
+def test_signing_an_old_version_is_404(signed_in, client_user, practice_admin):
+    intake = IntakeFactory(client=client_user)
+    old = consent_documents_required(intake=intake)[0]
+    services.consent_document_revise(kind=old.kind, title=old.title, body="New words.", actor=practice_admin)
+    prefix = f"doc{old.pk}"
+    response = signed_in.post(
+        reverse("intake:agreement_sign", kwargs={"document_id": old.pk}),
+        {f"{prefix}-agreed": "on", f"{prefix}-typed_name": intake.legal_name},
+    )
+    assert response.status_code == 404
+    assert not ConsentSignature.objects.exists()
+
+
+def test_questionnaire_step_has_a_content_note(signed_in):
+    assert "Before you begin this part" in signed_in.get(step_url(5)).content.decode()
