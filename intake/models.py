@@ -21,6 +21,15 @@ class YesNoUnsure(models.TextChoices):
     UNSURE = "unsure", _("Not sure")
 
 
+class RiskLevelChoices(models.TextChoices):
+    """The triage levels of intake.risk, as stored values (see CLINICAL.md)."""
+
+    ROUTINE = "routine", _("Routine")
+    ELEVATED = "elevated", _("Elevated")
+    HIGH = "high", _("High: same-day review")
+    URGENT = "urgent", _("Urgent: same-day review")
+
+
 class Intake(TimeStampedModel):
     """Everything a client tells the practice before the first session."""
 
@@ -88,6 +97,11 @@ class Intake(TimeStampedModel):
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     current_step = models.PositiveSmallIntegerField(_("current step"), default=1)
+    # The highest safety level any answer has reached. Never lowered by a later edit: it
+    # follows the RiskFlag rows, which are only ever added.
+    risk_level = models.CharField(
+        _("safety level"), max_length=10, choices=RiskLevelChoices.choices, default=RiskLevelChoices.ROUTINE
+    )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     last_saved_at = models.DateTimeField(_("last saved at"), null=True, blank=True)
 
@@ -345,3 +359,52 @@ class ConsentSignature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.typed_name}: {self.document}"
+
+
+class RiskFlag(TimeStampedModel):
+    """A safety level reached by an intake's answers, recorded the first time it is reached.
+
+    Flags are never removed or lowered by the client's later edits; a therapist
+    acknowledges one with a note of what was done.
+    """
+
+    class FollowUp(models.TextChoices):
+        CALLED_CLIENT = "called_client", _("Called the client")
+        SAFETY_PLAN = "safety_plan", _("Made a safety plan with the client")
+        EMERGENCY_SERVICES = "emergency_services", _("Contacted emergency services")
+        SCHEDULED_SOON = "scheduled_soon", _("Scheduled a session within 24 hours")
+        OTHER = "other", _("Other (see note)")
+
+    intake = models.ForeignKey(Intake, on_delete=models.PROTECT, related_name="risk_flags")
+    level = models.CharField(_("level"), max_length=10, choices=RiskLevelChoices.choices)
+    # What raised it: a list of {"source", "item_key", "item_text", "answer", "why"}.
+    reasons = models.JSONField(_("what raised it"), default=list)
+    raised_at = models.DateTimeField(_("raised at"), default=timezone.now)
+    notified_at = models.DateTimeField(_("on-call notified at"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    follow_up = models.CharField(_("what was done"), max_length=30, choices=FollowUp.choices, blank=True)
+    acknowledgement_note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["raised_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["intake", "level"], name="intake_riskflag_once_per_level"),
+            models.CheckConstraint(
+                condition=Q(level__in=["elevated", "high", "urgent"]), name="intake_riskflag_level_valid"
+            ),
+            models.CheckConstraint(
+                condition=(Q(acknowledged_at__isnull=True, acknowledged_by__isnull=True))
+                | (Q(acknowledged_at__isnull=False, acknowledged_by__isnull=False)),
+                name="intake_riskflag_acknowledged_by_someone",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_level_display()} flag on intake {self.intake_id}"
+
+    @property
+    def needs_same_day_review(self) -> bool:
+        return self.level in (RiskLevelChoices.HIGH, RiskLevelChoices.URGENT)

@@ -25,6 +25,7 @@ from . import history
 from .catalogue import SYMPTOM_SLUGS
 from .instruments import InvalidAnswersError, get_instrument, visible_items
 from .models import ConsentDocument, ConsentSignature, Intake, PregnancyEntry, QuestionnaireResponse
+from .safety import risk_evaluate
 from .selectors import (
     consent_document_text,
     consent_documents_unsigned,
@@ -229,6 +230,9 @@ def intake_save_step(
         request=request,
         actor=actor,
     )
+    if "symptoms" in changed:
+        risk_evaluate(intake=fresh, actor=actor, request=request)
+        intake.risk_level = fresh.risk_level
     return errors
 
 
@@ -400,6 +404,9 @@ def questionnaire_answers_save(
     response.save(update_fields=["answers", "updated_at"])
     _touch(fresh, QUESTIONNAIRES)
     intake.last_saved_at = fresh.last_saved_at
+    # Triage on every answer, before submit: a self-harm answer alerts the on-call today.
+    risk_evaluate(intake=fresh, actor=actor, request=request)
+    intake.risk_level = fresh.risk_level
     _audit(
         intake=fresh,
         action=AuditEvent.Action.UPDATE,

@@ -17,7 +17,6 @@ from portal import access
 from portal.selectors import practice_get
 
 from .access import consent_document_current, intake_for_client, pregnancy_entry_for_client
-from .catalogue import SELF_HARM
 from .display import intake_sections, pregnancy_rows
 from .forms import (
     GROUPED_FIELDS,
@@ -30,6 +29,7 @@ from .forms import (
 )
 from .instruments import PREFER_NOT_TO_ANSWER, ItemKind, get_instrument, instruments_for_step, visible_items
 from .models import Intake
+from .safety import needs_crisis_resources
 from .selectors import (
     consent_document_text,
     consent_documents_required,
@@ -59,7 +59,7 @@ from .services import (
     pregnancy_entry_update,
     questionnaire_answers_save,
 )
-from .steps import ABOUT, AGREEMENTS, FEELINGS, LAST_STEP, PREGNANCIES, QUESTIONNAIRES, STEP_BY_NUMBER, STEPS
+from .steps import ABOUT, AGREEMENTS, LAST_STEP, PREGNANCIES, QUESTIONNAIRES, STEP_BY_NUMBER, STEPS
 
 QUESTIONNAIRE_PREFIX = "q-"
 DECLINE = "decline"
@@ -78,12 +78,28 @@ def _context(request: HttpRequest, intake: Intake, number: int | None, **extra) 
         # Once sent, the steps can no longer be opened, so they are not offered.
         "progress": (list(zip(STEPS, _started_list(intake), strict=True)) if intake.is_editable else []),
         "saved_at": _saved_at(intake),
+        "safety_level": _safety_level(intake),
         "under_age": intake_is_under_minimum_age(intake=intake),
         "under_age_message": ERROR_UNDER_AGE,
         "autosave_url": reverse("intake:autosave"),
         "last_step": LAST_STEP,
         **extra,
     }
+
+
+def _safety_level(intake: Intake) -> str:
+    """ "urgent" or "high" once an answer has raised a same-day level, else ""."""
+    return intake.risk_level if needs_crisis_resources(intake.risk_level) else ""
+
+
+def _raised_to_same_day(before: str, intake: Intake) -> bool:
+    return bool(_safety_level(intake)) and intake.risk_level != before
+
+
+def _back_to_safety(number: int) -> HttpResponse:
+    # Without JavaScript the crisis resources are shown on the same step, at the top,
+    # before the client moves on.
+    return redirect(reverse("intake:step", kwargs={"number": number}) + "#safety")
 
 
 def _started_list(intake: Intake) -> list[bool]:
@@ -145,6 +161,7 @@ def _fields_step(request: HttpRequest, intake: Intake, number: int) -> HttpRespo
     if request.method == "POST":
         form = form_class(request.POST)
         form.is_valid()
+        level_before = intake.risk_level
         try:
             errors = intake_save_step(
                 intake=intake, step=number, data=dict(form.cleaned_data), actor=request.user, request=request
@@ -155,6 +172,8 @@ def _fields_step(request: HttpRequest, intake: Intake, number: int) -> HttpRespo
             form.add_error(name, message)
         stop_for_age = number == ABOUT and intake_is_under_minimum_age(intake=intake)
         if not form.errors and not stop_for_age:
+            if _raised_to_same_day(level_before, intake):
+                return _back_to_safety(number)
             return _after_save(number, request.POST.get("action", "save"))
     else:
         form = form_class(initial={name: getattr(intake, name) for name in form_class.base_fields})
@@ -169,7 +188,6 @@ def _fields_step(request: HttpRequest, intake: Intake, number: int) -> HttpRespo
             rows=[(bound, SECTION_BEFORE.get(bound.name, "")) for bound in form],
             grouped_fields=GROUPED_FIELDS,
             error_summary=_error_summary(form.errors),
-            show_safety=number == FEELINGS and SELF_HARM in (intake.symptoms or []),
         ),
     )
 
@@ -347,11 +365,14 @@ def _questionnaire_answers_from_post(post) -> dict[str, dict]:
 
 def _questionnaires_step(request: HttpRequest, intake: Intake) -> HttpResponse:
     if request.method == "POST":
+        level_before = intake.risk_level
         for code, answers in _questionnaire_answers_from_post(request.POST).items():
             questionnaire_answers_save(
                 intake=intake, code=code, answers=answers, actor=request.user, request=request
             )
         intake_save_step(intake=intake, step=QUESTIONNAIRES, data={}, actor=request.user, request=request)
+        if _raised_to_same_day(level_before, intake):
+            return _back_to_safety(QUESTIONNAIRES)
         return _after_save(QUESTIONNAIRES, request.POST.get("action", "save"))
     return render(
         request,
@@ -496,7 +517,9 @@ def _autosave_questionnaire(request: HttpRequest, intake: Intake, name: str, val
     )
     # New questions appear after some answers (PC-PTSD-5, ASQ): reload to show them.
     reload = visible_items(instrument.code, response.answers) != before
-    return JsonResponse({"saved": True, "saved_at": _saved_at(intake), "reload": reload})
+    return JsonResponse(
+        {"saved": True, "saved_at": _saved_at(intake), "reload": reload, "safety": _safety_level(intake)}
+    )
 
 
 @require_POST
@@ -534,4 +557,6 @@ def autosave(request: HttpRequest) -> JsonResponse:
     except IntakeError as exc:  # pragma: no cover - every subclass is handled above
         return _json_error(exc.message)
     reload = name == "date_of_birth" and intake_is_under_minimum_age(intake=intake)
-    return JsonResponse({"saved": True, "saved_at": _saved_at(intake), "reload": reload})
+    return JsonResponse(
+        {"saved": True, "saved_at": _saved_at(intake), "reload": reload, "safety": _safety_level(intake)}
+    )

@@ -78,6 +78,7 @@
       }
       if (result.data.saved) {
         showError(name, "");
+        if (result.data.safety) { showSafety(result.data.safety); }
         setIndicator("saved", result.data.saved_at);
         document.dispatchEvent(new CustomEvent("portal:activity"));
       } else {
@@ -91,6 +92,25 @@
       delete lastSent[name];
       setIndicator("failed");
     });
+  }
+
+  // Crisis resources, shown the moment an answer raises a same-day safety level.
+  // "urgent" (asking whether the person is safe now) outranks "high".
+  function showSafety(level) {
+    var box = document.querySelector("[data-safety-level]");
+    if (!box) { return; }
+    var current = box.getAttribute("data-safety-level");
+    if (current === "urgent" || current === level) { return; }
+    box.setAttribute("data-safety-level", level);
+    var panels = box.querySelectorAll("[data-safety-panel]");
+    for (var i = 0; i < panels.length; i++) {
+      panels[i].hidden = panels[i].getAttribute("data-safety-panel") !== level;
+    }
+    var shown = box.querySelector('[data-safety-panel="' + level + '"]');
+    if (shown) {
+      shown.scrollIntoView({ block: "start" });
+      shown.focus({ preventScroll: true });
+    }
   }
 
   function schedule(event) {
@@ -116,12 +136,11 @@
     });
   });
 
-  // A ticked self-harm item shows the support panel at once.
-  var safety = document.querySelector("[data-safety-panel]");
+  // A ticked self-harm item shows the support panel at once, before the save returns.
   var selfHarm = form.querySelector('input[name="symptoms"][value="self_harm"]');
-  if (safety && selfHarm) {
+  if (selfHarm) {
     selfHarm.addEventListener("change", function () {
-      if (selfHarm.checked) { safety.hidden = false; }
+      if (selfHarm.checked) { showSafety("high"); }
     });
   }
 })();

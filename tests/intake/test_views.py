@@ -131,7 +131,7 @@ def test_resume_after_signing_out_shows_every_answer(client, client_user):
 def test_self_harm_answer_shows_the_support_panel(signed_in, client_user):
     signed_in.post(step_url(4), {"symptoms": ["self_harm"], "action": "save"})
     html = signed_in.get(step_url(4)).content.decode()
-    assert "data-safety-panel hidden" not in html
+    assert 'data-safety-panel="high" aria-labelledby' in html
     assert "tel:988" in html
 
 

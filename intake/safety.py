@@ -1,0 +1,191 @@
+"""Safety triage of an intake: scores, risk flags, and telling the on-call clinician.
+
+The triage rules themselves are pure (intake.risk); this module applies them to an
+intake's saved answers, records flags the first time a level is reached, and sends the
+on-call notification exactly once per flag.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.audit import audit_record
+from portal.models import AuditEvent, User
+from portal.selectors import practice_get
+
+from .catalogue import SELF_HARM
+from .instruments import INSTRUMENT_ORDER, Result, get_instrument, score
+from .models import Intake, RiskFlag, RiskLevelChoices
+from .risk import Assessment, Reason, RiskLevel, assess_risk, max_level
+
+# Levels the front desk may see, as a priority with no clinical meaning attached.
+PRIORITY_URGENT = "urgent"
+PRIORITY_HIGH = "high"
+PRIORITY_ROUTINE = "routine"
+_PRIORITY_FOR_LEVEL = {
+    RiskLevel.URGENT: PRIORITY_URGENT,
+    RiskLevel.HIGH: PRIORITY_HIGH,
+    # Severe scores without a safety signal still deserve an earlier first appointment.
+    RiskLevel.ELEVATED: PRIORITY_HIGH,
+    RiskLevel.ROUTINE: PRIORITY_ROUTINE,
+}
+SAME_DAY_LEVELS = (RiskLevel.HIGH, RiskLevel.URGENT)
+_ORDER = {instrument.code: position for position, instrument in enumerate(INSTRUMENT_ORDER)}
+
+
+# --- Selectors
+
+
+def intake_scores(*, intake: Intake) -> dict[str, Result]:
+    """Each answered questionnaire scored with the practice's settings, in step order."""
+    practice = practice_get()
+    cutoff = practice.pcptsd5_cutoff if practice else None
+    results = {}
+    for response in sorted(intake.questionnaires.all(), key=lambda r: _ORDER[r.code]):
+        results[response.code] = score(response.code, response.answers, pcptsd5_cutoff=cutoff)
+    return results
+
+
+def intake_assessment(*, intake: Intake) -> Assessment:
+    """The triage of the intake's answers as they stand now."""
+    symptoms = intake.symptoms or []
+    return assess_risk(intake_scores(intake=intake), checklist_self_harm=SELF_HARM in symptoms)
+
+
+def intake_risk_flags(*, intake: Intake) -> list[RiskFlag]:
+    return list(intake.risk_flags.select_related("acknowledged_by").order_by("-raised_at", "-pk"))
+
+
+def intake_priority_for_client(*, client: User) -> str:
+    """ "urgent", "high" or "routine": what the front desk may know of a client's intake."""
+    level = Intake.objects.filter(client=client).values_list("risk_level", flat=True).first()
+    return _PRIORITY_FOR_LEVEL[RiskLevel(level or RiskLevel.ROUTINE)]
+
+
+def needs_crisis_resources(level: str) -> bool:
+    return RiskLevel(level) in SAME_DAY_LEVELS
+
+
+# --- Services
+
+
+def _reason_record(intake: Intake, reason: Reason) -> dict:
+    item_text = ""
+    if reason.item_key and reason.source != "checklist":
+        item = get_instrument(reason.source)
+        if item.has_item(reason.item_key):
+            item_text = item.item(reason.item_key).text
+    return {
+        "source": reason.source,
+        "item_key": reason.item_key,
+        "item_text": item_text,
+        "answer": reason.answer,
+        "why": reason.why,
+    }
+
+
+def risk_evaluate(
+    *, intake: Intake, actor: User | None, request: HttpRequest | None = None
+) -> list[RiskFlag]:
+    """Triage the intake's current answers and record any level reached for the first time.
+
+    Call inside the transaction that saved the answers. The intake's risk level only ever
+    rises. A new HIGH or URGENT flag queues the on-call notification once the transaction
+    commits. Returns the flags raised by this call.
+    """
+    assessment = intake_assessment(intake=intake)
+    existing = set(intake.risk_flags.values_list("level", flat=True))
+    raised = []
+    for level in (RiskLevel.ELEVATED, RiskLevel.HIGH, RiskLevel.URGENT):
+        reasons = [r for r in assessment.reasons if r.level == level]
+        if not reasons or level.value in existing:
+            continue
+        flag = RiskFlag.objects.create(
+            intake=intake, level=level.value, reasons=[_reason_record(intake, r) for r in reasons]
+        )
+        raised.append(flag)
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            object_type="risk_flag",
+            object_id=flag.pk,
+            client=intake.client,
+            detail=f"{level.value} flag raised",
+            request=request,
+        )
+        if level in SAME_DAY_LEVELS:
+            transaction.on_commit(lambda flag_id=flag.pk: _queue_notification(flag_id))
+    highest = max_level(intake.risk_level, assessment.level)
+    if highest != intake.risk_level:
+        intake.risk_level = highest.value
+        Intake.objects.filter(pk=intake.pk).update(risk_level=highest.value)
+    return raised
+
+
+def _queue_notification(flag_id: int) -> None:
+    from .tasks import risk_flag_notify_task
+
+    try:
+        risk_flag_notify_task.delay(flag_id)
+    except Exception:  # noqa: BLE001 - a broker outage must never fail the client's save
+        # The sweeper (risk_flags_notify_pending) sends it once the broker is back.
+        import logging
+
+        logging.getLogger(__name__).warning("Could not queue the on-call notification for flag %s", flag_id)
+
+
+def risk_flag_notify(*, flag_id: int) -> bool:
+    """Email the practice's on-call addresses that an intake needs same-day review.
+
+    Exactly once per flag: the flag row is locked while sending and marked as notified in
+    the same transaction, so a retried or duplicated task finds it done. The email names
+    no client and carries no answers or clinical words, only a link. Returns True if sent.
+    """
+    with transaction.atomic():
+        flag = RiskFlag.objects.select_for_update().select_related("intake").get(pk=flag_id)
+        if flag.notified_at is not None or flag.level not in (RiskLevelChoices.HIGH, RiskLevelChoices.URGENT):
+            return False
+        practice = practice_get()
+        recipients = practice.on_call_list if practice else []
+        if not recipients:
+            return False
+        context = {
+            "practice_name": practice.name,
+            "review_url": settings.SITE_URL + reverse("portal:staff_home"),
+        }
+        message = EmailMultiAlternatives(
+            subject=render_to_string("intake/email/review_needed_subject.txt", context).strip(),
+            body=render_to_string("intake/email/review_needed.txt", context),
+            to=recipients,
+        )
+        message.attach_alternative(render_to_string("intake/email/review_needed.html", context), "text/html")
+        message.send()
+        flag.notified_at = timezone.now()
+        flag.save(update_fields=["notified_at", "updated_at"])
+        audit_record(
+            actor=None,
+            action=AuditEvent.Action.NOTIFY,
+            object_type="risk_flag",
+            object_id=flag.pk,
+            client=flag.intake.client,
+            detail=f"on-call notified ({len(recipients)} addresses)",
+        )
+    return True
+
+
+def risk_flags_notify_pending() -> int:
+    """Queue notifications for same-day flags that were never sent (broker outages)."""
+    pending = RiskFlag.objects.filter(
+        notified_at__isnull=True, level__in=[RiskLevelChoices.HIGH, RiskLevelChoices.URGENT]
+    ).values_list("pk", flat=True)
+    count = 0
+    for flag_id in pending:
+        _queue_notification(flag_id)
+        count += 1
+    return count

@@ -1,0 +1,356 @@
+"""Safety triage in the intake: crisis resources at once, flags that stay, on-call told once."""
+
+import datetime as dt
+import json
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from intake.models import Intake, RiskFlag
+from intake.safety import intake_priority_for_client, risk_flag_notify, risk_flags_notify_pending
+from intake.services import intake_save_step, questionnaire_answers_save
+from portal.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+CLINICAL_WORDS = (
+    "miscarriage",
+    "loss",
+    "pregnan",
+    "postpartum",
+    "baby",
+    "depress",
+    "grief",
+    "suicid",
+    "self-harm",
+    "self harm",
+    "harm",
+    "risk",
+    "crisis",
+    "therapy",
+    "anxiety",
+    "phq",
+    "asq",
+    "epds",
+    "score",
+)
+
+
+def step_url(number: int) -> str:
+    return reverse("intake:step", kwargs={"number": number})
+
+
+def autosave(client, field, value):
+    return client.post(
+        reverse("intake:autosave"),
+        data=json.dumps({"field": field, "value": value}),
+        content_type="application/json",
+        HTTP_X_REQUESTED_WITH="fetch",
+    )
+
+
+def save_answers(intake, code, answers):
+    return questionnaire_answers_save(intake=intake, code=code, answers=answers, actor=intake.client)
+
+
+def visible_panel(html: str) -> str | None:
+    """Which crisis panel a page shows without JavaScript ("urgent", "high" or None)."""
+    for level in ("urgent", "high"):
+        if re.search(rf'data-safety-panel="{level}"(?! hidden)[^>]*>', html) and not re.search(
+            rf'data-safety-panel="{level}" hidden', html
+        ):
+            return level
+    return None
+
+
+@pytest.fixture
+def signed_in(client, client_user, intake):
+    client.force_login(client_user)
+    return client
+
+
+# --- with JavaScript: the autosave of the item
+
+
+def test_autosave_of_phq9_item_9_above_zero_asks_the_page_for_crisis_resources(signed_in, intake):
+    response = autosave(signed_in, "q-phq9-9", "1")
+
+    assert response.status_code == 200
+    assert response.json()["safety"] == "high"
+    intake.refresh_from_db()
+    assert intake.risk_level == "high"
+
+
+def test_autosave_of_an_acute_asq_answers_urgent(signed_in):
+    autosave(signed_in, "q-asq-1", "yes")
+
+    response = autosave(signed_in, "q-asq-5", "yes")
+
+    assert response.json()["safety"] == "urgent"
+
+
+def test_autosave_of_a_harmless_answer_asks_for_nothing(signed_in):
+    response = autosave(signed_in, "q-phq9-1", "3")
+
+    assert response.json()["safety"] == ""
+
+
+def test_autosave_of_the_self_harm_checkbox_asks_for_crisis_resources(signed_in, intake):
+    response = autosave(signed_in, "symptoms", ["sadness", "self_harm"])
+
+    assert response.json()["safety"] == "high"
+    assert RiskFlag.objects.get(intake=intake).level == "high"
+
+
+# --- without JavaScript: the step's save
+
+
+def test_saving_the_step_with_item_9_stays_on_the_step_and_shows_crisis_resources(signed_in, intake):
+    response = signed_in.post(step_url(5), {"q-phq9-9": "2", "action": "next"})
+
+    assert response.status_code == 302
+    assert response["Location"] == step_url(5) + "#safety"
+    html = signed_in.get(step_url(5)).content.decode()
+    assert visible_panel(html) == "high"
+    assert "tel:988" in html
+    assert 'href="#intake-continue"' in html
+
+
+def test_an_urgent_answer_asks_whether_the_client_is_safe_and_puts_988_and_911_first(signed_in):
+    signed_in.post(step_url(5), {"q-asq-1": "yes", "q-asq-5": "yes", "action": "next"})
+
+    html = signed_in.get(step_url(5)).content.decode()
+
+    assert visible_panel(html) == "urgent"
+    urgent = html[html.index('data-safety-panel="urgent"') :]
+    assert "Are you safe right now?" in urgent
+    assert urgent.index("tel:988") < urgent.index("tel:18444938255")
+    assert urgent.index("tel:911") < urgent.index("tel:18444938255")
+
+
+def test_saving_the_feelings_step_with_self_harm_ticked_shows_crisis_resources(signed_in):
+    response = signed_in.post(step_url(4), {"symptoms": ["self_harm"], "action": "next"})
+
+    assert response["Location"] == step_url(4) + "#safety"
+    assert visible_panel(signed_in.get(step_url(4)).content.decode()) == "high"
+
+
+def test_no_crisis_panel_is_shown_before_any_safety_answer(signed_in):
+    assert visible_panel(signed_in.get(step_url(5)).content.decode()) is None
+
+
+def test_the_crisis_panel_stays_on_every_intake_page_once_raised(signed_in, intake):
+    save_answers(intake, "phq9", {"9": 1})
+
+    for url in (step_url(1), step_url(6), reverse("intake:review"), reverse("intake:summary")):
+        assert visible_panel(signed_in.get(url).content.decode()) == "high", url
+
+
+def test_the_submitted_page_repeats_the_crisis_resources(signed_in, intake, rf_request):
+    from tests.intake.conftest import sign_all
+
+    intake_save_step(
+        intake=intake,
+        step=1,
+        data={
+            "date_of_birth": dt.date(1990, 1, 1),
+            "phone": "303-555-0100",
+            "state": "CO",
+        },
+        actor=intake.client,
+    )
+    sign_all(intake, rf_request)
+    save_answers(intake, "asq", {"1": True, "5": False})
+
+    response = signed_in.post(reverse("intake:submit"), follow=True)
+
+    assert Intake.objects.get(pk=intake.pk).status == Intake.Status.SUBMITTED
+    assert visible_panel(response.content.decode()) == "high"
+
+
+# --- flags
+
+
+def test_a_flag_records_the_items_and_answers_that_raised_it(intake):
+    save_answers(intake, "phq9", {"9": 2})
+
+    flag = RiskFlag.objects.get(intake=intake)
+    assert flag.level == "high"
+    assert flag.reasons[0]["source"] == "phq9"
+    assert flag.reasons[0]["item_key"] == "9"
+    assert flag.reasons[0]["answer"] == "More than half the days"
+    assert flag.reasons[0]["item_text"].startswith("Thoughts that you would be better off dead")
+    assert AuditEvent.objects.filter(
+        object_type="risk_flag", object_id=str(flag.pk), action="create"
+    ).exists()
+
+
+def test_flags_survive_an_edit_back_to_no(intake):
+    save_answers(intake, "phq9", {"9": 1})
+
+    save_answers(intake, "phq9", {"9": 0})
+
+    intake.refresh_from_db()
+    assert intake.risk_level == "high"
+    assert list(RiskFlag.objects.filter(intake=intake).values_list("level", flat=True)) == ["high"]
+
+
+def test_unticking_self_harm_keeps_the_flag(intake):
+    intake_save_step(intake=intake, step=4, data={"symptoms": ["self_harm"]}, actor=intake.client)
+
+    intake_save_step(intake=intake, step=4, data={"symptoms": []}, actor=intake.client)
+
+    assert RiskFlag.objects.filter(intake=intake, level="high").exists()
+    assert Intake.objects.get(pk=intake.pk).risk_level == "high"
+
+
+def test_a_level_is_flagged_once_however_often_it_is_reached(intake):
+    save_answers(intake, "phq9", {"9": 1})
+    save_answers(intake, "phq9", {"9": 3})
+    save_answers(intake, "asq", {"2": True, "5": False})
+
+    assert RiskFlag.objects.filter(intake=intake, level="high").count() == 1
+
+
+def test_urgent_after_high_adds_an_urgent_flag_and_raises_the_level(intake):
+    save_answers(intake, "phq9", {"9": 1})
+
+    save_answers(intake, "asq", {"1": True, "5": True})
+
+    assert set(RiskFlag.objects.filter(intake=intake).values_list("level", flat=True)) == {"high", "urgent"}
+    assert Intake.objects.get(pk=intake.pk).risk_level == "urgent"
+
+
+def test_a_severe_total_raises_elevated_without_telling_the_on_call(intake):
+    save_answers(intake, "phq9", {str(i): 2 for i in range(1, 9)} | {"9": 0})
+
+    flag = RiskFlag.objects.get(intake=intake)
+    assert flag.level == "elevated"
+    assert mail.outbox == []
+
+
+def test_a_total_one_below_the_threshold_stays_routine(intake):
+    save_answers(intake, "phq9", {"1": 3, "2": 3, "3": 3, "4": 3, "5": 2, "6": 0, "7": 0, "8": 0, "9": 0})
+
+    assert not RiskFlag.objects.filter(intake=intake).exists()
+    assert Intake.objects.get(pk=intake.pk).risk_level == "routine"
+
+
+# --- the on-call notification
+
+
+def test_a_high_flag_emails_the_on_call_addresses_once(intake, practice, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        save_answers(intake, "phq9", {"9": 1})
+
+    assert len(mail.outbox) == 1
+    assert sorted(mail.outbox[0].to) == sorted(practice.on_call_list)
+    flag = RiskFlag.objects.get(intake=intake)
+    assert flag.notified_at is not None
+    assert AuditEvent.objects.filter(object_type="risk_flag", action="notify").count() == 1
+
+
+def test_the_notification_names_no_client_and_no_clinical_words(intake, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        save_answers(intake, "asq", {"1": True, "5": True})
+
+    message = mail.outbox[0]
+    text = (message.subject + message.body + message.alternatives[0][0]).lower()
+    assert intake.legal_name.lower() not in text
+    assert intake.client.email not in text
+    assert [word for word in CLINICAL_WORDS if word in text] == []
+    assert "/staff/" in message.body
+
+
+def test_running_the_notification_twice_sends_once(intake, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        save_answers(intake, "phq9", {"9": 1})
+    flag = RiskFlag.objects.get(intake=intake)
+
+    assert risk_flag_notify(flag_id=flag.pk) is False
+    assert risk_flag_notify(flag_id=flag.pk) is False
+    assert len(mail.outbox) == 1
+
+
+def test_one_notification_per_flag_when_high_then_urgent(intake, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        save_answers(intake, "phq9", {"9": 1})
+    with django_capture_on_commit_callbacks(execute=True):
+        save_answers(intake, "asq", {"1": True, "5": True})
+    with django_capture_on_commit_callbacks(execute=True):
+        save_answers(intake, "phq9", {"9": 3})
+
+    assert len(mail.outbox) == 2
+
+
+def test_the_notification_goes_out_before_the_intake_is_submitted(intake, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        save_answers(intake, "phq9", {"9": 1})
+
+    assert Intake.objects.get(pk=intake.pk).status == Intake.Status.DRAFT
+    assert len(mail.outbox) == 1
+
+
+def test_the_sweeper_sends_a_notification_that_was_never_queued(intake):
+    # Without running on-commit callbacks, as when the broker was down at save time.
+    save_answers(intake, "phq9", {"9": 1})
+    assert mail.outbox == []
+
+    assert risk_flags_notify_pending() == 1
+
+    assert len(mail.outbox) == 1
+    assert risk_flags_notify_pending() == 0
+
+
+# --- what the front desk may know
+
+
+@pytest.mark.parametrize(
+    ("answers", "priority"),
+    [
+        ({"phq9": {"9": 0}}, "routine"),
+        ({"phq9": {"1": 3, "2": 3, "3": 3, "4": 3, "5": 3, "9": 0}}, "high"),
+        ({"phq9": {"9": 1}}, "high"),
+        ({"asq": {"1": True, "5": True}}, "urgent"),
+    ],
+)
+def test_priority_for_the_front_desk_follows_the_safety_level(intake, answers, priority):
+    for code, values in answers.items():
+        save_answers(intake, code, values)
+
+    assert intake_priority_for_client(client=intake.client) == priority
+
+
+def test_priority_of_a_client_without_an_intake_is_routine(second_client_user):
+    assert intake_priority_for_client(client=second_client_user) == "routine"
+
+
+# --- EPDS only with the publisher's permission
+
+
+def test_epds_is_not_offered_unless_the_practice_enabled_it(signed_in, practice):
+    html = signed_in.get(step_url(5)).content.decode()
+
+    assert "q-epds-1" not in html
+    assert "q-phq9-1" in html
+
+
+def test_epds_comes_first_once_enabled(signed_in, practice):
+    practice.epds_enabled = True
+    practice.save(update_fields=["epds_enabled"])
+
+    html = signed_in.get(step_url(5)).content.decode()
+
+    assert "q-epds-1" in html
+    assert html.index("q-epds-1") < html.index("q-phq9-1")
+
+
+def test_epds_item_10_raises_high_when_enabled(intake, practice):
+    practice.epds_enabled = True
+    practice.save(update_fields=["epds_enabled"])
+
+    save_answers(intake, "epds", {"10": 2})
+
+    assert RiskFlag.objects.get(intake=intake).level == "high"
