@@ -7,6 +7,7 @@ validated by the services (see intake.catalogue for the symptom list).
 """
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -104,6 +105,23 @@ class Intake(TimeStampedModel):
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     last_saved_at = models.DateTimeField(_("last saved at"), null=True, blank=True)
+
+    # The therapist review (staff only; never shown to the client or the front desk).
+    assigned_therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_intakes",
+        verbose_name=_("assigned therapist"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Why an intake was referred out or closed, and the resources the client was given.
+    decision_note = models.TextField(_("referral or closing note"), blank=True)
+    referral_resources = models.TextField(_("resources given"), blank=True)
 
     # 1. About you
     legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
@@ -408,3 +426,65 @@ class RiskFlag(TimeStampedModel):
     @property
     def needs_same_day_review(self) -> bool:
         return self.level in (RiskLevelChoices.HIGH, RiskLevelChoices.URGENT)
+
+
+class InternalNote(models.Model):
+    """A therapist's note on an intake. Append-only: corrections are new notes."""
+
+    intake = models.ForeignKey(Intake, on_delete=models.PROTECT, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("note"))
+    created_at = models.DateTimeField(_("written at"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(body=""), name="intake_internalnote_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Note on intake {self.intake_id} by {self.author_id}"
+
+
+def private_storage():
+    """The storage outside any served directory (a callable keeps paths out of migrations)."""
+    return storages["private"]
+
+
+class SummaryDocument(models.Model):
+    """A rendered PDF summary of an intake, kept in private storage.
+
+    The staff copy carries the risk banner with acknowledgement notes; the client's copy
+    has the same clinical content without staff notes. At most one current document per
+    intake and audience; older ones are kept (records are never hard-deleted).
+    """
+
+    class Audience(models.TextChoices):
+        STAFF = "staff", _("Practice copy")
+        CLIENT = "client", _("Client's copy")
+
+    intake = models.ForeignKey(Intake, on_delete=models.PROTECT, related_name="summaries")
+    audience = models.CharField(max_length=10, choices=Audience.choices, default=Audience.STAFF)
+    file = models.FileField(storage=private_storage, upload_to="summaries/%Y/%m/", max_length=200)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    template_version = models.CharField(max_length=20)
+    # A digest of everything rendered (answers, flags, acknowledgements, notes): the same
+    # digest means the current document is still right and nothing is re-rendered.
+    source_digest = models.CharField(max_length=64)
+    is_current = models.BooleanField(default=True)
+    rendered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-rendered_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["intake", "audience"],
+                condition=Q(is_current=True),
+                name="intake_summary_one_current_per_audience",
+            ),
+            models.CheckConstraint(condition=Q(size__gt=0), name="intake_summary_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_audience_display()} of intake {self.intake_id} ({self.rendered_at:%Y-%m-%d %H:%M})"
