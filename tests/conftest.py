@@ -89,3 +89,32 @@ def screenshot_dir():
     path = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+AXE_SOURCE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+AXE_RUN = """async () => {
+  const found = await axe.run(document, {resultTypes: ["violations"]});
+  return found.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(" ")),
+  }));
+}"""
+
+
+@pytest.fixture
+def axe():
+    """Check the page with axe-core: no serious or critical accessibility violations.
+
+    The script is evaluated through the browser's debugging protocol, which the page's
+    Content-Security-Policy does not govern, so the strict policy stays on during tests.
+    """
+    source = AXE_SOURCE.read_text()
+
+    def check(page, where: str = "") -> list[dict]:
+        if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+            page.evaluate(source)
+        result = page.evaluate(AXE_RUN)
+        serious = [v for v in result if v["impact"] in ("serious", "critical")]
+        assert serious == [], f"accessibility problems on {where or page.url}: {serious}"
+        return result
+
+    return check

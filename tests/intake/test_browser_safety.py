@@ -34,7 +34,7 @@ def test_a_self_harm_answer_shows_crisis_resources_without_leaving_the_page(
 
 
 def test_an_acute_answer_asks_whether_the_client_is_safe_now(
-    page, live_server, client_user, practice, screenshot_dir
+    page, live_server, client_user, practice, screenshot_dir, axe
 ):
     _sign_in(page, live_server, client_user)
     page.goto(f"{live_server.url}/intake/step/5/")
@@ -48,3 +48,4 @@ def test_an_acute_answer_asks_whether_the_client_is_safe_now(
     expect(urgent.get_by_role("heading")).to_have_text("Are you safe right now?")
     expect(urgent.get_by_role("link", name="Call or text 988")).to_have_attribute("href", "tel:988")
     page.screenshot(path=screenshot_dir / "intake-crisis-urgent.png", full_page=False)
+    axe(page, "questionnaires with the urgent crisis panel")

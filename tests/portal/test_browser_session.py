@@ -37,9 +37,10 @@ def test_client_is_warned_before_sign_out_and_can_stay(
     assert [e for e in errors if "Content Security Policy" in e] == []
 
 
-def test_landing_page_shows_crisis_resources_on_a_phone(page, live_server, practice, screenshot_dir):
+def test_landing_page_shows_crisis_resources_on_a_phone(page, live_server, practice, screenshot_dir, axe):
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(live_server.url)
+    axe(page, "landing page on a phone")
 
     footer = page.get_by_role("contentinfo")
     expect(footer).to_contain_text("988")
@@ -47,3 +48,17 @@ def test_landing_page_shows_crisis_resources_on_a_phone(page, live_server, pract
         "href", "tel:18444938255"
     )
     page.screenshot(path=screenshot_dir / "landing-phone.png", full_page=True)
+
+
+@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/accounts/signup/", "/accounts/password/reset/"])
+def test_public_pages_have_no_serious_accessibility_problems(page, live_server, practice, axe, path):
+    page.goto(live_server.url + path)
+
+    axe(page, path)
+
+
+def test_signed_in_pages_have_no_serious_accessibility_problems(page, live_server, client_user, axe):
+    _sign_in(page, live_server, client_user)
+    for path in ("/welcome/", "/accounts/email/", "/accounts/password/change/"):
+        page.goto(live_server.url + path)
+        axe(page, path)
