@@ -100,4 +100,56 @@ def throughput(bench) -> None:
             bench.throughput(name, measure(server.url + path, headers), floor["rps"])
 
 
-SCENARIOS = [floors, public_pages, signed_in_pages, throughput]
+def pdf_summary(bench) -> None:
+    """The intake PDF summary of a typical intake (three losses and a birth, every screener,
+    a page of the client's own words) against the one-page WeasyPrint floor."""
+    import datetime as dt
+
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+
+    from intake.models import Intake
+    from intake.summary import TEMPLATE_NAME, intake_summary_context
+    from intake.summary_services import summary_render
+    from portal.models import User
+    from portal.pdf import render_pdf
+    from tests.summary_samples import intake_build
+
+    if not bench.wanted("PDF summary"):
+        return
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.core.files.storage import FileSystemStorage
+
+    from intake.models import SummaryDocument
+
+    # Keep the bench's PDFs out of the development private folder.
+    location = Path(settings.VAR_DIR) / "bench" / "private"
+    SummaryDocument._meta.get_field("file").storage = FileSystemStorage(location=location)
+    client, _ = User.objects.get_or_create(
+        email="bench-pdf@example.com", defaults={"full_name": "Hope Rivera"}
+    )
+    intake = Intake.objects.filter(client=client).exclude(status=Intake.Status.DRAFT).first()
+    if intake is None:
+        intake = intake_build(client=client)
+    runs = max(10, bench.runs // 3)
+    context = intake_summary_context(intake=intake, audience="staff")
+    html = render_to_string(TEMPLATE_NAME, {**context, "generated_at": "now"})
+    pages = render_pdf(html).count(b"/Type /Page\n") or None
+    bench.call(
+        "PDF summary: typical intake, WeasyPrint render",
+        lambda: render_pdf(html),
+        floor=PDF_FLOOR,
+        runs=runs,
+        pages=pages,
+    )
+
+    def full() -> None:
+        # A forced render each time: context, template, WeasyPrint, SHA-256 and storage.
+        summary_render(intake_id=intake.pk, requested_after=timezone.now() + dt.timedelta(seconds=1))
+
+    bench.call("PDF summary: typical intake, whole service (stored)", full, floor=PDF_FLOOR, runs=runs)
+
+
+SCENARIOS = [floors, public_pages, signed_in_pages, throughput, pdf_summary]

@@ -47,6 +47,11 @@ def _field_value(intake: Intake, name: str) -> str:
     return str(value)
 
 
+def field_rows(intake: Intake, names) -> list[Row]:
+    """Rows for the named Intake fields, in the order given (the therapist review)."""
+    return [Row(str(FIELDS[name]().label), _field_value(intake, name)) for name in names]
+
+
 def intake_sections(intake: Intake) -> list[Section]:
     """One section per step that asks Intake fields, every field with its answer."""
     return [

@@ -62,6 +62,19 @@ def intake_risk_flags(*, intake: Intake) -> list[RiskFlag]:
     return list(intake.risk_flags.select_related("acknowledged_by").order_by("-raised_at", "-pk"))
 
 
+def priority_for_level(level: str | None) -> str:
+    """The front desk's priority for a stored risk level (the same mapping as below)."""
+    return _PRIORITY_FOR_LEVEL[RiskLevel(level or RiskLevel.ROUTINE)]
+
+
+def intake_priorities_for_clients(*, client_ids) -> dict[int, str]:
+    """Each client's front-desk priority in one query (clients without an intake: routine)."""
+    levels = dict(
+        Intake.objects.filter(client_id__in=list(client_ids)).values_list("client_id", "risk_level")
+    )
+    return {client_id: priority_for_level(levels.get(client_id)) for client_id in client_ids}
+
+
 def intake_priority_for_client(*, client: User) -> str:
     """ "urgent", "high" or "routine": what the front desk may know of a client's intake."""
     level = Intake.objects.filter(client=client).values_list("risk_level", flat=True).first()

@@ -8,7 +8,7 @@ from django.utils import timezone
 from portal.models import Practice, User
 from portal.selectors import practice_get
 
-from . import history
+from . import history, safety
 from .models import ConsentDocument, ConsentSignature, Intake, PregnancyEntry, QuestionnaireResponse
 from .steps import AGREEMENTS, PREGNANCIES, QUESTIONNAIRES, STEPS
 
@@ -123,3 +123,66 @@ def intakes_submitted() -> models.QuerySet[Intake]:
         .select_related("client")
         .order_by("submitted_at", "id")
     )
+
+
+def intake_contact_for_front_desk(*, client: User) -> dict:
+    """What the front desk may know to reach and book a client (minimum necessary): names,
+    contact details, the channels she allowed, the support she asked for, how she would like
+    to meet and her appointment preferences. Never answers, scores, history or notes."""
+    return _front_desk_contact(client, intake_for_client(client=client))
+
+
+def intake_contacts_for_front_desk(*, clients: list[User]) -> dict[int, dict]:
+    """intake_contact_for_front_desk for many clients in one query, keyed by client id."""
+    intakes = {i.client_id: i for i in Intake.objects.filter(client__in=clients)}
+    return {c.pk: _front_desk_contact(c, intakes.get(c.pk)) for c in clients}
+
+
+def _front_desk_contact(client: User, intake: Intake | None) -> dict:
+    if intake is None:
+        return {
+            "name": client.full_name,
+            "preferred_name": "",
+            "email": client.email,
+            "phone": "",
+            "channels": {},
+            "services": [],
+            "modality": "",
+            "in_colorado": "",
+            "appointment_preferences": "",
+            "status": "",
+        }
+    labels = dict(Intake.Service.choices)
+    return {
+        "name": intake.legal_name or client.full_name,
+        "preferred_name": intake.preferred_name,
+        "email": intake.contact_email or client.email,
+        "phone": intake.phone,
+        "channels": {
+            "email": intake.may_email,
+            "text": intake.may_text,
+            "voicemail": intake.may_voicemail,
+            "name_practice": intake.may_name_practice,
+        },
+        "services": [labels.get(slug, slug) for slug in intake.services or []],
+        "modality": intake.get_modality_display() if intake.modality else "",
+        "in_colorado": intake.get_in_colorado_display() if intake.in_colorado else "",
+        "appointment_preferences": intake.appointment_preferences,
+        "status": intake.status,
+    }
+
+
+def intake_priority_for_client(*, client: User) -> str:
+    """ "urgent", "high" or "routine": the front desk's priority for a client's intake (the
+    scheduling app reads it here, through intake's selectors)."""
+    return safety.intake_priority_for_client(client=client)
+
+
+def intake_priorities_for_clients(*, client_ids) -> dict[int, str]:
+    """Front-desk priorities for many clients at once, for queues (one query)."""
+    return safety.intake_priorities_for_clients(client_ids=client_ids)
+
+
+def intake_is_sent(*, client: User) -> bool:
+    """Whether the client has sent her intake to the practice (so she may ask for appointments)."""
+    return Intake.objects.filter(client=client).exclude(status=Intake.Status.DRAFT).exists()

@@ -533,10 +533,11 @@ def intake_submitted_hooks(intake_id: int) -> None:
 
     The one place later issues add their work, as thin task calls that take the id, e.g.
     `render_intake_pdf.delay(intake_id)`, `risk_assess.delay(intake_id)`, notifying the
-    practice. Deliberately empty for now. Keep each call idempotent: a retried task may
-    run it twice.
+    practice. Keep each call idempotent: a retried task may run it twice.
     """
-    return None
+    from .summary_services import summary_queue
+
+    summary_queue(intake_id)
 
 
 @transaction.atomic

@@ -1,8 +1,10 @@
 """Celery tasks of the intake app. Thin: take ids, call a service."""
 
+from datetime import datetime
 from smtplib import SMTPException
 
 from celery import shared_task
+from django.core.exceptions import ObjectDoesNotExist
 
 from .safety import risk_flag_notify, risk_flags_notify_pending
 
@@ -20,3 +22,26 @@ def risk_flag_notify_task(flag_id: int) -> bool:
 @shared_task
 def risk_flags_notify_pending_task() -> int:
     return risk_flags_notify_pending()
+
+
+# The PDF summary (intake.summary_services). Rendering is idempotent, so retries are safe.
+@shared_task(
+    autoretry_for=(Exception,),
+    dont_autoretry_for=(ObjectDoesNotExist,),
+    retry_backoff=10,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=8,
+)
+def intake_summaries_render_task(intake_id: int, requested_after: str | None = None) -> int:
+    from .summary_services import summaries_render
+
+    after = datetime.fromisoformat(requested_after) if requested_after else None
+    return len(summaries_render(intake_id=intake_id, requested_after=after))
+
+
+@shared_task
+def intake_summaries_sweep_task() -> int:
+    from .summary_services import summaries_missing_requeue
+
+    return summaries_missing_requeue()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_staff, views_summary
 
 app_name = "intake"
 
@@ -15,4 +15,19 @@ urlpatterns = [
     path("review/", views.review, name="review"),
     path("submit/", views.submit, name="submit"),
     path("your-answers/", views.summary, name="summary"),
+    path("your-answers/<int:pk>/summary.pdf", views_summary.summary_pdf, name="summary_pdf"),
+    # The therapist review (clinical staff only).
+    path("staff/queue/", views_staff.queue, name="staff_queue"),
+    path("staff/<int:pk>/", views_staff.detail, name="staff_detail"),
+    path("staff/<int:pk>/assign/", views_staff.assign, name="staff_assign"),
+    path("staff/<int:pk>/status/", views_staff.change_status, name="staff_status"),
+    path("staff/<int:pk>/notes/", views_staff.add_note, name="staff_note_add"),
+    path("staff/flags/<int:pk>/acknowledge/", views_staff.acknowledge_flag, name="staff_flag_acknowledge"),
+    # The PDF summary (views_summary).
+    path("staff/<int:pk>/summary.pdf", views_summary.staff_summary_pdf, name="staff_summary_pdf"),
+    path(
+        "staff/<int:pk>/summary/rerender/",
+        views_summary.staff_summary_rerender,
+        name="staff_summary_rerender",
+    ),
 ]

@@ -212,6 +212,20 @@ class AppointmentRequest(TimeStampedModel):
     # Telehealth across state lines depends on licensure: the client confirms they will be in
     # Colorado for the session. None until asked.
     confirms_in_colorado = models.BooleanField(_("will be in Colorado for sessions"), null=True, blank=True)
+    # Set when the client asks to move a booked appointment: booking this request then moves
+    # that appointment instead of adding another.
+    reschedule_of = models.ForeignKey(
+        "Appointment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reschedule_requests",
+        verbose_name=_("appointment to move"),
+    )
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("appointment request")
@@ -272,6 +286,8 @@ class Appointment(TimeStampedModel):
     cancellation_reason = models.TextField(_("reason for cancelling"), blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     reminder_sent_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+    # The .ics SEQUENCE: raised on every change of time, so calendars replace the old event.
+    sequence = models.PositiveIntegerField(_("calendar revision"), default=0)
 
     class Meta:
         verbose_name = _("appointment")
@@ -301,3 +317,68 @@ class Appointment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.client} with {self.therapist} at {self.start:%Y-%m-%d %H:%M} UTC"
+
+
+class Notification(TimeStampedModel):
+    """One message to a client on one channel: the ledger that makes delivery exactly-once.
+
+    ``key`` names the message (kind, subject, revision, channel). Sending takes a row lock on
+    it and sends only while it is not yet sent, so retried or overlapping tasks never send
+    twice, and a failed send stays on record to be tried again.
+    """
+
+    class Kind(models.TextChoices):
+        CONFIRMATION = "confirmation", _("Booking confirmation")
+        RESCHEDULE = "reschedule", _("New time")
+        CANCELLATION = "cancellation", _("Cancellation")
+        DECLINE = "decline", _("Request declined")
+        REMINDER = "reminder", _("Reminder")
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Email")
+        SMS = "sms", _("Text message")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed, will retry")
+        SKIPPED = "skipped", _("Not sent")
+
+    key = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    appointment = models.ForeignKey(
+        Appointment, null=True, blank=True, on_delete=models.PROTECT, related_name="notifications"
+    )
+    appointment_request = models.ForeignKey(
+        AppointmentRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="notifications"
+    )
+    version = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    skipped_reason = models.CharField(max_length=100, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "sent", "failed", "skipped"]),
+                name="scheduling_notification_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(appointment__isnull=False) | Q(appointment_request__isnull=False),
+                name="scheduling_notification_has_subject",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="sent") | Q(sent_at__isnull=False),
+                name="scheduling_notification_sent_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.status})"

@@ -169,3 +169,101 @@ def _therapist_calendars(
     ).values_list("therapist_id", "start", "end"):
         busy[therapist_id].append(slots.Interval(start, end))
     return rules, time_off, busy
+
+
+# --- Lists for the pages
+
+_PRIORITY_RANK = {
+    AppointmentRequest.Priority.URGENT: 0,
+    AppointmentRequest.Priority.HIGH: 1,
+    AppointmentRequest.Priority.ROUTINE: 2,
+}
+
+
+def request_queue() -> list[AppointmentRequest]:
+    """Open requests for the front desk: urgent, then high, then routine; oldest first within."""
+    rows = AppointmentRequest.objects.filter(status=AppointmentRequest.Status.OPEN).select_related(
+        "client", "session_type", "preferred_therapist", "reschedule_of"
+    )
+    return sorted(rows, key=request_queue_order)
+
+
+def request_queue_order(appointment_request: AppointmentRequest) -> tuple:
+    return (
+        _PRIORITY_RANK.get(appointment_request.priority, 9),
+        appointment_request.created_at,
+        appointment_request.pk,
+    )
+
+
+def requests_for_client(*, client: User) -> QuerySet[AppointmentRequest]:
+    """The client's requests, newest first."""
+    return (
+        AppointmentRequest.objects.filter(client=client)
+        .select_related("session_type", "preferred_therapist", "reschedule_of")
+        .order_by("-created_at", "-id")
+    )
+
+
+def open_request_for_client(*, client: User) -> AppointmentRequest | None:
+    """The client's open request for a new appointment (not one to move a booked one), if any."""
+    return (
+        AppointmentRequest.objects.filter(
+            client=client, status=AppointmentRequest.Status.OPEN, reschedule_of__isnull=True
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def upcoming_appointments_for_client(*, client: User, now: datetime | None = None) -> QuerySet[Appointment]:
+    now = now or timezone.now()
+    return (
+        Appointment.objects.filter(client=client, status=Appointment.Status.BOOKED, end__gt=now)
+        .select_related("therapist", "session_type", "office", "therapist__therapist_profile")
+        .prefetch_related("reschedule_requests")
+        .order_by("start", "id")
+    )
+
+
+def cancellation_notice_hours() -> int:
+    practice = practice_get()
+    return practice.cancellation_notice_hours if practice else 24
+
+
+def client_may_cancel(
+    *, appointment: Appointment, now: datetime | None = None, hours: int | None = None
+) -> bool:
+    """Whether the client may still cancel online (the same rule appointment_cancel applies)."""
+    now = now or timezone.now()
+    hours = cancellation_notice_hours() if hours is None else hours
+    return appointment.status == Appointment.Status.BOOKED and appointment.start - now >= timedelta(
+        hours=hours
+    )
+
+
+def therapists_active() -> QuerySet[User]:
+    return User.objects.filter(role=User.Role.THERAPIST, is_active=True).order_by("full_name", "pk")
+
+
+def calendar_appointments(
+    *, start: datetime, end: datetime, therapist_id: int | None = None
+) -> QuerySet[Appointment]:
+    """Booked, completed and no-show appointments touching [start, end), earliest first."""
+    rows = Appointment.objects.filter(start__lt=end, end__gt=start).exclude(
+        status=Appointment.Status.CANCELLED
+    )
+    if therapist_id is not None:
+        rows = rows.filter(therapist_id=therapist_id)
+    return rows.select_related("client", "therapist", "session_type").order_by(
+        "start", "therapist__full_name"
+    )
+
+
+def availability_for_therapist(*, therapist: User) -> QuerySet[WeeklyAvailability]:
+    return WeeklyAvailability.objects.filter(therapist=therapist).order_by("weekday", "start_time")
+
+
+def time_off_for_therapist(*, therapist: User, now: datetime | None = None) -> QuerySet[TimeOff]:
+    now = now or timezone.now()
+    return TimeOff.objects.filter(therapist=therapist, end__gt=now).order_by("start")

@@ -18,6 +18,27 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _private_storage(settings, tmp_path, monkeypatch):
+    """Generated clinical files (PDF summaries) go to a folder of the test's own.
+
+    The storage of a FileField is built once, when the model is defined, so the field's
+    storage is replaced as well as the setting (a worker subprocess reads the setting).
+    """
+    from django.core.files.storage import FileSystemStorage
+
+    from intake.models import SummaryDocument
+
+    location = tmp_path / "private"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "private": {**settings.STORAGES["private"], "OPTIONS": {"location": location, "base_url": None}},
+    }
+    monkeypatch.setattr(
+        SummaryDocument._meta.get_field("file"), "storage", FileSystemStorage(location=location)
+    )
+
+
 @pytest.fixture
 def practice(db):
     return PracticeFactory()

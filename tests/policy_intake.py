@@ -1,11 +1,11 @@
 """Access policy for the intake app's URLs (merged into tests/access_policy.py).
 
-The intake is the client's own: every page is for clients only (staff read intakes through
-the therapist review, a later issue). Pages without an id show the signed-in client her own
-intake; pages with a pregnancy id answer 404 to any other client.
+The intake is the client's own: its pages are for clients only; staff read intakes through
+the therapist review (intake:staff_*), for clinical staff only. Pages without an id show the
+signed-in client her own intake; pages with a pregnancy id answer 404 to any other client.
 """
 
-from tests.access_policy_base import CLIENT_ONLY, OWNER_ONLY, by_role, everyone  # noqa: F401
+from tests.access_policy_base import CLIENT_ONLY, CLINICAL_ONLY, OWNER_ONLY, by_role, everyone  # noqa: F401
 
 # A client arriving at the start is sent on to the step she was on.
 CLIENT_REDIRECT = by_role("login", "redirect", "redirect", "forbidden", "forbidden", "forbidden")
@@ -22,12 +22,24 @@ POLICY: dict[str, dict[str, str]] = {
     "intake:autosave": everyone("method"),
     "intake:agreement_sign": everyone("method"),
     "intake:submit": everyone("method"),
+    # The therapist review: clinical staff only; the front desk is refused (403) before any
+    # record is looked at. Actions are POST only.
+    "intake:staff_queue": CLINICAL_ONLY,
+    "intake:staff_detail": CLINICAL_ONLY,
+    "intake:staff_assign": everyone("method"),
+    "intake:staff_status": everyone("method"),
+    "intake:staff_note_add": everyone("method"),
+    "intake:staff_flag_acknowledge": everyone("method"),
+    # The PDF summary: the practice copy for clinical staff; the client's copy is her own.
+    "intake:staff_summary_pdf": CLINICAL_ONLY,
+    "intake:staff_summary_rerender": everyone("method"),
+    "intake:summary_pdf": OWNER_ONLY,
 }
 
 
 def sample_kwargs(personas: dict) -> dict[str, dict[str, str]]:
     """URL kwargs for intake URLs, naming objects that belong to personas["client"]."""
-    from intake.models import ConsentDocument
+    from intake.models import ConsentDocument, RiskFlag, RiskLevelChoices
     from tests.factories_intake import ConsentDocumentFactory, IntakeFactory, PregnancyEntryFactory
 
     intake = IntakeFactory(client=personas["client"])
@@ -36,7 +48,17 @@ def sample_kwargs(personas: dict) -> dict[str, dict[str, str]]:
     document = ConsentDocument.objects.filter(is_current=True).first() or ConsentDocumentFactory(
         is_current=True
     )
+    # A draft reaches staff once it has raised a same-day flag (intake.access).
+    flag, _created = RiskFlag.objects.get_or_create(intake=intake, level=RiskLevelChoices.URGENT)
     return {
+        "intake:staff_detail": {"pk": str(intake.pk)},
+        "intake:staff_assign": {"pk": str(intake.pk)},
+        "intake:staff_status": {"pk": str(intake.pk)},
+        "intake:staff_note_add": {"pk": str(intake.pk)},
+        "intake:staff_flag_acknowledge": {"pk": str(flag.pk)},
+        "intake:staff_summary_pdf": {"pk": str(intake.pk)},
+        "intake:staff_summary_rerender": {"pk": str(intake.pk)},
+        "intake:summary_pdf": {"pk": str(intake.pk)},
         "intake:step": {"number": "1"},
         "intake:pregnancy_edit": {"pk": str(entry.pk)},
         "intake:pregnancy_remove": {"pk": str(entry.pk)},

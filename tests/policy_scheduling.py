@@ -1,10 +1,77 @@
-"""Access policy for the scheduling app's URLs (merged into tests/access_policy.py)."""
+"""Access policy for the scheduling app's URLs (merged into tests/access_policy.py).
 
-from tests.access_policy_base import by_role, everyone  # noqa: F401
+Clients reach only their own requests and appointments (another client's id: 404); the front
+desk and the practice admin work the request queue and manage appointments; every staff role
+sees the calendar; therapists manage their own hours and the practice admin anyone's.
+POST-only URLs answer 405 to a GET before anything else is looked at.
+"""
 
-POLICY: dict[str, dict[str, str]] = {}
+from tests.access_policy_base import (  # noqa: F401
+    CLIENT_ONLY,
+    CLINICAL_ONLY,
+    OWNER_ONLY,
+    SCHEDULING_ONLY,
+    STAFF_ONLY,
+    by_role,
+    everyone,
+)
+
+POLICY: dict[str, dict[str, str]] = {
+    # Clients
+    "scheduling:my_appointments": CLIENT_ONLY,
+    "scheduling:request_new": CLIENT_ONLY,
+    "scheduling:request_withdraw": everyone("method"),
+    "scheduling:appointment_cancel": OWNER_ONLY,
+    "scheduling:appointment_move": OWNER_ONLY,
+    # Front desk and practice admin
+    "scheduling:queue": SCHEDULING_ONLY,
+    "scheduling:request_detail": SCHEDULING_ONLY,
+    "scheduling:request_book": everyone("method"),
+    "scheduling:request_decline": everyone("method"),
+    "scheduling:appointment_manage": SCHEDULING_ONLY,
+    "scheduling:appointment_reschedule": everyone("method"),
+    "scheduling:appointment_staff_cancel": everyone("method"),
+    # All staff
+    "scheduling:calendar": STAFF_ONLY,
+    # Therapists and the practice admin
+    "scheduling:hours": CLINICAL_ONLY,
+    "scheduling:availability_add": everyone("method"),
+    "scheduling:availability_remove": everyone("method"),
+    "scheduling:time_off_add": everyone("method"),
+    "scheduling:time_off_remove": everyone("method"),
+}
 
 
 def sample_kwargs(personas: dict) -> dict[str, dict[str, str]]:
     """URL kwargs for scheduling URLs, naming objects that belong to personas["client"]."""
-    return {}
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.factories_scheduling import (
+        AppointmentFactory,
+        AppointmentRequestFactory,
+        TimeOffFactory,
+        WeeklyAvailabilityFactory,
+    )
+
+    client, therapist = personas["client"], personas["therapist"]
+    request = AppointmentRequestFactory(client=client)
+    # Far enough ahead that the client may still cancel it online.
+    start = (timezone.now() + dt.timedelta(days=10)).replace(minute=0, second=0, microsecond=0)
+    appointment = AppointmentFactory(client=client, therapist=therapist, start=start)
+    availability = WeeklyAvailabilityFactory(therapist=therapist)
+    time_off = TimeOffFactory(therapist=therapist)
+    return {
+        "scheduling:request_withdraw": {"pk": str(request.pk)},
+        "scheduling:appointment_cancel": {"pk": str(appointment.pk)},
+        "scheduling:appointment_move": {"pk": str(appointment.pk)},
+        "scheduling:request_detail": {"pk": str(request.pk)},
+        "scheduling:request_book": {"pk": str(request.pk)},
+        "scheduling:request_decline": {"pk": str(request.pk)},
+        "scheduling:appointment_manage": {"pk": str(appointment.pk)},
+        "scheduling:appointment_reschedule": {"pk": str(appointment.pk)},
+        "scheduling:appointment_staff_cancel": {"pk": str(appointment.pk)},
+        "scheduling:availability_remove": {"pk": str(availability.pk)},
+        "scheduling:time_off_remove": {"pk": str(time_off.pk)},
+    }

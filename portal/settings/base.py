@@ -71,6 +71,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "portal.context_processors.portal",
+                "intake.context_processors.review",
             ],
         },
     },
@@ -250,11 +251,22 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {
+    # Appointment reminders (exactly once each), and messages whose first task went missing.
+    "scheduling-send-due-reminders": {
+        "task": "scheduling.tasks.send_due_reminders",
+        "schedule": timedelta(minutes=5),
+    },
     # Same-day safety notifications that could not be queued (broker down) are sent late
     # rather than never.
     "intake-risk-notifications-pending": {
         "task": "intake.tasks.risk_flags_notify_pending_task",
         "schedule": 60.0,
+    },
+    # Submitted intakes still without a current PDF summary (broker down at submit) are
+    # queued again.
+    "intake-summaries-missing": {
+        "task": "intake.tasks.intake_summaries_sweep_task",
+        "schedule": timedelta(minutes=2),
     },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -265,6 +277,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint logs every rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
 MFA_ADAPTER = "portal.adapters.PortalMFAAdapter"

@@ -60,6 +60,14 @@ class Command(BaseCommand):
             rows.append((email, str(user.get_role_display()), secret))
         client = self._demo_client()
         rows.append((client.email, str(client.get_role_display()), "-"))
+        # Two sent intakes (one urgent) so the therapist review has something to show.
+        from intake.review_demo import demo_intakes_seed
+
+        for intake in demo_intakes_seed(password=DEMO_PASSWORD):
+            rows.append((intake.client.email, f"{intake.client.get_role_display()} (sent intake)", "-"))
+        from scheduling.services import scheduling_demo_seed
+
+        scheduling_demo_seed(therapists=list(User.objects.filter(role=User.Role.THERAPIST, is_active=True)))
 
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD})"))

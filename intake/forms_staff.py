@@ -1,0 +1,115 @@
+"""Forms for the therapist review. They convert and validate what was typed; the rules
+(who may be assigned, which status may follow which) live in intake.review."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Intake, RiskFlag, RiskLevelChoices
+from .review import TRANSITIONS
+from .review_selectors import ASSIGNED_MINE, ASSIGNED_NONE, assignable_therapists
+
+SEARCH_MAX_LENGTH = 100
+
+
+class QueueFilterForm(forms.Form):
+    """The queue's filters; an invalid value is dropped rather than shown as an error."""
+
+    q = forms.CharField(label=_("Client name or email"), required=False, max_length=SEARCH_MAX_LENGTH)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Open (not closed)")), *[c for c in Intake.Status.choices if c[0] != "draft"]],
+    )
+    risk = forms.ChoiceField(
+        label=_("Safety level"), required=False, choices=[("", _("Any")), *RiskLevelChoices.choices]
+    )
+    assigned = forms.ChoiceField(label=_("Assigned therapist"), required=False)
+    service = forms.ChoiceField(
+        label=_("Support asked for"), required=False, choices=[("", _("Any")), *Intake.Service.choices]
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigned"].choices = [
+            ("", _("Anyone or no one")),
+            (ASSIGNED_MINE, _("Assigned to me")),
+            (ASSIGNED_NONE, _("Not assigned yet")),
+            *[(str(t.pk), t.get_full_name()) for t in assignable_therapists()],
+        ]
+
+    def filters(self) -> dict[str, str]:
+        """The valid filters as keyword arguments for review_queue; invalid ones are ignored."""
+        if self.is_valid():
+            data = self.cleaned_data
+        else:
+            data = {name: self.cleaned_data.get(name, "") for name in self.fields if name not in self.errors}
+        return {
+            "search": data.get("q") or "",
+            "status": data.get("status") or "",
+            "risk": data.get("risk") or "",
+            "assigned": data.get("assigned") or "",
+            "service": data.get("service") or "",
+        }
+
+
+class AssignForm(forms.Form):
+    therapist = forms.ModelChoiceField(
+        label=_("Assign to"), queryset=assignable_therapists(), empty_label=_("Choose a therapist")
+    )
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            (Intake.Status.IN_REVIEW, _("Start the review")),
+            (Intake.Status.ACCEPTED, _("Accept: ready for scheduling")),
+            (Intake.Status.REFERRED, _("Refer out")),
+            (Intake.Status.CLOSED, _("Close")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Referral or closing note"),
+        help_text=_("Needed to refer out (why) or to close (the reason)."),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    resources = forms.CharField(
+        label=_("Resources given to the client"),
+        help_text=_("Needed to refer out: who the client was referred to, and how to reach them."),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, current: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if current is not None:
+            # Offer only the moves the workflow allows from here (the service checks again).
+            allowed = TRANSITIONS.get(current, frozenset())
+            field = self.fields["status"]
+            field.choices = [choice for choice in field.choices if choice[0] in allowed]
+
+
+class AcknowledgeForm(forms.Form):
+    # No default: what was done is chosen deliberately, never submitted by accident.
+    follow_up = forms.ChoiceField(
+        label=_("What was done"), choices=[("", _("Choose what was done")), *RiskFlag.FollowUp.choices]
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        help_text=_("When, who, and what was agreed."),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class NoteForm(forms.Form):
+    body = forms.CharField(
+        label=_("Add an internal note"),
+        help_text=_("Notes can't be changed once saved; add a new note to correct one."),
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

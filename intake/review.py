@@ -1,0 +1,279 @@
+"""The therapist review's writes: assignment, the status workflow, acknowledging a risk
+flag, internal notes, and recording what was viewed. Each runs in one transaction with its
+audit record.
+
+Status workflow:
+    submitted -> in review -> accepted (ready for scheduling) | referred out | closed
+    (a sent intake may also be closed straight away, and an accepted or referred one later).
+An intake with an unacknowledged high or urgent flag cannot be decided: the flag comes first.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.audit import audit_record, audit_record_many
+from portal.models import AuditEvent, User
+
+from .models import Intake, InternalNote, RiskFlag, RiskLevelChoices
+
+Status = Intake.Status
+
+ERROR_NOT_A_THERAPIST = _("Intakes can only be assigned to an active therapist.")
+ERROR_TRANSITION = _("This intake can't move to that status from where it is now.")
+ERROR_FLAGS_OPEN = _("Please acknowledge the high and urgent safety flags before deciding on this intake.")
+ERROR_REFERRAL_NOTE = _("Please say why the client is being referred.")
+ERROR_REFERRAL_RESOURCES = _("Please list the resources given to the client.")
+ERROR_CLOSE_REASON = _("Please give the reason for closing.")
+ERROR_ALREADY_ACKNOWLEDGED = _("This flag has already been acknowledged.")
+ERROR_FOLLOW_UP = _("Please choose what was done.")
+ERROR_ACK_NOTE = _("Please write a note of what was done.")
+ERROR_NOTE_EMPTY = _("Please write the note before saving it.")
+ERROR_NOTE_TOO_LONG = _("Please keep a note under 10,000 characters, or split it in two.")
+
+NOTE_MAX_LENGTH = 10_000
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.SUBMITTED: frozenset({Status.IN_REVIEW, Status.CLOSED}),
+    Status.IN_REVIEW: frozenset({Status.ACCEPTED, Status.REFERRED, Status.CLOSED}),
+    Status.ACCEPTED: frozenset({Status.CLOSED}),
+    Status.REFERRED: frozenset({Status.CLOSED}),
+}
+DECISIONS = frozenset({Status.ACCEPTED, Status.REFERRED, Status.CLOSED})
+
+
+class ReviewError(Exception):
+    """A review action that cannot be done; `message` is safe to show, `errors` maps form
+    field names to messages."""
+
+    def __init__(self, message, errors: dict[str, str] | None = None) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.errors = errors or {}
+
+
+def _audit(*, intake: Intake, actor: User, action: str, object_type: str, object_id, detail: str, request):
+    audit_record(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        client=intake.client,
+        detail=detail,
+        request=request,
+    )
+
+
+def _summary_refresh(intake_id: int) -> None:
+    """Bring the PDF summary up to date (it queues the render once this transaction commits)."""
+    # Imported at call time: the summary module brings the PDF renderer, which the review
+    # does not otherwise need.
+    from .summary_services import summary_refresh
+
+    summary_refresh(intake_id=intake_id)
+
+
+# --- Recording views (reads of clinical content are audited too)
+
+
+def review_queue_viewed(*, actor: User, intakes: list[Intake], request: HttpRequest | None = None) -> None:
+    """One audit row per intake shown in the queue (its name and risk level were seen),
+    written in a single INSERT so the page costs the same however many rows it shows."""
+    audit_record_many(
+        actor=actor,
+        action=AuditEvent.Action.VIEW,
+        object_type="intake_queue_row",
+        records=[(intake.pk, intake.client) for intake in intakes],
+        detail="name, risk level and status seen in the review queue",
+        request=request,
+    )
+
+
+def review_detail_viewed(
+    *, actor: User, intake: Intake, note_count: int, request: HttpRequest | None = None
+) -> None:
+    """The full intake, its flags and its internal notes were opened."""
+    _audit(
+        intake=intake,
+        actor=actor,
+        action=AuditEvent.Action.VIEW,
+        object_type="intake",
+        object_id=intake.pk,
+        detail=f"review opened: answers, scores, flags and {note_count} internal notes",
+        request=request,
+    )
+
+
+# --- Assignment
+
+
+@transaction.atomic
+def intake_assign(
+    *, intake: Intake, therapist: User, actor: User, request: HttpRequest | None = None
+) -> Intake:
+    """Assign the intake to an active therapist (the actor herself for "assign to me")."""
+    if therapist.role != User.Role.THERAPIST or not therapist.is_active:
+        raise ReviewError(ERROR_NOT_A_THERAPIST, {"therapist": ERROR_NOT_A_THERAPIST})
+    fresh = Intake.objects.select_for_update().select_related("client").get(pk=intake.pk)
+    previous = fresh.assigned_therapist_id
+    fresh.assigned_therapist = therapist
+    fresh.save(update_fields=["assigned_therapist", "updated_at"])
+    intake.assigned_therapist = therapist
+    _audit(
+        intake=fresh,
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        object_type="intake",
+        object_id=fresh.pk,
+        detail=f"assigned to user {therapist.pk} (was {previous or 'unassigned'})",
+        request=request,
+    )
+    return fresh
+
+
+# --- Status workflow
+
+
+def _unacknowledged_same_day(intake: Intake) -> bool:
+    return intake.risk_flags.filter(
+        acknowledged_at__isnull=True, level__in=[RiskLevelChoices.HIGH, RiskLevelChoices.URGENT]
+    ).exists()
+
+
+@transaction.atomic
+def intake_status_change(
+    *,
+    intake: Intake,
+    status: str,
+    actor: User,
+    note: str = "",
+    resources: str = "",
+    request: HttpRequest | None = None,
+) -> Intake:
+    """Move the intake along the review workflow.
+
+    Referring out needs a note and the resources given; closing needs a reason (kept as the
+    decision note). Accepting makes the intake ready for the front desk to schedule. Raises
+    ReviewError for a move the workflow does not allow, or while a high or urgent flag is
+    unacknowledged (for a decision).
+    """
+    fresh = Intake.objects.select_for_update().select_related("client").get(pk=intake.pk)
+    if status not in TRANSITIONS.get(fresh.status, frozenset()):
+        raise ReviewError(ERROR_TRANSITION, {"status": ERROR_TRANSITION})
+    note, resources = note.strip(), resources.strip()
+    errors = {}
+    if status == Status.REFERRED:
+        if not note:
+            errors["note"] = ERROR_REFERRAL_NOTE
+        if not resources:
+            errors["resources"] = ERROR_REFERRAL_RESOURCES
+    elif status == Status.CLOSED and not note:
+        errors["note"] = ERROR_CLOSE_REASON
+    if errors:
+        raise ReviewError(next(iter(errors.values())), errors)
+    if status in DECISIONS and _unacknowledged_same_day(fresh):
+        raise ReviewError(ERROR_FLAGS_OPEN, {"status": ERROR_FLAGS_OPEN})
+    previous = fresh.status
+    fresh.status = status
+    fields = ["status", "updated_at"]
+    if status in DECISIONS:
+        fresh.decided_at = timezone.now()
+        fresh.decided_by = actor
+        fields += ["decided_at", "decided_by"]
+        if status in (Status.REFERRED, Status.CLOSED):
+            fresh.decision_note = note
+            fields.append("decision_note")
+        if status == Status.REFERRED:
+            fresh.referral_resources = resources
+            fields.append("referral_resources")
+    fresh.save(update_fields=fields)
+    intake.status = fresh.status
+    _audit(
+        intake=fresh,
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        object_type="intake",
+        object_id=fresh.pk,
+        detail=f"status {previous} -> {status}",
+        request=request,
+    )
+    return fresh
+
+
+# --- Risk flags
+
+
+@transaction.atomic
+def risk_flag_acknowledge(
+    *, flag: RiskFlag, actor: User, follow_up: str, note: str, request: HttpRequest | None = None
+) -> RiskFlag:
+    """Record that a therapist has seen the flag and what was done about it.
+
+    The flag stays on the intake (and the intake's risk level is unchanged): the
+    acknowledgement is added to it, never replacing what raised it.
+    """
+    fresh = RiskFlag.objects.select_for_update().select_related("intake__client").get(pk=flag.pk)
+    if fresh.acknowledged_at is not None:
+        raise ReviewError(ERROR_ALREADY_ACKNOWLEDGED)
+    note = note.strip()
+    errors = {}
+    if follow_up not in RiskFlag.FollowUp.values:
+        errors["follow_up"] = ERROR_FOLLOW_UP
+    if not note:
+        errors["note"] = ERROR_ACK_NOTE
+    if errors:
+        raise ReviewError(next(iter(errors.values())), errors)
+    fresh.acknowledged_at = timezone.now()
+    fresh.acknowledged_by = actor
+    fresh.follow_up = follow_up
+    fresh.acknowledgement_note = note
+    fresh.save(
+        update_fields=[
+            "acknowledged_at",
+            "acknowledged_by",
+            "follow_up",
+            "acknowledgement_note",
+            "updated_at",
+        ]
+    )
+    _audit(
+        intake=fresh.intake,
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        object_type="risk_flag",
+        object_id=fresh.pk,
+        detail=f"{fresh.level} flag acknowledged: {follow_up}",
+        request=request,
+    )
+    _summary_refresh(fresh.intake_id)
+    return fresh
+
+
+# --- Internal notes (append-only: there is no service that edits or removes one)
+
+
+@transaction.atomic
+def internal_note_add(
+    *, intake: Intake, author: User, body: str, request: HttpRequest | None = None
+) -> InternalNote:
+    """Add a note to the intake. Notes are never edited: a correction is a new note."""
+    body = body.strip()
+    if not body:
+        raise ReviewError(ERROR_NOTE_EMPTY, {"body": ERROR_NOTE_EMPTY})
+    if len(body) > NOTE_MAX_LENGTH:
+        raise ReviewError(ERROR_NOTE_TOO_LONG, {"body": ERROR_NOTE_TOO_LONG})
+    note = InternalNote.objects.create(intake=intake, author=author, body=body, created_at=timezone.now())
+    _audit(
+        intake=intake,
+        actor=author,
+        action=AuditEvent.Action.CREATE,
+        object_type="internal_note",
+        object_id=note.pk,
+        detail="internal note added",
+        request=request,
+    )
+    _summary_refresh(intake.pk)
+    return note

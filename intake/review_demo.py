@@ -1,0 +1,156 @@
+"""Demo intakes for trying the therapist review locally (called by `manage.py seed_demo`).
+
+Built through the intake's own services, exactly as a client's answers would be, so the
+scores, risk flags and audit rows are real. Idempotent: a demo client who has already sent
+her intake is left as she is. Demo only: seed_demo refuses to run with DEBUG off.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from portal.models import User
+
+from .models import Intake
+from .selectors import consent_documents_required
+from .services import (
+    consent_sign,
+    intake_get_or_start,
+    intake_save_step,
+    intake_submit,
+    pregnancy_entry_add,
+    questionnaire_answers_save,
+)
+from .steps import ABOUT, FEELINGS, HEALTH, PREFERENCES, REASONS, SUPPORT
+
+FREQ_NONE, FREQ_SEVERAL, FREQ_MORE_THAN_HALF, FREQ_NEARLY_EVERY_DAY = 0, 1, 2, 3
+
+DEMO_INTAKES = (
+    {
+        "email": "alma.demo@example.com",
+        "name": "Alma Reyes",
+        "about": {
+            "preferred_name": "Alma",
+            "pronouns": "she/her",
+            "phone": "(720) 555-0111",
+            "may_text": True,
+        },
+        "reasons": {
+            "services": ["loss_counseling", "pregnancy_anxiety"],
+            "modality": "telehealth",
+            "in_colorado": "unsure",
+            "hopes": "To stop feeling that I am the only one carrying this, and to sleep again.",
+        },
+        "feelings": {
+            "symptoms": ["self_harm"],
+            "symptoms_other": "Some days I can't see a way forward at all.",
+            "onset": "after_loss",
+            "duration": "1_6_months",
+            "impact_work": 8,
+            "impact_relationships": 7,
+            "impact_self_care": 9,
+        },
+        "pregnancies": [
+            {"outcome": "miscarriage", "month": 2, "year": 2025, "weeks": 10, "complications": ["surgery"]},
+            {
+                "outcome": "stillbirth",
+                "month": 8,
+                "year": 2026,
+                "weeks": 36,
+                "complications": ["emergency"],
+                "note": "We named her June.",
+            },
+        ],
+        "questionnaires": {
+            "phq9": {
+                **{str(n): FREQ_MORE_THAN_HALF for n in range(1, 9)},
+                "9": FREQ_SEVERAL,
+            },
+            "gad7": {str(n): FREQ_MORE_THAN_HALF for n in range(1, 8)},
+            "asq": {"1": True, "2": True, "3": False, "4": False, "5": True},
+        },
+        "health": {"past_therapy": "no", "medications": "Sertraline 50mg since September"},
+        "support": {"relationship_status": "married", "supporters": "My husband, my sister Ana"},
+        "preferences": {"appointment_preferences": "Weekday mornings; video please."},
+        "waiting_days": 0,
+    },
+    {
+        "email": "bea.demo@example.com",
+        "name": "Beatrice Lang",
+        "about": {"phone": "(303) 555-0177", "may_email": True, "may_voicemail": True},
+        "reasons": {
+            "services": ["postpartum_depression"],
+            "modality": "in_person",
+            "in_colorado": "yes",
+            "hopes": "To enjoy my son and feel like myself.",
+        },
+        "feelings": {"onset": "after_birth", "duration": "1_6_months", "impact_work": 5},
+        "pregnancies": [{"outcome": "live_birth", "month": 6, "year": 2026, "weeks": 39}],
+        "questionnaires": {
+            "phq9": {**{str(n): FREQ_SEVERAL for n in range(1, 9)}, "9": FREQ_NONE},
+            "gad7": {str(n): FREQ_SEVERAL for n in range(1, 8)},
+        },
+        "health": {"past_therapy": "yes", "past_therapy_detail": "A few sessions in college."},
+        "support": {"relationship_status": "partnered", "supporters": "My partner and my mom"},
+        "preferences": {"appointment_preferences": "Tuesday or Thursday afternoons."},
+        "waiting_days": 3,
+    },
+)
+
+
+def _client(email: str, name: str, password: str) -> User:
+    user, _created = User.objects.get_or_create(email=email, defaults={"full_name": name})
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def demo_intakes_seed(*, password: str) -> list[Intake]:
+    """Two sent intakes, one urgent (an acute positive ASQ), one routine, for the demo."""
+    seeded = []
+    for spec in DEMO_INTAKES:
+        client = _client(spec["email"], spec["name"], password)
+        intake = intake_get_or_start(client=client)
+        if intake.status != Intake.Status.DRAFT:
+            seeded.append(intake)
+            continue
+        about = {
+            "legal_name": spec["name"],
+            "date_of_birth": dt.date(1991, 4, 2),
+            "contact_email": spec["email"],
+            "city": "Denver",
+            "state": "CO",
+            **spec["about"],
+        }
+        for step, data in (
+            (ABOUT, about),
+            (REASONS, spec["reasons"]),
+            (FEELINGS, spec["feelings"]),
+            (HEALTH, spec["health"]),
+            (SUPPORT, spec["support"]),
+            (PREFERENCES, spec["preferences"]),
+        ):
+            intake_save_step(intake=intake, step=step, data=data, actor=client)
+        if not intake.pregnancies.exists():
+            for entry in spec["pregnancies"]:
+                pregnancy_entry_add(intake=intake, data=entry, actor=client)
+        for code, answers in spec["questionnaires"].items():
+            questionnaire_answers_save(intake=intake, code=code, answers=answers, actor=client)
+        signed = set(intake.signatures.values_list("document_id", flat=True))
+        for document in consent_documents_required(intake=intake):
+            if document.pk not in signed:
+                consent_sign(intake=intake, document=document, typed_name=spec["name"], agreed=True)
+        intake = intake_submit(intake=intake, actor=client)
+        if spec["waiting_days"]:
+            # Demo only: make one intake look as if it has been waiting a few days.
+            Intake.objects.filter(pk=intake.pk).update(
+                submitted_at=timezone.now() - dt.timedelta(days=spec["waiting_days"])
+            )
+        seeded.append(intake)
+    return seeded

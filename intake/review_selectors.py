@@ -1,0 +1,316 @@
+"""Reads for the therapist review: the triage queue, one intake at a glance, the header
+count, and what the front desk may know of accepted intakes.
+
+Every read here starts from intake.access.intakes_for_staff, so a therapist never gets more
+than the access rules allow.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.access import can_see_clinical
+from portal.models import User
+
+from .access import intakes_for_staff
+from .display import Row, field_rows, pregnancy_rows
+from .history import age_on
+from .instruments import (
+    FLAG_ACUTE,
+    FLAG_EPDS_ANXIETY,
+    FLAG_SELF_HARM,
+    FLAG_SELF_HARM_ITEM_DECLINED,
+    ItemAnswer,
+    Result,
+)
+from .models import ConsentSignature, Intake, InternalNote, PregnancyEntry, RiskFlag, RiskLevelChoices
+from .risk import RiskLevel
+from .safety import intake_risk_flags, intake_scores, priority_for_level
+from .selectors import intake_history_summary
+
+SAME_DAY = (RiskLevelChoices.URGENT, RiskLevelChoices.HIGH)
+# The queue's default: everything the practice has not finished with.
+OPEN_STATUSES = (
+    Intake.Status.SUBMITTED,
+    Intake.Status.IN_REVIEW,
+    Intake.Status.ACCEPTED,
+    Intake.Status.REFERRED,
+)
+ASSIGNED_MINE = "mine"
+ASSIGNED_NONE = "unassigned"
+
+# Detail sections, in the order of the PDF summary.
+SYMPTOM_FIELDS = ("symptoms", "onset", "duration", "impact_work", "impact_relationships", "impact_self_care")
+HISTORY_FIELDS = (
+    "past_therapy",
+    "past_therapy_detail",
+    "diagnoses",
+    "medications",
+    "prescriber",
+    "ob_provider",
+    "substance_use",
+)
+SUPPORT_FIELDS = (
+    "relationship_status",
+    "supporters",
+    "partner_may_join",
+    "emergency_contact_name",
+    "emergency_contact_phone",
+    "emergency_contact_relationship",
+)
+OWN_WORDS_FIELDS = ("hopes", "symptoms_other", "before_losses", "appointment_preferences")
+
+
+def _unacknowledged(level_filter: Q | None = None) -> Count:
+    condition = Q(risk_flags__acknowledged_at__isnull=True)
+    if level_filter is not None:
+        condition &= level_filter
+    return Count("risk_flags", filter=condition)
+
+
+def review_queue(
+    *,
+    user: User,
+    status: str = "",
+    risk: str = "",
+    assigned: str = "",
+    service: str = "",
+    search: str = "",
+) -> QuerySet[Intake]:
+    """The triage queue: urgent and high first, then the longest waiting.
+
+    Filters take the values of QueueFilterForm (already validated): `status` one of
+    Intake.Status (default: everything sent and not closed, plus a draft that raised a
+    same-day flag), `risk` a level, `assigned` "mine", "unassigned" or a user id, `service` a
+    service slug, `search` part of the client's name or email. Rows carry
+    `unacknowledged_flags` and `unacknowledged_same_day`; the query count does not depend on
+    the number of intakes.
+    """
+    intakes = intakes_for_staff(user=user).select_related("client", "assigned_therapist")
+    if status:
+        intakes = intakes.filter(status=status)
+    else:
+        flagged_draft = Q(
+            status=Intake.Status.DRAFT,
+            risk_flags__level__in=SAME_DAY,
+            risk_flags__acknowledged_at__isnull=True,
+        )
+        draft_ids = Intake.objects.filter(flagged_draft).values("pk")
+        intakes = intakes.filter(Q(status__in=OPEN_STATUSES) | Q(pk__in=draft_ids))
+    if risk:
+        intakes = intakes.filter(risk_level=risk)
+    if assigned == ASSIGNED_MINE:
+        intakes = intakes.filter(assigned_therapist=user)
+    elif assigned == ASSIGNED_NONE:
+        intakes = intakes.filter(assigned_therapist__isnull=True)
+    elif assigned:
+        intakes = intakes.filter(assigned_therapist_id=assigned)
+    if service:
+        if connection.features.supports_json_field_contains:
+            intakes = intakes.filter(services__contains=[service])
+        else:
+            # The slug comes from the declared choices, so matching its quoted form is exact.
+            intakes = intakes.filter(services__icontains=f'"{service}"')
+    if search := search.strip():
+        intakes = intakes.filter(
+            Q(legal_name__icontains=search)
+            | Q(preferred_name__icontains=search)
+            | Q(contact_email__icontains=search)
+            | Q(client__full_name__icontains=search)
+            | Q(client__email__icontains=search)
+        )
+    triage = Case(
+        When(risk_level=RiskLevelChoices.URGENT, then=Value(0)),
+        When(risk_level=RiskLevelChoices.HIGH, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return intakes.annotate(
+        triage_rank=triage,
+        unacknowledged_flags=_unacknowledged(),
+        unacknowledged_same_day=_unacknowledged(Q(risk_flags__level__in=SAME_DAY)),
+    ).order_by("triage_rank", "submitted_at", "created_at", "pk")
+
+
+def assignable_therapists() -> QuerySet[User]:
+    """Who an intake can be assigned to: active therapists."""
+    return User.objects.filter(role=User.Role.THERAPIST, is_active=True).order_by("full_name", "email")
+
+
+def urgent_flags_unacknowledged_count(*, user: User) -> int | None:
+    """Unacknowledged urgent flags on intakes the user may see; None for anyone who may not
+    see clinical content (the header shows nothing to them)."""
+    if not can_see_clinical(user):
+        return None
+    return RiskFlag.objects.filter(
+        level=RiskLevelChoices.URGENT,
+        acknowledged_at__isnull=True,
+        intake__in=intakes_for_staff(user=user),
+    ).count()
+
+
+FLAG_LABELS = {
+    FLAG_ACUTE: _("Acute positive"),
+    FLAG_SELF_HARM: _("Self-harm signal"),
+    FLAG_SELF_HARM_ITEM_DECLINED: _("Self-harm item declined"),
+    FLAG_EPDS_ANXIETY: _("Anxiety subscale at or above 5"),
+}
+
+
+@dataclass(frozen=True)
+class ScoreView:
+    """One questionnaire as the therapist reads it."""
+
+    result: Result
+    name: str
+    items: tuple[ItemAnswer, ...]
+    flag_labels: list[str]
+    # Items whose answer raised a flag, to mark in the item view.
+    flag_items: frozenset[str]
+    subscales: list[tuple[str, int | None]]
+    max_total: int | None
+
+
+def _score_view(result: Result) -> ScoreView:
+    instrument = result.instrument
+    labels = {s.key: s.label for s in instrument.subscales}
+    return ScoreView(
+        result=result,
+        name=instrument.short_name,
+        items=result.item_answers,
+        flag_labels=[str(FLAG_LABELS.get(flag, flag)) for flag in sorted(result.flags)],
+        flag_items=frozenset(source.item_key for source in result.flag_sources if source.item_key),
+        subscales=[(labels.get(key, key), value) for key, value in result.subscales.items()],
+        max_total=instrument.max_total,
+    )
+
+
+@dataclass
+class ReviewDetail:
+    """Everything the detail page shows, in the order of the PDF summary."""
+
+    intake: Intake
+    flags: list[RiskFlag]
+    unacknowledged: list[RiskFlag]
+    scores: list[ScoreView]
+    pregnancies: list[tuple[PregnancyEntry, list[Row]]]
+    history_facts: dict
+    about: list[Row]
+    symptoms: list[Row]
+    history: list[Row]
+    support: list[Row]
+    signatures: list[ConsentSignature]
+    own_words: list[Row]
+    notes: list[InternalNote]
+    age: int | None
+
+
+def _age(intake: Intake, today: dt.date) -> int | None:
+    if intake.date_of_birth is None:
+        return None
+    return age_on(intake.date_of_birth, today)
+
+
+def review_detail(*, intake: Intake) -> ReviewDetail:
+    """One intake, every section, for the therapist (the caller has checked access)."""
+    today = timezone.localdate()
+    # Still-open flags first, the most severe at the top.
+    flags = sorted(
+        intake_risk_flags(intake=intake),
+        key=lambda f: (f.acknowledged_at is not None, -RiskLevel(f.level).rank, f.raised_at),
+    )
+    scores = [_score_view(result) for result in intake_scores(intake=intake).values()]
+    entries = list(intake.pregnancies.order_by("order", "id"))
+    own_words = field_rows(intake, [name for name in OWN_WORDS_FIELDS if getattr(intake, name).strip()])
+    own_words += [
+        Row(str(entry.get_outcome_display()), entry.note) for entry in entries if entry.note.strip()
+    ]
+    return ReviewDetail(
+        intake=intake,
+        flags=flags,
+        unacknowledged=[f for f in flags if f.acknowledged_at is None],
+        scores=scores,
+        pregnancies=[(entry, pregnancy_rows(entry)) for entry in entries],
+        history_facts=intake_history_summary(intake=intake, today=today),
+        about=field_rows(
+            intake, ("pronouns", "date_of_birth", "address_line", "city", "state", "heard_about")
+        ),
+        symptoms=field_rows(intake, SYMPTOM_FIELDS),
+        history=field_rows(intake, HISTORY_FIELDS),
+        support=field_rows(intake, SUPPORT_FIELDS),
+        signatures=list(intake.signatures.select_related("document")),
+        own_words=own_words,
+        notes=list(intake.notes.select_related("author")),
+        age=_age(intake, today),
+    )
+
+
+def intakes_ready_to_schedule() -> list[dict]:
+    """Accepted intakes for the front desk to book, most urgent first, then longest waiting.
+
+    Minimum necessary: only who to call and how (names, contact details and the channels the
+    client allowed), what she asked for (services, modality, appointment preferences) and a
+    priority level. Nothing clinical is read from the database here: no answers, scores,
+    flags, notes or risk level (the level is turned into a priority below and dropped).
+    """
+    rows = (
+        Intake.objects.filter(status=Intake.Status.ACCEPTED)
+        .annotate(
+            triage_rank=Case(
+                When(risk_level=RiskLevelChoices.URGENT, then=Value(0)),
+                When(risk_level__in=[RiskLevelChoices.HIGH, RiskLevelChoices.ELEVATED], then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("triage_rank", "submitted_at", "pk")
+        .values(
+            "pk",
+            "client_id",
+            "client__full_name",
+            "client__email",
+            "legal_name",
+            "preferred_name",
+            "contact_email",
+            "phone",
+            "may_email",
+            "may_text",
+            "may_voicemail",
+            "may_name_practice",
+            "services",
+            "modality",
+            "in_colorado",
+            "appointment_preferences",
+            "risk_level",
+        )
+    )
+    services = dict(Intake.Service.choices)
+    modalities = dict(Intake.Modality.choices)
+    return [
+        {
+            "id": row["pk"],
+            "client_id": row["client_id"],
+            "name": row["legal_name"] or row["client__full_name"],
+            "preferred_name": row["preferred_name"],
+            "email": row["contact_email"] or row["client__email"],
+            "phone": row["phone"],
+            "channels": {
+                "email": row["may_email"],
+                "text": row["may_text"],
+                "voicemail": row["may_voicemail"],
+                "name_practice": row["may_name_practice"],
+            },
+            "services": [str(services.get(slug, slug)) for slug in row["services"] or []],
+            "modality": str(modalities.get(row["modality"], "")),
+            "in_colorado": row["in_colorado"],
+            "appointment_preferences": row["appointment_preferences"],
+            "priority": priority_for_level(row["risk_level"]),
+        }
+        for row in rows
+    ]

@@ -1,0 +1,454 @@
+"""What the PDF summary of an intake says: one selector building a plain context.
+
+The template only lays this out. Everything is plain data (strings, numbers, lists, dicts),
+so the context doubles as the source of the document's digest: the same digest means the
+stored PDF still says exactly this, and nothing needs rendering again. The generated time
+is deliberately not part of it.
+
+Two audiences: the practice copy (risk banner with acknowledgements, staff notes) and the
+client's own copy (the same clinical content, without the internal triage, its
+acknowledgement notes or staff notes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal.crisis import CRISIS_LINES
+from portal.selectors import practice_get
+
+from . import history
+from .catalogue import SYMPTOM_GROUPS
+from .display import NOT_ANSWERED, intake_sections, pregnancy_rows
+from .instruments import (
+    FLAG_ACUTE,
+    FLAG_EPDS_ANXIETY,
+    FLAG_SELF_HARM,
+    FLAG_SELF_HARM_ITEM_DECLINED,
+    AnswerStatus,
+    Result,
+    ScoringRule,
+    get_instrument,
+)
+from .models import Intake, RiskLevelChoices, SummaryDocument
+from .risk import CHECKLIST
+from .safety import intake_risk_flags, intake_scores, needs_crisis_resources
+from .selectors import consent_signatures, intake_pregnancies
+from .steps import HEALTH, SUPPORT
+
+# Bump whenever the template, the stylesheet or this context changes what a PDF shows:
+# a new version makes every stored document stale (see summary_digest).
+TEMPLATE_VERSION = "2026.11.1"
+TEMPLATE_NAME = "intake/pdf/summary.html"
+
+Audience = SummaryDocument.Audience
+
+DATE = "M j, Y"
+DATETIME = "M j, Y, g:i A T"
+
+_FLAG_LABELS = {
+    FLAG_SELF_HARM: gettext_lazy("Self-harm item endorsed"),
+    FLAG_ACUTE: gettext_lazy("Acute positive: imminent risk"),
+    FLAG_EPDS_ANXIETY: gettext_lazy("EPDS-3A anxiety at or above 5"),
+    FLAG_SELF_HARM_ITEM_DECLINED: gettext_lazy("Self-harm item declined"),
+    "positive": gettext_lazy("Positive screen"),
+}
+_LEVEL_ORDER = {level: rank for rank, level in enumerate(RiskLevelChoices.values)}
+
+
+def practice_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def format_datetime(value: dt.datetime | None) -> str:
+    """A moment in the practice's zone (America/Denver), with the zone named."""
+    if value is None:
+        return ""
+    return date_format(timezone.localtime(value, practice_zone()), DATETIME)
+
+
+def _date(value: dt.date | None) -> str:
+    return date_format(value, DATE) if value else ""
+
+
+def _answered(value) -> str:
+    if value is None or value == "":
+        return str(NOT_ANSWERED)
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return str(value)
+
+
+def _reference_date(intake: Intake) -> dt.date:
+    """Facts that depend on "today" (age, postpartum) are taken as of the submission, so a
+    document does not change from one day to the next."""
+    if intake.submitted_at:
+        return timezone.localtime(intake.submitted_at, practice_zone()).date()
+    return timezone.localdate(timezone=practice_zone())
+
+
+# --- Pieces
+
+
+def _client(intake: Intake, on: dt.date) -> dict:
+    age = history.age_on(intake.date_of_birth, on) if intake.date_of_birth else None
+    address = ", ".join(
+        p for p in [intake.address_line, intake.city, f"{intake.state} {intake.postal_code}".strip()] if p
+    )
+    channels = [
+        (_("Email"), intake.may_email),
+        (_("Text messages"), intake.may_text),
+        (_("Voicemail"), intake.may_voicemail),
+        (_("Say the practice's name"), intake.may_name_practice),
+    ]
+    emergency = ", ".join(
+        p
+        for p in [
+            intake.emergency_contact_name,
+            intake.emergency_contact_relationship,
+            intake.emergency_contact_phone,
+        ]
+        if p
+    )
+    return {
+        "legal_name": intake.legal_name or intake.client.full_name,
+        "preferred_name": intake.preferred_name,
+        "pronouns": intake.pronouns,
+        "date_of_birth": _date(intake.date_of_birth),
+        "age": age,
+        "phone": intake.phone,
+        "email": intake.contact_email or intake.client.email,
+        "address": address,
+        "emergency_contact": emergency,
+        "channels": [
+            {"label": str(label), "allowed": value, "answer": _answered(value)} for label, value in channels
+        ],
+        "heard_about": intake.get_heard_about_display() if intake.heard_about else "",
+        "heard_about_detail": intake.heard_about_detail,
+    }
+
+
+def _reason(reason: dict) -> dict:
+    source = reason.get("source") or ""
+    if source == CHECKLIST:
+        where = _("Symptom checklist")
+    else:
+        try:
+            where = get_instrument(source).short_name
+        except ValueError:
+            where = source
+        if reason.get("item_key"):
+            where = _("%(instrument)s item %(item)s") % {"instrument": where, "item": reason["item_key"]}
+    return {
+        "where": str(where),
+        "item_text": reason.get("item_text") or "",
+        "answer": reason.get("answer") or "",
+        "why": reason.get("why") or "",
+    }
+
+
+def _risk(intake: Intake) -> dict | None:
+    flags = intake_risk_flags(intake=intake)
+    if not flags:
+        return None
+    flags.sort(key=lambda f: (-_LEVEL_ORDER[f.level], f.raised_at))
+    rows = []
+    for flag in flags:
+        acknowledged_by = flag.acknowledged_by
+        rows.append(
+            {
+                "level": flag.level,
+                "level_label": str(flag.get_level_display()),
+                "raised_at": format_datetime(flag.raised_at),
+                "reasons": [_reason(r) for r in flag.reasons or []],
+                "acknowledged": flag.acknowledged_at is not None,
+                "acknowledged_at": format_datetime(flag.acknowledged_at),
+                "acknowledged_by": (acknowledged_by.full_name or acknowledged_by.email)
+                if acknowledged_by
+                else "",
+                "follow_up": str(flag.get_follow_up_display()) if flag.follow_up else "",
+                "note": flag.acknowledgement_note,
+            }
+        )
+    level = intake.risk_level
+    return {
+        "level": level,
+        "level_label": str(RiskLevelChoices(level).label),
+        "same_day": needs_crisis_resources(level),
+        "flags": rows,
+        "all_acknowledged": all(r["acknowledged"] for r in rows),
+    }
+
+
+def _score_display(result: Result) -> tuple[str, str]:
+    """The score, and a note under it when the result is incomplete."""
+    instrument = result.instrument
+    note = ""
+    if not result.complete:
+        note = _("Incomplete: %(n)s of %(m)s answered") % {"n": result.answered, "m": result.expected}
+    if instrument.scoring is ScoringRule.ANY_YES_WITH_ACUITY:
+        return "", note
+    if result.total is not None:
+        out_of = f"{result.total} / {instrument.max_total}" if instrument.max_total else str(result.total)
+        return out_of, note
+    return _("at least %(low)s") % {"low": result.lower_bound}, note
+
+
+def _cutoff_display(result: Result) -> str:
+    instrument = result.instrument
+    if instrument.scoring is ScoringRule.ANY_YES_WITH_ACUITY:
+        return _("Any yes or refusal")
+    if instrument.cutoff is not None:
+        return _("Positive at %(n)s or more") % {"n": result.cutoff}
+    if result.elevated_at is not None:
+        return _("%(n)s or more") % {"n": result.elevated_at}
+    return ""
+
+
+def _flag_lines(result: Result) -> list[str]:
+    lines = []
+    for source in result.flag_sources:
+        label = str(_FLAG_LABELS.get(source.flag, source.flag.replace("_", " ").capitalize()))
+        if source.item_key:
+            lines.append(f"{label}: item {source.item_key} ({source.answer_label})")
+        elif source.subscale:
+            lines.append(f"{label} ({source.score})")
+        else:
+            lines.append(label)
+    return lines
+
+
+def _epds3a(result: Result) -> str | None:
+    if "epds3a" not in result.subscales:
+        return None
+    value = result.subscales["epds3a"]
+    if value is None:
+        partial = sum(
+            a.score for a in result.item_answers if a.key in ("3", "4", "5") and a.score is not None
+        )
+        return _("Incomplete: at least %(n)s of 9") % {"n": partial}
+    return f"{value} / 9"
+
+
+def _screeners(intake: Intake) -> tuple[list[dict], list[dict]]:
+    table, appendix = [], []
+    for code, result in intake_scores(intake=intake).items():
+        instrument = get_instrument(code)
+        score_text, score_note = _score_display(result)
+        table.append(
+            {
+                "code": code,
+                "name": instrument.name,
+                "short_name": instrument.short_name,
+                "score": score_text,
+                "score_note": score_note,
+                "complete": result.complete,
+                "band": result.band_label,
+                "cutoff": _cutoff_display(result),
+                "flags": _flag_lines(result),
+                "epds3a": _epds3a(result),
+            }
+        )
+        items = []
+        for answer in result.item_answers:
+            missing = answer.status is AnswerStatus.MISSING
+            label = str(NOT_ANSWERED) if missing else answer.answer_label or ""
+            items.append(
+                {
+                    "number": answer.key if answer.key.isdigit() else "",
+                    "text": answer.text,
+                    "answer": label,
+                    "score": "" if answer.score is None else str(answer.score),
+                    "reverse": answer.reverse,
+                    "declined": answer.status is AnswerStatus.DECLINED,
+                    "scored": answer.scored,
+                }
+            )
+        appendix.append(
+            {
+                "code": code,
+                "name": instrument.name,
+                "short_name": instrument.short_name,
+                "stem": instrument.stem,
+                "items": items,
+            }
+        )
+    return table, appendix
+
+
+def _entry_sort_key(entry) -> tuple:
+    if entry.outcome == history.CURRENT and entry.due_date:
+        return (0, entry.due_date.year, entry.due_date.month, entry.order, entry.pk)
+    if entry.year and not entry.when_declined:
+        return (0, entry.year, entry.month or 0, entry.order, entry.pk)
+    # Undated entries follow, in the order the client gave them.
+    return (1, 0, 0, entry.order, entry.pk)
+
+
+def _history(intake: Intake, on: dt.date) -> dict:
+    entries = intake_pregnancies(intake=intake)
+    rows = []
+    for entry in sorted(entries, key=_entry_sort_key):
+        details = {str(row.label): str(row.value) for row in pregnancy_rows(entry)}
+        rows.append(
+            {
+                "outcome": str(entry.get_outcome_display()),
+                "is_loss": history.is_loss(entry),
+                "when": details.get(str(_("When")), ""),
+                "weeks": details.get(str(_("Weeks")), ""),
+                "due_date": _date(entry.due_date),
+                "complications": details.get(str(_("Medical care")), ""),
+                "note": entry.note,
+            }
+        )
+    days = history.days_since_most_recent_loss_or_birth(entries, on)
+    return {
+        "entries": rows,
+        "losses": history.loss_count(entries),
+        "live_births": history.live_birth_count(entries),
+        "currently_pregnant": history.is_currently_pregnant(entries),
+        "postpartum": history.is_postpartum(entries, on),
+        "days_since_most_recent": days,
+    }
+
+
+def _symptoms(intake: Intake) -> dict:
+    ticked = set(intake.symptoms or [])
+    groups = [
+        {
+            "label": str(group.label),
+            "symptoms": [str(label) for slug, label in group.symptoms if slug in ticked],
+        }
+        for group in SYMPTOM_GROUPS
+    ]
+    impacts = [
+        (_("Work or daily tasks"), intake.impact_work),
+        (_("Relationships"), intake.impact_relationships),
+        (_("Self-care"), intake.impact_self_care),
+    ]
+    return {
+        "groups": [g for g in groups if g["symptoms"]],
+        "any": bool(ticked),
+        "other": intake.symptoms_other,
+        "onset": str(intake.get_onset_display()) if intake.onset else str(NOT_ANSWERED),
+        "duration": str(intake.get_duration_display()) if intake.duration else str(NOT_ANSWERED),
+        "impacts": [{"label": str(label), "value": value} for label, value in impacts],
+    }
+
+
+def _section_rows(intake: Intake, number: int, skip: tuple[str, ...] = ()) -> list[dict]:
+    """Answer rows of one step, valued as the client's own summary page shows them and
+    labelled with the fields' short names rather than the questions asked."""
+    for section in intake_sections(intake):
+        if section.step.number == number:
+            return [
+                {"label": capfirst(Intake._meta.get_field(name).verbose_name), "value": row.value}
+                for name, row in zip(section.step.fields, section.rows, strict=True)
+                if name not in skip
+            ]
+    return []
+
+
+def _request(intake: Intake) -> dict:
+    labels = dict(Intake.Service.choices)
+    return {
+        "services": [str(labels.get(slug, slug)) for slug in intake.services or []],
+        "modality": str(intake.get_modality_display()) if intake.modality else str(NOT_ANSWERED),
+        "in_colorado": str(intake.get_in_colorado_display()) if intake.in_colorado else str(NOT_ANSWERED),
+        "telehealth_outside_colorado": intake.telehealth_outside_colorado,
+        "appointment_preferences": intake.appointment_preferences,
+    }
+
+
+def _consents(intake: Intake) -> list[dict]:
+    return [
+        {
+            "title": s.document.title,
+            "version": s.document_version,
+            "typed_name": s.typed_name,
+            "signed_at": format_datetime(s.signed_at),
+            "text_sha256": s.text_sha256[:16],
+        }
+        for s in consent_signatures(intake=intake).values()
+    ]
+
+
+def _staff(intake: Intake) -> dict:
+    therapist = intake.assigned_therapist
+    notes = intake.notes.select_related("author").order_by("created_at", "pk")
+    return {
+        "assigned_therapist": (therapist.full_name or therapist.email) if therapist else "",
+        "notes": [
+            {
+                "author": n.author.full_name or n.author.email,
+                "written_at": format_datetime(n.created_at),
+                "body": n.body,
+            }
+            for n in notes
+        ],
+    }
+
+
+# --- The selector
+
+
+def intake_summary_context(*, intake: Intake, audience: str = Audience.STAFF) -> dict:
+    """Everything the PDF summary shows, for one audience, as plain data."""
+    audience = Audience(audience)
+    on = _reference_date(intake)
+    practice = practice_get()
+    screeners, appendix = _screeners(intake)
+    is_staff = audience == Audience.STAFF
+    risk = _risk(intake) if is_staff else None
+    context = {
+        "template_version": TEMPLATE_VERSION,
+        "audience": str(audience),
+        "is_staff_copy": is_staff,
+        "practice": {
+            "name": practice.name if practice else "",
+            "address": practice.address_one_line if practice else "",
+            "phone": practice.phone if practice else "",
+        },
+        "intake_id": intake.pk,
+        "status": str(intake.get_status_display()),
+        "is_draft": intake.status == Intake.Status.DRAFT,
+        "submitted_at": format_datetime(intake.submitted_at),
+        "client": _client(intake, on),
+        "risk": risk,
+        # The client's copy carries the crisis lines whenever an answer raised a same-day level.
+        "crisis_lines": (
+            [{"name": str(c.name), "how": str(c.how)} for c in CRISIS_LINES]
+            if not is_staff and needs_crisis_resources(intake.risk_level)
+            else []
+        ),
+        "screeners": screeners,
+        "appendix": appendix,
+        "history": _history(intake, on),
+        "symptoms": _symptoms(intake),
+        "request": _request(intake),
+        "own_words": {
+            "hopes": intake.hopes,
+            "before": intake.before_losses,
+        },
+        "health": _section_rows(intake, HEALTH, skip=("before_losses",)),
+        "support": _section_rows(intake, SUPPORT),
+        "consents": _consents(intake),
+        "staff": _staff(intake) if is_staff else None,
+    }
+    return context
+
+
+def summary_digest(context: dict) -> str:
+    """SHA-256 of everything a document shows (and the template version it is shown with)."""
+    payload = json.dumps(context, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(payload.encode()).hexdigest()

@@ -1,0 +1,233 @@
+"""The PDF summary of an intake: render, store privately, keep current, record downloads.
+
+A document is never missing and never stale for long:
+- submitting queues a render once the transaction commits (intake_submitted_hooks);
+- a broker outage at that moment is logged, never shown to the client, and a periodic
+  sweeper (summaries_missing_requeue) queues every submitted intake still without one;
+- acknowledging a flag or writing a staff note calls summary_refresh;
+- a download renders on the spot if the stored copy no longer matches the intake.
+Rendering is idempotent: a current document whose digest still matches is kept as it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from portal.audit import audit_record
+from portal.models import AuditEvent, User
+from portal.pdf import render_pdf
+
+from .models import Intake, SummaryDocument
+from .summary import TEMPLATE_NAME, TEMPLATE_VERSION, format_datetime, intake_summary_context, summary_digest
+
+logger = logging.getLogger(__name__)
+
+Audience = SummaryDocument.Audience
+AUDIENCES = (Audience.STAFF, Audience.CLIENT)
+# A submitted intake still without a current document this long after submitting is queued
+# again by the sweeper (the first task had time to run; the broker was probably down).
+SWEEP_AFTER = dt.timedelta(minutes=3)
+SWEEP_BATCH = 200
+# Enqueueing happens inside the client's request: give a dead broker little time.
+ENQUEUE_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+
+
+# --- Selectors
+
+
+def summary_document_current(*, intake_id: int, audience: str) -> SummaryDocument | None:
+    return SummaryDocument.objects.filter(intake_id=intake_id, audience=audience, is_current=True).first()
+
+
+def _file_sha256(document: SummaryDocument) -> str | None:
+    storage = document.file.storage
+    if not document.file.name or not storage.exists(document.file.name):
+        return None
+    digest = hashlib.sha256()
+    with storage.open(document.file.name, "rb") as handle:
+        for chunk in iter(lambda: handle.read(65536), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _still_right(document: SummaryDocument | None, digest: str, requested_after: dt.datetime | None) -> bool:
+    """Whether the current document shows exactly this content, intact, recently enough."""
+    if document is None:
+        return False
+    if document.source_digest != digest or document.template_version != TEMPLATE_VERSION:
+        return False
+    if requested_after is not None and document.rendered_at < requested_after:
+        return False
+    stored = _file_sha256(document)
+    if stored != document.sha256:
+        logger.error("Summary document %s is missing or altered on disk; rendering again", document.pk)
+        return False
+    return True
+
+
+# --- Services
+
+
+def summary_render(
+    *, intake_id: int, audience: str = Audience.STAFF, requested_after: dt.datetime | None = None
+) -> SummaryDocument:
+    """Return the current PDF summary of an intake for one audience, rendering it if needed.
+
+    Idempotent: if the current document's digest matches what the intake says now (and it
+    was rendered after `requested_after`, for an explicit re-render), it is returned as it
+    is. Otherwise the PDF is rendered with WeasyPrint (static files only), stored in private
+    storage with its SHA-256 and size, and made current; the previous one is kept.
+    """
+    audience = Audience(audience)
+    intake = Intake.objects.select_related("client", "assigned_therapist").get(pk=intake_id)
+    context = intake_summary_context(intake=intake, audience=audience)
+    digest = summary_digest(context)
+    current = summary_document_current(intake_id=intake_id, audience=audience)
+    if _still_right(current, digest, requested_after):
+        return current
+
+    rendered_at = timezone.now()
+    html = render_to_string(TEMPLATE_NAME, {**context, "generated_at": format_datetime(rendered_at)})
+    pdf = render_pdf(html)
+    sha256 = hashlib.sha256(pdf).hexdigest()
+    document = SummaryDocument(
+        intake=intake,
+        audience=audience,
+        sha256=sha256,
+        size=len(pdf),
+        template_version=TEMPLATE_VERSION,
+        source_digest=digest,
+        is_current=True,
+        rendered_at=rendered_at,
+    )
+    # No client name in the file name: it is PHI, and file names end up in logs and backups.
+    document.file.save(f"intake-{intake.pk}-{audience}-{sha256[:16]}.pdf", ContentFile(pdf), save=False)
+    try:
+        with transaction.atomic():
+            # One render at a time per intake: a concurrent task waits here, then finds ours.
+            Intake.objects.select_for_update().filter(pk=intake_id).first()
+            current = summary_document_current(intake_id=intake_id, audience=audience)
+            if _still_right(current, digest, requested_after):
+                document.file.delete(save=False)
+                return current
+            if current is not None:
+                current.is_current = False
+                current.save(update_fields=["is_current"])
+            document.save()
+            audit_record(
+                actor=None,
+                action=AuditEvent.Action.CREATE,
+                object_type="summary_document",
+                object_id=document.pk,
+                client=intake.client,
+                detail=f"{audience} PDF summary rendered (template {TEMPLATE_VERSION}, {len(pdf)} bytes)",
+            )
+    except BaseException:
+        document.file.delete(save=False)
+        raise
+    return document
+
+
+def summaries_render(*, intake_id: int, requested_after: dt.datetime | None = None) -> list[SummaryDocument]:
+    """Make both copies (practice and client) current. What the Celery task runs."""
+    return [
+        summary_render(intake_id=intake_id, audience=audience, requested_after=requested_after)
+        for audience in AUDIENCES
+    ]
+
+
+def summary_queue(intake_id: int, *, requested_after: dt.datetime | None = None) -> bool:
+    """Queue the render task now. Never raises: a broker outage is logged and left to the
+    sweeper, because the caller is usually the client's submit request."""
+    from .tasks import intake_summaries_render_task
+
+    kwargs = {"requested_after": requested_after.isoformat()} if requested_after else {}
+    try:
+        intake_summaries_render_task.apply_async(
+            args=(intake_id,), kwargs=kwargs, retry=True, retry_policy=ENQUEUE_RETRY_POLICY
+        )
+    except Exception:  # noqa: BLE001 - whatever the broker raises, the submission stands
+        logger.warning(
+            "Could not queue the PDF summary of intake %s; the sweeper will", intake_id, exc_info=True
+        )
+        return False
+    return True
+
+
+def summary_refresh(*, intake_id: int) -> None:
+    """Queue a fresh render once the current transaction commits.
+
+    For changes that alter what the summary shows after submission: a flag acknowledged,
+    a staff note written, a therapist assigned. Cheap when nothing changed (the digest
+    matches and nothing is rendered).
+    """
+    transaction.on_commit(lambda: summary_queue(intake_id))
+
+
+def summaries_missing_requeue(*, older_than: dt.timedelta = SWEEP_AFTER, limit: int = SWEEP_BATCH) -> int:
+    """Queue a render for every submitted intake still without a current document of each
+    audience some minutes after it was sent. What the periodic (beat) task runs."""
+    cutoff = timezone.now() - older_than
+
+    def current(audience: str) -> Exists:
+        return Exists(
+            SummaryDocument.objects.filter(intake=OuterRef("pk"), audience=audience, is_current=True)
+        )
+
+    ids = list(
+        Intake.objects.exclude(status=Intake.Status.DRAFT)
+        .filter(submitted_at__lte=cutoff)
+        .filter(~current(Audience.STAFF) | ~current(Audience.CLIENT))
+        .order_by("submitted_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    queued = sum(1 for intake_id in ids if summary_queue(intake_id))
+    if ids:
+        logger.info("Summary sweeper: %s intakes without a current PDF, %s queued", len(ids), queued)
+    return queued
+
+
+def summary_rerender_request(*, intake: Intake, actor: User, request: HttpRequest | None = None) -> None:
+    """A therapist's request for a fresh render, even if nothing changed (a damaged copy, a
+    new template). Queued after commit; rendered here if the broker cannot take it."""
+    requested_after = timezone.now()
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        object_type="summary_document",
+        object_id=intake.pk,
+        client=intake.client,
+        detail="PDF summary re-render requested",
+        request=request,
+    )
+    intake_id = intake.pk
+
+    def queue() -> None:
+        if not summary_queue(intake_id, requested_after=requested_after):
+            summaries_render(intake_id=intake_id, requested_after=requested_after)
+
+    transaction.on_commit(queue)
+
+
+def summary_download_record(
+    *, document: SummaryDocument, actor: User, request: HttpRequest | None = None
+) -> None:
+    """Audit one download of a summary (who, which client, which exact file)."""
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.DOWNLOAD,
+        object_type="summary_document",
+        object_id=document.pk,
+        client=document.intake.client,
+        detail=f"{document.audience} PDF summary downloaded (sha256 {document.sha256[:16]})",
+        request=request,
+    )

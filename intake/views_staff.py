@@ -1,0 +1,196 @@
+"""The therapist review: the triage queue, one intake at a glance, and the actions on it.
+
+Thin views: clinical_staff_required (the front desk gets 403), an access helper that answers
+404 for an intake the user may not see, a form, a service, a redirect or a render. Every
+page that shows clinical content records what was seen.
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from portal import access
+
+from .access import intake_for_staff, risk_flag_for_staff
+from .display import NOT_ANSWERED
+from .forms_staff import AcknowledgeForm, AssignForm, NoteForm, QueueFilterForm, StatusForm
+from .models import Intake
+from .review import (
+    ReviewError,
+    intake_assign,
+    intake_status_change,
+    internal_note_add,
+    review_detail_viewed,
+    review_queue_viewed,
+    risk_flag_acknowledge,
+)
+from .review_selectors import review_detail, review_queue
+
+QUEUE_PAGE_SIZE = 25
+
+
+@require_GET
+@access.clinical_staff_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """Sent intakes, urgent and high first, then the longest waiting."""
+    form = QueueFilterForm(request.GET or None)
+    filters = form.filters() if request.GET else {}
+    page = Paginator(review_queue(user=request.user, **filters), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    page.object_list = list(page.object_list)
+    review_queue_viewed(actor=request.user, intakes=page.object_list, request=request)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "intake/staff/queue.html",
+        {"form": form, "page": page, "filtered": any(filters.values()), "query": query.urlencode()},
+    )
+
+
+PDF_URL_NAMES = ("intake:staff_summary_pdf", "intake:summary_pdf_staff")
+PDF_RERENDER_URL_NAMES = ("intake:staff_summary_rerender",)
+
+
+def _url_if_present(names: tuple[str, ...], intake: Intake) -> str | None:
+    """The first of `names` that exists (the PDF pages are views_summary's), else None."""
+    for name in names:
+        try:
+            return reverse(name, kwargs={"pk": intake.pk})
+        except NoReverseMatch:
+            continue
+    return None
+
+
+def _render_detail(request: HttpRequest, intake: Intake, *, status: int = 200, **bound) -> HttpResponse:
+    """The detail page (recording the view), with any bound form that failed validation."""
+    detail = review_detail(intake=intake)
+    review_detail_viewed(actor=request.user, intake=intake, note_count=len(detail.notes), request=request)
+    bound_ack = bound.pop("ack_form", None)
+    ack_forms = {
+        flag.pk: bound_ack if bound_ack is not None and bound_ack.prefix == f"ack{flag.pk}" else None
+        for flag in detail.unacknowledged
+    }
+    context = {
+        "intake": intake,
+        "detail": detail,
+        "flags": [
+            (flag, ack_forms.get(flag.pk) or AcknowledgeForm(prefix=f"ack{flag.pk}")) for flag in detail.flags
+        ],
+        "assign_form": bound.get("assign_form") or AssignForm(),
+        "status_form": bound.get("status_form") or StatusForm(current=intake.status),
+        "note_form": bound.get("note_form") or NoteForm(),
+        "pdf_url": _url_if_present(PDF_URL_NAMES, intake),
+        "pdf_rerender_url": _url_if_present(PDF_RERENDER_URL_NAMES, intake),
+        "not_answered": str(NOT_ANSWERED),
+        "is_therapist": request.user.role == request.user.Role.THERAPIST,
+    }
+    return render(request, "intake/staff/detail.html", context, status=status)
+
+
+@require_GET
+@access.clinical_staff_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One intake, every section at a glance, in the order of the PDF summary."""
+    return _render_detail(request, intake_for_staff(user=request.user, pk=pk))
+
+
+def _add_errors(form, error: ReviewError) -> None:
+    if not error.errors:
+        form.add_error(None, str(error.message))
+    for name, message in error.errors.items():
+        form.add_error(name if name in form.fields else None, str(message))
+
+
+def _back(intake: Intake, anchor: str = "") -> HttpResponse:
+    return redirect(reverse("intake:staff_detail", kwargs={"pk": intake.pk}) + anchor)
+
+
+@require_POST
+@access.clinical_staff_required
+def assign(request: HttpRequest, pk: int) -> HttpResponse:
+    intake = intake_for_staff(user=request.user, pk=pk)
+    form = AssignForm(request.POST)
+    if form.is_valid():
+        try:
+            intake_assign(
+                intake=intake, therapist=form.cleaned_data["therapist"], actor=request.user, request=request
+            )
+        except ReviewError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Assigned to %(name)s.") % {"name": intake.assigned_therapist})
+            return _back(intake)
+    return _render_detail(request, intake, status=400, assign_form=form)
+
+
+@require_POST
+@access.clinical_staff_required
+def change_status(request: HttpRequest, pk: int) -> HttpResponse:
+    intake = intake_for_staff(user=request.user, pk=pk)
+    form = StatusForm(request.POST, current=intake.status)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            intake_status_change(
+                intake=intake,
+                status=data["status"],
+                actor=request.user,
+                note=data["note"],
+                resources=data["resources"],
+                request=request,
+            )
+        except ReviewError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request, _("Status is now: %(status)s.") % {"status": intake.get_status_display()}
+            )
+            return _back(intake)
+    return _render_detail(request, intake, status=400, status_form=form)
+
+
+@require_POST
+@access.clinical_staff_required
+def acknowledge_flag(request: HttpRequest, pk: int) -> HttpResponse:
+    flag = risk_flag_for_staff(user=request.user, pk=pk)
+    form = AcknowledgeForm(request.POST, prefix=f"ack{flag.pk}")
+    if form.is_valid():
+        try:
+            risk_flag_acknowledge(
+                flag=flag,
+                actor=request.user,
+                follow_up=form.cleaned_data["follow_up"],
+                note=form.cleaned_data["note"],
+                request=request,
+            )
+        except ReviewError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Flag acknowledged."))
+            return _back(flag.intake, "#safety")
+    intake = intake_for_staff(user=request.user, pk=flag.intake_id)
+    return _render_detail(request, intake, status=400, ack_form=form)
+
+
+@require_POST
+@access.clinical_staff_required
+def add_note(request: HttpRequest, pk: int) -> HttpResponse:
+    intake = intake_for_staff(user=request.user, pk=pk)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            internal_note_add(
+                intake=intake, author=request.user, body=form.cleaned_data["body"], request=request
+            )
+        except ReviewError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Note added."))
+            return _back(intake, "#notes")
+    return _render_detail(request, intake, status=400, note_form=form)

@@ -1,0 +1,62 @@
+"""The PDF summary: downloads for clinical staff and for the client, and re-render requests.
+
+The files live in private storage and have no URL of their own: these views are the only
+way to them. Each download checks access (404 for a record the user may not see), renders
+on the spot if the stored copy no longer matches the intake, and is audited.
+"""
+
+from django.contrib import messages
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
+
+from portal import access
+
+from .access import intake_for_staff, intake_own_for_client
+from .models import SummaryDocument
+from .summary_services import summary_download_record, summary_render, summary_rerender_request
+
+RERENDER_QUEUED = _("A fresh copy of the PDF summary is being prepared. Download it again in a minute.")
+
+
+def _attachment(document: SummaryDocument, filename: str) -> FileResponse:
+    response = FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
+    )
+    response["Cache-Control"] = "no-store"
+    response["Content-Length"] = str(document.size)
+    return response
+
+
+def _filename(document: SummaryDocument, kind: str) -> str:
+    # No name in the file name: downloads folders and mail attachments are not private.
+    return f"{kind}-{document.intake_id}-{document.rendered_at:%Y%m%d-%H%M}.pdf"
+
+
+@require_GET
+@access.clinical_staff_required
+def staff_summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    intake = intake_for_staff(user=request.user, pk=pk)
+    document = summary_render(intake_id=intake.pk, audience=SummaryDocument.Audience.STAFF)
+    summary_download_record(document=document, actor=request.user, request=request)
+    return _attachment(document, _filename(document, "intake-summary"))
+
+
+@require_POST
+@access.clinical_staff_required
+def staff_summary_rerender(request: HttpRequest, pk: int) -> HttpResponse:
+    intake = intake_for_staff(user=request.user, pk=pk)
+    summary_rerender_request(intake=intake, actor=request.user, request=request)
+    messages.info(request, RERENDER_QUEUED)
+    return redirect("intake:staff_detail", pk=intake.pk)
+
+
+@require_GET
+@access.client_required
+def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The client's own copy: her answers and scores, without the practice's notes."""
+    intake = intake_own_for_client(user=request.user, pk=pk)
+    document = summary_render(intake_id=intake.pk, audience=SummaryDocument.Audience.CLIENT)
+    summary_download_record(document=document, actor=request.user, request=request)
+    return _attachment(document, _filename(document, "my-intake"))

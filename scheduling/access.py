@@ -1,0 +1,68 @@
+"""How views reach scheduling records. Each helper narrows to what the user may see first, so
+any other id answers 404 and reveals nothing (see portal.access.object_or_404)."""
+
+from portal.access import object_or_404
+from portal.models import User
+
+from .models import Appointment, AppointmentRequest, TimeOff, WeeklyAvailability
+
+
+def request_for_client(*, user: User, pk) -> AppointmentRequest:
+    """One of the signed-in client's own requests."""
+    return object_or_404(AppointmentRequest.objects.filter(client=user), pk=pk)
+
+
+def appointment_for_client(*, user: User, pk) -> Appointment:
+    """One of the signed-in client's own appointments."""
+    return object_or_404(
+        Appointment.objects.filter(client=user).select_related("office", "therapist__therapist_profile"),
+        pk=pk,
+    )
+
+
+def request_for_scheduling(*, pk) -> AppointmentRequest:
+    """Any request, for the front desk and the practice admin (the decorator checks the role)."""
+    return object_or_404(
+        AppointmentRequest.objects.select_related(
+            "client", "session_type", "preferred_therapist", "reschedule_of"
+        ),
+        pk=pk,
+    )
+
+
+def appointment_for_scheduling(*, pk) -> Appointment:
+    """Any appointment, for the front desk and the practice admin."""
+    return object_or_404(
+        Appointment.objects.select_related("client", "therapist", "session_type", "office"), pk=pk
+    )
+
+
+def therapist_for_hours(*, user: User, pk=None) -> User:
+    """Whose hours a therapist or admin may manage: a therapist only their own; the practice
+    admin any active therapist (``pk``), or the first one when none is named."""
+    therapists = User.objects.filter(role=User.Role.THERAPIST, is_active=True)
+    if user.role == User.Role.THERAPIST:
+        if pk not in (None, "", str(user.pk), user.pk):
+            return object_or_404(therapists.none(), pk=pk)
+        return user
+    if pk in (None, ""):
+        first = therapists.order_by("full_name", "pk").first()
+        if first is None:
+            return object_or_404(therapists.none(), pk=0)
+        return first
+    return object_or_404(therapists, pk=pk)
+
+
+def _hours_rows(model, user: User):
+    rows = model.objects.select_related("therapist")
+    if user.role == User.Role.PRACTICE_ADMIN:
+        return rows
+    return rows.filter(therapist=user)
+
+
+def availability_for_hours(*, user: User, pk) -> WeeklyAvailability:
+    return object_or_404(_hours_rows(WeeklyAvailability, user), pk=pk)
+
+
+def time_off_for_hours(*, user: User, pk) -> TimeOff:
+    return object_or_404(_hours_rows(TimeOff, user), pk=pk)

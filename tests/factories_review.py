@@ -1,0 +1,52 @@
+"""Building intakes as the therapist review finds them: sent, with flags and answers."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from intake.models import Intake, QuestionnaireResponse, RiskFlag
+from intake.risk import max_level
+from tests.factories import UserFactory
+from tests.factories_intake import IntakeFactory
+
+ASQ_ACUTE = {"1": True, "2": False, "3": False, "4": False, "5": True}
+ACUTE_REASON = {
+    "source": "asq",
+    "item_key": "5",
+    "item_text": "Are you having thoughts of killing yourself right now?",
+    "answer": "Yes",
+    "why": "ASQ acute positive screen (item 5: Yes).",
+}
+
+
+def sent_intake(
+    *,
+    client=None,
+    risk_level: str = "routine",
+    waiting: dt.timedelta = dt.timedelta(hours=1),
+    status: str = Intake.Status.SUBMITTED,
+    **fields,
+) -> Intake:
+    """An intake the client has sent, waiting `waiting`, at `risk_level` (no flags)."""
+    client = client or UserFactory()
+    submitted_at = fields.pop("submitted_at", timezone.now() - waiting)
+    return IntakeFactory(
+        client=client,
+        status=status,
+        submitted_at=submitted_at,
+        risk_level=risk_level,
+        **fields,
+    )
+
+
+def raise_flag(intake: Intake, level: str = "urgent", reasons=None) -> RiskFlag:
+    """A flag as risk_evaluate records it (reasons with the exact item and answer)."""
+    highest = max_level(intake.risk_level, level).value
+    if highest != intake.risk_level:
+        Intake.objects.filter(pk=intake.pk).update(risk_level=highest)
+        intake.risk_level = highest
+    return RiskFlag.objects.create(intake=intake, level=level, reasons=reasons or [ACUTE_REASON])
+
+
+def answer(intake: Intake, code: str, answers: dict) -> QuestionnaireResponse:
+    return QuestionnaireResponse.objects.create(intake=intake, code=code, answers=answers)

@@ -1,0 +1,112 @@
+"""Minimum necessary: what the front desk learns of an accepted intake, and nothing more."""
+
+import pytest
+from django.urls import reverse
+
+from intake.models import Intake, RiskFlag
+from intake.review import internal_note_add, risk_flag_acknowledge
+from intake.review_selectors import intakes_ready_to_schedule
+from tests.access_policy import POLICY, url_kwargs
+from tests.factories_review import ASQ_ACUTE, answer, raise_flag, sent_intake
+
+pytestmark = pytest.mark.django_db
+
+READY_KEYS = {
+    "id",
+    "client_id",
+    "name",
+    "preferred_name",
+    "email",
+    "phone",
+    "channels",
+    "services",
+    "modality",
+    "in_colorado",
+    "appointment_preferences",
+    "priority",
+}
+
+
+def test_only_accepted_intakes_are_ready_to_schedule_most_urgent_first(client_user):
+    routine = sent_intake(status="accepted", risk_level="routine")
+    elevated = sent_intake(status="accepted", risk_level="elevated")
+    urgent = sent_intake(status="accepted", risk_level="urgent")
+    sent_intake(status="in_review", risk_level="urgent")
+    sent_intake(status="referred")
+
+    ready = intakes_ready_to_schedule()
+
+    assert [row["id"] for row in ready] == [urgent.pk, elevated.pk, routine.pk]
+    assert [row["priority"] for row in ready] == ["urgent", "high", "routine"]
+
+
+def test_ready_to_schedule_carries_contact_and_request_details_only(client_user, therapist):
+    intake = sent_intake(
+        client=client_user,
+        status="accepted",
+        risk_level="high",
+        preferred_name="Hope",
+        phone="(720) 555-0100",
+        may_text=True,
+        may_voicemail=False,
+        services=["loss_counseling"],
+        modality=Intake.Modality.IN_PERSON,
+        appointment_preferences="Mornings",
+        hopes="PRIVATE-HOPES",
+    )
+
+    (row,) = intakes_ready_to_schedule()
+
+    assert set(row) == READY_KEYS
+    assert row["client_id"] == client_user.pk
+    assert row["name"] == intake.legal_name
+    assert row["channels"] == {"email": None, "text": True, "voicemail": False, "name_practice": None}
+    assert row["services"] == ["Support after miscarriage or pregnancy loss"]
+    assert row["priority"] == "high"
+    assert "PRIVATE-HOPES" not in str(row)
+
+
+def test_front_desk_pages_never_show_a_score_an_answer_or_a_note(client, personas, therapist):
+    intake = sent_intake(
+        client=personas["client"],
+        status="in_review",
+        risk_level="routine",
+        hopes="MARKER-HOPES",
+        symptoms_other="MARKER-SYMPTOMS",
+        medications="MARKER-MEDS",
+        appointment_preferences="Tuesday mornings",
+    )
+    answer(intake, "asq", ASQ_ACUTE)
+    answer(intake, "phq9", {str(n): 2 for n in range(1, 10)})
+    flag = raise_flag(intake, "urgent")
+    risk_flag_acknowledge(flag=flag, actor=therapist, follow_up="called_client", note="MARKER-ACK")
+    internal_note_add(intake=intake, author=therapist, body="MARKER-NOTE")
+    Intake.objects.filter(pk=intake.pk).update(status="accepted")
+    assert RiskFlag.objects.filter(intake=intake).exists()
+    forbidden = [
+        "MARKER-HOPES",
+        "MARKER-SYMPTOMS",
+        "MARKER-MEDS",
+        "MARKER-ACK",
+        "MARKER-NOTE",
+        "PHQ-9",
+        "Moderately severe",
+        "thoughts of killing yourself",
+        "better off dead",
+        "Acute positive",
+    ]
+    kwargs = url_kwargs(personas)
+    client.force_login(personas["front_desk"])
+    pages = 0
+
+    for name, outcomes in POLICY.items():
+        if outcomes["front_desk"] != "ok":
+            continue
+        response = client.get(reverse(name, kwargs=kwargs.get(name, {})))
+        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+            continue
+        pages += 1
+        html = response.content.decode()
+        assert [marker for marker in forbidden if marker in html] == [], name
+
+    assert pages >= 5

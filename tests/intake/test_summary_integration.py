@@ -1,0 +1,197 @@
+"""The PDF summary survives a broker outage: a real Redis, a real Celery worker, PostgreSQL.
+
+Redis is stopped, the client sends her intake (it succeeds, she sees no error), Redis comes
+back, the sweeper queues the render, and the worker stores the PDF within a bounded wait.
+"""
+
+import io
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from pypdf import PdfReader
+
+from intake.models import Intake, SummaryDocument
+from intake.summary_services import summaries_missing_requeue
+from tests.summary_samples import celery_broker, intake_build
+
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+WAIT_SECONDS = 90
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _answers_ping(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+class Redis:
+    """A throwaway redis-server on a free port, which the test can stop and start again."""
+
+    def __init__(self, log: Path) -> None:
+        self.port = _free_port()
+        self.log = log
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        with self.log.open("ab") as out:
+            self.process = subprocess.Popen(  # noqa: S603 - fixed arguments, our own binary
+                [
+                    shutil.which("redis-server"),
+                    "--port",
+                    str(self.port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "no",
+                ],
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + 10
+        while not _answers_ping(self.port):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"redis-server did not start: {self.log.read_text()[-2000:]}")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.process = None
+
+
+def _database_url() -> str:
+    """The test database (test_<name>) as a URL the worker's settings understand."""
+    db = connection.settings_dict
+    credentials = quote(db["USER"] or "")
+    if db.get("PASSWORD"):
+        credentials += ":" + quote(db["PASSWORD"])
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or "5432"
+    return f"postgres://{credentials}@{host}:{port}/{db['NAME']}"
+
+
+@pytest.fixture
+def redis(tmp_path):
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed")
+    server = Redis(tmp_path / "redis.log")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def worker(redis, tmp_path, settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("The worker shares the test database, which must be PostgreSQL.")
+    log = tmp_path / "worker.log"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.base",
+        "DATABASE_URL": _database_url(),
+        "CELERY_BROKER_URL": redis.url,
+        # Same private folder as this test's storage; mail and beat files in the tmp folder.
+        "PORTAL_PRIVATE_STORAGE": str(settings.STORAGES["private"]["OPTIONS"]["location"]),
+        "PORTAL_VAR_DIR": str(tmp_path / "var"),
+        "DATABASE_CONN_MAX_AGE": "0",
+    }
+    env.pop("EMAIL_URL", None)
+    with log.open("wb") as out:
+        process = subprocess.Popen(  # noqa: S603 - fixed arguments
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "portal",
+                "worker",
+                "--pool",
+                "solo",
+                "--loglevel",
+                "INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    deadline = time.monotonic() + 60
+    while b"ready." not in log.read_bytes():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"The Celery worker did not start:\n{log.read_text()[-3000:]}")
+        time.sleep(0.2)
+    yield log
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+
+
+def test_the_sweeper_recovers_an_intake_sent_while_the_broker_was_down(
+    client, client_user, settings, redis, worker
+):
+    intake = intake_build(client=client_user, submit=False)
+    client.force_login(client_user)
+    redis.stop()
+
+    with celery_broker(settings, redis.url):
+        started = time.monotonic()
+        response = client.post(reverse("intake:submit"))
+        elapsed = time.monotonic() - started
+
+        # The client sent her intake and saw the usual thank-you page, not an error.
+        assert response.status_code == 302
+        assert response["Location"] == reverse("intake:summary")
+        assert elapsed < 10
+        intake.refresh_from_db()
+        assert intake.status == Intake.Status.SUBMITTED
+        assert not SummaryDocument.objects.filter(intake=intake).exists()
+
+        redis.start()
+        Intake.objects.filter(pk=intake.pk).update(submitted_at=intake.submitted_at.replace(year=2020))
+        assert summaries_missing_requeue() == 1
+
+        deadline = time.monotonic() + WAIT_SECONDS
+        while SummaryDocument.objects.filter(intake=intake, is_current=True).count() < 2:
+            if time.monotonic() > deadline:
+                pytest.fail(f"No PDF after {WAIT_SECONDS}s. Worker log:\n{worker.read_text()[-4000:]}")
+            time.sleep(0.25)
+
+    document = SummaryDocument.objects.get(intake=intake, audience="staff", is_current=True)
+    with document.file.open("rb") as handle:
+        text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(handle.read())).pages)
+    assert "Hope Rivera" in text
+    assert "intake_summaries_render_task" in worker.read_text()

@@ -1,0 +1,483 @@
+"""The therapist's PDF summary: content, storage, idempotence, the sweeper, downloads."""
+
+import datetime as dt
+import hashlib
+import io
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from intake.instruments import get_instrument
+from intake.models import InternalNote, SummaryDocument
+from intake.safety import intake_scores
+from intake.summary import TEMPLATE_VERSION, intake_summary_context, summary_digest
+from intake.summary_services import (
+    summaries_missing_requeue,
+    summary_refresh,
+    summary_render,
+)
+from portal.models import AuditEvent
+from portal.pdf import StaticOnlyURLFetcher, render_pdf
+from tests.summary_samples import HOSTILE_TEXT, celery_broker, intake_build
+
+pytestmark = pytest.mark.django_db
+
+STAFF = SummaryDocument.Audience.STAFF
+CLIENT = SummaryDocument.Audience.CLIENT
+ARTIFACTS = Path(__file__).resolve().parent.parent.parent / "test-artifacts" / "pdf"
+
+
+@pytest.fixture
+def sent(client_user, django_capture_on_commit_callbacks):
+    """A typical intake, sent; the render task runs on commit (eager Celery in tests)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        return intake_build(client=client_user)
+
+
+def pdf_text(document: SummaryDocument) -> str:
+    with document.file.open("rb") as handle:
+        reader = PdfReader(io.BytesIO(handle.read()))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def keep(document: SummaryDocument, name: str) -> None:
+    """Keep a copy for people to look at (git-ignored)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with document.file.open("rb") as handle:
+        (ARTIFACTS / name).write_bytes(handle.read())
+
+
+# --- The pipeline
+
+
+def test_submitting_renders_and_stores_both_copies(sent):
+    documents = SummaryDocument.objects.filter(intake=sent, is_current=True)
+
+    assert {d.audience for d in documents} == {STAFF, CLIENT}
+    for document in documents:
+        with document.file.open("rb") as handle:
+            data = handle.read()
+        assert data.startswith(b"%PDF")
+        assert document.size == len(data)
+        assert document.sha256 == hashlib.sha256(data).hexdigest()
+        assert document.template_version == TEMPLATE_VERSION
+
+
+def test_the_file_is_reachable_only_through_the_views(client, sent, therapist, settings):
+    document = SummaryDocument.objects.get(intake=sent, audience=STAFF, is_current=True)
+    client.force_login(therapist)
+
+    path = Path(document.file.path)
+    assert path.is_file()
+    assert not path.is_relative_to(Path(settings.STATIC_ROOT).resolve())
+    assert all(not path.is_relative_to(Path(d).resolve()) for d in settings.STATICFILES_DIRS)
+    for prefix in ("/", "/media/", settings.STATIC_URL, "/private/"):
+        assert client.get(prefix + document.file.name).status_code == 404
+
+
+def test_the_pdf_shows_name_scores_banner_history_and_consents(sent):
+    document = SummaryDocument.objects.get(intake=sent, audience=STAFF, is_current=True)
+    keep(document, "summary-staff.pdf")
+    text = flat(pdf_text(document))
+
+    assert "Hope Rivera" in text
+    assert "Hopie" in text
+    assert "Confidential: contains protected health information" in text
+    assert "Page 1 of" in text
+    for code, result in intake_scores(intake=sent).items():
+        short = get_instrument(code).short_name
+        assert short in text
+        assert flat(result.band_label) in text
+        if result.total is not None:
+            assert f"{result.total} /" in text, code
+    # PC-PTSD-5 has a declined item: incomplete, with its lower bound.
+    assert "at least 3" in text
+    assert "Incomplete: 4 of 5 answered" in text
+    assert "EPDS-3A: 5 / 9" in text
+    assert "SAFETY LEVEL High: same-day review" in text
+    assert "PHQ-9 item 9" in text
+    assert "answer: Several days" in text
+    assert "not acknowledged" in text
+    for when, outcome in [
+        ("April 2021", "Miscarriage"),
+        ("November 2022", "Ectopic pregnancy"),
+        ("August 2023", "Stillbirth"),
+        ("February 2025", "Birth of a living baby"),
+    ]:
+        assert when in text
+        assert outcome in text
+    assert "Emergency surgery at night." in text
+    assert "3 losses" in text
+    assert "1 live birth" in text
+    for signature in sent.signatures.select_related("document"):
+        assert signature.document.title in text
+    assert text.count("Hope Rivera") >= 4  # legal name in the header, the running head, the signatures
+
+
+def test_the_timeline_is_in_date_order_whatever_order_it_was_given(sent):
+    sent.pregnancies.filter(year=2021).update(order=99)
+
+    context = intake_summary_context(intake=sent, audience=STAFF)
+
+    assert [e["when"] for e in context["history"]["entries"]] == [
+        "April 2021",
+        "November 2022",
+        "August 2023",
+        "February 2025",
+    ]
+
+
+def test_times_are_shown_in_denver(sent):
+    sent.submitted_at = dt.datetime(2026, 1, 15, 17, 30, tzinfo=dt.UTC)
+
+    context = intake_summary_context(intake=sent, audience=STAFF)
+
+    assert context["submitted_at"] == "Jan 15, 2026, 10:30 AM MST"
+
+
+def test_the_clients_copy_has_the_clinical_content_without_staff_notes_or_acknowledgements(sent, therapist):
+    flag = sent.risk_flags.get(level="high")
+    flag.acknowledged_at, flag.acknowledged_by = timezone.now(), therapist
+    flag.follow_up, flag.acknowledgement_note = "called_client", "Spoke with her; safety plan agreed."
+    flag.save()
+    InternalNote.objects.create(intake=sent, author=therapist, body="Prefers Stephanie; ask about Eli.")
+
+    staff = flat(pdf_text(summary_render(intake_id=sent.pk, audience=STAFF)))
+    own = summary_render(intake_id=sent.pk, audience=CLIENT)
+    keep(own, "summary-client.pdf")
+    mine = flat(pdf_text(own))
+
+    assert "Spoke with her; safety plan agreed." in staff
+    assert "Prefers Stephanie; ask about Eli." in staff
+    assert "acknowledged by Stephanie Poole" in staff
+    for hidden in ("Spoke with her", "Prefers Stephanie", "Stephanie Poole", "SAFETY LEVEL"):
+        assert hidden not in mine
+    assert "PHQ-9" in mine
+    assert "Our son, Eli." in mine
+    # A same-day level: her copy carries the crisis lines.
+    assert "988" in mine
+
+
+# --- Idempotence and refresh
+
+
+def test_rendering_again_replaces_nothing_that_is_current(sent):
+    before = SummaryDocument.objects.get(intake=sent, audience=STAFF, is_current=True)
+
+    again = summary_render(intake_id=sent.pk, audience=STAFF)
+
+    assert again.pk == before.pk
+    assert SummaryDocument.objects.filter(intake=sent).count() == 2
+
+
+def test_acknowledging_a_flag_makes_a_new_current_copy_and_keeps_the_old(
+    sent, therapist, django_capture_on_commit_callbacks
+):
+    old = SummaryDocument.objects.get(intake=sent, audience=STAFF, is_current=True)
+    flag = sent.risk_flags.get(level="high")
+    flag.acknowledged_at, flag.acknowledged_by, flag.acknowledgement_note = (
+        timezone.now(),
+        therapist,
+        "Called.",
+    )
+    flag.save()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        summary_refresh(intake_id=sent.pk)
+
+    new = SummaryDocument.objects.get(intake=sent, audience=STAFF, is_current=True)
+    assert new.pk != old.pk
+    old.refresh_from_db()
+    assert old.is_current is False
+    assert old.file.storage.exists(old.file.name)
+    assert "acknowledged by Stephanie Poole" in flat(pdf_text(new))
+    # The client's copy does not show acknowledgements, so it was left as it was.
+    assert SummaryDocument.objects.filter(intake=sent, audience=CLIENT).count() == 1
+
+
+def test_a_file_altered_on_disk_is_rendered_again(sent):
+    document = SummaryDocument.objects.get(intake=sent, audience=STAFF, is_current=True)
+    Path(document.file.path).write_bytes(b"%PDF-1.7 tampered")
+
+    again = summary_render(intake_id=sent.pk, audience=STAFF)
+
+    assert again.pk != document.pk
+    with again.file.open("rb") as handle:
+        assert hashlib.sha256(handle.read()).hexdigest() == again.sha256
+
+
+def test_the_digest_ignores_nothing_the_document_shows(sent, therapist):
+    before = summary_digest(intake_summary_context(intake=sent, audience=STAFF))
+    InternalNote.objects.create(intake=sent, author=therapist, body="A note.")
+
+    assert summary_digest(intake_summary_context(intake=sent, audience=STAFF)) != before
+    assert summary_digest(intake_summary_context(intake=sent, audience=CLIENT)) == summary_digest(
+        intake_summary_context(intake=sent, audience=CLIENT)
+    )
+
+
+# --- Broker outage and the sweeper
+
+
+def test_a_broker_outage_at_submit_still_sends_the_intake(
+    client, client_user, settings, django_capture_on_commit_callbacks
+):
+    intake = intake_build(client=client_user, submit=False)
+    client.force_login(client_user)
+
+    # Nothing listens on port 1 of loopback: the broker refuses the connection at once.
+    with celery_broker(settings, "redis://127.0.0.1:1/0"), django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("intake:submit"))
+
+    assert response.status_code == 302
+    intake.refresh_from_db()
+    assert intake.status == "submitted"
+    assert not SummaryDocument.objects.filter(intake=intake).exists()
+
+
+def test_the_sweeper_renders_what_was_never_rendered(client_user):
+    intake = intake_build(client=client_user)  # on_commit never ran: nothing rendered
+    assert summaries_missing_requeue() == 0  # too recent: the first task may still be running
+
+    intake.submitted_at = timezone.now() - dt.timedelta(minutes=10)
+    intake.save(update_fields=["submitted_at"])
+
+    assert summaries_missing_requeue() == 1
+    assert set(SummaryDocument.objects.filter(intake=intake).values_list("audience", flat=True)) == {
+        STAFF,
+        CLIENT,
+    }
+    assert summaries_missing_requeue() == 0
+
+
+def test_the_sweeper_leaves_drafts_alone(client_user):
+    intake = intake_build(client=client_user, submit=False)
+    intake.created_at = timezone.now() - dt.timedelta(days=1)
+    intake.save(update_fields=["created_at"])
+
+    assert summaries_missing_requeue(older_than=dt.timedelta(0)) == 0
+
+
+def test_the_beat_schedule_runs_the_sweeper(settings):
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+
+    assert "intake.tasks.intake_summaries_sweep_task" in tasks
+
+
+# --- Hostile and very large content
+
+
+def test_client_html_is_printed_as_text_and_nothing_is_fetched(
+    client_user, django_capture_on_commit_callbacks
+):
+    intake = intake_build(client=client_user, hopes=HOSTILE_TEXT, submit=False)
+    intake.appointment_preferences = HOSTILE_TEXT
+    intake.save(update_fields=["appointment_preferences"])
+    from django.template.loader import render_to_string
+
+    from intake.summary import TEMPLATE_NAME
+
+    context = intake_summary_context(intake=intake, audience=STAFF)
+    html = render_to_string(TEMPLATE_NAME, {**context, "generated_at": "now"})
+    fetcher = StaticOnlyURLFetcher()
+
+    pdf = render_pdf(html, fetcher=fetcher)
+
+    text = flat("".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
+    assert '<img src="file:///etc/passwd">' in text
+    assert '<script>alert("x")</script>' in text
+    assert b"root:x:0:0" not in pdf
+    assert not PdfReader(io.BytesIO(pdf)).attachments
+    # The client's markup never became an element: the only URL asked for is our stylesheet.
+    assert fetcher.refused == []
+    assert "<img src" not in html.replace("&lt;img src", "")
+
+
+def test_a_very_large_intake_renders_completely(client_user):
+    words = ("A long paragraph of my own words that goes on. " * 220)[:10_000]
+    intake = intake_build(client=client_user, extra_entries=46, free_text=words)
+    assert intake.pregnancies.count() == 50
+
+    document = summary_render(intake_id=intake.pk, audience=STAFF)
+    keep(document, "summary-large.pdf")
+    text = flat(pdf_text(document))
+
+    for n in range(5, 51):
+        assert f"Entry {n}" in text, n
+    assert "49 losses" in text
+    assert text.count("A long paragraph of my own words") >= 200
+    assert "Appendix: questionnaire answers" in text
+
+
+# --- Downloads
+
+
+def test_a_therapist_downloads_the_practice_copy_and_it_is_audited(client, sent, therapist):
+    client.force_login(therapist)
+
+    response = client.get(reverse("intake:staff_summary_pdf", kwargs={"pk": sent.pk}))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert "Rivera" not in response["Content-Disposition"]
+    assert response["Cache-Control"] == "no-store"
+    body = b"".join(response.streaming_content)
+    document = SummaryDocument.objects.get(intake=sent, audience=STAFF, is_current=True)
+    assert hashlib.sha256(body).hexdigest() == document.sha256
+    event = AuditEvent.objects.get(action=AuditEvent.Action.DOWNLOAD)
+    assert (event.actor, event.client, event.object_id) == (therapist, sent.client, str(document.pk))
+
+
+def test_the_practice_admin_downloads_the_practice_copy(client, sent, practice_admin):
+    client.force_login(practice_admin)
+
+    response = client.get(reverse("intake:staff_summary_pdf", kwargs={"pk": sent.pk}))
+
+    assert response.status_code == 200
+    assert AuditEvent.objects.filter(action=AuditEvent.Action.DOWNLOAD, actor=practice_admin).count() == 1
+
+
+def test_front_desk_cannot_download_the_summary(client, sent, front_desk):
+    client.force_login(front_desk)
+
+    response = client.get(reverse("intake:staff_summary_pdf", kwargs={"pk": sent.pk}))
+
+    assert response.status_code == 403
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.DOWNLOAD).exists()
+
+
+def test_a_client_cannot_use_the_staff_download(client, sent, client_user):
+    client.force_login(client_user)
+
+    response = client.get(reverse("intake:staff_summary_pdf", kwargs={"pk": sent.pk}))
+
+    assert response.status_code == 403
+
+
+def test_a_therapist_limited_to_assigned_intakes_gets_404_for_another_therapists(
+    client, sent, therapist, practice, practice_admin
+):
+    from tests.factories import StaffFactory
+
+    other = StaffFactory(email="other@practice.example", full_name="Other Therapist")
+    sent.assigned_therapist = other
+    sent.save(update_fields=["assigned_therapist"])
+    practice.therapists_see_assigned_only = True
+    practice.save(update_fields=["therapists_see_assigned_only"])
+    client.force_login(therapist)
+
+    response = client.get(reverse("intake:staff_summary_pdf", kwargs={"pk": sent.pk}))
+
+    assert response.status_code == 404
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.DOWNLOAD).exists()
+
+
+def test_an_unknown_intake_is_404_for_staff(client, therapist):
+    client.force_login(therapist)
+
+    response = client.get(reverse("intake:staff_summary_pdf", kwargs={"pk": 999_999}))
+
+    assert response.status_code == 404
+
+
+def test_a_missing_pdf_is_rendered_at_download(client, client_user, therapist):
+    intake = intake_build(client=client_user)  # the render task never ran
+    client.force_login(therapist)
+
+    response = client.get(reverse("intake:staff_summary_pdf", kwargs={"pk": intake.pk}))
+
+    assert response.status_code == 200
+    assert SummaryDocument.objects.filter(intake=intake, audience=STAFF, is_current=True).count() == 1
+
+
+def test_the_client_downloads_her_own_copy_and_it_is_audited(client, sent, client_user):
+    client.force_login(client_user)
+
+    response = client.get(reverse("intake:summary_pdf", kwargs={"pk": sent.pk}))
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Cache-Control"] == "no-store"
+    document = SummaryDocument.objects.get(intake=sent, audience=CLIENT, is_current=True)
+    assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == document.sha256
+    event = AuditEvent.objects.get(action=AuditEvent.Action.DOWNLOAD)
+    assert (event.actor, event.client) == (client_user, client_user)
+
+
+def test_another_client_gets_404_for_her_copy(client, sent, second_client_user):
+    client.force_login(second_client_user)
+
+    response = client.get(reverse("intake:summary_pdf", kwargs={"pk": sent.pk}))
+
+    assert response.status_code == 404
+
+
+def test_staff_cannot_use_the_clients_download(client, sent, therapist):
+    client.force_login(therapist)
+
+    response = client.get(reverse("intake:summary_pdf", kwargs={"pk": sent.pk}))
+
+    assert response.status_code == 403
+
+
+def test_a_therapist_asks_for_a_fresh_render(client, sent, therapist, django_capture_on_commit_callbacks):
+    old = SummaryDocument.objects.get(intake=sent, audience=STAFF, is_current=True)
+    client.force_login(therapist)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("intake:staff_summary_rerender", kwargs={"pk": sent.pk}))
+
+    assert response.status_code == 302
+    new = SummaryDocument.objects.get(intake=sent, audience=STAFF, is_current=True)
+    assert new.pk != old.pk
+    assert AuditEvent.objects.filter(
+        action=AuditEvent.Action.UPDATE, object_type="summary_document", actor=therapist
+    ).exists()
+
+
+def test_front_desk_cannot_ask_for_a_render(client, sent, front_desk):
+    client.force_login(front_desk)
+
+    response = client.post(reverse("intake:staff_summary_rerender", kwargs={"pk": sent.pk}))
+
+    assert response.status_code == 403
+
+
+def test_the_sent_intake_page_offers_her_copy(client, sent, client_user):
+    client.force_login(client_user)
+
+    response = client.get(reverse("intake:summary"))
+
+    assert reverse("intake:summary_pdf", kwargs={"pk": sent.pk}) in response.content.decode()
+
+
+def test_a_failed_render_is_retried(client_user, monkeypatch):
+    from intake import summary_services
+    from intake.tasks import intake_summaries_render_task
+
+    intake = intake_build(client=client_user)
+    real = summary_services.summaries_render
+    calls = []
+
+    def flaky(**kwargs):
+        calls.append(kwargs)
+        if len(calls) == 1:
+            raise OSError("disk full for a moment")
+        return real(**kwargs)
+
+    monkeypatch.setattr(summary_services, "summaries_render", flaky)
+
+    # Eagerly, Celery runs the retry at once instead of after the backoff.
+    result = intake_summaries_render_task.apply(args=(intake.pk,), throw=False)
+
+    assert result.successful()
+    assert len(calls) == 2
+    assert SummaryDocument.objects.filter(intake=intake, is_current=True).count() == 2

@@ -1,0 +1,340 @@
+"""Appointment requests, declining, moving appointments and managing hours: the services."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied
+
+from intake.models import Intake
+from portal.models import AuditEvent
+from scheduling.models import Appointment, AppointmentRequest, Modality, Notification, WeeklyAvailability
+from scheduling.services import (
+    AVAILABILITY_OVERLAPS,
+    COLORADO_REQUIRED,
+    DECLINE_REASON_REQUIRED,
+    NEEDS_INTAKE,
+    REQUEST_ALREADY_OPEN,
+    RESCHEDULE_ALREADY_ASKED,
+    SLOT_TAKEN,
+    RequestNotOpenError,
+    SchedulingError,
+    SchedulingFieldError,
+    SlotTakenError,
+    appointment_book,
+    appointment_request_book,
+    appointment_request_create,
+    appointment_request_decline,
+    appointment_request_priorities_refresh,
+    appointment_request_withdraw,
+    appointment_reschedule,
+    time_off_add,
+    weekly_availability_add,
+)
+from tests.factories import StaffFactory
+from tests.factories_intake import IntakeFactory
+from tests.factories_scheduling import (
+    AppointmentFactory,
+    OfficeFactory,
+    SessionTypeFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+START = dt.datetime(2026, 12, 7, 16, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def intake(client_user):
+    return IntakeFactory(
+        client=client_user,
+        status=Intake.Status.SUBMITTED,
+        submitted_at=dt.datetime(2026, 11, 20, tzinfo=dt.UTC),
+    )
+
+
+@pytest.fixture
+def session_type(db):
+    return SessionTypeFactory(duration_minutes=50)
+
+
+def _ask(client_user, session_type, **kwargs):
+    values = {
+        "client": client_user,
+        "session_type": session_type,
+        "modality": Modality.IN_PERSON,
+        "earliest_date": dt.date(2026, 12, 1),
+        "windows": [{"weekdays": [0, 2], "parts": ["morning"]}],
+        "actor": client_user,
+    }
+    return appointment_request_create(**{**values, **kwargs})
+
+
+def test_client_request_is_stored_open_with_the_intake_priority(intake, client_user, session_type):
+    created = _ask(client_user, session_type, note="Mornings are easier")
+    assert (created.status, created.priority, created.note) == ("open", "routine", "Mornings are easier")
+    assert created.windows == [{"weekdays": [0, 2], "parts": ["morning"]}]
+    event = AuditEvent.objects.get(object_type="appointment_request")
+    assert (event.actor, event.client, event.action) == (client_user, client_user, "create")
+
+
+def test_request_takes_urgent_priority_from_the_intake(intake, client_user, session_type):
+    Intake.objects.filter(pk=intake.pk).update(risk_level="urgent")
+    assert _ask(client_user, session_type).priority == "urgent"
+
+
+def test_request_needs_a_sent_intake(client_user, session_type):
+    IntakeFactory(client=client_user)
+    with pytest.raises(SchedulingError) as caught:
+        _ask(client_user, session_type)
+    assert caught.value.message == NEEDS_INTAKE
+    assert not AppointmentRequest.objects.exists()
+
+
+def test_telehealth_request_needs_the_colorado_confirmation(intake, client_user, session_type):
+    with pytest.raises(SchedulingFieldError) as caught:
+        _ask(client_user, session_type, modality=Modality.TELEHEALTH, confirms_in_colorado=False)
+    assert (caught.value.message, caught.value.field) == (COLORADO_REQUIRED, "confirms_in_colorado")
+    created = _ask(client_user, session_type, modality=Modality.TELEHEALTH, confirms_in_colorado=True)
+    assert created.confirms_in_colorado is True
+
+
+def test_only_one_open_request_at_a_time(intake, client_user, session_type):
+    _ask(client_user, session_type)
+    with pytest.raises(SchedulingError) as caught:
+        _ask(client_user, session_type)
+    assert caught.value.message == REQUEST_ALREADY_OPEN
+
+
+def test_a_client_cannot_ask_for_someone_else(intake, client_user, second_client_user, session_type):
+    with pytest.raises(PermissionDenied):
+        _ask(client_user, session_type, actor=second_client_user)
+
+
+def test_withdrawn_request_is_cancelled_and_a_new_one_may_be_made(intake, client_user, session_type):
+    first = _ask(client_user, session_type)
+    appointment_request_withdraw(appointment_request=first, actor=client_user)
+    first.refresh_from_db()
+    assert first.status == "cancelled"
+    assert _ask(client_user, session_type).status == "open"
+
+
+def test_decline_stores_the_reason_and_emails_it(
+    intake, client_user, front_desk, session_type, django_capture_on_commit_callbacks
+):
+    request_obj = _ask(client_user, session_type)
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment_request_decline(
+            appointment_request=request_obj, actor=front_desk, reason="We are full until March."
+        )
+    request_obj.refresh_from_db()
+    assert (request_obj.status, request_obj.decline_reason, request_obj.handled_by) == (
+        "declined",
+        "We are full until March.",
+        front_desk,
+    )
+    assert len(mail.outbox) == 1
+    assert "We are full until March." in mail.outbox[0].body
+    assert Notification.objects.get().kind == "decline"
+
+
+def test_decline_needs_a_reason(intake, client_user, front_desk, session_type):
+    request_obj = _ask(client_user, session_type)
+    with pytest.raises(SchedulingFieldError) as caught:
+        appointment_request_decline(appointment_request=request_obj, actor=front_desk, reason="  ")
+    assert caught.value.message == DECLINE_REASON_REQUIRED
+
+
+def test_decline_reason_with_a_clinical_word_is_refused(intake, client_user, front_desk, session_type):
+    request_obj = _ask(client_user, session_type)
+    with pytest.raises(SchedulingFieldError) as caught:
+        appointment_request_decline(
+            appointment_request=request_obj, actor=front_desk, reason="We do not offer postpartum groups"
+        )
+    assert "postpartum" in caught.value.message
+    request_obj.refresh_from_db()
+    assert request_obj.status == "open"
+
+
+def test_a_request_dealt_with_cannot_be_declined_again(intake, client_user, front_desk, session_type):
+    request_obj = _ask(client_user, session_type)
+    appointment_request_decline(appointment_request=request_obj, actor=front_desk, reason="Full")
+    with pytest.raises(RequestNotOpenError):
+        appointment_request_decline(appointment_request=request_obj, actor=front_desk, reason="Full")
+
+
+def test_priorities_refresh_from_the_intake(intake, client_user, session_type):
+    request_obj = _ask(client_user, session_type)
+    Intake.objects.filter(pk=intake.pk).update(risk_level="high")
+    appointment_request_priorities_refresh(requests=[request_obj])
+    request_obj.refresh_from_db()
+    assert request_obj.priority == "high"
+
+
+# --- Moving appointments
+
+
+@pytest.fixture
+def appointment(therapist, client_user, session_type):
+    return AppointmentFactory(therapist=therapist, client=client_user, session_type=session_type, start=START)
+
+
+def test_reschedule_moves_the_appointment_and_raises_the_sequence(appointment, front_desk):
+    moved = appointment_reschedule(
+        appointment=appointment, start=START + dt.timedelta(hours=2), actor=front_desk
+    )
+    moved.refresh_from_db()
+    assert (moved.start, moved.end, moved.sequence) == (
+        START + dt.timedelta(hours=2),
+        START + dt.timedelta(hours=2, minutes=50),
+        1,
+    )
+    assert AuditEvent.objects.filter(object_type="appointment", action="update").count() == 1
+
+
+def test_reschedule_onto_another_booking_is_slot_taken(
+    appointment, therapist, second_client_user, front_desk, session_type
+):
+    AppointmentFactory(
+        therapist=therapist,
+        client=second_client_user,
+        session_type=session_type,
+        start=START + dt.timedelta(hours=3),
+    )
+    with pytest.raises(SlotTakenError) as caught:
+        appointment_reschedule(
+            appointment=appointment, start=START + dt.timedelta(hours=3, minutes=30), actor=front_desk
+        )
+    assert caught.value.message == SLOT_TAKEN
+    appointment.refresh_from_db()
+    assert (appointment.start, appointment.sequence) == (START, 0)
+
+
+def test_reschedule_overlapping_its_own_old_time_is_fine(appointment, front_desk):
+    moved = appointment_reschedule(
+        appointment=appointment, start=START + dt.timedelta(minutes=30), actor=front_desk
+    )
+    assert moved.start == START + dt.timedelta(minutes=30)
+
+
+def test_a_client_cannot_reschedule_directly(appointment, client_user):
+    with pytest.raises(PermissionDenied):
+        appointment_reschedule(
+            appointment=appointment, start=START + dt.timedelta(hours=2), actor=client_user
+        )
+
+
+def test_request_to_move_is_booked_by_moving_the_same_appointment(
+    intake, appointment, client_user, therapist, front_desk, session_type
+):
+    OfficeFactory()
+    ask = _ask(client_user, session_type, reschedule_of=appointment)
+    with pytest.raises(SchedulingError) as caught:
+        _ask(client_user, session_type, reschedule_of=appointment)
+    assert caught.value.message == RESCHEDULE_ALREADY_ASKED
+    moved = appointment_request_book(
+        appointment_request=ask,
+        therapist=therapist,
+        start=START + dt.timedelta(days=2),
+        modality=Modality.IN_PERSON,
+        actor=front_desk,
+    )
+    assert moved.pk == appointment.pk
+    assert Appointment.objects.count() == 1
+    ask.refresh_from_db()
+    assert ask.status == "booked"
+    assert moved.office is not None
+
+
+def test_booking_a_request_marks_who_handled_it(intake, client_user, therapist, front_desk, session_type):
+    request_obj = _ask(client_user, session_type, modality=Modality.TELEHEALTH, confirms_in_colorado=True)
+    appointment_request_book(
+        appointment_request=request_obj,
+        therapist=therapist,
+        start=START,
+        modality=Modality.TELEHEALTH,
+        actor=front_desk,
+    )
+    request_obj.refresh_from_db()
+    assert (request_obj.status, request_obj.handled_by) == ("booked", front_desk)
+
+
+def test_a_lost_race_on_a_request_is_slot_taken(
+    intake, client_user, second_client_user, therapist, front_desk, session_type
+):
+    request_obj = _ask(client_user, session_type, modality=Modality.TELEHEALTH, confirms_in_colorado=True)
+    appointment_book(
+        therapist=therapist,
+        session_type=session_type,
+        start=START,
+        modality=Modality.TELEHEALTH,
+        actor=front_desk,
+        client=second_client_user,
+    )
+    with pytest.raises(SlotTakenError):
+        appointment_request_book(
+            appointment_request=request_obj,
+            therapist=therapist,
+            start=START,
+            modality="telehealth",
+            actor=front_desk,
+        )
+    request_obj.refresh_from_db()
+    assert request_obj.status == "open"
+
+
+# --- Hours
+
+
+def test_therapist_adds_their_own_hours(therapist):
+    row = weekly_availability_add(
+        therapist=therapist,
+        weekday=1,
+        start_time=dt.time(9),
+        end_time=dt.time(12),
+        modality=Modality.IN_PERSON,
+        valid_from=dt.date(2026, 12, 1),
+        actor=therapist,
+    )
+    assert WeeklyAvailability.objects.get() == row
+
+
+def test_overlapping_hours_are_refused(therapist):
+    values = {
+        "therapist": therapist,
+        "weekday": 1,
+        "modality": Modality.IN_PERSON,
+        "valid_from": dt.date(2026, 12, 1),
+        "actor": therapist,
+    }
+    weekly_availability_add(start_time=dt.time(9), end_time=dt.time(12), **values)
+    with pytest.raises(SchedulingFieldError) as caught:
+        weekly_availability_add(start_time=dt.time(11), end_time=dt.time(14), **values)
+    assert caught.value.message == AVAILABILITY_OVERLAPS
+
+
+def test_a_therapist_cannot_set_another_therapists_hours(therapist):
+    other = StaffFactory(role="therapist", mfa=False)
+    with pytest.raises(PermissionDenied):
+        time_off_add(therapist=other, start=START, end=START + dt.timedelta(hours=1), actor=therapist)
+
+
+def test_the_front_desk_cannot_set_hours(therapist, front_desk):
+    with pytest.raises(PermissionDenied):
+        time_off_add(therapist=therapist, start=START, end=START + dt.timedelta(hours=1), actor=front_desk)
+
+
+def test_practice_admin_sets_anyones_time_off(therapist, practice_admin):
+    row = time_off_add(
+        therapist=therapist, start=START, end=START + dt.timedelta(hours=1), actor=practice_admin
+    )
+    assert row.therapist == therapist
+
+
+def test_moving_an_appointment_answers_the_clients_request_to_move_it(
+    intake, appointment, client_user, front_desk, session_type
+):
+    ask = _ask(client_user, session_type, reschedule_of=appointment)
+    appointment_reschedule(appointment=appointment, start=START + dt.timedelta(days=1), actor=front_desk)
+    ask.refresh_from_db()
+    assert (ask.status, ask.handled_by) == ("booked", front_desk)

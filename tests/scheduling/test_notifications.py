@@ -1,0 +1,413 @@
+"""Messages to clients: each sent once, with a calendar file that reads back right, nothing
+clinical in them, and the client's channel choices honoured."""
+
+import datetime as dt
+import smtplib
+import threading
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+from django.core import mail
+from django.db import connection, connections
+
+from intake.models import Intake
+from scheduling.models import Appointment, Modality, Notification
+from scheduling.notifications import (
+    EmailChannel,
+    NotificationSendError,
+    forbidden_words_in,
+    notification_deliver,
+    reminders_send_due,
+)
+from scheduling.services import appointment_book, appointment_cancel, appointment_reschedule
+from tests.factories_intake import IntakeFactory
+from tests.factories_scheduling import OfficeFactory, SessionTypeFactory, TherapistProfileFactory
+
+pytestmark = pytest.mark.django_db
+
+DENVER = ZoneInfo("America/Denver")
+START = dt.datetime(2026, 12, 7, 16, tzinfo=dt.UTC)  # Monday 9:00 MST
+SUMMER_START = dt.datetime(2027, 6, 7, 15, tzinfo=dt.UTC)  # Monday 9:00 MDT
+
+
+@pytest.fixture
+def intake(client_user):
+    return IntakeFactory(
+        client=client_user,
+        status=Intake.Status.SUBMITTED,
+        submitted_at=dt.datetime(2026, 11, 20, tzinfo=dt.UTC),
+        preferred_name="Hope",
+        may_email=True,
+        may_name_practice=False,
+    )
+
+
+@pytest.fixture
+def office(db):
+    return OfficeFactory()
+
+
+@pytest.fixture
+def profile(therapist):
+    return TherapistProfileFactory(user=therapist, video_link="https://video.example/room/abc")
+
+
+@pytest.fixture
+def session_type(db):
+    # A name that would give the reason away if it ever reached a message.
+    return SessionTypeFactory(name="Couples therapy after pregnancy loss", duration_minutes=53)
+
+
+def _book(therapist, client_user, front_desk, session_type, *, start=START, modality=Modality.IN_PERSON):
+    return appointment_book(
+        therapist=therapist,
+        session_type=session_type,
+        start=start,
+        modality=modality,
+        actor=front_desk,
+        client=client_user,
+    )
+
+
+@pytest.fixture
+def booked(
+    intake,
+    office,
+    profile,
+    therapist,
+    client_user,
+    front_desk,
+    session_type,
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        return _book(therapist, client_user, front_desk, session_type)
+
+
+def _calendar(message) -> icalendar.Calendar:
+    attachments = [a for a in message.attachments if a[0].endswith(".ics")]
+    assert len(attachments) == 1
+    _name, content, mimetype = attachments[0]
+    assert mimetype.startswith("text/calendar")
+    return icalendar.Calendar.from_ical(content)
+
+
+def _event(calendar):
+    (event,) = calendar.walk("VEVENT")
+    return event
+
+
+def _all_text(message) -> str:
+    parts = [message.subject, message.body, *(c for c, _ in getattr(message, "alternatives", []))]
+    parts += [a[1].decode() if isinstance(a[1], bytes) else a[1] for a in message.attachments]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_booking_sends_one_confirmation_to_the_client(booked, client_user):
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [client_user.email]
+    assert message.subject == "Your appointment is booked"
+    row = Notification.objects.get()
+    assert (row.kind, row.status, row.attempts) == ("confirmation", "sent", 1)
+
+
+def test_confirmation_calendar_file_reads_back_in_denver_time(booked, office):
+    calendar = _calendar(mail.outbox[0])
+    event = _event(calendar)
+    assert str(calendar["METHOD"]) == "REQUEST"
+    assert event.start == START.astimezone(DENVER)
+    assert event.start.tzinfo is not None
+    assert event.start.astimezone(DENVER).hour == 9
+    assert event["DTSTART"].params["TZID"] == "America/Denver"
+    assert event.end - event.start == dt.timedelta(minutes=53)
+    [zone] = calendar.walk("VTIMEZONE")
+    assert zone["TZID"] == "America/Denver"
+    assert {str(part["TZNAME"]) for part in zone.walk() if part.name in ("STANDARD", "DAYLIGHT")} == {
+        "MST",
+        "MDT",
+    }
+    assert str(event["UID"]).startswith(f"appointment-{booked.pk}@")
+    assert event["SEQUENCE"] == 0
+    assert str(event["LOCATION"]) == office.address
+    assert str(event["SUMMARY"]) == "Appointment"
+
+
+def test_confirmation_body_has_date_time_place_and_sign_in_link(booked):
+    body = mail.outbox[0].body
+    assert "Hello Hope," in body
+    assert "Monday, December 7, 2026" in body
+    assert "9:00 AM MST" in body
+    assert "1600 Ogden Street" in body
+    assert "/scheduling/" in body
+
+
+def test_summer_time_is_shown_as_mdt(
+    intake,
+    office,
+    profile,
+    therapist,
+    client_user,
+    front_desk,
+    session_type,
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _book(therapist, client_user, front_desk, session_type, start=SUMMER_START)
+    assert "9:00 AM MDT" in mail.outbox[0].body
+    assert _event(_calendar(mail.outbox[0])).start.astimezone(DENVER).hour == 9
+
+
+def test_delivering_again_sends_nothing_more(booked):
+    row = Notification.objects.get()
+    notification_deliver(notification_id=row.pk)
+    notification_deliver(notification_id=row.pk)
+    assert len(mail.outbox) == 1
+
+
+def test_messages_name_the_practice_only_when_the_client_allowed_it(
+    intake,
+    office,
+    profile,
+    therapist,
+    client_user,
+    front_desk,
+    session_type,
+    practice,
+    django_capture_on_commit_callbacks,
+):
+    intake.may_name_practice = True
+    intake.save(update_fields=["may_name_practice"])
+    with django_capture_on_commit_callbacks(execute=True):
+        _book(therapist, client_user, front_desk, session_type)
+    message = mail.outbox[0]
+    assert practice.name in message.subject
+    assert str(_event(_calendar(message))["SUMMARY"]) == f"Appointment - {practice.name}"
+
+
+def test_without_permission_the_practice_name_appears_nowhere(booked, practice):
+    assert practice.name not in _all_text(mail.outbox[0])
+
+
+def test_no_email_when_the_client_said_no(
+    intake,
+    office,
+    profile,
+    therapist,
+    client_user,
+    front_desk,
+    session_type,
+    django_capture_on_commit_callbacks,
+):
+    intake.may_email = False
+    intake.save(update_fields=["may_email"])
+    with django_capture_on_commit_callbacks(execute=True):
+        _book(therapist, client_user, front_desk, session_type)
+    assert mail.outbox == []
+    row = Notification.objects.get()
+    assert row.status == Notification.Status.SKIPPED
+
+
+def test_telehealth_messages_carry_the_video_link(
+    intake, profile, therapist, client_user, front_desk, session_type, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _book(therapist, client_user, front_desk, session_type, modality=Modality.TELEHEALTH)
+    message = mail.outbox[0]
+    assert "https://video.example/room/abc" in message.body
+    event = _event(_calendar(message))
+    assert str(event["LOCATION"]) == "https://video.example/room/abc"
+
+
+def test_reschedule_sends_a_new_time_with_the_same_uid_and_a_higher_sequence(
+    booked, front_desk, django_capture_on_commit_callbacks
+):
+    first = _event(_calendar(mail.outbox[0]))
+    new_start = START + dt.timedelta(days=1, hours=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment_reschedule(appointment=booked, start=new_start, actor=front_desk)
+    assert len(mail.outbox) == 2
+    message = mail.outbox[1]
+    assert message.subject == "A new time for your appointment"
+    assert "Tuesday, December 8, 2026" in message.body
+    calendar = _calendar(message)
+    event = _event(calendar)
+    assert str(calendar["METHOD"]) == "REQUEST"
+    assert event["UID"] == first["UID"]
+    assert event["SEQUENCE"] == 1
+    assert event.start == new_start
+
+
+def test_cancellation_sends_a_cancel_calendar_file(booked, front_desk, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment_cancel(appointment=booked, actor=front_desk, reason="Therapist unwell")
+    assert len(mail.outbox) == 2
+    message = mail.outbox[1]
+    assert message.subject == "Your appointment is cancelled"
+    assert "Therapist unwell" not in _all_text(message)
+    calendar = _calendar(message)
+    event = _event(calendar)
+    assert str(calendar["METHOD"]) == "CANCEL"
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert event["SEQUENCE"] == 1
+
+
+def test_a_confirmation_overtaken_by_a_move_is_not_sent(
+    intake,
+    office,
+    profile,
+    therapist,
+    client_user,
+    front_desk,
+    session_type,
+    django_capture_on_commit_callbacks,
+):
+    appointment = _book(therapist, client_user, front_desk, session_type)  # its task never ran
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment_reschedule(appointment=appointment, start=START + dt.timedelta(hours=2), actor=front_desk)
+    confirmation = Notification.objects.get(kind="confirmation")
+    notification_deliver(notification_id=confirmation.pk)
+    confirmation.refresh_from_db()
+    assert confirmation.status == Notification.Status.SKIPPED
+    assert [m.subject for m in mail.outbox] == ["A new time for your appointment"]
+
+
+def test_a_failed_send_is_recorded_and_retried_without_duplicates(booked, monkeypatch, front_desk):
+    mail.outbox.clear()
+    appointment_reschedule(appointment=booked, start=START + dt.timedelta(hours=3), actor=front_desk)
+    row = Notification.objects.get(kind="reschedule")
+    original_send = EmailChannel.send
+
+    def broken(self, *, address, message):
+        raise NotificationSendError(smtplib.SMTPServerDisconnected.__name__)
+
+    monkeypatch.setattr(EmailChannel, "send", broken)
+    with pytest.raises(NotificationSendError):
+        notification_deliver(notification_id=row.pk)
+    row.refresh_from_db()
+    assert (row.status, row.attempts, row.last_error) == ("failed", 1, "SMTPServerDisconnected")
+    monkeypatch.setattr(EmailChannel, "send", original_send)
+    notification_deliver(notification_id=row.pk)
+    notification_deliver(notification_id=row.pk)
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == ("sent", 2)
+    assert len(mail.outbox) == 1
+
+
+def test_an_smtp_error_becomes_a_retryable_send_error(booked, settings, front_desk):
+    settings.EMAIL_BACKEND = "tests.scheduling.test_notifications.FailingBackend"
+    appointment_reschedule(appointment=booked, start=START + dt.timedelta(hours=3), actor=front_desk)
+    row = Notification.objects.get(kind="reschedule")
+    with pytest.raises(NotificationSendError):
+        notification_deliver(notification_id=row.pk)
+
+
+class FailingBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise smtplib.SMTPServerDisconnected("gone")
+
+
+# --- Reminders
+
+
+def test_reminder_is_sent_once_even_when_the_task_runs_twice(booked):
+    mail.outbox.clear()
+    now = START - dt.timedelta(hours=20)
+    assert reminders_send_due(now=now) == 1
+    assert reminders_send_due(now=now) == 0
+    assert reminders_send_due(now=now + dt.timedelta(minutes=5)) == 0
+    assert [m.subject for m in mail.outbox] == ["A reminder of your appointment"]
+    booked.refresh_from_db()
+    assert booked.reminder_sent_at == now
+    assert Notification.objects.filter(kind="reminder").count() == 1
+
+
+def test_no_reminder_before_the_practice_reminder_time(booked):
+    mail.outbox.clear()
+    assert reminders_send_due(now=START - dt.timedelta(hours=25)) == 0
+    assert mail.outbox == []
+
+
+def test_no_reminder_for_a_cancelled_appointment(booked, front_desk):
+    appointment_cancel(appointment=booked, actor=front_desk, reason="x", now=START - dt.timedelta(days=3))
+    mail.outbox.clear()
+    assert reminders_send_due(now=START - dt.timedelta(hours=2)) == 0
+    assert not Notification.objects.filter(kind="reminder").exists()
+
+
+def test_reminder_follows_the_practice_setting(booked, practice):
+    practice.reminder_hours_before = 48
+    practice.save(update_fields=["reminder_hours_before"])
+    mail.outbox.clear()
+    assert reminders_send_due(now=START - dt.timedelta(hours=40)) == 1
+
+
+def test_the_periodic_task_resends_a_message_whose_task_was_lost(
+    intake, office, profile, therapist, client_user, front_desk, session_type
+):
+    appointment = _book(therapist, client_user, front_desk, session_type)  # on_commit never ran
+    row = Notification.objects.get(kind="confirmation")
+    assert row.status == Notification.Status.PENDING
+    reminders_send_due(now=row.created_at + dt.timedelta(minutes=11))
+    row.refresh_from_db()
+    assert row.status == Notification.Status.SENT
+    assert len(mail.outbox) == 1
+    assert appointment.reminder_sent_at is None
+
+
+# --- Minimum necessary
+
+
+def test_no_message_carries_a_clinical_word(booked, front_desk, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment_reschedule(appointment=booked, start=START + dt.timedelta(hours=3), actor=front_desk)
+    reminders_send_due(now=START - dt.timedelta(hours=3))
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment_cancel(appointment=Appointment.objects.get(), actor=front_desk, reason="Grief leave")
+    assert len(mail.outbox) == 4
+    for message in mail.outbox:
+        assert forbidden_words_in(_all_text(message)) == [], message.subject
+
+
+# --- Overlapping runs on PostgreSQL
+
+
+@pytest.mark.django_db(transaction=True)
+def test_overlapping_reminder_runs_send_exactly_one_reminder(client_user, therapist, front_desk, practice):
+    if connection.vendor != "postgresql":
+        pytest.skip("Real concurrency needs PostgreSQL (the SQLite test database is in memory).")
+    IntakeFactory(client=client_user, status=Intake.Status.SUBMITTED, submitted_at=START, may_email=True)
+    TherapistProfileFactory(user=therapist)
+    appointment = _book(
+        therapist, client_user, front_desk, SessionTypeFactory(), modality=Modality.TELEHEALTH
+    )
+    mail.outbox.clear()
+    now = START - dt.timedelta(hours=3)
+    runs = 5
+    barrier = threading.Barrier(runs)
+    outcomes: list = []
+
+    def run():
+        try:
+            barrier.wait(timeout=10)
+            outcomes.append(reminders_send_due(now=now))
+        except Exception as error:  # the test asserts on whatever happened, errors included
+            outcomes.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(runs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcomes) == [0] * (runs - 1) + [1], outcomes
+    assert [m.subject for m in mail.outbox if "reminder" in m.subject] == ["A reminder of your appointment"]
+    assert Notification.objects.get(kind="reminder").status == Notification.Status.SENT
+    appointment.refresh_from_db()
+    assert appointment.reminder_sent_at == now
