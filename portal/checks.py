@@ -12,7 +12,7 @@ E001 = Error(
 @register()
 def check_outgoing_mail(app_configs, **kwargs) -> list[Error]:
     if getattr(settings, "PORTAL_REQUIRE_EMAIL_URL", False) and settings.EMAIL_BACKEND.endswith(
-        ("filebased.EmailBackend", "console.EmailBackend", "locmem.EmailBackend")
+        ("filebased.EmailBackend", "console.EmailBackend", "locmem.EmailBackend", "ReadableFileEmailBackend")
     ):
         return [E001]
     return []

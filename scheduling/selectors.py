@@ -267,3 +267,15 @@ def availability_for_therapist(*, therapist: User) -> QuerySet[WeeklyAvailabilit
 def time_off_for_therapist(*, therapist: User, now: datetime | None = None) -> QuerySet[TimeOff]:
     now = now or timezone.now()
     return TimeOff.objects.filter(therapist=therapist, end__gt=now).order_by("start")
+
+
+def clients_with_open_request_or_upcoming_appointment(*, now: datetime | None = None) -> set[int]:
+    """Ids of clients who already asked for a time or have one booked (two queries)."""
+    now = now or timezone.now()
+    asked = AppointmentRequest.objects.filter(status=AppointmentRequest.Status.OPEN).values_list(
+        "client_id", flat=True
+    )
+    booked = Appointment.objects.filter(status=Appointment.Status.BOOKED, start__gte=now).values_list(
+        "client_id", flat=True
+    )
+    return set(asked) | set(booked)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from intake.review_selectors import intakes_ready_to_schedule
 from intake.selectors import (
     intake_contact_for_front_desk,
     intake_contacts_for_front_desk,
@@ -262,7 +263,14 @@ def queue(request: HttpRequest) -> HttpResponse:
     rows.sort(key=selectors.request_queue_order)
     contacts = intake_contacts_for_front_desk(clients=[r.client for r in rows])
     items = [(r, contacts[r.client_id]) for r in rows]
-    return render(request, "scheduling/queue.html", {"items": items})
+    # Accepted by a therapist but not yet asked for a time: the front desk reaches out.
+    scheduled = selectors.clients_with_open_request_or_upcoming_appointment()
+    ready = [
+        {**row, "priority_label": AppointmentRequest.Priority(row["priority"]).label}
+        for row in intakes_ready_to_schedule()
+        if row["client_id"] not in scheduled
+    ]
+    return render(request, "scheduling/queue.html", {"items": items, "ready": ready})
 
 
 def _suggestions(appointment_request: AppointmentRequest) -> tuple[list, str]:

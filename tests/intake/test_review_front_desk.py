@@ -110,3 +110,29 @@ def test_front_desk_pages_never_show_a_score_an_answer_or_a_note(client, persona
         assert [marker for marker in forbidden if marker in html] == [], name
 
     assert pages >= 5
+
+
+def test_front_desk_queue_lists_accepted_clients_who_have_not_asked_for_a_time(client, front_desk):
+    waiting = sent_intake(status="accepted", risk_level="high", legal_name="Nora Quinn", phone="303-555-0111")
+    sent_intake(status="in_review", legal_name="Olive Stone")
+    client.force_login(front_desk)
+
+    page = client.get(reverse("scheduling:queue")).content.decode()
+
+    ready = page[page.index('id="ready-heading"') :]
+    assert f'data-ready-intake="{waiting.pk}"' in ready
+    assert "Nora Quinn" in ready
+    assert "303-555-0111" in ready
+    assert "Olive Stone" not in page
+
+
+def test_front_desk_queue_leaves_out_accepted_clients_who_already_asked(client, front_desk):
+    from tests.factories_scheduling import AppointmentRequestFactory
+
+    accepted = sent_intake(status="accepted")
+    AppointmentRequestFactory(client=accepted.client)
+    client.force_login(front_desk)
+
+    page = client.get(reverse("scheduling:queue")).content.decode()
+
+    assert f'data-ready-intake="{accepted.pk}"' not in page

@@ -112,7 +112,7 @@ def test_local_default_is_sqlite_eager_and_file_mail():
     assert result.stdout.split() == [
         "django.db.backends.sqlite3",
         "True",
-        "django.core.mail.backends.filebased.EmailBackend",
+        "portal.mail.ReadableFileEmailBackend",
         "America/Denver",
         "True",
         "True",
