@@ -1,0 +1,137 @@
+"""A whole intake in a real browser: two losses and a live birth, every step, signed and sent.
+
+Each page is checked with axe-core, and screenshots of each step are kept under
+test-artifacts/screenshots/ for people to look at.
+"""
+
+import pytest
+from playwright.sync_api import expect
+
+from intake.models import ConsentSignature, Intake, PregnancyEntry, QuestionnaireResponse
+from intake.selectors import intake_history_summary
+from tests.factories import DEFAULT_PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+PREGNANCIES = [
+    # outcome, month label, year, weeks, complication
+    ("miscarriage", "March", "2023", "9", "surgery"),
+    ("ectopic", "October", "2024", "7", "emergency"),
+    ("live_birth", "June", "2025", "39", "nicu"),
+]
+
+
+def _next(page):
+    page.get_by_role("button", name="Save and continue").click()
+
+
+def _sign_in(page, live_server, user):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+
+
+def test_a_client_completes_the_whole_intake_with_two_losses_and_a_live_birth(
+    page, live_server, client_user, practice, screenshot_dir, axe
+):
+    shots = screenshot_dir / "journey"
+    shots.mkdir(exist_ok=True)
+    _sign_in(page, live_server, client_user)
+    page.get_by_role("link", name="Begin your intake").click()
+
+    # 1. About you
+    expect(page.get_by_role("heading", level=1)).to_have_text("About you")
+    axe(page, "step 1")
+    page.fill("[name=legal_name]", "Hope Marie Rivera")
+    page.fill("[name=preferred_name]", "Hope")
+    page.fill("[name=date_of_birth]", "1990-05-17")
+    page.fill("[name=phone]", "(720) 555-0199")
+    page.fill("[name=address_line]", "1234 Pearl Street")
+    page.fill("[name=city]", "Denver")
+    page.fill("[name=state]", "CO")
+    page.fill("[name=postal_code]", "80203")
+    page.fill("[name=emergency_contact_name]", "Sam Rivera")
+    page.fill("[name=emergency_contact_phone]", "(720) 555-0100")
+    for name, value in (("may_email", "True"), ("may_text", "False"), ("may_voicemail", "True")):
+        page.check(f"input[name={name}][value={value}]")
+    page.screenshot(path=shots / "01-about.png", full_page=True)
+    _next(page)
+
+    # 2. What brings you here
+    axe(page, "step 2")
+    page.check("input[name=services][value=loss_counseling]")
+    page.check("input[name=modality][value=in_person]")
+    page.fill("[name=hopes]", "To feel like myself again, and to stop dreading the next appointment.")
+    _next(page)
+
+    # 3. Pregnancies: two losses and a live birth, each through its own small form
+    axe(page, "step 3")
+    for outcome, month, year, weeks, complication in PREGNANCIES:
+        page.get_by_role("link", name="Add a pregnancy").click()
+        page.check(f"input[name=outcome][value={outcome}]")
+        page.select_option("[name=month]", label=month)
+        page.fill("[name=year]", year)
+        page.fill("[name=weeks]", weeks)
+        page.check(f"input[name=complications][value={complication}]")
+        page.get_by_role("button", name="Save", exact=True).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Your pregnancies")
+    page.screenshot(path=shots / "03-pregnancies.png", full_page=True)
+    _next(page)
+
+    # 4. How you have been feeling
+    axe(page, "step 4")
+    page.check("input[name=symptoms][value=sadness]")
+    page.check("input[name=symptoms][value=anxiety]")
+    page.check("input[name=impact_work][value='6']")
+    _next(page)
+
+    # 5. Questionnaires: a few answers, one "prefer not to answer"
+    axe(page, "step 5")
+    for item in range(1, 9):
+        page.check(f"input[name=q-phq9-{item}][value='1']")
+    page.check("input[name=q-phq9-9][value='0']")
+    page.check("input[name=q-gad7-1][value=decline]")
+    page.screenshot(path=shots / "05-questionnaires.png", full_page=True)
+    _next(page)
+
+    # 6-8. Health, support, appointment preferences
+    axe(page, "step 6")
+    page.fill("[name=medications]", "Sertraline 50 mg")
+    _next(page)
+    page.fill("[name=supporters]", "My sister and my partner")
+    _next(page)
+    page.fill("[name=appointment_preferences]", "Weekday mornings before 11")
+    _next(page)
+
+    # 9. Agreements: each signed by typing the legal name
+    axe(page, "step 9")
+    while page.locator("form.agreement__form").count():
+        form = page.locator("form.agreement__form").first
+        form.locator("input[type=checkbox]").check()
+        form.locator("input[type=text]").fill("hope marie rivera")
+        form.get_by_role("button").click()
+    page.screenshot(path=shots / "09-agreements.png", full_page=True)
+    page.get_by_role("button", name="Save and review").click()
+
+    # Review, then send
+    axe(page, "review")
+    expect(page.get_by_text("Hope Marie Rivera").first).to_be_visible()
+    page.get_by_role("button", name="Send my intake").click()
+    expect(page.get_by_text("Your intake is with the practice now")).to_be_visible()
+    page.screenshot(path=shots / "10-sent.png", full_page=True)
+    axe(page, "sent")
+
+    intake = Intake.objects.get(client=client_user)
+    assert intake.status == Intake.Status.SUBMITTED
+    assert intake.legal_name == "Hope Marie Rivera"
+    assert sorted(PregnancyEntry.objects.filter(intake=intake).values_list("outcome", flat=True)) == [
+        "ectopic",
+        "live_birth",
+        "miscarriage",
+    ]
+    summary = intake_history_summary(intake=intake)
+    assert (summary["losses"], summary["live_births"]) == (2, 1)
+    assert QuestionnaireResponse.objects.get(intake=intake, code="phq9").answers["9"] == 0
+    assert QuestionnaireResponse.objects.get(intake=intake, code="gad7").answers["1"] is None
+    assert ConsentSignature.objects.filter(intake=intake).count() >= 3
