@@ -43,6 +43,15 @@ def consent_documents_required(*, intake: Intake) -> list[ConsentDocument]:
     return sorted(documents, key=lambda d: order[d.kind])
 
 
+def consent_kinds_unavailable(*, intake: Intake) -> list[str]:
+    """Agreements this client must sign that the practice has no current version of."""
+    kinds = list(ALWAYS_REQUIRED_CONSENTS)
+    if intake.modality in (Intake.Modality.TELEHEALTH, Intake.Modality.EITHER):
+        kinds.append(ConsentDocument.Kind.TELEHEALTH)
+    available = {d.kind for d in consent_documents_required(intake=intake)}
+    return [kind for kind in kinds if kind not in available]
+
+
 def consent_signatures(*, intake: Intake) -> dict[int, ConsentSignature]:
     """Document id -> the client's signature of that exact version."""
     return {s.document_id: s for s in intake.signatures.select_related("document")}

@@ -7,6 +7,7 @@ read an intake is checked once, by intake_submit.
 
 import datetime as dt
 import hashlib
+import logging
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -29,9 +30,12 @@ from .safety import risk_evaluate
 from .selectors import (
     consent_document_text,
     consent_documents_unsigned,
+    consent_kinds_unavailable,
     intake_is_under_minimum_age,
 )
 from .steps import ABOUT, AGREEMENTS, PREGNANCIES, QUESTIONNAIRES, STEP_BY_NUMBER, STEP_FOR_FIELD
+
+logger = logging.getLogger(__name__)
 
 ERROR_LOCKED = _(
     "Your intake has already been sent to the practice, so it can't be changed here. "
@@ -53,6 +57,10 @@ ERROR_SUBMIT_DOB = _("Please add your date of birth.")
 ERROR_SUBMIT_CONTACT = _("Please add a phone number or an email address so we can reach you.")
 ERROR_SUBMIT_STATE = _("Please add the state you live in.")
 ERROR_SUBMIT_CONSENTS = _("Please read and sign the agreements.")
+ERROR_SUBMIT_AGREEMENTS_UNAVAILABLE = _(
+    "One of the practice's agreements is not available right now, so your intake can't be sent "
+    "yet. Everything you wrote is saved. Please call the office and we will sort it out."
+)
 ERROR_CONSENT_NOT_CURRENT = _(
     "This agreement has been updated since the page was opened. Please read the new version."
 )
@@ -494,7 +502,11 @@ def intake_submit_problems(*, intake: Intake) -> list[SubmitProblem]:
         problems.append(SubmitProblem(ABOUT, "phone", ERROR_SUBMIT_CONTACT))
     if not intake.state.strip():
         problems.append(SubmitProblem(ABOUT, "state", ERROR_SUBMIT_STATE))
-    if consent_documents_unsigned(intake=intake):
+    if consent_kinds_unavailable(intake=intake):
+        # Never send an intake without the agreements, even if the practice's texts are missing.
+        logger.error("Intake %s cannot be sent: required agreements are not published.", intake.pk)
+        problems.append(SubmitProblem(AGREEMENTS, "agreements", ERROR_SUBMIT_AGREEMENTS_UNAVAILABLE))
+    elif consent_documents_unsigned(intake=intake):
         problems.append(SubmitProblem(AGREEMENTS, "agreements", ERROR_SUBMIT_CONSENTS))
     return problems
 

@@ -123,7 +123,8 @@ AXE_RUN = """async () => {
 
 @pytest.fixture
 def axe():
-    """Check the page with axe-core: no serious or critical accessibility violations.
+    """Check the page with axe-core: no serious or critical accessibility violations (and,
+    at a phone's width, no sideways scrolling of the whole page).
 
     The script is evaluated through the browser's debugging protocol, which the page's
     Content-Security-Policy does not govern, so the strict policy stays on during tests.
@@ -136,6 +137,54 @@ def axe():
         result = page.evaluate(AXE_RUN)
         serious = [v for v in result if v["impact"] in ("serious", "critical")]
         assert serious == [], f"accessibility problems on {where or page.url}: {serious}"
+        if page.viewport_size and page.viewport_size["width"] <= PHONE["width"]:
+            # Reflow (WCAG 1.4.10): on a phone nothing makes the whole page scroll sideways;
+            # wide tables scroll inside their own .table-scroll box instead.
+            wide = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+            assert wide <= 0, f"{where or page.url} is {wide}px wider than the phone's screen"
         return result
 
     return check
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(params=["desktop", "phone"])
+def viewport(request, page, screenshot_dir):
+    """Run a browser journey twice: at the default desktop size and at a phone's (390x844).
+
+    Returns the folder for that size's screenshots (phone ones under screenshots/phone/) and
+    the size to give any extra browser context the test opens.
+    """
+    if request.param == "phone":
+        page.set_viewport_size(PHONE)
+        shots = screenshot_dir / "phone"
+        shots.mkdir(exist_ok=True)
+        return {"shots": shots, "size": PHONE}
+    return {"shots": screenshot_dir, "size": page.viewport_size}
+
+
+@pytest.fixture(autouse=True)
+def _agreements_for_transactional_tests(request):
+    """Put back the agreements the data migration seeds, for browser and transactional tests.
+
+    A transactional test flushes the database when it ends, taking migration-seeded rows
+    with it; a live-server or transactional test that runs after one would otherwise find no
+    agreements (and no client could send an intake).
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = bool(marker and marker.kwargs.get("transaction"))
+    if "live_server" not in request.fixturenames and not transactional:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from intake.models import ConsentDocument
+
+    if not ConsentDocument.objects.exists():
+        import_module("intake.migrations.0002_seed_consent_documents").seed(apps, None)
+    yield

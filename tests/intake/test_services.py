@@ -415,3 +415,16 @@ def test_questionnaire_answers_are_merged_and_kept(intake, client_user):
 def test_questionnaire_answers_refuse_an_unknown_item(intake, client_user):
     with pytest.raises(services.IntakeFieldError):
         services.questionnaire_answers_save(intake=intake, code="phq9", answers={"99": 1}, actor=client_user)
+
+
+def test_an_intake_is_never_sent_without_the_practice_agreements(intake, rf_request):
+    from intake.models import ConsentDocument
+    from intake.services import ERROR_SUBMIT_AGREEMENTS_UNAVAILABLE, intake_submit_problems
+    from tests.intake.conftest import sign_all
+
+    sign_all(intake, rf_request)
+    ConsentDocument.objects.filter(kind=ConsentDocument.Kind.PRIVACY_NOTICE).update(is_current=False)
+
+    problems = intake_submit_problems(intake=intake)
+
+    assert [p.message for p in problems if p.field == "agreements"] == [ERROR_SUBMIT_AGREEMENTS_UNAVAILABLE]
