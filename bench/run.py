@@ -60,6 +60,16 @@ class Bench:
         self.results: list[Measurement] = []
         self.floors: dict[str, float] = {}
         self.loads: list[dict] = []
+        self.skipped: list[dict] = []
+        self.targets: list[dict] = []
+
+    def skip(self, name: str, reason: str) -> None:
+        """A measurement that could not be taken here, and why."""
+        self.skipped.append({"name": name, "reason": reason})
+
+    def target(self, name: str, value: str, met: bool) -> None:
+        """A target from the issue, beside the number: reported, never asserted."""
+        self.targets.append({"name": name, "value": value, "met": met})
 
     def wanted(self, name: str) -> bool:
         return self.only is None or self.only in name or name.startswith("floor")
@@ -106,22 +116,34 @@ class Bench:
         expect: int = 200,
         data=None,
         runs: int | None = None,
+        content_type: str | None = None,
+        headers: dict[str, str] | None = None,
         **notes,
     ) -> Measurement | None:
-        """Time one request through the whole middleware stack, and count its queries."""
+        """Time one request through the whole middleware stack, and count its queries.
+
+        `data` may be a callable, called before each request (to send a different value each
+        time); `content_type` and `headers` go to the test client as given."""
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
         if not self.wanted(name):
             return None
         send = getattr(client, method)
+        extra = {"headers": headers or {}}
+        if content_type is not None:
+            extra["content_type"] = content_type
 
         def once():
-            response = send(path, data) if data is not None else send(path)
+            payload = data() if callable(data) else data
+            response = send(path, payload, **extra) if payload is not None else send(path, **extra)
             if response.status_code != expect:
                 raise RuntimeError(f"{name}: {method.upper()} {path} answered {response.status_code}")
             return response
 
+        # Count the queries of a second request: the first may do one-off work (a cache
+        # filled, a priority refreshed) that later requests do not repeat.
+        once()
         with CaptureQueriesContext(connection) as captured:
             once()
         return self.call(name, once, floor=floor, runs=runs, queries=len(captured.captured_queries), **notes)
@@ -131,23 +153,33 @@ class Bench:
         self.loads.append({"name": name, **result, "share_of_floor": round(result["rps"] / floor_rps, 3)})
 
     def table(self) -> str:
-        lines = [f"{'measurement':<58} {'median ms':>10} {'p95 ms':>9} {'x floor':>8} {'queries':>8}"]
+        lines = [f"{'measurement':<66} {'median ms':>10} {'p95 ms':>9} {'x floor':>8} {'queries':>8}"]
         lines.append("-" * len(lines[0]))
         for m in self.results:
             ratio = f"{m.ratio:.2f}" if m.ratio is not None else "-"
             queries = str(m.queries) if m.queries is not None else "-"
-            lines.append(f"{m.name:<58} {m.median_ms:>10.2f} {m.p95_ms:>9.2f} {ratio:>8} {queries:>8}")
+            lines.append(f"{m.name:<66} {m.median_ms:>10.2f} {m.p95_ms:>9.2f} {ratio:>8} {queries:>8}")
         if self.loads:
             lines.append("")
             lines.append(
-                f"{'load (gunicorn, 2 workers)':<58} {'req/s':>10} {'of floor':>9} {'errors':>8} {'tool':>8}"
+                f"{'load (gunicorn, 2 workers)':<66} {'req/s':>10} {'of floor':>9} {'errors':>8} {'tool':>8}"
             )
-            lines.append("-" * 97)
+            lines.append("-" * 105)
             for load in self.loads:
                 lines.append(
-                    f"{load['name']:<58} {load['rps']:>10.0f} {load['share_of_floor']:>9.2f} "
+                    f"{load['name']:<66} {load['rps']:>10.0f} {load['share_of_floor']:>9.2f} "
                     f"{load['errors']:>8} {load['tool']:>8}"
                 )
+        if self.skipped:
+            lines.append("")
+            lines += [f"{s['name']}: skipped ({s['reason']})" for s in self.skipped]
+        if self.targets:
+            lines.append("")
+            lines.append(f"{'targets (informational, not asserted)':<80} {'value':>14} {'':>9}")
+            lines.append("-" * 105)
+            for t in self.targets:
+                met = "met" if t["met"] else "NOT MET"
+                lines.append(f"{t['name']:<80} {t['value']:>14} {met:>9}")
         return "\n".join(lines)
 
 
@@ -159,7 +191,17 @@ def _prepare_database() -> None:
     if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         path = Path(name)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.unlink(missing_ok=True)
+        for leftover in (path, Path(f"{name}-wal"), Path(f"{name}-shm")):
+            leftover.unlink(missing_ok=True)
+    else:
+        # Every run starts empty (the sizes are counts of rows); the schema is dropped, so
+        # refuse anything that does not look like a throwaway bench database.
+        if "bench" not in str(name):
+            raise SystemExit(f"DATABASE_URL names {name!r}; the bench only runs on a database named *bench*.")
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
     call_command("migrate", verbosity=0, interactive=False)
 
 
@@ -195,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
                 "floors_ms": bench.floors,
                 "results": [asdict(m) for m in bench.results],
                 "throughput": bench.loads,
+                "skipped": bench.skipped,
+                "targets": bench.targets,
             },
             indent=2,
         )

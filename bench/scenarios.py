@@ -5,8 +5,8 @@ Add a scenario function to SCENARIOS for each new page or job worth watching.
 
 from __future__ import annotations
 
-HELLO_FLOOR = "floor: hello-world view, full middleware stack"
-PDF_FLOOR = "floor: WeasyPrint, one plain page"
+from bench.names import HELLO_FLOOR, PDF_FLOOR, STAFF_PASSWORD, THERAPIST_EMAIL, TOTP_SECRET
+from bench.scenarios_scale import intake_steps, scale_1k, scale_10k, submit_to_pdf, targets, throughput
 
 PLAIN_PAGE = """<!DOCTYPE html><html><head><style>@page { size: letter; margin: 1in; }
 body { font-family: 'DejaVu Sans'; font-size: 11pt; }</style></head><body><h1>Floor</h1>
@@ -61,43 +61,12 @@ def signed_in_pages(bench) -> None:
     bench.request("client home", client, "get", "/welcome/", floor=HELLO_FLOOR)
 
     therapist = user_create_staff(
-        email="bench-therapist@example.com",
-        full_name="Bench T",
-        role="therapist",
-        password="bench-Passphrase-1",
+        email=THERAPIST_EMAIL, full_name="Bench T", role="therapist", password=STAFF_PASSWORD
     )
-    user_mfa_activate_totp(user=therapist, secret="JBSWY3DPEHPK3PXPBENCHSECRET23456")
+    user_mfa_activate_totp(user=therapist, secret=TOTP_SECRET)
     staff = Client()
     staff.force_login(therapist)
     bench.request("staff home (therapist)", staff, "get", "/staff/", floor=HELLO_FLOOR)
-
-
-def throughput(bench) -> None:
-    """Requests per second through gunicorn (2 workers) on loopback, against the floor."""
-    from django.conf import settings
-    from django.contrib.sessions.backends.db import SessionStore
-
-    from bench.load import Gunicorn, measure
-    from portal.models import User
-
-    if not bench.wanted("throughput"):
-        return
-    therapist = User.objects.get(email="bench-therapist@example.com")
-    session = SessionStore()
-    session["_auth_user_id"] = str(therapist.pk)
-    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-    session["_auth_user_hash"] = therapist.get_session_auth_hash()
-    session.create()
-    cookie = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}"}
-
-    with Gunicorn() as server:
-        floor = measure(f"{server.url}/__bench__/hello/")
-        bench.throughput("throughput floor: hello-world", floor, floor["rps"])
-        for name, path, headers in [
-            ("throughput: landing page", "/", {}),
-            ("throughput: staff home (signed in)", "/staff/", cookie),
-        ]:
-            bench.throughput(name, measure(server.url + path, headers), floor["rps"])
 
 
 def pdf_summary(bench) -> None:
@@ -152,4 +121,15 @@ def pdf_summary(bench) -> None:
     bench.call("PDF summary: typical intake, whole service (stored)", full, floor=PDF_FLOOR, runs=runs)
 
 
-SCENARIOS = [floors, public_pages, signed_in_pages, throughput, pdf_summary]
+SCENARIOS = [
+    floors,
+    public_pages,
+    signed_in_pages,
+    intake_steps,
+    scale_1k,
+    scale_10k,
+    throughput,
+    pdf_summary,
+    submit_to_pdf,
+    targets,
+]

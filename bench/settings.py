@@ -14,6 +14,14 @@ if not os.environ.get("DATABASE_URL"):
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(VAR_DIR / "bench" / "bench.sqlite3"),
+            # gunicorn's workers and the Celery worker share this file with the bench: WAL
+            # lets readers run beside a writer, and BEGIN IMMEDIATE makes concurrent writers
+            # wait for the lock (up to the timeout) instead of failing at once.
+            "OPTIONS": {
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 30,
+            },
         }
     }
 ROOT_URLCONF = "bench.urls"

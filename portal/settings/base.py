@@ -246,8 +246,13 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 180, minimum=1)
 # Redis re-delivers an unacknowledged message only after this many seconds. It must exceed
 # the longest task plus any countdown, or a slow task runs twice; it bounds how long a task
 # whose whole worker was killed waits before it runs again.
+# Production: 900 s, above the 180 s hard time limit plus the retry backoff. The scan for such
+# messages runs every interval x throttle seconds (kombu's defaults, 10 x 10); tests that kill
+# a whole worker set all three to a few seconds so recovery takes seconds, not minutes.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 900, minimum=1),
+    "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10, minimum=1),
+    "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10, minimum=1),
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {

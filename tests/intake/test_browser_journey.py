@@ -33,11 +33,13 @@ def _sign_in(page, live_server, user):
 
 
 def test_a_client_completes_the_whole_intake_with_two_losses_and_a_live_birth(
-    page, live_server, client_user, practice, screenshot_dir, axe
+    page, live_server, client_user, practice, viewport, axe
 ):
-    shots = screenshot_dir / "journey"
+    shots = viewport["shots"] / "journey"
     shots.mkdir(exist_ok=True)
     _sign_in(page, live_server, client_user)
+    expect(page.get_by_role("link", name="Begin your intake")).to_be_visible()
+    axe(page, "client home")
     page.get_by_role("link", name="Begin your intake").click()
 
     # 1. About you

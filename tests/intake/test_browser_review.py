@@ -24,17 +24,20 @@ def totp_now() -> str:
     return format_hotp_value(hotp_value(TOTP_SECRET, counter))
 
 
-def _sign_in_with_mfa(page, live_server, user):
+def _sign_in_with_mfa(page, live_server, user, axe):
     page.goto(f"{live_server.url}/accounts/login/")
+    axe(page, "sign-in")
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     expect(page).to_have_url(re.compile("/accounts/2fa/authenticate/"))
+    axe(page, "two-factor code")
     page.locator("input[name=code]").fill(totp_now())
     page.locator("main form button[type=submit]").first.click()
 
 
-def test_therapist_reviews_the_urgent_intake_first(page, live_server, therapist, screenshot_dir):
+def test_therapist_reviews_the_urgent_intake_first(page, live_server, therapist, viewport, axe):
+    shots = viewport["shots"]
     errors = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     sent_intake(legal_name="Beatrice Lang", services=["postpartum_depression"])
@@ -42,18 +45,21 @@ def test_therapist_reviews_the_urgent_intake_first(page, live_server, therapist,
     answer(urgent, "asq", ASQ_ACUTE)
     flag = raise_flag(urgent, "urgent")
 
-    _sign_in_with_mfa(page, live_server, therapist)
+    _sign_in_with_mfa(page, live_server, therapist, axe)
     header = page.locator(".site-header")
     expect(header.get_by_role("link", name="1 urgent flag to acknowledge")).to_be_visible()
+    axe(page, "staff home")
 
     header.get_by_role("link", name="Intake queue").click()
     first_row = page.locator("table.review-queue tbody tr").first
     expect(first_row).to_contain_text("Alma Reyes")
     expect(first_row).to_contain_text("Urgent")
-    page.screenshot(path=screenshot_dir / "review-queue.png", full_page=True)
+    axe(page, "review queue")
+    page.screenshot(path=shots / "review-queue.png", full_page=True)
     first_row.get_by_role("link", name="Alma Reyes").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Alma Reyes")
+    axe(page, "intake detail")
     safety = page.locator("#safety")
     expect(safety).to_contain_text("Are you having thoughts of killing yourself right now?")
     safety.get_by_label("What was done").select_option("called_client")
@@ -62,6 +68,7 @@ def test_therapist_reviews_the_urgent_intake_first(page, live_server, therapist,
     expect(page.locator(".messages")).to_contain_text("Flag acknowledged.")
     expect(page.locator("#safety")).to_contain_text("Acknowledged by Stephanie Poole")
     expect(header.get_by_role("link", name="0 urgent flags to acknowledge")).to_be_visible()
+    axe(page, "intake detail, flag acknowledged")
 
     pdf_link = page.get_by_role("link", name="Download the PDF summary")
     with page.expect_download() as download_info:
@@ -81,7 +88,8 @@ def test_therapist_reviews_the_urgent_intake_first(page, live_server, therapist,
     decision.get_by_label("Accept: ready for scheduling").check()
     decision.get_by_role("button", name="Save decision").click()
     expect(page.locator(".messages")).to_contain_text("Accepted")
-    page.screenshot(path=screenshot_dir / "review-detail.png", full_page=True)
+    axe(page, "intake detail, accepted")
+    page.screenshot(path=shots / "review-detail.png", full_page=True)
 
     urgent.refresh_from_db()
     assert urgent.status == Intake.Status.ACCEPTED

@@ -1,0 +1,16 @@
+"""Names shared by the scenarios: the floors, the sizes and the bench's own accounts."""
+
+HELLO_FLOOR = "floor: hello-world view, full middleware stack"
+PDF_FLOOR = "floor: WeasyPrint, one plain page"
+
+SIZES = (1_000, 10_000)
+THERAPISTS = 10
+APPOINTMENTS = 2_000
+SUBMITS = 50
+THERAPIST_EMAIL = "bench-therapist@example.com"
+FRONT_DESK_EMAIL = "bench-desk@example.com"
+DRAFT_EMAIL = "bench-draft@example.com"
+LOAD_EMAIL = "bench-load@example.com"
+REVIEW_EMAIL = "bench-review@example.com"
+STAFF_PASSWORD = "bench-Passphrase-1"  # noqa: S105 - a throwaway bench account
+TOTP_SECRET = "JBSWY3DPEHPK3PXPBENCHSECRET23456"
