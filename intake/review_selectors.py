@@ -11,7 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -67,11 +68,15 @@ SUPPORT_FIELDS = (
 OWN_WORDS_FIELDS = ("hopes", "symptoms_other", "before_losses", "appointment_preferences")
 
 
-def _unacknowledged(level_filter: Q | None = None) -> Count:
-    condition = Q(risk_flags__acknowledged_at__isnull=True)
-    if level_filter is not None:
-        condition &= level_filter
-    return Count("risk_flags", filter=condition)
+def _unacknowledged(levels: tuple[str, ...] | None = None) -> Subquery:
+    # A correlated subquery rather than a JOIN + GROUP BY: the database sorts and pages the
+    # intakes first and counts flags only for the rows on the page, and the paginator's
+    # COUNT(*) needs no grouping.
+    flags = RiskFlag.objects.filter(intake=OuterRef("pk"), acknowledged_at__isnull=True)
+    if levels is not None:
+        flags = flags.filter(level__in=levels)
+    counted = flags.order_by().values("intake").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def review_queue(
@@ -134,7 +139,7 @@ def review_queue(
     return intakes.annotate(
         triage_rank=triage,
         unacknowledged_flags=_unacknowledged(),
-        unacknowledged_same_day=_unacknowledged(Q(risk_flags__level__in=SAME_DAY)),
+        unacknowledged_same_day=_unacknowledged(tuple(SAME_DAY)),
     ).order_by("triage_rank", "submitted_at", "created_at", "pk")
 
 
