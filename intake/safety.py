@@ -63,7 +63,7 @@ def intake_risk_flags(*, intake: Intake) -> list[RiskFlag]:
 
 
 def priority_for_level(level: str | None) -> str:
-    """The front desk's priority for a stored risk level (the same mapping as below)."""
+    """The front desk's priority for a stored risk level."""
     return _PRIORITY_FOR_LEVEL[RiskLevel(level or RiskLevel.ROUTINE)]
 
 
@@ -77,8 +77,9 @@ def intake_priorities_for_clients(*, client_ids) -> dict[int, str]:
 
 def intake_priority_for_client(*, client: User) -> str:
     """ "urgent", "high" or "routine": what the front desk may know of a client's intake."""
-    level = Intake.objects.filter(client=client).values_list("risk_level", flat=True).first()
-    return _PRIORITY_FOR_LEVEL[RiskLevel(level or RiskLevel.ROUTINE)]
+    return priority_for_level(
+        Intake.objects.filter(client=client).values_list("risk_level", flat=True).first()
+    )
 
 
 def needs_crisis_resources(level: str) -> bool:

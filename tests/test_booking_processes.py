@@ -14,6 +14,7 @@ from portal.models import User
 from scheduling.models import Appointment
 from tests.factories import UserFactory
 from tests.factories_scheduling import SessionTypeFactory
+from tests.real_services import database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 PROCESSES = 8
@@ -27,10 +28,9 @@ def test_concurrent_bookings_from_many_processes_exactly_one_wins(therapist, fro
     session_type = SessionTypeFactory(duration_minutes=53)
     clients = UserFactory.create_batch(PROCESSES, role=User.Role.CLIENT)
     slot = (datetime.now(UTC) + timedelta(days=10)).replace(hour=17, minute=0, second=0, microsecond=0)
-    db = connection.settings_dict
     env = {
         **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "DATABASE_URL": database_url(),
         "CELERY_BROKER_URL": "",
     }
     start_at = time.time() + 6  # every process has set Django up by then

@@ -6,7 +6,6 @@ portal sees when the server restarts. Runs on PostgreSQL only.
 """
 
 import os
-import socket
 import subprocess
 import sys
 import threading
@@ -18,15 +17,11 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from tests.real_services import database_url, free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _get(url: str) -> int:
@@ -43,13 +38,12 @@ def _get(url: str) -> int:
 def portal_server(practice):
     if connection.vendor != "postgresql":
         pytest.skip("Connection faults are tested on PostgreSQL.")
-    db = connection.settings_dict
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings.base",
         "DJANGO_DEBUG": "false",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "DATABASE_URL": database_url(),
         "CELERY_BROKER_URL": "",
     }
     process = subprocess.Popen(  # noqa: S603 - our own fixed command line

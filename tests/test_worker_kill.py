@@ -25,7 +25,7 @@ from django.db import connection
 
 from intake.models import SummaryDocument
 from intake.services import intake_submit
-from tests.intake.test_summary_integration import Redis, _database_url
+from tests.real_services import Redis, database_url
 from tests.summary_samples import celery_broker, intake_build
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -62,7 +62,7 @@ class Worker:
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "portal.settings.base",
-            "DATABASE_URL": _database_url(),
+            "DATABASE_URL": database_url(),
             "CELERY_BROKER_URL": redis.url,
             "PORTAL_PRIVATE_STORAGE": str(settings.STORAGES["private"]["OPTIONS"]["location"]),
             "PORTAL_VAR_DIR": str(tmp_path / "var"),

@@ -7,12 +7,10 @@ back, the sweeper queues the render, and the worker stores the PDF within a boun
 import io
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -21,80 +19,13 @@ from pypdf import PdfReader
 
 from intake.models import Intake, SummaryDocument
 from intake.summary_services import summaries_missing_requeue
+from tests.real_services import Redis, database_url
 from tests.summary_samples import celery_broker, intake_build
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 WAIT_SECONDS = 90
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _answers_ping(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
-
-
-class Redis:
-    """A throwaway redis-server on a free port, which the test can stop and start again."""
-
-    def __init__(self, log: Path) -> None:
-        self.port = _free_port()
-        self.log = log
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        with self.log.open("ab") as out:
-            self.process = subprocess.Popen(  # noqa: S603 - fixed arguments, our own binary
-                [
-                    shutil.which("redis-server"),
-                    "--port",
-                    str(self.port),
-                    "--bind",
-                    "127.0.0.1",
-                    "--save",
-                    "",
-                    "--appendonly",
-                    "no",
-                ],
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + 10
-        while not _answers_ping(self.port):
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"redis-server did not start: {self.log.read_text()[-2000:]}")
-            time.sleep(0.05)
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-        self.process = None
-
-
-def _database_url() -> str:
-    """The test database (test_<name>) as a URL the worker's settings understand."""
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "")
-    if db.get("PASSWORD"):
-        credentials += ":" + quote(db["PASSWORD"])
-    host = db.get("HOST") or "127.0.0.1"
-    port = db.get("PORT") or "5432"
-    return f"postgres://{credentials}@{host}:{port}/{db['NAME']}"
 
 
 @pytest.fixture
@@ -115,7 +46,7 @@ def worker(redis, tmp_path, settings):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings.base",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
         "CELERY_BROKER_URL": redis.url,
         # Same private folder as this test's storage; mail and beat files in the tmp folder.
         "PORTAL_PRIVATE_STORAGE": str(settings.STORAGES["private"]["OPTIONS"]["location"]),
