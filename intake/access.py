@@ -20,6 +20,20 @@ def intake_for_client(*, user: User, request=None) -> Intake:
     return intake_get_or_start(client=user, request=request)
 
 
+# What the autosave needs to find the row; the write services read the whole row again
+# under a lock and copy back what the response reports (time saved, safety level).
+_BRIEF_FIELDS = ("id", "client_id", "status", "risk_level", "last_saved_at", "date_of_birth")
+
+
+def intake_for_client_brief(*, user: User, request=None) -> Intake:
+    """The client's own intake with only the columns a single-answer save reports on."""
+    intake = Intake.objects.only(*_BRIEF_FIELDS).filter(client=user).first()
+    if intake is None:
+        return intake_get_or_start(client=user, request=request)
+    intake.client = user
+    return intake
+
+
 def pregnancy_entry_for_client(*, user: User, pk) -> PregnancyEntry:
     """One entry of the client's own pregnancy history, else 404."""
     return object_or_404(PregnancyEntry.objects.select_related("intake"), pk=pk, intake__client=user)
@@ -52,12 +66,32 @@ def intakes_for_staff(*, user: User) -> QuerySet[Intake]:
     if not can_see_clinical(user):
         return Intake.objects.none()
     intakes = Intake.objects.filter(_staff_reachable())
+    rule = _assignment_rule(user)
+    return intakes if rule is None else intakes.filter(rule)
+
+
+def _assignment_rule(user: User, prefix: str = "") -> Q | None:
+    """The practice's "therapists see only assigned and unassigned intakes" for this user
+    (fields of the intake under `prefix`), or None when it does not narrow what she sees."""
     if user.role != User.Role.THERAPIST:
-        return intakes
+        return None
     practice = practice_get()
-    if practice is not None and practice.therapists_see_assigned_only:
-        intakes = intakes.filter(Q(assigned_therapist=user) | Q(assigned_therapist__isnull=True))
-    return intakes
+    if practice is None or not practice.therapists_see_assigned_only:
+        return None
+    return Q(**{f"{prefix}assigned_therapist": user}) | Q(**{f"{prefix}assigned_therapist__isnull": True})
+
+
+def same_day_flags_for_staff(*, user: User) -> QuerySet[RiskFlag]:
+    """High and urgent flags on intakes this clinical staff member may see.
+
+    Such a flag makes its intake reachable by itself (a draft included, see
+    _staff_reachable), so only the assignment rule can narrow them: no scan of the intakes.
+    """
+    if not can_see_clinical(user):
+        return RiskFlag.objects.none()
+    flags = RiskFlag.objects.filter(level__in=[RiskLevelChoices.HIGH, RiskLevelChoices.URGENT])
+    rule = _assignment_rule(user, prefix="intake__")
+    return flags if rule is None else flags.filter(rule)
 
 
 def intake_for_staff(*, user: User, pk) -> Intake:

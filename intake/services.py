@@ -115,13 +115,47 @@ def _actor(request: HttpRequest | None, fallback: User | None) -> User | None:
     return user if user is not None and user.is_authenticated else fallback
 
 
-def _locked_for_write(intake: Intake) -> Intake:
-    """Re-read the intake under a row lock and refuse if it has been sent."""
-    fresh = Intake.objects.select_for_update().get(pk=intake.pk)
+# What every write checks under the lock: whose it is, whether it is still a draft, the age
+# rule, and the level the answers have reached.
+_WRITE_CHECK_FIELDS = ("id", "client_id", "status", "date_of_birth", "risk_level")
+
+
+def _write_columns(fields: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    return None if fields is None else (*_WRITE_CHECK_FIELDS, *fields)
+
+
+def _refuse_if_sent(fresh: Intake, intake: Intake) -> Intake:
     if fresh.status != Intake.Status.DRAFT:
         intake.status = fresh.status
         raise IntakeLockedError(ERROR_LOCKED)
     return fresh
+
+
+def _locked_for_write(intake: Intake, fields: tuple[str, ...] | None = None) -> Intake:
+    """Re-read the intake under a row lock and refuse if it has been sent.
+
+    With `fields`, only those columns (and the checks') are read: a single answer saved
+    does not need the whole row, whose select is most of an autosave's cost.
+    """
+    rows = Intake.objects.select_for_update()
+    if fields is not None:
+        rows = rows.only(*_write_columns(fields))
+    fresh = rows.get(pk=intake.pk)
+    if Intake.client.is_cached(intake):
+        fresh.client = intake.client  # the same person: no second read for the audit row
+    return _refuse_if_sent(fresh, intake)
+
+
+def _locked_for_client(client: User, fields: tuple[str, ...] | None, request) -> Intake:
+    """The client's own intake read once, under the row lock (started if she has none)."""
+    rows = Intake.objects.select_for_update().filter(client=client)
+    if fields is not None:
+        rows = rows.only(*_write_columns(fields))
+    fresh = rows.first()
+    if fresh is None:
+        return _locked_for_write(intake_get_or_start(client=client, request=request), fields)
+    fresh.client = client
+    return _refuse_if_sent(fresh, fresh)
 
 
 def _refuse_if_under_age(intake: Intake, practice: Practice | None) -> None:
@@ -169,9 +203,19 @@ def _audit(*, intake: Intake, action: str, object_type: str, object_id, detail: 
     )
 
 
-@transaction.atomic
 def intake_get_or_start(*, client: User, request: HttpRequest | None = None) -> Intake:
     """The client's intake, created (with her name and email filled in) on first visit."""
+    # Every page and autosave asks for it, and it exists after the first visit: one plain
+    # read, with no transaction, unless it has to be made.
+    intake = Intake.objects.filter(client=client).first()
+    if intake is None:
+        intake = _intake_start(client=client, request=request)
+    intake.client = client
+    return intake
+
+
+@transaction.atomic
+def _intake_start(*, client: User, request: HttpRequest | None) -> Intake:
     intake, created = Intake.objects.get_or_create(
         client=client, defaults={"legal_name": client.full_name, "contact_email": client.email}
     )
@@ -186,6 +230,17 @@ def intake_get_or_start(*, client: User, request: HttpRequest | None = None) -> 
             actor=_actor(request, client),
         )
     return intake
+
+
+def _step_fields_checked(step: int, data: dict) -> tuple[str, ...] | None:
+    """Refuse a step or field no step asks; the columns the save must read (None: all)."""
+    if step not in STEP_BY_NUMBER:
+        raise IntakeFieldError(ERROR_UNKNOWN_STEP)
+    unknown = set(data) - set(STEP_BY_NUMBER[step].fields)
+    if unknown:
+        raise IntakeFieldError(ERROR_UNKNOWN_FIELD, {name: ERROR_UNKNOWN_FIELD for name in unknown})
+    # Triage reads the whole intake; any other answer needs only its own column.
+    return None if "symptoms" in data else tuple(data)
 
 
 @transaction.atomic
@@ -203,15 +258,14 @@ def intake_save_step(
     others are saved. Raises IntakeLockedError once sent, IntakeFieldError for a field the
     step does not ask, IntakeUnderAgeError past step 1 below the practice's minimum age.
     """
-    if step not in STEP_BY_NUMBER:
-        raise IntakeFieldError(ERROR_UNKNOWN_STEP)
-    unknown = set(data) - set(STEP_BY_NUMBER[step].fields)
-    if unknown:
-        raise IntakeFieldError(ERROR_UNKNOWN_FIELD, {name: ERROR_UNKNOWN_FIELD for name in unknown})
-    fresh = _locked_for_write(intake)
-    practice = practice_get()
+    fresh = _locked_for_write(intake, fields=_step_fields_checked(step, data))
+    return _save_answers(fresh, intake, step=step, data=data, actor=actor, request=request)
+
+
+def _save_answers(fresh: Intake, intake: Intake, *, step: int, data: dict, actor, request) -> dict[str, str]:
+    """intake_save_step's work on the locked row `fresh`, copied onto the caller's `intake`."""
     if step != ABOUT:
-        _refuse_if_under_age(fresh, practice)
+        _refuse_if_under_age(fresh, practice_get())
     today = timezone.localdate()
     errors: dict[str, str] = {}
     changed: list[str] = []
@@ -240,7 +294,7 @@ def intake_save_step(
     )
     if "symptoms" in changed:
         risk_evaluate(intake=fresh, actor=actor, request=request)
-        intake.risk_level = fresh.risk_level
+    intake.risk_level = fresh.risk_level
     return errors
 
 
@@ -263,6 +317,26 @@ def intake_save_field(
     if errors:
         raise IntakeValidationError(errors[field_name], errors)
     return intake
+
+
+@transaction.atomic
+def intake_autosave_field(
+    *, client: User, field_name: str, value, actor: User | None, request: HttpRequest | None = None
+) -> Intake:
+    """intake_save_field on the client's own intake, found and locked in one read.
+
+    The autosave runs on every change a client makes, so it reads only the row it writes;
+    returns that row (its time saved and risk level are what the page is told).
+    """
+    step = STEP_FOR_FIELD.get(field_name)
+    if step is None:
+        raise IntakeFieldError(ERROR_UNKNOWN_FIELD)
+    data = {field_name: value}
+    fresh = _locked_for_client(client, _step_fields_checked(step, data), request)
+    errors = _save_answers(fresh, fresh, step=step, data=data, actor=actor, request=request)
+    if errors:
+        raise IntakeValidationError(errors[field_name], errors)
+    return fresh
 
 
 def _entry_errors(intake: Intake, candidate: PregnancyEntry, data: dict) -> dict[str, str]:

@@ -16,7 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal import access
 from portal.selectors import practice_get
 
-from .access import consent_document_current, intake_for_client, pregnancy_entry_for_client
+from .access import (
+    consent_document_current,
+    intake_for_client,
+    intake_for_client_brief,
+    pregnancy_entry_for_client,
+)
 from .display import intake_sections, pregnancy_rows
 from .forms import (
     GROUPED_FIELDS,
@@ -50,7 +55,7 @@ from .services import (
     IntakeUnderAgeError,
     IntakeValidationError,
     consent_sign,
-    intake_save_field,
+    intake_autosave_field,
     intake_save_step,
     intake_submit,
     intake_submit_problems,
@@ -526,7 +531,6 @@ def _autosave_questionnaire(request: HttpRequest, intake: Intake, name: str, val
 @access.client_required
 def autosave(request: HttpRequest) -> JsonResponse:
     """Save one answer sent as JSON {"field": name, "value": value}; never a 500."""
-    intake = intake_for_client(user=request.user, request=request)
     try:
         payload = json.loads(request.body or b"{}")
         name, value = payload["field"], payload.get("value")
@@ -536,6 +540,7 @@ def autosave(request: HttpRequest) -> JsonResponse:
         return _json_error(ERROR_UNKNOWN_FIELD)
     try:
         if name.startswith(QUESTIONNAIRE_PREFIX):
+            intake = intake_for_client_brief(user=request.user, request=request)
             return _autosave_questionnaire(request, intake, name, value)
         try:
             form_field = field_for(name)
@@ -547,7 +552,9 @@ def autosave(request: HttpRequest) -> JsonResponse:
             cleaned = form_field.clean("" if value is None else value)
         except ValidationError as exc:
             return _json_error(exc.messages[0], field=name)
-        intake_save_field(intake=intake, field_name=name, value=cleaned, actor=request.user, request=request)
+        intake = intake_autosave_field(
+            client=request.user, field_name=name, value=cleaned, actor=request.user, request=request
+        )
     except IntakeLockedError as exc:
         return _json_error(exc.message, status=409)
     except IntakeUnderAgeError as exc:

@@ -1,11 +1,47 @@
+import logging
+
 from allauth.mfa.models import Authenticator
+from django.core.cache import cache
 
 from .models import Practice, User
+
+logger = logging.getLogger(__name__)
+
+try:  # the production cache is Redis; the embedded default keeps it in the process
+    from redis.exceptions import RedisError as _CacheDown
+except ImportError:  # pragma: no cover - redis is a pinned dependency
+    _CacheDown = OSError
+
+PRACTICE_CACHE_KEY = "portal:practice:v1"
+# Every page shows the practice's details, so they are kept in the cache. Saving or
+# deleting the practice forgets them (portal/signals.py); the timeout only bounds how
+# long a change made around the model (a raw SQL update) could go unseen.
+PRACTICE_CACHE_SECONDS = 300
 
 
 def practice_get() -> Practice | None:
     """The practice's details, or None before the practice has been set up."""
-    return Practice.objects.order_by("pk").first()
+    try:
+        practice = cache.get(PRACTICE_CACHE_KEY)
+    except (_CacheDown, OSError):
+        logger.warning("The cache could not be read; reading the practice from the database.")
+        return Practice.objects.order_by("pk").first()
+    if practice is None:
+        practice = Practice.objects.order_by("pk").first()
+        if practice is not None:
+            try:
+                cache.set(PRACTICE_CACHE_KEY, practice, PRACTICE_CACHE_SECONDS)
+            except (_CacheDown, OSError):
+                logger.warning("The cache could not be written; the practice will be read again.")
+    return practice
+
+
+def practice_forget() -> None:
+    """Drop the cached practice details, so the next page reads them afresh."""
+    try:
+        cache.delete(PRACTICE_CACHE_KEY)
+    except (_CacheDown, OSError):
+        logger.error("The cached practice details could not be dropped; they expire within minutes.")
 
 
 def user_has_totp(*, user: User) -> bool:

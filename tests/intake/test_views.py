@@ -163,7 +163,44 @@ def test_autosave_of_a_bad_value_is_400_with_the_field_message(signed_in, client
     response = autosave(signed_in, "impact_work", "12")
     assert response.status_code == 400
     assert response.json()["field"] == "impact_work"
-    assert Intake.objects.get(client=client_user).impact_work is None
+    # Refused before anything is written: no answer kept (and no intake started for it).
+    assert not Intake.objects.filter(client=client_user).exclude(impact_work=None).exists()
+
+
+def test_the_first_autosave_starts_the_intake_and_keeps_the_answer(signed_in, client_user):
+    assert not Intake.objects.filter(client=client_user).exists()
+    response = autosave(signed_in, "hopes", "To rest.")
+    assert response.status_code == 200
+    assert response.json()["saved"] is True
+    intake = Intake.objects.get(client=client_user)
+    assert (intake.hopes, intake.legal_name) == ("To rest.", client_user.full_name)
+
+
+def test_an_autosave_reads_and_writes_only_what_it_must(
+    signed_in, client_user, django_assert_max_num_queries
+):
+    autosave(signed_in, "hopes", "First")  # starts the intake, fills the practice cache
+    # Session, user, the intake under its lock, the update and its audit row; the rest is
+    # the transaction and, now and then, the session's activity time.
+    with django_assert_max_num_queries(9):
+        response = autosave(signed_in, "hopes", "Second")
+    assert response.status_code == 200
+    assert Intake.objects.get(client=client_user).hopes == "Second"
+
+
+def test_an_autosave_after_sending_is_refused_and_changes_nothing(signed_in, client_user):
+    autosave(signed_in, "hopes", "Kept")
+    sent = {"status": Intake.Status.SUBMITTED, "submitted_at": timezone.now()}
+    Intake.objects.filter(client=client_user).update(**sent)
+    response = autosave(signed_in, "hopes", "Changed")
+    assert response.status_code == 409
+    assert Intake.objects.get(client=client_user).hopes == "Kept"
+
+
+def test_autosave_of_a_bad_value_keeps_the_answer_saved_before(signed_in, client_user):
+    assert autosave(signed_in, "impact_work", "4").status_code == 200
+    assert autosave(signed_in, "impact_work", "12").status_code == 400
+    assert Intake.objects.get(client=client_user).impact_work == 4
 
 
 @pytest.mark.parametrize(
