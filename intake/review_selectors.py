@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.access import can_see_clinical
 from portal.models import User
 
-from .access import intakes_for_staff
+from .access import intakes_for_staff, same_day_flags_for_staff
 from .display import Row, field_rows, pregnancy_rows
 from .history import age_on
 from .instruments import (
@@ -30,7 +30,15 @@ from .instruments import (
     ItemAnswer,
     Result,
 )
-from .models import ConsentSignature, Intake, InternalNote, PregnancyEntry, RiskFlag, RiskLevelChoices
+from .models import (
+    ConsentSignature,
+    Intake,
+    InternalNote,
+    PregnancyEntry,
+    ReviewQueueRank,
+    RiskFlag,
+    RiskLevelChoices,
+)
 from .risk import RiskLevel
 from .safety import intake_risk_flags, intake_scores, priority_for_level
 from .selectors import intake_history_summary
@@ -93,11 +101,11 @@ def review_queue(
     Filters take the values of QueueFilterForm (already validated): `status` one of
     Intake.Status (default: everything sent and not closed, plus a draft that raised a
     same-day flag), `risk` a level, `assigned` "mine", "unassigned" or a user id, `service` a
-    service slug, `search` part of the client's name or email. Rows carry
-    `unacknowledged_flags` and `unacknowledged_same_day`; the query count does not depend on
-    the number of intakes.
+    service slug, `search` part of the client's name or email. Only what orders and filters
+    the rows is selected: page it, then give the page to review_queue_rows for the details
+    shown (so the per-row counts are worked out for one page, not for every intake).
     """
-    intakes = intakes_for_staff(user=user).select_related("client", "assigned_therapist")
+    intakes = intakes_for_staff(user=user)
     if status:
         intakes = intakes.filter(status=status)
     else:
@@ -130,17 +138,50 @@ def review_queue(
             | Q(client__full_name__icontains=search)
             | Q(client__email__icontains=search)
         )
-    triage = Case(
-        When(risk_level=RiskLevelChoices.URGENT, then=Value(0)),
-        When(risk_level=RiskLevelChoices.HIGH, then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
+    return _in_queue_order(intakes)
+
+
+def _in_queue_order(intakes: QuerySet[Intake]) -> QuerySet[Intake]:
+    # Exactly the indexed order (Intake.Meta.indexes), so the database walks the index.
+    return intakes.order_by(ReviewQueueRank().asc(), "submitted_at", "created_at", "pk")
+
+
+# What a queue row shows (and orders by): nothing else of the intake is read for the list.
+QUEUE_ROW_FIELDS = (
+    "id",
+    "status",
+    "risk_level",
+    "submitted_at",
+    "created_at",
+    "legal_name",
+    "preferred_name",
+    "services",
+    "modality",
+    "in_colorado",
+    "client__full_name",
+    "client__email",
+    "assigned_therapist__full_name",
+    "assigned_therapist__email",
+)
+
+
+def review_queue_rows(page: QuerySet[Intake]) -> list[Intake]:
+    """One page of review_queue (a slice of it) with what the queue shows: the client, the
+    assignee, `unacknowledged_flags` and `unacknowledged_same_day`; two queries."""
+    # The page's ids first: given a subquery instead, the database matches it against every
+    # intake rather than looking up 25 rows by key.
+    ids = list(page.values_list("pk", flat=True))
+    rows = (
+        Intake.objects.filter(pk__in=ids)
+        .select_related("client", "assigned_therapist")
+        .only(*QUEUE_ROW_FIELDS)
     )
-    return intakes.annotate(
-        triage_rank=triage,
-        unacknowledged_flags=_unacknowledged(),
-        unacknowledged_same_day=_unacknowledged(tuple(SAME_DAY)),
-    ).order_by("triage_rank", "submitted_at", "created_at", "pk")
+    return list(
+        _in_queue_order(rows).annotate(
+            unacknowledged_flags=_unacknowledged(),
+            unacknowledged_same_day=_unacknowledged(tuple(SAME_DAY)),
+        )
+    )
 
 
 def assignable_therapists() -> QuerySet[User]:
@@ -153,11 +194,11 @@ def urgent_flags_unacknowledged_count(*, user: User) -> int | None:
     see clinical content (the header shows nothing to them)."""
     if not can_see_clinical(user):
         return None
-    return RiskFlag.objects.filter(
-        level=RiskLevelChoices.URGENT,
-        acknowledged_at__isnull=True,
-        intake__in=intakes_for_staff(user=user),
-    ).count()
+    return (
+        same_day_flags_for_staff(user=user)
+        .filter(level=RiskLevelChoices.URGENT, acknowledged_at__isnull=True)
+        .count()
+    )
 
 
 FLAG_LABELS = {
@@ -256,17 +297,43 @@ def review_detail(*, intake: Intake) -> ReviewDetail:
     )
 
 
-def intakes_ready_to_schedule() -> list[dict]:
-    """Accepted intakes for the front desk to book, most urgent first, then longest waiting.
+READY_TO_SCHEDULE_FIELDS = (
+    "pk",
+    "client_id",
+    "client__full_name",
+    "client__email",
+    "legal_name",
+    "preferred_name",
+    "contact_email",
+    "phone",
+    "may_email",
+    "may_text",
+    "may_voicemail",
+    "may_name_practice",
+    "services",
+    "modality",
+    "in_colorado",
+    "appointment_preferences",
+    "risk_level",
+)
 
+
+def intakes_ready_to_schedule_rows(*, exclude_clients: tuple[QuerySet, ...] = ()) -> QuerySet:
+    """Accepted intakes for the front desk to book, most urgent first, then longest waiting,
+    as value rows to page through; give a page to ready_to_schedule_contacts.
+
+    `exclude_clients` are querysets of client ids to leave out (those who already asked for
+    a time or have one booked), worked out by the database rather than in the page.
     Minimum necessary: only who to call and how (names, contact details and the channels the
     client allowed), what she asked for (services, modality, appointment preferences) and a
     priority level. Nothing clinical is read from the database here: no answers, scores,
-    flags, notes or risk level (the level is turned into a priority below and dropped).
+    flags, notes (the risk level is read only to become a priority, and then dropped).
     """
-    rows = (
-        Intake.objects.filter(status=Intake.Status.ACCEPTED)
-        .annotate(
+    rows = Intake.objects.filter(status=Intake.Status.ACCEPTED)
+    for client_ids in exclude_clients:
+        rows = rows.exclude(client_id__in=client_ids)
+    return (
+        rows.annotate(
             triage_rank=Case(
                 When(risk_level=RiskLevelChoices.URGENT, then=Value(0)),
                 When(risk_level__in=[RiskLevelChoices.HIGH, RiskLevelChoices.ELEVATED], then=Value(1)),
@@ -275,26 +342,12 @@ def intakes_ready_to_schedule() -> list[dict]:
             )
         )
         .order_by("triage_rank", "submitted_at", "pk")
-        .values(
-            "pk",
-            "client_id",
-            "client__full_name",
-            "client__email",
-            "legal_name",
-            "preferred_name",
-            "contact_email",
-            "phone",
-            "may_email",
-            "may_text",
-            "may_voicemail",
-            "may_name_practice",
-            "services",
-            "modality",
-            "in_colorado",
-            "appointment_preferences",
-            "risk_level",
-        )
+        .values(*READY_TO_SCHEDULE_FIELDS)
     )
+
+
+def ready_to_schedule_contacts(rows) -> list[dict]:
+    """What the front desk sees of each row of intakes_ready_to_schedule_rows."""
     services = dict(Intake.Service.choices)
     modalities = dict(Intake.Modality.choices)
     return [
@@ -319,3 +372,8 @@ def intakes_ready_to_schedule() -> list[dict]:
         }
         for row in rows
     ]
+
+
+def intakes_ready_to_schedule() -> list[dict]:
+    """Every accepted intake as the front desk sees it (see intakes_ready_to_schedule_rows)."""
+    return ready_to_schedule_contacts(intakes_ready_to_schedule_rows())

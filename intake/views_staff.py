@@ -28,7 +28,7 @@ from .review import (
     review_queue_viewed,
     risk_flag_acknowledge,
 )
-from .review_selectors import review_detail, review_queue
+from .review_selectors import review_detail, review_queue, review_queue_rows
 
 QUEUE_PAGE_SIZE = 25
 
@@ -42,7 +42,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(review_queue(user=request.user, **filters), QUEUE_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    page.object_list = list(page.object_list)
+    page.object_list = review_queue_rows(page.object_list)
     review_queue_viewed(actor=request.user, intakes=page.object_list, request=request)
     query = request.GET.copy()
     query.pop("page", None)

@@ -269,13 +269,11 @@ def time_off_for_therapist(*, therapist: User, now: datetime | None = None) -> Q
     return TimeOff.objects.filter(therapist=therapist, end__gt=now).order_by("start")
 
 
-def clients_with_open_request_or_upcoming_appointment(*, now: datetime | None = None) -> set[int]:
-    """Ids of clients who already asked for a time or have one booked (two queries)."""
+def clients_asking_or_booked(*, now: datetime | None = None) -> tuple[QuerySet, QuerySet]:
+    """Client ids (as subqueries) of those who already asked for a time, and of those who
+    have one booked ahead: the front desk need not reach out to them."""
     now = now or timezone.now()
-    asked = AppointmentRequest.objects.filter(status=AppointmentRequest.Status.OPEN).values_list(
-        "client_id", flat=True
-    )
-    booked = Appointment.objects.filter(status=Appointment.Status.BOOKED, start__gte=now).values_list(
-        "client_id", flat=True
-    )
-    return set(asked) | set(booked)
+    asked = AppointmentRequest.objects.filter(status=AppointmentRequest.Status.OPEN).values("client_id")
+    booked = Appointment.objects.filter(status=Appointment.Status.BOOKED, start__gte=now).values("client_id")
+    return asked, booked
+

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from intake.review_selectors import intakes_ready_to_schedule
+from intake.review_selectors import intakes_ready_to_schedule_rows, ready_to_schedule_contacts
 from intake.selectors import (
     intake_contact_for_front_desk,
     intake_contacts_for_front_desk,
@@ -50,6 +51,9 @@ from .forms import (
     TimeOffForm,
 )
 from .models import Appointment, AppointmentRequest, Modality, SessionType, TherapistProfile
+
+# Clients accepted and waiting to be contacted, shown a page at a time.
+READY_PAGE_SIZE = 20
 
 SLOT_TAKEN_STATUS = 409
 
@@ -263,14 +267,17 @@ def queue(request: HttpRequest) -> HttpResponse:
     rows.sort(key=selectors.request_queue_order)
     contacts = intake_contacts_for_front_desk(clients=[r.client for r in rows])
     items = [(r, contacts[r.client_id]) for r in rows]
-    # Accepted by a therapist but not yet asked for a time: the front desk reaches out.
-    scheduled = selectors.clients_with_open_request_or_upcoming_appointment()
+    # Accepted by a therapist but not yet asked for a time: the front desk reaches out. A
+    # busy practice can have hundreds, so they come a page at a time.
+    rows = intakes_ready_to_schedule_rows(exclude_clients=selectors.clients_asking_or_booked())
+    ready_page = Paginator(rows, READY_PAGE_SIZE).get_page(request.GET.get("ready_page"))
     ready = [
         {**row, "priority_label": AppointmentRequest.Priority(row["priority"]).label}
-        for row in intakes_ready_to_schedule()
-        if row["client_id"] not in scheduled
+        for row in ready_to_schedule_contacts(ready_page.object_list)
     ]
-    return render(request, "scheduling/queue.html", {"items": items, "ready": ready})
+    return render(
+        request, "scheduling/queue.html", {"items": items, "ready": ready, "ready_page": ready_page}
+    )
 
 
 def _suggestions(appointment_request: AppointmentRequest) -> tuple[list, str]:

@@ -136,3 +136,60 @@ def test_front_desk_queue_leaves_out_accepted_clients_who_already_asked(client, 
     page = client.get(reverse("scheduling:queue")).content.decode()
 
     assert f'data-ready-intake="{accepted.pk}"' not in page
+
+
+def test_front_desk_queue_leaves_out_accepted_clients_with_a_time_booked_ahead(client, front_desk):
+    from django.utils import timezone
+
+    from tests.factories_scheduling import AppointmentFactory
+
+    booked = sent_intake(status="accepted")
+    AppointmentFactory(client=booked.client, start=timezone.now() + timezone.timedelta(days=3))
+    seen_before = sent_intake(status="accepted")
+    AppointmentFactory(client=seen_before.client, start=timezone.now() - timezone.timedelta(days=3))
+    client.force_login(front_desk)
+
+    page = client.get(reverse("scheduling:queue")).content.decode()
+
+    assert f'data-ready-intake="{booked.pk}"' not in page
+    assert f'data-ready-intake="{seen_before.pk}"' in page
+
+
+def _ready_ids(response) -> list[int]:
+    return [row["id"] for row in response.context["ready"]]
+
+
+def test_clients_ready_to_schedule_come_a_page_at_a_time_most_urgent_first(client, front_desk):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from scheduling.views import READY_PAGE_SIZE
+
+    urgent = sent_intake(status="accepted", risk_level="urgent")
+    client.force_login(front_desk)
+    client.get(reverse("scheduling:queue"))  # fills the per-process caches
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("scheduling:queue"))
+    for _ in range(READY_PAGE_SIZE * 2 + 2):
+        sent_intake(status="accepted")
+    with CaptureQueriesContext(connection) as many:
+        first = client.get(reverse("scheduling:queue"))
+
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert _ready_ids(first)[0] == urgent.pk
+    assert len(_ready_ids(first)) == READY_PAGE_SIZE
+    assert "43 clients waiting." in first.content.decode()
+    assert "Page 1 of 3" in first.content.decode()
+    last = client.get(reverse("scheduling:queue"), {"ready_page": 3})
+    assert len(_ready_ids(last)) == 3
+    seen = {*_ready_ids(first), *_ready_ids(client.get(reverse("scheduling:queue"), {"ready_page": 2}))}
+    assert len(seen | set(_ready_ids(last))) == READY_PAGE_SIZE * 2 + 3
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "99999", "1e9", "\u0661"])
+def test_a_ready_page_number_that_makes_no_sense_shows_a_page_not_an_error(client, front_desk, page):
+    sent_intake(status="accepted")
+    client.force_login(front_desk)
+    response = client.get(reverse("scheduling:queue"), {"ready_page": page})
+    assert response.status_code == 200
+    assert len(_ready_ids(response)) == 1

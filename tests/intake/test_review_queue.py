@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from intake.models import Intake, RiskFlag
+from intake.review_selectors import review_queue
 from portal.models import AuditEvent, User
 from tests.factories import StaffFactory, UserFactory
 from tests.factories_review import raise_flag, sent_intake
@@ -197,6 +198,18 @@ def test_queue_query_count_does_not_grow_with_the_number_of_intakes(as_therapist
 
     assert response.context["page"].paginator.count == 1000
     assert len(thousand.captured_queries) == len(ten.captured_queries)
+
+
+def test_the_queue_page_is_read_off_its_index_not_sorted(therapist):
+    # The queue's order is an indexed expression (Intake.Meta.indexes); if the query's ORDER BY
+    # drifted from it, every page would sort all the intakes again.
+    _bulk_intakes(50, 0, therapist)
+    page = review_queue(user=therapist)[:25].values_list("pk", flat=True)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # inside the test's transaction only
+            cursor.execute("SET LOCAL enable_sort = off")
+            cursor.execute("SET LOCAL enable_seqscan = off")
+    assert "intake_review_queue_order" in page.explain()
 
 
 def test_header_counts_unacknowledged_urgent_flags_for_clinical_staff(client, therapist):
