@@ -1,18 +1,23 @@
-"""Automatic logoff, the staff MFA requirement, and no caching of signed-in pages."""
+"""Automatic logoff, the staff MFA requirement, no caching of signed-in pages, and a calm
+answer while the database cannot be reached."""
 
+import logging
 import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.http import JsonResponse
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 
 from .access import is_staff_member
+from .crisis import CRISIS_LINES
 from .selectors import user_has_totp
 
 MSG_SIGNED_OUT_IDLE = _(
@@ -36,7 +41,7 @@ def idle_timeout_for(user) -> int:
     return settings.PORTAL_CLIENT_IDLE_TIMEOUT
 
 
-def _wants_json(request) -> bool:
+def wants_json(request) -> bool:
     return request.headers.get("x-requested-with") == "fetch" or "application/json" in request.headers.get(
         "accept", ""
     )
@@ -60,7 +65,7 @@ class IdleTimeoutMiddleware:
             if last is not None and now - last > idle_timeout_for(user):
                 logout(request)
                 messages.info(request, MSG_SIGNED_OUT_IDLE)
-                if _wants_json(request):
+                if wants_json(request):
                     return JsonResponse(
                         {"signed_in": False, "login_url": reverse("account_login")}, status=401
                     )
@@ -91,7 +96,7 @@ class StaffMFARequiredMiddleware:
             and not request.path.startswith(self.EXEMPT_PREFIXES)
             and not user_has_totp(user=user)
         ):
-            if _wants_json(request):
+            if wants_json(request):
                 return JsonResponse({"mfa_required": True}, status=403)
             messages.warning(request, MSG_STAFF_MFA_REQUIRED)
             return redirect("mfa_activate_totp")
@@ -111,3 +116,56 @@ class NoStoreForSignedInMiddleware:
             add_never_cache_headers(response)
             response["Cache-Control"] = "no-store, private, max-age=0"
         return response
+
+
+MSG_DATABASE_UNAVAILABLE = _(
+    "We can't reach part of the portal just now. Anything you had already saved is safe. "
+    "Please try again in a minute."
+)
+# Seconds a client (or a load balancer) is asked to wait before trying again.
+DATABASE_RETRY_AFTER = 60
+
+database_logger = logging.getLogger("portal.database")
+
+
+def database_unavailable_response(request) -> HttpResponse:
+    """The 503 shown while the database cannot be reached; it needs no database itself.
+
+    Rendered from a standalone template without the request, so no context processor runs
+    (they query the database), and it still carries the crisis lines.
+    """
+    if wants_json(request):
+        # The intake's autosave shows "error" beside the field it could not save.
+        response = JsonResponse({"saved": False, "error": str(MSG_DATABASE_UNAVAILABLE)}, status=503)
+    else:
+        body = get_template("portal/database_unavailable.html").render(
+            {"message": MSG_DATABASE_UNAVAILABLE, "crisis_lines": CRISIS_LINES}
+        )
+        response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+    add_never_cache_headers(response)
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer a calm 503 instead of a server error while the database cannot be reached.
+
+    While PostgreSQL restarts or is down, every page that reads it fails. Only errors raised
+    by a view come here: one raised by another middleware (loading a signed-in person's
+    session) is turned into a response before this class sees it. /healthz catches its own
+    errors and reports 503 in JSON.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        database_logger.error(
+            "Database unavailable while answering %s %s", request.method, request.path, exc_info=exception
+        )
+        return database_unavailable_response(request)

@@ -30,3 +30,5 @@ urlpatterns = [
     path("scheduling/", include("scheduling.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "portal.views.server_error"

@@ -1,21 +1,28 @@
 import csv
+import logging
+import sys
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import get_template
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from kombu import Connection
 
 from . import access
 from .audit import audit_events_list, audit_record
+from .crisis import CRISIS_LINES
 from .forms import AuditFilterForm
-from .middleware import LAST_ACTIVITY_KEY, idle_timeout_for
+from .middleware import LAST_ACTIVITY_KEY, database_unavailable_response, idle_timeout_for, wants_json
 from .models import AuditEvent, User
 
 BROKER_CHECK_TIMEOUT = 2
+
+logger = logging.getLogger(__name__)
 
 
 @require_GET
@@ -204,3 +211,35 @@ def audit_log_csv(request: HttpRequest) -> HttpResponse:
 def _csv_safe(value: str) -> str:
     # A cell starting with = + - @ is run as a formula by spreadsheet programs.
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+# --- Error pages (wired in portal/urls.py and settings.CSRF_FAILURE_VIEW)
+
+MSG_SERVER_ERROR = _("Something went wrong on our side. Please try again in a few minutes.")
+MSG_CSRF_FAILED = _(
+    "For your privacy this could not be saved: the page has been open a long time, or you "
+    "signed in or out in another tab. Please reload the page and try again."
+)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: a calm page with the crisis lines, whatever failed.
+
+    A database out of reach while a middleware loads the session (a signed-in person during
+    a PostgreSQL restart) ends here too: it gets the same 503 as a view's database error.
+    Rendered without the request's context processors, which would read the database again.
+    """
+    if isinstance(sys.exception(), OperationalError | InterfaceError):
+        return database_unavailable_response(request)
+    if wants_json(request):
+        return JsonResponse({"saved": False, "error": str(MSG_SERVER_ERROR)}, status=500)
+    body = get_template("500.html").render({"crisis_lines": CRISIS_LINES})
+    return HttpResponse(body, status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: say kindly what happened and what to do, never Django's own page."""
+    logger.warning("CSRF check failed on %s %s: %s", request.method, request.path, reason)
+    if wants_json(request):
+        return JsonResponse({"saved": False, "error": str(MSG_CSRF_FAILED)}, status=403)
+    return render(request, "403_csrf.html", status=403)

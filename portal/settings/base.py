@@ -54,6 +54,8 @@ MIDDLEWARE = [
     "portal.middleware.IdleTimeoutMiddleware",
     "portal.middleware.StaffMFARequiredMiddleware",
     "portal.middleware.NoStoreForSignedInMiddleware",
+    # Last, so it sees a view's database errors first and answers 503 rather than 500.
+    "portal.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -83,6 +85,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # failed check rather than a burst of errors.
     DATABASES["default"]["CONN_MAX_AGE"] = env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A database host that stops answering (rather than refusing) must not hold a request
+    # until gunicorn kills the worker: give up after a few seconds and answer 503.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5, minimum=1)
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Take the write lock when a transaction starts, so two bookings queue up instead of
     # one failing with "database is locked" after both have read.
@@ -168,6 +175,8 @@ SESSION_COOKIE_AGE = int(timedelta(hours=12).total_seconds())
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# A kind page (or JSON for the autosave) instead of Django's technical one.
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 PORTAL_STAFF_IDLE_TIMEOUT = env_int("PORTAL_STAFF_IDLE_MINUTES", 15, minimum=1) * 60
 PORTAL_CLIENT_IDLE_TIMEOUT = env_int("PORTAL_CLIENT_IDLE_MINUTES", 30, minimum=1) * 60
 # How long before the automatic sign-out the page warns the person.
