@@ -2,6 +2,9 @@
 
 HELLO_FLOOR = "floor: hello-world view, full middleware stack"
 PDF_FLOOR = "floor: WeasyPrint, one plain page"
+# The same hello-world for a signed-in person: the session and the user are read, as on
+# every signed-in page. Reported beside the targets (which use HELLO_FLOOR), never instead.
+SIGNED_IN_FLOOR = "floor: hello-world view, signed in (session and user read)"
 
 SIZES = (1_000, 10_000)
 THERAPISTS = 10

@@ -67,8 +67,9 @@ class Bench:
         """A measurement that could not be taken here, and why."""
         self.skipped.append({"name": name, "reason": reason})
 
-    def target(self, name: str, value: str, met: bool) -> None:
-        """A target from the issue, beside the number: reported, never asserted."""
+    def target(self, name: str, value: str, met: bool | None) -> None:
+        """A target from the issue, beside the number: reported, never asserted (met None:
+        a comparison given for information)."""
         self.targets.append({"name": name, "value": value, "met": met})
 
     def wanted(self, name: str) -> bool:
@@ -178,7 +179,7 @@ class Bench:
             lines.append(f"{'targets (informational, not asserted)':<80} {'value':>14} {'':>9}")
             lines.append("-" * 105)
             for t in self.targets:
-                met = "met" if t["met"] else "NOT MET"
+                met = "" if t["met"] is None else "met" if t["met"] else "NOT MET"
                 lines.append(f"{t['name']:<80} {t['value']:>14} {met:>9}")
         return "\n".join(lines)
 

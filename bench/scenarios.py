@@ -5,7 +5,14 @@ Add a scenario function to SCENARIOS for each new page or job worth watching.
 
 from __future__ import annotations
 
-from bench.names import HELLO_FLOOR, PDF_FLOOR, STAFF_PASSWORD, THERAPIST_EMAIL, TOTP_SECRET
+from bench.names import (
+    HELLO_FLOOR,
+    PDF_FLOOR,
+    SIGNED_IN_FLOOR,
+    STAFF_PASSWORD,
+    THERAPIST_EMAIL,
+    TOTP_SECRET,
+)
 from bench.scenarios_scale import intake_steps, scale_1k, scale_10k, submit_to_pdf, targets, throughput
 
 PLAIN_PAGE = """<!DOCTYPE html><html><head><style>@page { size: letter; margin: 1in; }
@@ -17,8 +24,14 @@ body { font-family: 'DejaVu Sans'; font-size: 11pt; }</style></head><body><h1>Fl
 def floors(bench) -> None:
     from django.test import Client
 
+    from portal.models import User
+
     client = Client()
     bench.request(HELLO_FLOOR, client, "get", "/__bench__/hello/", floor=HELLO_FLOOR)
+    person, _ = User.objects.get_or_create(email="bench-floor@example.com", defaults={"full_name": "Floor"})
+    signed_in = Client()
+    signed_in.force_login(person)
+    bench.request(SIGNED_IN_FLOOR, signed_in, "get", "/__bench__/hello/", floor=SIGNED_IN_FLOOR)
 
     from weasyprint import HTML
 
