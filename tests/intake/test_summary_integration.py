@@ -1,7 +1,9 @@
-"""The PDF summary survives a broker outage: a real Redis, a real Celery worker, PostgreSQL.
+"""PDF summaries and on-call emails survive a broker outage: a real Redis, a real Celery
+worker, PostgreSQL.
 
-Redis is stopped, the client sends her intake (it succeeds, she sees no error), Redis comes
-back, the sweeper queues the render, and the worker stores the PDF within a bounded wait.
+Redis is stopped, clients send their intakes (each succeeds, nobody sees an error), Redis
+comes back, the sweepers queue the renders and the on-call email that could not be queued,
+and the worker stores every PDF and sends the email within a bounded wait.
 """
 
 import io
@@ -126,3 +128,54 @@ def test_the_sweeper_recovers_an_intake_sent_while_the_broker_was_down(
         text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(handle.read())).pages)
     assert "Hope Rivera" in text
     assert "intake_summaries_render_task" in worker.read_text()
+
+
+def test_every_intake_sent_while_the_broker_was_down_gets_its_pdfs_and_on_call_email(
+    client_user, second_client_user, settings, redis, worker, tmp_path
+):
+    from django.test import Client
+
+    from intake.models import RiskFlag
+    from intake.safety import risk_flags_notify_pending
+    from tests.factories import UserFactory
+
+    # Two intakes finished while all was well (their flags were told at once)...
+    people = [client_user, second_client_user]
+    intakes = [intake_build(client=person, submit=False) for person in people]
+    redis.stop()
+    with celery_broker(settings, redis.url):
+        # ...and one finished during the outage: her self-harm answer raised a same-day flag
+        # whose on-call email could not be queued.
+        third = UserFactory(email="ruth@example.com", full_name="Ruth Adler")
+        people.append(third)
+        intakes.append(intake_build(client=third, legal_name="Ruth Adler", submit=False))
+        flag = RiskFlag.objects.get(intake=intakes[-1], level="high")
+        assert flag.notified_at is None
+
+        for person in people:
+            browser = Client()
+            browser.force_login(person)
+            response = browser.post(reverse("intake:submit"))
+            assert (response.status_code, response["Location"]) == (302, reverse("intake:summary"))
+        assert Intake.objects.filter(pk__in=[i.pk for i in intakes], status="submitted").count() == 3
+        assert not SummaryDocument.objects.filter(intake__in=intakes).exists()
+
+        redis.start()
+        # What beat does every minute or two, once the broker answers again.
+        long_ago = Intake.objects.get(pk=intakes[0].pk).submitted_at.replace(year=2020)
+        Intake.objects.filter(pk__in=[i.pk for i in intakes]).update(submitted_at=long_ago)
+        assert summaries_missing_requeue() == 3
+        assert risk_flags_notify_pending() == 1
+
+        deadline = time.monotonic() + WAIT_SECONDS
+        while (
+            SummaryDocument.objects.filter(intake__in=intakes, is_current=True).count() < 6
+            or RiskFlag.objects.get(pk=flag.pk).notified_at is None
+        ):
+            if time.monotonic() > deadline:
+                pytest.fail(f"Not all done after {WAIT_SECONDS}s. Worker log:\n{worker.read_text()[-4000:]}")
+            time.sleep(0.25)
+
+    mail = "\n".join(path.read_text() for path in (tmp_path / "var" / "mail").glob("*"))
+    assert "oncall@practice.example" in mail
+    assert "Ruth Adler" not in mail
