@@ -310,7 +310,6 @@ READY_TO_SCHEDULE_FIELDS = (
     "may_text",
     "may_voicemail",
     "may_name_practice",
-    "services",
     "modality",
     "in_colorado",
     "appointment_preferences",
@@ -325,9 +324,10 @@ def intakes_ready_to_schedule_rows(*, exclude_clients: tuple[QuerySet, ...] = ()
     `exclude_clients` are querysets of client ids to leave out (those who already asked for
     a time or have one booked), worked out by the database rather than in the page.
     Minimum necessary: only who to call and how (names, contact details and the channels the
-    client allowed), what she asked for (services, modality, appointment preferences) and a
-    priority level. Nothing clinical is read from the database here: no answers, scores,
-    flags, notes (the risk level is read only to become a priority, and then dropped).
+    client allowed), how she would like to meet (modality, appointment preferences) and a
+    priority level; not why she is in care. Nothing clinical is read from the database here:
+    no answers, scores, flags, notes (the risk level is read only to become a priority, and
+    then dropped).
     """
     rows = Intake.objects.filter(status=Intake.Status.ACCEPTED)
     for client_ids in exclude_clients:
@@ -348,7 +348,6 @@ def intakes_ready_to_schedule_rows(*, exclude_clients: tuple[QuerySet, ...] = ()
 
 def ready_to_schedule_contacts(rows) -> list[dict]:
     """What the front desk sees of each row of intakes_ready_to_schedule_rows."""
-    services = dict(Intake.Service.choices)
     modalities = dict(Intake.Modality.choices)
     return [
         {
@@ -364,7 +363,6 @@ def ready_to_schedule_contacts(rows) -> list[dict]:
                 "voicemail": row["may_voicemail"],
                 "name_practice": row["may_name_practice"],
             },
-            "services": [str(services.get(slug, slug)) for slug in row["services"] or []],
             "modality": str(modalities.get(row["modality"], "")),
             "in_colorado": row["in_colorado"],
             "appointment_preferences": row["appointment_preferences"],

@@ -136,8 +136,9 @@ def intakes_submitted() -> models.QuerySet[Intake]:
 
 def intake_contact_for_front_desk(*, client: User) -> dict:
     """What the front desk may know to reach and book a client (minimum necessary): names,
-    contact details, the channels she allowed, the support she asked for, how she would like
-    to meet and her appointment preferences. Never answers, scores, history or notes."""
+    contact details, the channels she allowed, how she would like to meet and her appointment
+    preferences. Never why she is in care (not even the support she asked for), answers,
+    scores, history or notes."""
     return _front_desk_contact(client, intake_for_client(client=client))
 
 
@@ -155,13 +156,11 @@ def _front_desk_contact(client: User, intake: Intake | None) -> dict:
             "email": client.email,
             "phone": "",
             "channels": {},
-            "services": [],
             "modality": "",
             "in_colorado": "",
             "appointment_preferences": "",
             "status": "",
         }
-    labels = dict(Intake.Service.choices)
     return {
         "name": intake.legal_name or client.full_name,
         "preferred_name": intake.preferred_name,
@@ -173,7 +172,6 @@ def _front_desk_contact(client: User, intake: Intake | None) -> dict:
             "voicemail": intake.may_voicemail,
             "name_practice": intake.may_name_practice,
         },
-        "services": [labels.get(slug, slug) for slug in intake.services or []],
         "modality": intake.get_modality_display() if intake.modality else "",
         "in_colorado": intake.get_in_colorado_display() if intake.in_colorado else "",
         "appointment_preferences": intake.appointment_preferences,

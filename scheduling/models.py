@@ -181,8 +181,10 @@ class AppointmentRequest(TimeStampedModel):
         EITHER = "either", _("Either")
 
     class Priority(models.TextChoices):
-        URGENT = "urgent", _("Urgent")
-        HIGH = "high", _("High")
+        # Said as what to do, in scheduling words: the front desk learns how soon to reach
+        # out, never why (a same-day safety level becomes "Contact today").
+        URGENT = "urgent", _("Contact today")
+        HIGH = "high", _("Contact soon")
         ROUTINE = "routine", _("Routine")
 
     client = models.ForeignKey(

@@ -120,7 +120,10 @@ def client_contact(*, client: User) -> Contact:
     short_name = client.get_short_name() if client.full_name else ""
     return Contact(
         name=details["preferred_name"].strip() or short_name,
-        email=(details["email"] or client.email).strip(),
+        # The address she signed in with, which she proved is hers; the contact address typed
+        # in the intake is unverified, and one wrong letter would send her appointment to a
+        # stranger (the front desk still sees it, to reach out by hand).
+        email=client.email.strip(),
         phone=details["phone"].strip(),
         may_email=channels.get("email"),
         may_text=channels.get("text"),

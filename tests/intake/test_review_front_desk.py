@@ -19,7 +19,6 @@ READY_KEYS = {
     "email",
     "phone",
     "channels",
-    "services",
     "modality",
     "in_colorado",
     "appointment_preferences",
@@ -61,9 +60,11 @@ def test_ready_to_schedule_carries_contact_and_request_details_only(client_user,
     assert row["client_id"] == client_user.pk
     assert row["name"] == intake.legal_name
     assert row["channels"] == {"email": None, "text": True, "voicemail": False, "name_practice": None}
-    assert row["services"] == ["Support after miscarriage or pregnancy loss"]
     assert row["priority"] == "high"
     assert "PRIVATE-HOPES" not in str(row)
+    # Why she is in care is not the front desk's to know.
+    assert "loss_counseling" not in str(row)
+    assert "miscarriage" not in str(row)
 
 
 def test_front_desk_pages_never_show_a_score_an_answer_or_a_note(client, personas, therapist):
@@ -75,6 +76,7 @@ def test_front_desk_pages_never_show_a_score_an_answer_or_a_note(client, persona
         symptoms_other="MARKER-SYMPTOMS",
         medications="MARKER-MEDS",
         appointment_preferences="Tuesday mornings",
+        services=["loss_counseling", "postpartum_depression"],
     )
     answer(intake, "asq", ASQ_ACUTE)
     answer(intake, "phq9", {str(n): 2 for n in range(1, 10)})
@@ -95,6 +97,9 @@ def test_front_desk_pages_never_show_a_score_an_answer_or_a_note(client, persona
         "better off dead",
         "Acute positive",
     ]
+    # The public pages speak of the practice's work; the front desk's own pages never say
+    # what a client asked for help with.
+    reasons_for_care = ["miscarriage", "pregnancy loss", "ostpartum depression"]
     kwargs = url_kwargs(personas)
     client.force_login(personas["front_desk"])
     pages = 0
@@ -108,6 +113,8 @@ def test_front_desk_pages_never_show_a_score_an_answer_or_a_note(client, persona
         pages += 1
         html = response.content.decode()
         assert [marker for marker in forbidden if marker in html] == [], name
+        if name.startswith("scheduling:"):
+            assert [word for word in reasons_for_care if word in html] == [], name
 
     assert pages >= 5
 

@@ -113,6 +113,26 @@ def test_booking_sends_one_confirmation_to_the_client(booked, client_user):
     assert (row.kind, row.status, row.attempts) == ("confirmation", "sent", 1)
 
 
+def test_messages_go_to_the_verified_sign_in_address_not_the_one_typed_in_the_intake(
+    intake,
+    office,
+    profile,
+    therapist,
+    client_user,
+    front_desk,
+    session_type,
+    django_capture_on_commit_callbacks,
+):
+    # One wrong letter in the intake's contact address must not send her appointment to a
+    # stranger: the address she signed in with (and confirmed) is used.
+    Intake.objects.filter(pk=intake.pk).update(contact_email="hope.typo@exmaple.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        _book(therapist, client_user, front_desk, session_type)
+    (message,) = mail.outbox
+    assert message.to == [client_user.email]
+    assert "exmaple" not in _all_text(message)
+
+
 def test_confirmation_calendar_file_reads_back_in_denver_time(booked, office):
     calendar = _calendar(mail.outbox[0])
     event = _event(calendar)
