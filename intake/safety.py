@@ -21,7 +21,7 @@ from portal.selectors import practice_get
 
 from .catalogue import SELF_HARM
 from .instruments import INSTRUMENT_ORDER, Result, get_instrument, score
-from .models import Intake, RiskFlag, RiskLevelChoices
+from .models import Intake, InternalNote, RiskFlag, RiskLevelChoices
 from .risk import Assessment, Reason, RiskLevel, assess_risk, max_level
 
 # Levels the front desk may see, as a priority with no clinical meaning attached.
@@ -114,11 +114,16 @@ def risk_evaluate(
     commits. Returns the flags raised by this call.
     """
     assessment = intake_assessment(intake=intake)
-    existing = set(intake.risk_flags.values_list("level", flat=True))
+    existing = {flag.level: flag for flag in intake.risk_flags.select_for_update()}
     raised = []
     for level in (RiskLevel.ELEVATED, RiskLevel.HIGH, RiskLevel.URGENT):
         reasons = [r for r in assessment.reasons if r.level == level]
-        if not reasons or level.value in existing:
+        if not reasons:
+            continue
+        if level.value in existing:
+            _flag_reasons_add(
+                existing[level.value], [_reason_record(intake, r) for r in reasons], actor, request
+            )
             continue
         flag = RiskFlag.objects.create(
             intake=intake, level=level.value, reasons=[_reason_record(intake, r) for r in reasons]
@@ -140,6 +145,58 @@ def risk_evaluate(
         intake.risk_level = highest.value
         Intake.objects.filter(pk=intake.pk).update(risk_level=highest.value)
     return raised
+
+
+def _reason_key(record: dict) -> tuple:
+    return (record.get("source"), record.get("item_key"), record.get("why"))
+
+
+def _flag_reasons_add(flag: RiskFlag, records: list[dict], actor, request) -> None:
+    """Add to a flag the answers that reach its level after it was raised.
+
+    A flag is raised once per level, but the therapist must see every answer behind it. If
+    a same-day flag had already been acknowledged, the new answer needs someone again: the
+    earlier acknowledgement is kept as a note in the therapist's own words, the flag opens
+    again, and the on-call is told once more.
+    """
+    known = {_reason_key(r) for r in flag.reasons}
+    new = [{**r, "added_at": timezone.now().isoformat()} for r in records if _reason_key(r) not in known]
+    if not new:
+        return
+    flag.reasons = [*flag.reasons, *new]
+    fields = ["reasons", "updated_at"]
+    reopened = flag.acknowledged_at is not None and flag.needs_same_day_review
+    if reopened:
+        _acknowledgement_keep_as_note(flag)
+        flag.acknowledged_at = flag.acknowledged_by = flag.notified_at = None
+        flag.follow_up = flag.acknowledgement_note = ""
+        fields += ["acknowledged_at", "acknowledged_by", "notified_at", "follow_up", "acknowledgement_note"]
+    flag.save(update_fields=fields)
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        object_type="risk_flag",
+        object_id=flag.pk,
+        client=flag.intake.client,
+        detail=f"{len(new)} more answer(s) at {flag.level}" + ("; opened again" if reopened else ""),
+        request=request,
+    )
+    if reopened:
+        transaction.on_commit(lambda flag_id=flag.pk: _queue_notification(flag_id))
+
+
+def _acknowledgement_keep_as_note(flag: RiskFlag) -> None:
+    local = timezone.localtime(flag.acknowledged_at).strftime("%b %-d, %Y %-I:%M %p")
+    InternalNote.objects.create(
+        intake=flag.intake,
+        author=flag.acknowledged_by,
+        body=(
+            f"Acknowledged the {flag.get_level_display().lower()} flag on {local} "
+            f"({flag.get_follow_up_display() or 'no follow-up chosen'}). "
+            f"{flag.acknowledgement_note}".strip()
+            + " [Kept here automatically when a later answer opened the flag again.]"
+        ),
+    )
 
 
 def _queue_notification(flag_id: int) -> None:

@@ -214,6 +214,48 @@ def test_a_level_is_flagged_once_however_often_it_is_reached(intake):
     assert RiskFlag.objects.filter(intake=intake, level="high").count() == 1
 
 
+def test_a_later_answer_at_the_same_level_is_added_to_the_flag_without_a_second_alert(
+    intake, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        intake_save_step(intake=intake, step=4, data={"symptoms": ["self_harm"]}, actor=intake.client)
+    with django_capture_on_commit_callbacks(execute=True):
+        save_answers(intake, "phq9", {"9": 3})
+        save_answers(intake, "phq9", {"9": 3})  # the same answer again adds nothing
+
+    flag = RiskFlag.objects.get(intake=intake, level="high")
+    assert [r["source"] for r in flag.reasons] == ["checklist", "phq9"]
+    assert flag.reasons[1]["answer"] == "Nearly every day"
+    assert "added_at" in flag.reasons[1]
+    assert len(mail.outbox) == 1
+    assert AuditEvent.objects.filter(
+        object_type="risk_flag", object_id=str(flag.pk), action="update"
+    ).exists()
+
+
+def test_a_new_answer_after_acknowledgement_opens_the_flag_again_and_keeps_the_old_note(
+    intake, therapist, django_capture_on_commit_callbacks
+):
+    from intake.review import risk_flag_acknowledge
+
+    with django_capture_on_commit_callbacks(execute=True):
+        save_answers(intake, "phq9", {"9": 1})
+    flag = RiskFlag.objects.get(intake=intake, level="high")
+    risk_flag_acknowledge(flag=flag, actor=therapist, follow_up="called_client", note="Spoke at 2pm; safe.")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        intake_save_step(intake=intake, step=4, data={"symptoms": ["self_harm"]}, actor=intake.client)
+
+    flag.refresh_from_db()
+    assert (flag.acknowledged_at, flag.acknowledged_by, flag.acknowledgement_note) == (None, None, "")
+    assert flag.notified_at is not None  # told again
+    assert len(mail.outbox) == 2
+    (kept,) = intake.notes.all()
+    assert kept.author == therapist
+    assert "Called the client" in kept.body
+    assert "Spoke at 2pm; safe." in kept.body
+
+
 def test_urgent_after_high_adds_an_urgent_flag_and_raises_the_level(intake):
     save_answers(intake, "phq9", {"9": 1})
 
