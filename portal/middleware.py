@@ -10,7 +10,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -116,6 +116,23 @@ class NoStoreForSignedInMiddleware:
             add_never_cache_headers(response)
             response["Cache-Control"] = "no-store, private, max-age=0"
         return response
+
+
+class MethodNotAllowedPageMiddleware:
+    """A page for a 405, which Django sends with an empty body: a bookmark or the back
+    button can open a POST-only address, and a blank white page is a dead end."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 405 or response.content or wants_json(request):
+            return response
+        page = render(request, "405.html", status=405)
+        if response.has_header("Allow"):
+            page["Allow"] = response["Allow"]
+        return page
 
 
 MSG_DATABASE_UNAVAILABLE = _(

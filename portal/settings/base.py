@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "portal.middleware.IdleTimeoutMiddleware",
     "portal.middleware.StaffMFARequiredMiddleware",
     "portal.middleware.NoStoreForSignedInMiddleware",
+    "portal.middleware.MethodNotAllowedPageMiddleware",
     # Last, so it sees a view's database errors first and answers 503 rather than 500.
     "portal.middleware.DatabaseUnavailableMiddleware",
 ]

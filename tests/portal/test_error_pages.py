@@ -99,3 +99,20 @@ def test_a_signed_in_person_gets_the_calm_503_when_the_session_cannot_be_read(cl
     assert response["Retry-After"]
     assert "Please try again in a minute" in html
     assert _crisis_lines_shown(html)
+
+
+def test_opening_a_post_only_address_shows_a_page_not_a_blank_screen(client, therapist, practice):
+    client.force_login(therapist)
+    response = client.get(reverse("intake:submit"))
+    html = response.content.decode()
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assert "This page opens from a button" in html
+    assert _crisis_lines_shown(html)
+
+
+def test_a_post_only_address_still_answers_json_callers_plainly(client, client_user):
+    client.force_login(client_user)
+    response = client.get(reverse("intake:autosave"), headers={"X-Requested-With": "fetch"})
+    assert response.status_code == 405
+    assert b"This page opens" not in response.content
