@@ -48,7 +48,7 @@ from .steps import HEALTH, SUPPORT
 
 # Bump whenever the template, the stylesheet or this context changes what a PDF shows:
 # a new version makes every stored document stale (see summary_digest).
-TEMPLATE_VERSION = "2026.11.1"
+TEMPLATE_VERSION = "2026.11.2"
 TEMPLATE_NAME = "intake/pdf/summary.html"
 
 Audience = SummaryDocument.Audience
