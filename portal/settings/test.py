@@ -1,8 +1,12 @@
 """Settings for the test suite: fast hashing, in-memory mail, eager tasks unless a broker
 is configured for the integration tests."""
 
+import os
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
-from .base import CELERY_BROKER_URL
+from .base import CELERY_BROKER_URL, DATABASES
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -16,3 +20,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file rather than shared-cache memory: the live server's threads (a browser's autosave
+    # beside its "Save and continue") then wait for each other's write lock, as they do on
+    # the real database, instead of failing at once with "database table is locked".
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"portal-test-{os.getpid()}.sqlite3")
+    }
