@@ -112,15 +112,30 @@ def intake_progress_percent(*, intake: Intake) -> int:
     return round(100 * sum(started.values()) / len(started))
 
 
+# Births after which a person is physically postpartum, whether or not the baby lived.
+_BIRTHS = frozenset({history.LIVE_BIRTH, PregnancyEntry.Outcome.STILLBIRTH.value})
+
+
+def postpartum_state(entries, today: dt.date) -> str:
+    """ "yes" after a birth (a stillbirth included) within the last year, "unknown" when a
+    birth's date was not given and nothing else settles it, else "no"."""
+    dates = [history.latest_possible_date(e, today) for e in entries if e.outcome in _BIRTHS]
+    if any(d is not None and (today - d).days <= history.POSTPARTUM_DAYS for d in dates):
+        return "yes"
+    return "unknown" if None in dates else "no"
+
+
 def intake_history_summary(*, intake: Intake, today: dt.date | None = None) -> dict:
     """Facts from the pregnancy history, for the therapist view and later issues."""
     today = today or timezone.localdate()
     entries = intake_pregnancies(intake=intake)
+    state = postpartum_state(entries, today)
     return {
         "losses": history.loss_count(entries),
         "live_births": history.live_birth_count(entries),
         "currently_pregnant": history.is_currently_pregnant(entries),
-        "postpartum": history.is_postpartum(entries, today),
+        "postpartum": state == "yes",
+        "postpartum_state": state,
         "days_since_most_recent": history.days_since_most_recent_loss_or_birth(entries, today),
     }
 

@@ -43,7 +43,7 @@ from .instruments import (
 from .models import Intake, RiskLevelChoices, SummaryDocument
 from .risk import CHECKLIST
 from .safety import intake_risk_flags, intake_scores, needs_crisis_resources
-from .selectors import consent_signatures, intake_pregnancies
+from .selectors import consent_signatures, intake_pregnancies, postpartum_state
 from .steps import HEALTH, SUPPORT
 
 # Bump whenever the template, the stylesheet or this context changes what a PDF shows:
@@ -317,7 +317,7 @@ def _history(intake: Intake, on: dt.date) -> dict:
         "losses": history.loss_count(entries),
         "live_births": history.live_birth_count(entries),
         "currently_pregnant": history.is_currently_pregnant(entries),
-        "postpartum": history.is_postpartum(entries, on),
+        "postpartum": postpartum_state(entries, on),
         "days_since_most_recent": days,
     }
 

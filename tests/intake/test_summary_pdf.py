@@ -481,3 +481,36 @@ def test_a_failed_render_is_retried(client_user, monkeypatch):
     assert result.successful()
     assert len(calls) == 2
     assert SummaryDocument.objects.filter(intake=intake, is_current=True).count() == 2
+
+
+@pytest.mark.parametrize(
+    ("outcome", "months_ago", "declined", "expected"),
+    [
+        ("live_birth", 3, False, "yes"),
+        ("stillbirth", 3, False, "yes"),
+        ("stillbirth", 30, False, "no"),
+        ("stillbirth", None, True, "unknown"),
+        ("miscarriage", 3, False, "no"),
+    ],
+)
+def test_postpartum_is_said_only_when_known(outcome, months_ago, declined, expected):
+    import datetime as dt
+
+    from intake.selectors import postpartum_state
+
+    class Entry:  # the facts history.latest_possible_date reads from an entry
+        pass
+
+    today = dt.date(2026, 11, 28)
+    entry = Entry()
+    entry.outcome = outcome
+    entry.when_declined = declined
+    entry.due_date = None
+    entry.weeks = None
+    if months_ago is None:
+        entry.year = entry.month = None
+    else:
+        total = today.year * 12 + today.month - 1 - months_ago
+        entry.year, entry.month = divmod(total, 12)
+        entry.month += 1
+    assert postpartum_state([entry], today) == expected
