@@ -6,8 +6,10 @@ page forms apply the same ones.
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from . import forms_rules, history
 from .catalogue import SYMPTOM_GROUPS
 from .models import Intake, PregnancyEntry, YesNoUnsure
 from .steps import Step
@@ -53,6 +55,34 @@ def _text(label, help_text="", max_length=200):
     return forms.CharField(label=label, help_text=help_text, required=False, max_length=max_length)
 
 
+def _rule(check):
+    """A form validator from a check in forms_rules (the services apply the same one)."""
+
+    def validate(value):
+        message = check(value)
+        if message:
+            raise ValidationError(message, code="invalid")
+
+    return validate
+
+
+def _phone(label, autocomplete="tel"):
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=30,
+        validators=[_rule(forms_rules.phone_error)],
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": autocomplete}),
+    )
+
+
+class StateField(forms.CharField):
+    """A two-letter state code, typed in any case and kept upper-case."""
+
+    def to_python(self, value):
+        return forms_rules.state_normalise(super().to_python(value))
+
+
 def _long_text(label, help_text=""):
     return forms.CharField(
         label=label, help_text=help_text, required=False, widget=forms.Textarea(attrs={"rows": 4})
@@ -73,16 +103,29 @@ FIELDS = {
         required=False,
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
     ),
-    "phone": lambda: _text(_("Phone number"), max_length=30),
+    "phone": lambda: _phone(_("Phone number")),
     "contact_email": lambda: forms.EmailField(
         label=_("Email address"), required=False, help_text=_("We filled in the one you signed up with.")
     ),
     "address_line": lambda: _text(_("Street address")),
     "city": lambda: _text(_("City"), max_length=100),
-    "state": lambda: _text(_("State"), max_length=40),
-    "postal_code": lambda: _text(_("ZIP code"), max_length=10),
+    "state": lambda: StateField(
+        label=_("State"),
+        help_text=_("Two letters, for example CO."),
+        required=False,
+        max_length=40,
+        validators=[_rule(forms_rules.state_error)],
+        widget=forms.TextInput(attrs={"autocomplete": "address-level1"}),
+    ),
+    "postal_code": lambda: forms.CharField(
+        label=_("ZIP code"),
+        required=False,
+        max_length=10,
+        validators=[_rule(forms_rules.postal_code_error)],
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
+    ),
     "emergency_contact_name": lambda: _text(_("Emergency contact: name")),
-    "emergency_contact_phone": lambda: _text(_("Emergency contact: phone"), max_length=30),
+    "emergency_contact_phone": lambda: _phone(_("Emergency contact: phone"), autocomplete="off"),
     "emergency_contact_relationship": lambda: _text(
         _("Emergency contact: how you know them"), max_length=100
     ),
@@ -189,15 +232,29 @@ def step_form_class(step: Step) -> type[forms.Form]:
     return type(f"{step.slug.title()}Form", (forms.Form,), {name: field_for(name) for name in step.fields})
 
 
+ERROR_OUTCOME_REQUIRED = _("Please choose what happened.")
+
+
 class PregnancyEntryForm(forms.Form):
     outcome = forms.ChoiceField(
-        label=_("What happened"), choices=PregnancyEntry.Outcome.choices, widget=forms.RadioSelect
+        label=_("What happened"),
+        choices=PregnancyEntry.Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": ERROR_OUTCOME_REQUIRED, "invalid_choice": ERROR_OUTCOME_REQUIRED},
     )
     month = forms.TypedChoiceField(
-        label=_("Month"), choices=MONTH_CHOICES, coerce=int, empty_value=None, required=False
+        label=_("Month"),
+        choices=MONTH_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        error_messages={"invalid_choice": history.ERROR_MONTH_RANGE},
     )
     year = forms.IntegerField(
-        label=_("Year"), required=False, widget=forms.NumberInput(attrs={"inputmode": "numeric"})
+        label=_("Year"),
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={"invalid": history.ERROR_YEAR_RANGE},
     )
     when_declined = forms.BooleanField(label=_("I'd rather not say when"), required=False)
     weeks = forms.IntegerField(
@@ -205,13 +262,15 @@ class PregnancyEntryForm(forms.Form):
         required=False,
         help_text=_("An estimate is fine."),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={"invalid": history.ERROR_WEEKS_RANGE},
     )
     weeks_declined = forms.BooleanField(label=_("I'd rather not say how many weeks"), required=False)
     due_date = forms.DateField(
         label=_("Due date"),
         required=False,
-        help_text=_("Needed for a current pregnancy. For other pregnancies, only if you'd like to share it."),
+        help_text=_("Only if you'd like to share it. For a pregnancy now, an estimate is fine."),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": history.ERROR_DUE_DATE_INVALID},
     )
     complications = forms.MultipleChoiceField(
         label=_("Did any of these happen?"),

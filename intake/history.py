@@ -16,7 +16,11 @@ from django.utils.translation import gettext_lazy as _
 
 LIVE_BIRTH = "live_birth"
 CURRENT = "current"
-NOT_A_LOSS = frozenset({LIVE_BIRTH, CURRENT})
+# "I'd rather not say what happened": counted as neither a loss nor a birth, and never as
+# the most recent ending. (Ready for an outcome choice of that value; see is_loss.)
+UNKNOWN = "prefer_not_to_say"
+NOT_A_LOSS = frozenset({LIVE_BIRTH, CURRENT, UNKNOWN})
+NOT_AN_ENDING = frozenset({CURRENT, UNKNOWN})
 POSTPARTUM_DAYS = 365
 WEEKS_MIN, WEEKS_MAX = 0, 45
 EARLIEST_YEAR = 1940
@@ -27,7 +31,7 @@ ERROR_FUTURE_DATE = _("This date is still to come. Please check the month and ye
 ERROR_YEAR_RANGE = _("Please enter a year as four digits, for example 2024.")
 ERROR_MONTH_RANGE = _("Please choose a month from the list.")
 ERROR_WEEKS_RANGE = _("Weeks can be from 0 to 45. An approximate number is fine.")
-ERROR_DUE_DATE_REQUIRED = _("Please add your due date. An estimate is fine.")
+ERROR_DUE_DATE_INVALID = _("Please check this date, or leave it empty.")
 ERROR_DUE_DATE_PAST = _("The due date for a current pregnancy should be a date still to come.")
 ERROR_DUE_DATE_TOO_FAR = _("That due date is further away than a pregnancy lasts. Please check the year.")
 ERROR_ONE_CURRENT = _("You have already told us about a current pregnancy. Please edit that one instead.")
@@ -46,7 +50,7 @@ def is_loss(entry: PregnancyFacts) -> bool:
 
 
 def loss_count(entries: Iterable[PregnancyFacts]) -> int:
-    """Every ending except a live birth or a pregnancy still going on."""
+    """Every ending except a live birth, a pregnancy still going on, or one not described."""
     return sum(1 for e in entries if is_loss(e))
 
 
@@ -76,9 +80,14 @@ def latest_possible_date(entry: PregnancyFacts, today: dt.date) -> dt.date | Non
 def days_since_most_recent_loss_or_birth(entries: Iterable[PregnancyFacts], today: dt.date) -> int | None:
     """Days since the most recent ending (a loss or a birth) with a known year, or None.
 
-    Measured from the latest date the answer allows, so it is "at least this recent".
+    Measured from the latest date the answer allows, so it is "at least this recent". An
+    entry whose outcome the client chose not to give is not known to be an ending.
     """
-    dates = [d for e in entries if e.outcome != CURRENT and (d := latest_possible_date(e, today)) is not None]
+    dates = [
+        d
+        for e in entries
+        if e.outcome not in NOT_AN_ENDING and (d := latest_possible_date(e, today)) is not None
+    ]
     if not dates:
         return None
     return (today - max(dates)).days
@@ -97,8 +106,8 @@ def is_postpartum(entries: Iterable[PregnancyFacts], today: dt.date) -> bool:
 def entry_errors(entry: PregnancyFacts, today: dt.date) -> dict[str, str]:
     """Field name -> message for every rule one entry breaks; empty when all is well.
 
-    Only what is given is checked: an empty field is never an error, except a current
-    pregnancy's due date.
+    Only what is given is checked: an empty field is never an error (a current pregnancy's
+    due date included: the step promises every detail may be left out).
     """
     errors: dict[str, str] = {}
     if entry.month is not None and not 1 <= entry.month <= 12:
@@ -115,11 +124,8 @@ def entry_errors(entry: PregnancyFacts, today: dt.date) -> dict[str, str]:
         errors["month"] = ERROR_FUTURE_DATE
     if entry.weeks is not None and not WEEKS_MIN <= entry.weeks <= WEEKS_MAX:
         errors["weeks"] = ERROR_WEEKS_RANGE
-    if entry.outcome == CURRENT:
-        if entry.due_date is None:
-            if not getattr(entry, "when_declined", False):
-                errors["due_date"] = ERROR_DUE_DATE_REQUIRED
-        elif entry.due_date <= today:
+    if entry.outcome == CURRENT and entry.due_date is not None:
+        if entry.due_date <= today:
             errors["due_date"] = ERROR_DUE_DATE_PAST
         elif (entry.due_date - today).days > DUE_DATE_MAX_DAYS:
             errors["due_date"] = ERROR_DUE_DATE_TOO_FAR

@@ -273,6 +273,8 @@ class PregnancyEntry(TimeStampedModel):
         TFMR = "tfmr", _("Ending a pregnancy for medical reasons")
         LIVE_BIRTH = "live_birth", _("Birth of a living baby")
         CURRENT = "current", _("I am pregnant now")
+        # Counted as neither a loss nor a birth (intake.history.UNKNOWN).
+        PREFER_NOT_TO_SAY = "prefer_not_to_say", _("I'd rather not say")
 
     class Complication(models.TextChoices):
         SURGERY = "surgery", _("Surgery or a procedure (such as a D&C)")
@@ -318,6 +320,7 @@ class PregnancyEntry(TimeStampedModel):
                         "tfmr",
                         "live_birth",
                         "current",
+                        "prefer_not_to_say",
                     ]
                 ),
                 name="intake_pregnancy_outcome_valid",

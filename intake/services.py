@@ -22,7 +22,7 @@ from portal.audit import audit_record
 from portal.models import AuditEvent, Practice, User
 from portal.selectors import practice_get
 
-from . import history
+from . import forms_rules, history
 from .catalogue import SYMPTOM_SLUGS
 from .instruments import InvalidAnswersError, get_instrument, visible_items
 from .models import ConsentDocument, ConsentSignature, Intake, PregnancyEntry, QuestionnaireResponse
@@ -51,6 +51,11 @@ ERROR_IMPACT_RANGE = _("Please choose a number from 0 to 10.")
 ERROR_UNDER_AGE = _(
     "Thank you for reaching out. Our practice works with adults, so we can't continue online. "
     "Please call the office and we will gladly help you find the right support."
+)
+# Next to the date of birth when an under-age client presses "Save and continue".
+ERROR_UNDER_AGE_FIELD = _(
+    "With this date of birth we can't go on to the next step online. If the date isn't right, "
+    'please correct it and press "Save and continue" again.'
 )
 ERROR_SUBMIT_LEGAL_NAME = _("Please add your full legal name.")
 ERROR_SUBMIT_DOB = _("Please add your date of birth.")
@@ -177,6 +182,13 @@ def _value_error(name: str, value, today: dt.date) -> str | None:
         ):
             return ERROR_IMPACT_RANGE
         return None
+    check = forms_rules.CHECKS.get(name)
+    if check is not None and value:
+        if not isinstance(value, str):
+            return ERROR_INVALID_VALUE
+        message = check(value)
+        if message:
+            return message
     if name == "date_of_birth" and value is not None:
         if not isinstance(value, dt.date):
             return ERROR_INVALID_VALUE
@@ -501,8 +513,23 @@ def questionnaire_answers_save(
     return response
 
 
+# Letters that carry their mark in the letter itself, so NFKD leaves them whole.
+_UNMARKED = str.maketrans(
+    {"ø": "o", "ł": "l", "đ": "d", "ð": "d", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th"}
+)
+
+
 def _normalise_name(name: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+    """A name reduced to its letters and digits, for comparing a typed signature.
+
+    Accents and other marks (NFKD, combining marks dropped), case, punctuation (hyphens,
+    straight and curly apostrophes, periods, commas) and spacing do not count: "ana maria
+    nunez obrien" signs for "Ana María Núñez-O'Brien". Any other letter still does, so a
+    different name is refused.
+    """
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).translate(_UNMARKED)
+    return "".join(ch for ch in bare if ch.isalnum())
 
 
 @transaction.atomic
@@ -516,9 +543,10 @@ def consent_sign(
 ) -> ConsentSignature:
     """Record the client's signature of this exact version of an agreement.
 
-    The typed name must match her legal name, ignoring case and spacing. The signature keeps
-    the version, a SHA-256 of the text shown, the time, IP address and browser. It is never
-    changed: signing the same version again is refused, and a new version is signed anew.
+    The typed name must match her legal name, ignoring accents, case, punctuation and
+    spacing. The signature keeps the version, a SHA-256 of the text shown, the time, IP
+    address and browser. It is never changed: signing the same version again is refused, and
+    a new version is signed anew.
     """
     fresh = _locked_for_write(intake)
     _refuse_if_under_age(fresh, practice_get())
@@ -576,6 +604,11 @@ def intake_submit_problems(*, intake: Intake) -> list[SubmitProblem]:
         problems.append(SubmitProblem(ABOUT, "phone", ERROR_SUBMIT_CONTACT))
     if not intake.state.strip():
         problems.append(SubmitProblem(ABOUT, "state", ERROR_SUBMIT_STATE))
+    # Answers saved before these rules existed are asked for again rather than sent as typed.
+    for name, check in forms_rules.CHECKS.items():
+        message = check(getattr(intake, name))
+        if message:
+            problems.append(SubmitProblem(ABOUT, name, message))
     if consent_kinds_unavailable(intake=intake):
         # Never send an intake without the agreements, even if the practice's texts are missing.
         logger.error("Intake %s cannot be sent: required agreements are not published.", intake.pk)

@@ -59,8 +59,8 @@ STEPS: tuple[Step, ...] = (
         _("Your pregnancies"),
         content_note=_(
             "This part asks about your pregnancies, including any losses. Share only what feels "
-            'right today: every detail can be left empty or answered with "Prefer not to say", '
-            "and you can come back to it later. Take a pause whenever you need one."
+            'right today: any question can be answered "I\'d rather not say", the details can be '
+            "left empty, and you can come back to it later. Take a pause whenever you need one."
         ),
     ),
     Step(

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.formats import time_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal import access
@@ -47,6 +48,7 @@ from .selectors import (
 from .services import (
     ERROR_LOCKED,
     ERROR_UNDER_AGE,
+    ERROR_UNDER_AGE_FIELD,
     ERROR_UNKNOWN_FIELD,
     IntakeError,
     IntakeFieldError,
@@ -69,22 +71,35 @@ from .steps import ABOUT, AGREEMENTS, LAST_STEP, PREGNANCIES, QUESTIONNAIRES, ST
 QUESTIONNAIRE_PREFIX = "q-"
 DECLINE = "decline"
 
+# The pregnancy form saves nothing until it is valid, unlike a step page (whose summary
+# says everything else was saved).
+PREGNANCY_NOT_SAVED = gettext_lazy(
+    "This pregnancy is not saved yet. Please look at the highlighted answer; everything you "
+    "typed is still here."
+)
+
 
 def _saved_at(intake: Intake) -> str:
     return time_format(localtime(intake.last_saved_at), "H:i") if intake.last_saved_at else ""
 
 
 def _context(request: HttpRequest, intake: Intake, number: int | None, **extra) -> dict:
+    under_age = intake_is_under_minimum_age(intake=intake)
     return {
         "intake": intake,
         "steps": STEPS,
         "step": STEP_BY_NUMBER.get(number) if number else None,
         "step_number": number,
-        # Once sent, the steps can no longer be opened, so they are not offered.
-        "progress": (list(zip(STEPS, _started_list(intake), strict=True)) if intake.is_editable else []),
+        # Once sent, or below the practice's minimum age, the other steps can't be opened,
+        # so they are not offered.
+        "progress": (
+            list(zip(STEPS, _started_list(intake), strict=True))
+            if intake.is_editable and not under_age
+            else []
+        ),
         "saved_at": _saved_at(intake),
         "safety_level": _safety_level(intake),
-        "under_age": intake_is_under_minimum_age(intake=intake),
+        "under_age": under_age,
         "under_age_message": ERROR_UNDER_AGE,
         "autosave_url": reverse("intake:autosave"),
         "last_step": LAST_STEP,
@@ -128,8 +143,20 @@ def _after_save(number: int, action: str) -> HttpResponse:
     return redirect("intake:step", number=number)
 
 
-def _error_summary(form_errors: dict, prefix: str = "id_") -> list[dict]:
-    return [{"anchor": f"{prefix}{name}", "message": msgs[0]} for name, msgs in form_errors.items() if msgs]
+def _error_summary(form_errors: dict, prefix: str = "id_", leave_out=()) -> list[dict]:
+    return [
+        {"anchor": f"{prefix}{name}", "message": msgs[0]}
+        for name, msgs in form_errors.items()
+        if msgs and msgs[0] not in leave_out
+    ]
+
+
+def _under_age_redirect(intake: Intake) -> HttpResponse | None:
+    """To step 1 (which explains, with the practice's phone) when the client is too young to
+    go on online; None otherwise."""
+    if intake_is_under_minimum_age(intake=intake):
+        return redirect("intake:step", number=ABOUT)
+    return None
 
 
 @require_GET
@@ -150,8 +177,8 @@ def step(request: HttpRequest, number: int) -> HttpResponse:
     intake = intake_for_client(user=request.user, request=request)
     if not intake.is_editable:
         return _locked_redirect(request)
-    if number != ABOUT and intake_is_under_minimum_age(intake=intake):
-        return redirect("intake:step", number=ABOUT)
+    if number != ABOUT and (under_age := _under_age_redirect(intake)):
+        return under_age
     if number == PREGNANCIES:
         return _pregnancies_step(request, intake)
     if number == QUESTIONNAIRES:
@@ -176,7 +203,10 @@ def _fields_step(request: HttpRequest, intake: Intake, number: int) -> HttpRespo
         for name, message in errors.items():
             form.add_error(name, message)
         stop_for_age = number == ABOUT and intake_is_under_minimum_age(intake=intake)
-        if not form.errors and not stop_for_age:
+        if stop_for_age and "date_of_birth" not in form.errors:
+            # Never a silent stay: say why, next to the answer that can change it.
+            form.add_error("date_of_birth", ERROR_UNDER_AGE_FIELD)
+        if not form.errors:
             if _raised_to_same_day(level_before, intake):
                 return _back_to_safety(number)
             return _after_save(number, request.POST.get("action", "save"))
@@ -192,7 +222,9 @@ def _fields_step(request: HttpRequest, intake: Intake, number: int) -> HttpRespo
             form=form,
             rows=[(bound, SECTION_BEFORE.get(bound.name, "")) for bound in form],
             grouped_fields=GROUPED_FIELDS,
-            error_summary=_error_summary(form.errors),
+            # The under-age panel at the top says it already, kindly; not "needs another look".
+            error_summary=_error_summary(form.errors, leave_out=(ERROR_UNDER_AGE_FIELD,)),
+            under_age_stopped=request.method == "POST" and intake_is_under_minimum_age(intake=intake),
         ),
     )
 
@@ -219,6 +251,7 @@ def _pregnancy_form_page(request, intake, form, entry=None, status=200) -> HttpR
             entry=entry,
             grouped_fields=PREGNANCY_GROUPED_FIELDS,
             error_summary=_error_summary(form.errors),
+            not_saved_message=PREGNANCY_NOT_SAVED,
         ),
         status=status,
     )
@@ -235,9 +268,9 @@ def pregnancy_add(request: HttpRequest) -> HttpResponse:
     intake = intake_for_client(user=request.user, request=request)
     if not intake.is_editable:
         return _locked_redirect(request)
-    if intake_is_under_minimum_age(intake=intake):
-        return redirect("intake:step", number=ABOUT)
-    form = PregnancyEntryForm(request.POST or None)
+    if under_age := _under_age_redirect(intake):
+        return under_age
+    form = PregnancyEntryForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             pregnancy_entry_add(intake=intake, data=form.cleaned_data, actor=request.user, request=request)
@@ -256,10 +289,10 @@ def pregnancy_edit(request: HttpRequest, pk: int) -> HttpResponse:
     intake = entry.intake
     if not intake.is_editable:
         return _locked_redirect(request)
-    if intake_is_under_minimum_age(intake=intake):
-        return redirect("intake:step", number=ABOUT)
+    if under_age := _under_age_redirect(intake):
+        return under_age
     initial = {name: getattr(entry, name) for name in PregnancyEntryForm.base_fields}
-    form = PregnancyEntryForm(request.POST or None, initial=initial)
+    form = PregnancyEntryForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             pregnancy_entry_update(entry=entry, data=form.cleaned_data, actor=request.user, request=request)
@@ -278,6 +311,8 @@ def pregnancy_remove(request: HttpRequest, pk: int) -> HttpResponse:
     intake = entry.intake
     if not intake.is_editable:
         return _locked_redirect(request)
+    if under_age := _under_age_redirect(intake):
+        return under_age
     if request.method == "POST":
         pregnancy_entry_remove(entry=entry, actor=request.user, request=request)
         messages.success(request, _("That pregnancy has been removed from your answers."))
@@ -425,8 +460,8 @@ def agreement_sign(request: HttpRequest, document_id: int) -> HttpResponse:
     document = consent_document_current(pk=document_id)
     if not intake.is_editable:
         return _locked_redirect(request)
-    if intake_is_under_minimum_age(intake=intake):
-        return redirect("intake:step", number=ABOUT)
+    if under_age := _under_age_redirect(intake):
+        return under_age
     form = ConsentSignForm(request.POST, prefix=f"doc{document.pk}")
     form.is_valid()
     try:
@@ -463,6 +498,8 @@ def review(request: HttpRequest) -> HttpResponse:
     intake = intake_for_client(user=request.user, request=request)
     if not intake.is_editable:
         return redirect("intake:summary")
+    if under_age := _under_age_redirect(intake):
+        return under_age
     return render(
         request,
         "intake/review.html",
@@ -476,6 +513,8 @@ def review(request: HttpRequest) -> HttpResponse:
 @access.client_required
 def submit(request: HttpRequest) -> HttpResponse:
     intake = intake_for_client(user=request.user, request=request)
+    if intake.is_editable and (under_age := _under_age_redirect(intake)):
+        return under_age
     try:
         intake_submit(intake=intake, actor=request.user, request=request)
     except IntakeLockedError:
@@ -552,6 +591,11 @@ def autosave(request: HttpRequest) -> JsonResponse:
             cleaned = form_field.clean("" if value is None else value)
         except ValidationError as exc:
             return _json_error(exc.messages[0], field=name)
+        # A date of birth that crosses the minimum age either way changes which steps the
+        # page may offer, so the page reloads; other answers never need the extra read.
+        was_under_age = name == "date_of_birth" and intake_is_under_minimum_age(
+            intake=intake_for_client_brief(user=request.user, request=request)
+        )
         intake = intake_autosave_field(
             client=request.user, field_name=name, value=cleaned, actor=request.user, request=request
         )
@@ -563,7 +607,7 @@ def autosave(request: HttpRequest) -> JsonResponse:
         return _json_error(exc.message, field=name)
     except IntakeError as exc:  # pragma: no cover - every subclass is handled above
         return _json_error(exc.message)
-    reload = name == "date_of_birth" and intake_is_under_minimum_age(intake=intake)
+    reload = name == "date_of_birth" and (was_under_age or intake_is_under_minimum_age(intake=intake))
     return JsonResponse(
         {"saved": True, "saved_at": _saved_at(intake), "reload": reload, "safety": _safety_level(intake)}
     )

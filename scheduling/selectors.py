@@ -276,4 +276,3 @@ def clients_asking_or_booked(*, now: datetime | None = None) -> tuple[QuerySet, 
     asked = AppointmentRequest.objects.filter(status=AppointmentRequest.Status.OPEN).values("client_id")
     booked = Appointment.objects.filter(status=Appointment.Status.BOOKED, start__gte=now).values("client_id")
     return asked, booked
-

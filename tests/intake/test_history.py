@@ -106,7 +106,8 @@ def test_is_postpartum_means_a_live_birth_within_365_days(entries, postpartum):
         (Entry("miscarriage", weeks=45), {}),
         (Entry("miscarriage", weeks=0), {}),
         (Entry("current", due_date=dt.date(2027, 2, 1)), {}),
-        (Entry("current"), {"due_date": history.ERROR_DUE_DATE_REQUIRED}),
+        # The due date may be left out, like every other detail.
+        (Entry("current"), {}),
         (Entry("current", when_declined=True), {}),
         (Entry("current", due_date=TODAY), {"due_date": history.ERROR_DUE_DATE_PAST}),
         (Entry("current", due_date=dt.date(2026, 1, 1)), {"due_date": history.ERROR_DUE_DATE_PAST}),
@@ -117,6 +118,23 @@ def test_is_postpartum_means_a_live_birth_within_365_days(entries, postpartum):
 )
 def test_entry_errors(entry, errors):
     assert history.entry_errors(entry, TODAY) == errors
+
+
+UNKNOWN_OUTCOME = [Entry(history.UNKNOWN, 10, 2026), Entry(history.UNKNOWN)]
+
+
+def test_an_outcome_not_given_is_neither_a_loss_nor_a_birth():
+    assert history.loss_count(UNKNOWN_OUTCOME) == 0
+    assert history.live_birth_count(UNKNOWN_OUTCOME) == 0
+    assert history.is_currently_pregnant(UNKNOWN_OUTCOME) is False
+    assert not any(history.is_loss(e) for e in UNKNOWN_OUTCOME)
+
+
+def test_an_outcome_not_given_is_not_counted_as_the_most_recent_ending():
+    entries = [*UNKNOWN_OUTCOME, Entry("miscarriage", 9, 2026)]
+    assert history.days_since_most_recent_loss_or_birth(UNKNOWN_OUTCOME, TODAY) is None
+    assert history.days_since_most_recent_loss_or_birth(entries, TODAY) == 59
+    assert history.is_postpartum(UNKNOWN_OUTCOME, TODAY) is False
 
 
 def test_history_errors_allow_only_one_current_pregnancy():

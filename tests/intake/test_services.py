@@ -175,10 +175,19 @@ def test_pregnancy_entry_add_refuses_a_current_pregnancy_with_a_past_due_date(in
     assert exc.value.errors == {"due_date": history.ERROR_DUE_DATE_PAST}
 
 
-def test_pregnancy_entry_add_asks_a_current_pregnancy_for_its_due_date(intake, client_user):
+def test_pregnancy_entry_add_keeps_a_current_pregnancy_without_a_due_date(intake, client_user):
+    entry = services.pregnancy_entry_add(intake=intake, data={"outcome": "current"}, actor=client_user)
+    entry.refresh_from_db()
+    assert (entry.outcome, entry.due_date) == ("current", None)
+    assert intake_history_summary(intake=intake)["currently_pregnant"] is True
+
+
+def test_pregnancy_entry_add_refuses_a_due_date_further_than_a_pregnancy_lasts(intake, client_user):
+    data = {"outcome": "current", "due_date": today() + dt.timedelta(days=history.DUE_DATE_MAX_DAYS + 1)}
     with pytest.raises(services.IntakeValidationError) as exc:
-        services.pregnancy_entry_add(intake=intake, data={"outcome": "current"}, actor=client_user)
-    assert exc.value.errors == {"due_date": history.ERROR_DUE_DATE_REQUIRED}
+        services.pregnancy_entry_add(intake=intake, data=data, actor=client_user)
+    assert exc.value.errors == {"due_date": history.ERROR_DUE_DATE_TOO_FAR}
+    assert not intake.pregnancies.exists()
 
 
 def test_pregnancy_entry_add_refuses_a_second_current_pregnancy(intake, client_user):
@@ -428,3 +437,105 @@ def test_an_intake_is_never_sent_without_the_practice_agreements(intake, rf_requ
     problems = intake_submit_problems(intake=intake)
 
     assert [p.message for p in problems if p.field == "agreements"] == [ERROR_SUBMIT_AGREEMENTS_UNAVAILABLE]
+
+
+# --- contact answers: the same rules as the forms, for any caller
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("phone", "call me maybe", services.forms_rules.ERROR_PHONE),
+        ("emergency_contact_phone", "12", services.forms_rules.ERROR_PHONE),
+        ("postal_code", "ABCDE", services.forms_rules.ERROR_POSTAL_CODE),
+        ("state", "Colorado!!!", services.forms_rules.ERROR_STATE),
+        ("state", "co", services.forms_rules.ERROR_STATE),  # the form upper-cases; a caller must too
+    ],
+)
+def test_save_step_refuses_a_contact_answer_that_breaks_its_rule(intake, client_user, name, value, message):
+    before = getattr(intake, name)
+    errors = services.intake_save_step(
+        intake=intake, step=1, data={name: value, "pronouns": "she/her"}, actor=client_user
+    )
+    assert errors == {name: message}
+    intake.refresh_from_db()
+    assert getattr(intake, name) == before
+    assert intake.pronouns == "she/her"
+
+
+def test_save_field_refuses_a_phone_with_too_few_digits(intake, client_user):
+    with pytest.raises(services.IntakeValidationError) as exc:
+        services.intake_save_field(intake=intake, field_name="phone", value="555-0142", actor=client_user)
+    assert exc.value.message == services.forms_rules.ERROR_PHONE
+
+
+def test_save_step_keeps_well_formed_contact_answers(intake, client_user):
+    data = {
+        "phone": "+1 (303) 555-0142",
+        "emergency_contact_phone": "303.555.0100",
+        "postal_code": "80218-1234",
+        "state": "PR",
+    }
+    assert services.intake_save_step(intake=intake, step=1, data=data, actor=client_user) == {}
+    intake.refresh_from_db()
+    assert {name: getattr(intake, name) for name in data} == data
+
+
+def test_submit_asks_again_for_a_contact_answer_saved_before_the_rules(signed_intake, client_user):
+    Intake.objects.filter(pk=signed_intake.pk).update(state="Colorado", postal_code="ABCDE")
+    signed_intake.refresh_from_db()
+    with pytest.raises(services.IntakeSubmitError) as exc:
+        services.intake_submit(intake=signed_intake, actor=client_user)
+    assert {(p.field, p.message) for p in exc.value.problems} == {
+        ("state", services.forms_rules.ERROR_STATE),
+        ("postal_code", services.forms_rules.ERROR_POSTAL_CODE),
+    }
+
+
+# --- signing: the typed name compared kindly
+
+
+@pytest.mark.parametrize(
+    ("legal_name", "typed"),
+    [
+        ("Ana María Núñez-O'Brien", "ana maria nunez obrien"),
+        ("Ana María Núñez-O'Brien", "ANA MARIA NUNEZ-O’BRIEN"),  # curly apostrophe
+        ("Ana María Núñez-O'Brien", "Ana Maria Nunez O Brien"),
+        ("Ana María Núñez-O'Brien", "  ana   maría   núñez-o'brien  "),
+        ("Zoë Lefèvre", "Zoe Lefevre"),
+        ("Nguyễn Thị Minh Khai", "nguyen thi minh khai"),
+        ("Mary-Kate St. John, Jr.", "mary kate st john jr"),
+        ("Søren Łukasiewicz", "soren lukasiewicz"),
+    ],
+)
+def test_consent_sign_accepts_the_legal_name_without_accents_case_or_punctuation(
+    intake, informed_consent, rf_request, legal_name, typed
+):
+    Intake.objects.filter(pk=intake.pk).update(legal_name=legal_name)
+    intake.refresh_from_db()
+    signature = services.consent_sign(
+        intake=intake, document=informed_consent, typed_name=typed, agreed=True, request=rf_request
+    )
+    assert signature.typed_name == typed.strip()
+
+
+@pytest.mark.parametrize(
+    ("legal_name", "typed"),
+    [
+        ("Ana María Núñez-O'Brien", "Ana Maria Nunez"),
+        ("Ana María Núñez-O'Brien", "Anna Maria Nunez O'Brien"),
+        ("Ana María Núñez-O'Brien", "Ana Maria Nunes O'Brien"),
+        ("Zoë Lefèvre", "Zoe Lefebvre"),
+        ("Hope Rivera", "Someone Else"),
+        ("Hope Rivera", "'-. ,"),
+    ],
+)
+def test_consent_sign_still_refuses_a_different_name(intake, informed_consent, rf_request, legal_name, typed):
+    Intake.objects.filter(pk=intake.pk).update(legal_name=legal_name)
+    intake.refresh_from_db()
+    with pytest.raises(services.IntakeValidationError) as exc:
+        services.consent_sign(
+            intake=intake, document=informed_consent, typed_name=typed, agreed=True, request=rf_request
+        )
+    assert exc.value.errors == {"typed_name": services.ERROR_CONSENT_NAME_MISMATCH}
+    assert not ConsentSignature.objects.exists()

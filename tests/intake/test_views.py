@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from intake import history, services
+from intake import forms, history, services, views
+from intake.forms_rules import ERROR_PHONE, ERROR_POSTAL_CODE, ERROR_STATE
 from intake.models import ConsentSignature, Intake, PregnancyEntry, QuestionnaireResponse
 from intake.selectors import consent_documents_required
 from tests.factories import DEFAULT_PASSWORD
@@ -242,8 +243,21 @@ def test_autosave_refuses_an_answer_outside_the_options(signed_in):
 # --- minimum age
 
 
+def _born_years_ago(years: int) -> dt.date:
+    today = timezone.localdate()
+    return today.replace(year=today.year - years, day=1)
+
+
+@pytest.fixture
+def under_age(signed_in, client_user):
+    """A client whose saved date of birth makes her 15, with a pregnancy from before."""
+    intake = IntakeFactory(client=client_user, date_of_birth=_born_years_ago(15), hopes="")
+    PregnancyEntryFactory(intake=intake)
+    return intake
+
+
 def test_under_age_client_is_told_to_call_and_kept_on_step_1(signed_in, client_user, practice):
-    born = timezone.localdate().replace(year=timezone.localdate().year - 16, day=1)
+    born = _born_years_ago(16)
     response = signed_in.post(step_url(1), {"date_of_birth": born.isoformat(), "action": "next"})
     assert response.status_code == 200
     html = response.content.decode()
@@ -252,6 +266,80 @@ def test_under_age_client_is_told_to_call_and_kept_on_step_1(signed_in, client_u
     assert signed_in.get(step_url(2))["Location"] == step_url(1)
     assert signed_in.post(step_url(2), {"hopes": "x"})["Location"] == step_url(1)
     assert Intake.objects.get(client=client_user).hopes == ""
+
+
+def test_save_and_continue_under_age_explains_next_to_the_date_of_birth(signed_in, client_user):
+    response = signed_in.post(
+        step_url(1),
+        {"date_of_birth": _born_years_ago(15).isoformat(), "preferred_name": "Ana", "action": "next"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode().replace("&#x27;", "'").replace("&quot;", '"')
+    assert str(services.ERROR_UNDER_AGE_FIELD) in html
+    assert 'id="id_date_of_birth_error" data-field-error="date_of_birth">' in html
+    assert 'role="alert" aria-labelledby="under-age-heading"' in html
+    assert 'href="#id_date_of_birth">correct it</a>' in html
+    # The kind panel is the summary: no "needs another look" box for her age.
+    assert 'id="error-summary"' not in html
+    assert 'value="Ana"' in html
+    assert Intake.objects.get(client=client_user).preferred_name == "Ana"
+
+
+def test_under_age_step_1_offers_no_other_step(signed_in, under_age):
+    html = signed_in.get(step_url(1)).content.decode()
+    assert 'class="intake-progress"' not in html
+    for number in range(2, 10):
+        assert f'href="{step_url(number)}"' not in html
+    assert f'href="{reverse("intake:review")}"' not in html
+    assert 'role="status" aria-labelledby="under-age-heading"' in html
+
+
+@pytest.mark.parametrize("number", [2, 3, 4, 5, 6, 7, 8, 9])
+def test_under_age_client_is_sent_back_to_step_1_from_every_other_step(signed_in, under_age, number):
+    assert signed_in.get(step_url(number))["Location"] == step_url(1)
+    assert signed_in.post(step_url(number), {"action": "next"})["Location"] == step_url(1)
+
+
+def test_under_age_client_is_sent_back_from_review_submit_and_the_pregnancy_pages(signed_in, under_age):
+    entry = under_age.pregnancies.get()
+    pages = [
+        ("get", reverse("intake:review")),
+        ("post", reverse("intake:submit")),
+        ("get", reverse("intake:pregnancy_add")),
+        ("post", reverse("intake:pregnancy_add")),
+        ("get", reverse("intake:pregnancy_edit", kwargs={"pk": entry.pk})),
+        ("post", reverse("intake:pregnancy_edit", kwargs={"pk": entry.pk})),
+        ("get", reverse("intake:pregnancy_remove", kwargs={"pk": entry.pk})),
+        ("post", reverse("intake:pregnancy_remove", kwargs={"pk": entry.pk})),
+    ]
+    for method, url in pages:
+        response = getattr(signed_in, method)(url, {"outcome": "tfmr"} if method == "post" else None)
+        assert response.status_code == 302, url
+        assert response["Location"] == step_url(1), url
+    under_age.refresh_from_db()
+    assert under_age.status == Intake.Status.DRAFT
+    assert list(under_age.pregnancies.values_list("outcome", flat=True)) == ["miscarriage"]
+
+
+def test_under_age_questionnaire_autosave_is_refused(signed_in, under_age):
+    response = autosave(signed_in, "q-phq9-9", "1")
+    assert response.status_code == 409
+    assert response.json()["reload"] is True
+    assert not QuestionnaireResponse.objects.exists()
+
+
+def test_a_corrected_date_of_birth_lets_her_continue(signed_in, under_age):
+    response = signed_in.post(step_url(1), {"date_of_birth": "1990-05-17", "action": "next"})
+    assert response["Location"] == step_url(2)
+    assert signed_in.get(step_url(2)).status_code == 200
+    assert 'class="intake-progress"' in signed_in.get(step_url(1)).content.decode()
+
+
+def test_autosave_of_a_corrected_date_of_birth_reloads_to_offer_the_steps_again(signed_in, under_age):
+    response = autosave(signed_in, "date_of_birth", "1990-05-17")
+    assert response.status_code == 200
+    assert response.json()["reload"] is True
+    assert autosave(signed_in, "date_of_birth", "1991-05-17").json()["reload"] is False
 
 
 # --- pregnancy history without JavaScript
@@ -267,6 +355,19 @@ def test_pregnancy_can_be_added_without_javascript(signed_in, client_user):
     assert (entry.month, entry.year, entry.weeks, entry.complications) == (4, 2025, 8, ["surgery"])
 
 
+def test_what_happened_can_be_answered_i_d_rather_not_say(signed_in, client_user):
+    from intake.selectors import intake_history_summary
+
+    page = signed_in.get(reverse("intake:pregnancy_add")).content.decode()
+    assert "I&#x27;d rather not say" in page or "I'd rather not say" in page
+    response = signed_in.post(reverse("intake:pregnancy_add"), {"outcome": "prefer_not_to_say"})
+    assert response.status_code == 302
+    intake = Intake.objects.get(client=client_user)
+    assert list(intake.pregnancies.values_list("outcome", flat=True)) == ["prefer_not_to_say"]
+    summary = intake_history_summary(intake=intake)
+    assert (summary["losses"], summary["live_births"], summary["days_since_most_recent"]) == (0, 0, None)
+
+
 def test_pregnancy_form_keeps_what_was_typed_when_a_rule_is_broken(signed_in, client_user):
     response = signed_in.post(
         reverse("intake:pregnancy_add"), {"outcome": "stillbirth", "weeks": "52", "note": "Her name was Rose"}
@@ -276,6 +377,67 @@ def test_pregnancy_form_keeps_what_was_typed_when_a_rule_is_broken(signed_in, cl
     assert str(history.ERROR_WEEKS_RANGE) in html
     assert "Her name was Rose" in html
     assert not PregnancyEntry.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "post",
+    [
+        {},
+        {"outcome": "", "month": "", "year": "", "weeks": "", "due_date": ""},
+        {"outcome": "miscarriage", "year": "twenty twenty", "note": "Her name was Rose"},
+        {"outcome": "miscarriage", "weeks": "eight", "month": "13"},
+    ],
+)
+def test_pregnancy_form_does_not_claim_anything_was_saved(signed_in, client_user, post):
+    response = signed_in.post(reverse("intake:pregnancy_add"), post)
+    assert response.status_code == 200
+    html = response.content.decode().replace("&#x27;", "'")
+    assert 'id="error-summary"' in html
+    assert "has been saved" not in html
+    assert str(views.PREGNANCY_NOT_SAVED) in html
+    assert not PregnancyEntry.objects.exists()
+
+
+def test_pregnancy_form_explains_letters_in_the_year_and_keeps_the_note(signed_in):
+    response = signed_in.post(
+        reverse("intake:pregnancy_add"),
+        {"outcome": "miscarriage", "year": "twenty twenty", "note": "Her name was Rose"},
+    )
+    html = response.content.decode()
+    assert str(history.ERROR_YEAR_RANGE) in html
+    assert 'value="twenty twenty"' in html
+    assert "Her name was Rose" in html
+
+
+def test_pregnancy_form_asks_gently_for_what_happened(signed_in):
+    html = signed_in.post(reverse("intake:pregnancy_add"), {"note": "x"}).content.decode()
+    assert str(forms.ERROR_OUTCOME_REQUIRED) in html
+    assert 'href="#id_outcome"' in html
+
+
+def test_a_current_pregnancy_can_be_added_without_a_due_date(signed_in, client_user):
+    response = signed_in.post(reverse("intake:pregnancy_add"), {"outcome": "current", "weeks": "12"})
+    assert response["Location"] == step_url(3)
+    entry = PregnancyEntry.objects.get(intake__client=client_user)
+    assert (entry.outcome, entry.weeks, entry.due_date) == ("current", 12, None)
+
+
+def test_a_current_pregnancys_due_date_is_still_checked_when_given(signed_in):
+    past = (timezone.localdate() - dt.timedelta(days=2)).isoformat()
+    response = signed_in.post(reverse("intake:pregnancy_add"), {"outcome": "current", "due_date": past})
+    assert response.status_code == 200
+    assert str(history.ERROR_DUE_DATE_PAST) in response.content.decode().replace("&#x27;", "'")
+    assert not PregnancyEntry.objects.exists()
+
+
+def test_pregnancy_step_says_honestly_what_is_needed(signed_in):
+    html = signed_in.get(step_url(3)).content.decode().replace("&quot;", '"').replace("&#x27;", "'")
+    assert "only what happened is needed" in html
+
+
+def test_step_pages_keep_their_own_saved_message(signed_in):
+    response = signed_in.post(step_url(1), {"phone": "call me maybe", "action": "next"})
+    assert "Everything else you typed has been saved." in response.content.decode()
 
 
 def test_pregnancy_can_be_edited(signed_in, client_user):
@@ -478,3 +640,74 @@ def test_signing_an_old_version_is_404(signed_in, client_user, practice_admin):
 
 def test_questionnaire_step_has_a_content_note(signed_in):
     assert "Before you begin this part" in signed_in.get(step_url(5)).content.decode()
+
+
+# --- contact answers on step 1
+
+
+NONSENSE = {
+    "phone": ("call me maybe", ERROR_PHONE),
+    "postal_code": ("ABCDE", ERROR_POSTAL_CODE),
+    "emergency_contact_phone": ("12", ERROR_PHONE),
+    "state": ("Colorado!!!", ERROR_STATE),
+}
+
+
+def test_step_1_refuses_nonsense_contact_answers_next_to_each_field(signed_in, client_user):
+    before = IntakeFactory(client=client_user, postal_code="80218", emergency_contact_phone="")
+    post = {name: typed for name, (typed, _message) in NONSENSE.items()}
+    response = signed_in.post(
+        step_url(1), {**post, "city": "Denver", "pronouns": "she/her", "action": "next"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode().replace("&#x27;", "'")
+    for name, (typed, message) in NONSENSE.items():
+        assert re.search(
+            rf'id="id_{name}_error" data-field-error="{name}">{re.escape(str(message))}<', html
+        ), name
+        assert f'href="#id_{name}"' in html
+        assert f'value="{typed}"' in html
+    intake = Intake.objects.get(client=client_user)
+    assert (intake.city, intake.pronouns) == ("Denver", "she/her")
+    for name in NONSENSE:
+        assert getattr(intake, name) == getattr(before, name), name
+
+
+@pytest.mark.parametrize(("name", "typed_and_message"), NONSENSE.items())
+def test_autosave_refuses_nonsense_contact_answers_with_the_fields_message(
+    signed_in, client_user, name, typed_and_message
+):
+    typed, message = typed_and_message
+    response = autosave(signed_in, name, typed)
+    assert response.status_code == 400
+    assert response.json() == {"saved": False, "error": str(message), "field": name}
+    assert not Intake.objects.filter(client=client_user).exclude(**{name: ""}).exists()
+
+
+def test_step_1_keeps_a_lower_case_state_code_upper_case(signed_in, client_user):
+    signed_in.post(step_url(1), {"state": "co", "postal_code": "80218-1234", "phone": "303.555.0142"})
+    intake = Intake.objects.get(client=client_user)
+    assert (intake.state, intake.postal_code, intake.phone) == ("CO", "80218-1234", "303.555.0142")
+    assert autosave(signed_in, "state", "wy").status_code == 200
+    assert Intake.objects.get(client=client_user).state == "WY"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "\x00",
+        "<script>alert(1)</script>",
+        "x" * 5000,
+        "☎️ 303 555 0142",
+        "+" * 30,
+        "((((((((((",
+        "１２３４５６７８９０",
+    ],
+)
+def test_hostile_step_1_answers_are_refused_gently_never_a_500(signed_in, client_user, typed):
+    post = {name: typed for name in ("phone", "postal_code", "state", "emergency_contact_phone")}
+    response = signed_in.post(step_url(1), {**post, "date_of_birth": typed, "action": "next"})
+    assert response.status_code == 200
+    assert 'id="error-summary"' in response.content.decode()
+    for name in post:
+        assert autosave(signed_in, name, typed).status_code == 400

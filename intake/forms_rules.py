@@ -1,0 +1,68 @@
+"""Rules for single contact answers, shared by the step forms and the write services.
+
+The page post, the autosave endpoint and a direct service call must refuse the same values,
+so the checks live here once. Pure Python: each takes the answer as typed (already stripped
+by the form) and returns the message to show next to the field, or None when it is fine.
+An empty answer is never refused here; what the practice needs before an intake can be sent
+is checked by intake_submit.
+"""
+
+import re
+
+from django.utils.translation import gettext_lazy as _
+
+ERROR_PHONE = _("Please enter a phone number with its area code, for example (303) 555-0142.")
+ERROR_POSTAL_CODE = _("Please enter a 5-digit ZIP code.")
+ERROR_STATE = _("Please use the two-letter state code, for example CO.")
+
+PHONE_DIGITS_MIN, PHONE_DIGITS_MAX = 10, 15
+# ASCII digits only: \d would also accept digits of other scripts that no phone system dials.
+_PHONE_CHARACTERS = re.compile(r"[0-9 +().\-]+")
+_POSTAL_CODE = re.compile(r"[0-9]{5}(?:-[0-9]{4})?")
+
+# The 50 states, DC, the territories and the military "states" the US Postal Service uses.
+US_STATE_CODES = frozenset(
+    (
+        *("AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA"),
+        *("KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ"),
+        *("NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN", "TX", "UT", "VT"),
+        *("VA", "WA", "WV", "WI", "WY", "DC", "AS", "GU", "MP", "PR", "VI", "UM", "AA", "AE", "AP"),
+    )
+)
+
+
+def phone_error(value: str) -> str | None:
+    """10 to 15 digits, with only spaces and + ( ) - . between them."""
+    if not value:
+        return None
+    digits = sum(ch in "0123456789" for ch in value)
+    if not _PHONE_CHARACTERS.fullmatch(value) or not PHONE_DIGITS_MIN <= digits <= PHONE_DIGITS_MAX:
+        return ERROR_PHONE
+    return None
+
+
+def postal_code_error(value: str) -> str | None:
+    """Five digits, or ZIP+4 (80218-1234)."""
+    if not value or _POSTAL_CODE.fullmatch(value):
+        return None
+    return ERROR_POSTAL_CODE
+
+
+def state_normalise(value: str) -> str:
+    return value.strip().upper()
+
+
+def state_error(value: str) -> str | None:
+    """A two-letter code as stored (upper-case); the form upper-cases what was typed."""
+    if not value or value in US_STATE_CODES:
+        return None
+    return ERROR_STATE
+
+
+# Intake field -> its check.
+CHECKS = {
+    "phone": phone_error,
+    "emergency_contact_phone": phone_error,
+    "postal_code": postal_code_error,
+    "state": state_error,
+}
