@@ -188,3 +188,23 @@ def _agreements_for_transactional_tests(request):
     if not ConsentDocument.objects.exists():
         import_module("intake.migrations.0002_seed_consent_documents").seed(apps, None)
     yield
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every transactional test restores the migrations' rows (serialized_rollback).
+
+    One that does not is flushed with post-migrate signals, which recreate content types
+    under new ids; the next serialized test then fails to load them back ("UNIQUE constraint
+    failed: django_content_type"), but only on SQLite and only in some orders.
+    """
+    missing = [
+        item.nodeid
+        for item in items
+        if (marker := item.get_closest_marker("django_db"))
+        and marker.kwargs.get("transaction")
+        and not marker.kwargs.get("serialized_rollback")
+    ]
+    if missing:
+        raise pytest.UsageError(
+            "Transactional tests must also pass serialized_rollback=True: " + ", ".join(missing)
+        )

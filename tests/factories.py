@@ -56,3 +56,21 @@ class StaffFactory(UserFactory):
 
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXPTESTSECRET234567"
+
+
+def totp_code(secret: str = TOTP_SECRET) -> str:
+    """The authenticator app's current code for `secret`, for a test to type in.
+
+    allauth accepts only the current period's code, so a code about to expire (while the
+    page is checked or the form is in flight) is not handed out: wait for the next period.
+    """
+    import time
+
+    from allauth.mfa import app_settings as mfa_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    period = mfa_settings.TOTP_PERIOD
+    left = period - time.time() % period
+    if left < 5:
+        time.sleep(left + 0.2)
+    return format_hotp_value(hotp_value(secret, int(time.time()) // period))

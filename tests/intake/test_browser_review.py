@@ -2,16 +2,13 @@
 the flag, download the PDF, accept the intake."""
 
 import re
-import time
 
 import pytest
-from allauth.mfa import app_settings as mfa_settings
-from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from playwright.sync_api import expect
 
 from intake.models import Intake, RiskFlag
 from portal.models import AuditEvent
-from tests.factories import DEFAULT_PASSWORD, TOTP_SECRET
+from tests.factories import DEFAULT_PASSWORD, totp_code
 from tests.factories_review import ASQ_ACUTE, answer, raise_flag, sent_intake
 
 # serialized_rollback: the flush after a live-server test would otherwise remove the agreements
@@ -20,8 +17,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 
 def totp_now() -> str:
-    counter = int(time.time()) // mfa_settings.TOTP_PERIOD
-    return format_hotp_value(hotp_value(TOTP_SECRET, counter))
+    return totp_code()
 
 
 def _sign_in_with_mfa(page, live_server, user, axe):

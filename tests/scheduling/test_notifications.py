@@ -396,7 +396,7 @@ def test_no_message_carries_a_clinical_word(booked, front_desk, django_capture_o
 # --- Overlapping runs on PostgreSQL
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_overlapping_reminder_runs_send_exactly_one_reminder(client_user, therapist, front_desk, practice):
     if connection.vendor != "postgresql":
         pytest.skip("Real concurrency needs PostgreSQL (the SQLite test database is in memory).")
