@@ -79,7 +79,8 @@ def pregnancy_rows(entry: PregnancyEntry) -> list[Row]:
         care = str(_("Prefer not to say"))
     else:
         given = [str(complication_labels.get(c, c)) for c in entry.complications]
-        care = ", ".join(given) or str(_("None given"))
+        # Nothing ticked is an unanswered detail: "None given" read as "no care was given".
+        care = ", ".join(given) or str(NOT_ANSWERED)
     rows = [Row(_("When"), when), Row(_("Weeks"), weeks)]
     if entry.due_date:
         rows.append(Row(_("Due date"), date_format(entry.due_date)))

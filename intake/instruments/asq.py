@@ -48,6 +48,7 @@ ASQ = Instrument(
     code="asq",
     name="Ask Suicide-Screening Questions",
     short_name="ASQ",
+    client_title="Thoughts of harming yourself",
     items=(*_SCREENING, _ACUITY),
     scoring=ScoringRule.ANY_YES_WITH_ACUITY,
     recall_period="past few weeks (items 1-2), past week (item 3), ever (item 4), now (item 5)",

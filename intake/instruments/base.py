@@ -169,6 +169,10 @@ class Instrument:
     bands: tuple[Band, ...]
     licence: str
     citation: str
+    # The plain heading a client sees above the questions: kind words, never the instrument's
+    # name or abbreviation (those are for staff, the PDF and the export). Not the publisher's
+    # text, so it may change freely; the instructions, stem and items may not.
+    client_title: str = ""
     # Publisher instructions shown before the questions (may be empty).
     instructions: str = ""
     # The recall stem shown right before the first scored item.

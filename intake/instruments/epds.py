@@ -114,6 +114,7 @@ EPDS = Instrument(
     code="epds",
     name="Edinburgh Postnatal Depression Scale",
     short_name="EPDS",
+    client_title="How you have felt in the past week",
     items=_ITEMS,
     scoring=ScoringRule.SUM_BANDS,
     # The 1987 instructions, verbatim. They assume a living baby and a paper form; whether a

@@ -17,6 +17,7 @@ GAD7 = Instrument(
     code="gad7",
     name="Generalized Anxiety Disorder 7-item scale",
     short_name="GAD-7",
+    client_title="Worry and nerves",
     items=tuple(
         Item(key=str(number), text=text, kind=ItemKind.CHOICE, options=FREQUENCY_OPTIONS)
         for number, text in enumerate(_TEXTS, start=1)

@@ -40,6 +40,7 @@ PCPTSD5 = Instrument(
     code="pcptsd5",
     name="Primary Care PTSD Screen for DSM-5",
     short_name="PC-PTSD-5",
+    client_title="Frightening or very hard experiences",
     items=(
         _GATE,
         *(

@@ -65,6 +65,7 @@ PHQ9 = Instrument(
     code="phq9",
     name="Patient Health Questionnaire-9",
     short_name="PHQ-9",
+    client_title="How your mood has been",
     items=(*_SCORED, _DIFFICULTY),
     scoring=ScoringRule.SUM_BANDS,
     stem="Over the last 2 weeks, how often have you been bothered by any of the following problems?",

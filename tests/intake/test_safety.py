@@ -130,6 +130,18 @@ def test_an_urgent_answer_asks_whether_the_client_is_safe_and_puts_988_and_911_f
     assert urgent.index("tel:911") < urgent.index("tel:18444938255")
 
 
+def test_the_crisis_panels_promise_nothing_the_practice_cannot_keep(signed_in):
+    # The portal is not watched around the clock: no panel may promise a reply "today" (a
+    # Saturday night answer is read on the next working day); each points to lines that are.
+    signed_in.post(step_url(4), {"symptoms": ["self_harm"], "action": "next"})
+    html = signed_in.get(step_url(4)).content.decode()
+    panels = html[html.index('id="safety"') : html.index("</div>", html.index('id="safety"'))]
+    assert "today." not in panels
+    assert "will look at your answers today" not in panels
+    assert panels.count("next working day") == 2
+    assert "tel:988" in panels
+
+
 def test_saving_the_feelings_step_with_self_harm_ticked_shows_crisis_resources(signed_in):
     response = signed_in.post(step_url(4), {"symptoms": ["self_harm"], "action": "next"})
 
