@@ -190,13 +190,34 @@ def _agreements_for_transactional_tests(request):
     yield
 
 
-def pytest_collection_modifyitems(config, items):
-    """Every transactional test restores the migrations' rows (serialized_rollback).
+def _transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(
+        (marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+        or "transactional_db" in fixtures
+        or "live_server" in fixtures
+    )
 
-    One that does not is flushed with post-migrate signals, which recreate content types
-    under new ids; the next serialized test then fails to load them back ("UNIQUE constraint
-    failed: django_content_type"), but only on SQLite and only in some orders.
+
+def _uses_db(item) -> bool:
+    return bool(item.get_closest_marker("django_db")) or "db" in getattr(item, "fixturenames", ())
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Transactional tests last, and each restoring the migrations' rows.
+
+    A transactional test ends by emptying the database, so every test that expects the rows
+    the data migrations seed (agreements, session types) must run before the first of them.
+    pytest-django orders them so, but pytest then groups the browser tests by Playwright's
+    session-wide parameters and can pull them ahead: this runs after both and puts them back.
+
+    Every transactional test also passes serialized_rollback=True. One that does not is
+    flushed with post-migrate signals, which recreate content types under new ids; the next
+    serialized test then fails to load them back ("UNIQUE constraint failed").
     """
+    items.sort(key=lambda item: 1 if _transactional(item) else 0 if _uses_db(item) else 2)
     missing = [
         item.nodeid
         for item in items
