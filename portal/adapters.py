@@ -2,6 +2,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from .access import is_staff_member
 
@@ -20,6 +21,17 @@ class PortalAccountAdapter(DefaultAccountAdapter):
 
 
 class PortalMFAAdapter(DefaultMFAAdapter):
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "incorrect_code": _(
+            "That code did not work. Codes change every 30 seconds: please type the one your "
+            "app shows now."
+        ),
+        "cannot_delete_authenticator": _(
+            "Two-step sign-in stays on for staff accounts. The practice admin can reset it."
+        ),
+    }
+
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
         # Staff must keep an authenticator app: removing it would undo the MFA requirement.
         if authenticator.type == Authenticator.Type.TOTP and is_staff_member(authenticator.user):

@@ -329,3 +329,25 @@ def test_a_bad_reset_key_shows_the_kind_page(client, client_user):
 
 def test_reset_done_page_stands_alone(client, practice):
     assert_our_page(client.get(reverse("account_reset_password_from_key_done")), "Your new password is saved")
+
+
+def test_confirming_it_is_you_asks_for_the_password_in_our_words(client, client_user):
+    client.force_login(client_user)
+    page = client.get(reverse("account_reauthenticate"))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Confirm it is you" in html
+    assert "Confirm Access" not in html
+    wrong = client.post(reverse("account_reauthenticate"), {"password": "not-my-password"})
+    assert wrong.status_code == 200
+    assert "error-summary" in wrong.content.decode()
+    right = client.post(reverse("account_reauthenticate"), {"password": DEFAULT_PASSWORD})
+    assert right.status_code == 302
+
+
+def test_a_wrong_two_step_code_is_explained_kindly(client, therapist):
+    client.post(reverse("account_login"), {"login": therapist.email, "password": DEFAULT_PASSWORD})
+    response = client.post(reverse("mfa_authenticate"), {"code": "000000"})
+    html = response.content.decode()
+    assert "That code did not work" in html
+    assert "Incorrect code." not in html
