@@ -24,8 +24,7 @@ class PortalMFAAdapter(DefaultMFAAdapter):
     error_messages = {
         **DefaultMFAAdapter.error_messages,
         "incorrect_code": _(
-            "That code did not work. Codes change every 30 seconds: please type the one your "
-            "app shows now."
+            "That code did not work. Codes change every 30 seconds: please type the one your app shows now."
         ),
         "cannot_delete_authenticator": _(
             "Two-step sign-in stays on for staff accounts. The practice admin can reset it."
