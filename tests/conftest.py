@@ -167,7 +167,8 @@ def viewport(request, page, screenshot_dir):
 
 @pytest.fixture(autouse=True)
 def _agreements_for_transactional_tests(request):
-    """Put back the agreements the data migration seeds, for browser and transactional tests.
+    """Put back the agreements and session types the data migrations seed, for browser and
+    transactional tests.
 
     A transactional test flushes the database when it ends, taking migration-seeded rows
     with it; a live-server or transactional test that runs after one would otherwise find no
@@ -184,9 +185,14 @@ def _agreements_for_transactional_tests(request):
     from django.apps import apps
 
     from intake.models import ConsentDocument
+    from scheduling.models import SessionType
 
+    # serialized_rollback normally brings them back; it has been seen not to after tests
+    # whose threads opened connections of their own, so the seeds are checked here too.
     if not ConsentDocument.objects.exists():
         import_module("intake.migrations.0002_seed_consent_documents").seed(apps, None)
+    if not SessionType.objects.exists():
+        import_module("scheduling.migrations.0003_seed_session_types").seed(apps, None)
     yield
 
 
