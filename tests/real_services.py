@@ -1,5 +1,5 @@
-"""Helpers for tests that run against real services: free ports, a throwaway Redis, and the
-test database as a URL for processes the test starts (gunicorn, Celery workers)."""
+"""Helpers for tests that run against real services: free ports, a throwaway Redis, the
+portal under gunicorn, and the test database as a URL for processes the test starts."""
 
 import shutil
 import socket
@@ -77,3 +77,63 @@ def database_url() -> str:
     host = db.get("HOST") or "127.0.0.1"
     port = db.get("PORT") or "5432"
     return f"postgres://{credentials}@{host}:{port}/{db['NAME']}"
+
+
+class Gunicorn:
+    """The portal under gunicorn (2 workers) on a free loopback port, for fault tests.
+
+    `env` is the whole environment (settings module, database URL...). Use as a context
+    manager: it waits for /healthz to answer 200 and always stops the server.
+    """
+
+    def __init__(self, env: dict[str, str], log: Path, cwd: Path) -> None:
+        self.env, self.log, self.cwd = env, log, cwd
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> "Gunicorn":
+        import sys
+        import urllib.error
+        import urllib.request
+
+        with self.log.open("wb") as out:
+            self.process = subprocess.Popen(  # noqa: S603 - our own fixed command line
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "portal.wsgi:application",
+                    "--workers",
+                    "2",
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    "--log-level",
+                    "warning",
+                ],
+                cwd=self.cwd,
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(self.url + "/healthz", timeout=2) as response:  # noqa: S310
+                    if response.status == 200:
+                        return self
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.__exit__()
+                raise RuntimeError(f"gunicorn did not start:\n{self.log.read_text()[-3000:]}")
+            time.sleep(0.2)
+
+    def __exit__(self, *exc) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()

@@ -6,8 +6,6 @@ portal sees when the server restarts. Runs on PostgreSQL only.
 """
 
 import os
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -17,7 +15,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tests.real_services import database_url, free_port
+from tests.real_services import Gunicorn, database_url
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,10 +33,9 @@ def _get(url: str) -> int:
 
 
 @pytest.fixture
-def portal_server(practice):
+def portal_server(practice, tmp_path):
     if connection.vendor != "postgresql":
         pytest.skip("Connection faults are tested on PostgreSQL.")
-    port = free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings.base",
@@ -46,34 +43,8 @@ def portal_server(practice):
         "DATABASE_URL": database_url(),
         "CELERY_BROKER_URL": "",
     }
-    process = subprocess.Popen(  # noqa: S603 - our own fixed command line
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "portal.wsgi:application",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while _get(base + "/healthz") != 200:
-        if time.monotonic() > deadline:
-            process.kill()
-            pytest.fail("gunicorn did not start")
-        time.sleep(0.2)
-    yield base
-    process.terminate()
-    process.wait(timeout=10)
+    with Gunicorn(env, tmp_path / "gunicorn.log", ROOT) as server:
+        yield server.url
 
 
 def _drop_portal_connections() -> int:

@@ -21,7 +21,7 @@ import pytest
 
 from portal.middleware import DATABASE_RETRY_AFTER
 from tests.private_postgres import PrivatePostgres, unavailable_reason
-from tests.real_services import free_port
+from tests.real_services import Gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 # The longest any answer may take, outage or not; a hung request is the failure to catch.
@@ -125,45 +125,12 @@ def portal_server(postgres, tmp_path_factory):
         check=True,
         timeout=120,
     )
-    port = free_port()
     log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(  # noqa: S603 - our own fixed command line
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "portal.wsgi:application",
-                "--workers",
-                "2",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while _get(base + "/healthz")[0] != 200:
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"gunicorn did not start:\n{log.read_text()[-3000:]}")
-            time.sleep(0.2)
+    with Gunicorn(env, log, ROOT) as server:
         # The first page a worker renders loads its templates: keep that out of the timings.
         for _ in range(6):
-            assert _get(base + "/")[0] == 200
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            assert _get(server.url + "/")[0] == 200
+        yield server.url
 
 
 @pytest.mark.parametrize("mode", ["fast", "immediate"])
