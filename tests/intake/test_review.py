@@ -201,6 +201,30 @@ def test_detail_shows_a_telehealth_client_outside_colorado(as_therapist, sent):
 # --- Assignment
 
 
+@pytest.mark.parametrize(
+    ("outcome", "year", "shown"),
+    [
+        ("stillbirth", "this month", "postpartum (birth within a year)"),
+        ("stillbirth", None, "postpartum not known (a birth without a date)"),
+        ("miscarriage", "this month", None),
+    ],
+)
+def test_detail_says_postpartum_only_when_the_history_shows_it(as_therapist, sent, outcome, year, shown):
+    from django.utils import timezone
+
+    from intake.models import PregnancyEntry
+
+    today = timezone.localdate()
+    when = {"month": today.month, "year": today.year} if year else {}
+    PregnancyEntry.objects.create(intake=sent, order=1, outcome=outcome, **when)
+    html = as_therapist.get(reverse("intake:staff_detail", kwargs={"pk": sent.pk})).content.decode()
+    if shown is None:
+        assert "postpartum (birth" not in html
+        assert "postpartum not known" not in html
+    else:
+        assert shown in html
+
+
 def test_a_therapist_assigns_herself_in_one_click(as_therapist, therapist, sent):
     response = as_therapist.post(action_url("assign", sent), {"therapist": therapist.pk})
 
