@@ -310,35 +310,16 @@ def _save_answers(fresh: Intake, intake: Intake, *, step: int, data: dict, actor
     return errors
 
 
-def intake_save_field(
-    *,
-    intake: Intake,
-    field_name: str,
-    value,
-    actor: User | None,
-    request: HttpRequest | None = None,
-) -> Intake:
-    """Autosave one answer. Raises IntakeFieldError for a name no step asks, and
-    IntakeValidationError (with the field's message) for a value the rules refuse."""
-    step = STEP_FOR_FIELD.get(field_name)
-    if step is None:
-        raise IntakeFieldError(ERROR_UNKNOWN_FIELD)
-    errors = intake_save_step(
-        intake=intake, step=step, data={field_name: value}, actor=actor, request=request
-    )
-    if errors:
-        raise IntakeValidationError(errors[field_name], errors)
-    return intake
-
-
 @transaction.atomic
 def intake_autosave_field(
     *, client: User, field_name: str, value, actor: User | None, request: HttpRequest | None = None
 ) -> Intake:
-    """intake_save_field on the client's own intake, found and locked in one read.
+    """Autosave one answer on the client's own intake, found and locked in one read.
 
-    The autosave runs on every change a client makes, so it reads only the row it writes;
-    returns that row (its time saved and risk level are what the page is told).
+    Raises IntakeFieldError for a name no step asks, and IntakeValidationError (with the
+    field's message) for a value the rules refuse. The autosave runs on every change a client
+    makes, so it reads only the row it writes; returns that row (its time saved and risk
+    level are what the page is told).
     """
     step = STEP_FOR_FIELD.get(field_name)
     if step is None:

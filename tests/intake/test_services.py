@@ -100,8 +100,12 @@ def test_save_step_writes_an_audit_record_naming_fields_not_answers(intake, clie
     assert "sleep" not in event.detail
 
 
+def _autosave(client, **answer):
+    return services.intake_autosave_field(client=client, actor=client, **answer)
+
+
 def test_save_field_saves_one_answer(intake, client_user):
-    services.intake_save_field(intake=intake, field_name="may_text", value=False, actor=client_user)
+    _autosave(client_user, field_name="may_text", value=False)
     intake.refresh_from_db()
     assert intake.may_text is False
     assert intake.may_email is None
@@ -109,12 +113,12 @@ def test_save_field_saves_one_answer(intake, client_user):
 
 def test_save_field_refuses_an_unknown_field(intake, client_user):
     with pytest.raises(services.IntakeFieldError):
-        services.intake_save_field(intake=intake, field_name="status", value="accepted", actor=client_user)
+        _autosave(client_user, field_name="status", value="accepted")
 
 
 def test_save_field_raises_with_the_message_for_a_refused_value(intake, client_user):
     with pytest.raises(services.IntakeValidationError) as exc:
-        services.intake_save_field(intake=intake, field_name="modality", value="by_pigeon", actor=client_user)
+        _autosave(client_user, field_name="modality", value="by_pigeon")
     assert exc.value.message == services.ERROR_CHOICE
 
 
@@ -465,7 +469,7 @@ def test_save_step_refuses_a_contact_answer_that_breaks_its_rule(intake, client_
 
 def test_save_field_refuses_a_phone_with_too_few_digits(intake, client_user):
     with pytest.raises(services.IntakeValidationError) as exc:
-        services.intake_save_field(intake=intake, field_name="phone", value="555-0142", actor=client_user)
+        _autosave(client_user, field_name="phone", value="555-0142")
     assert exc.value.message == services.forms_rules.ERROR_PHONE
 
 
