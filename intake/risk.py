@@ -1,10 +1,13 @@
 """Risk triage from scored screening results. Pure Python, no Django.
 
 Levels (CLINICAL.md), highest first:
-- URGENT: ASQ acute positive.
+- URGENT: ASQ acute positive; an ASQ positive screen whose "right now" question is still
+  unanswered once the intake is sent.
 - HIGH: any other self-harm signal (PHQ-9 item 9 > 0, EPDS item 10 > 0, ASQ non-acute
-  positive, self-harm ticked in the symptom checklist).
-- ELEVATED: PHQ-9 >= 15, GAD-7 >= 15, EPDS >= 13, PC-PTSD-5 positive.
+  positive, ASQ positive with the "right now" question unanswered in a draft, self-harm ticked
+  in the symptom checklist).
+- ELEVATED: PHQ-9 >= 15, GAD-7 >= 15, EPDS >= 13, PC-PTSD-5 positive, or a suicide-risk item
+  declined (PHQ-9 item 9, EPDS item 10, any ASQ question answered "prefer not to answer").
 - ROUTINE otherwise.
 Which item or total means what lives in the instrument definitions (flags, elevated_at); this
 module only combines them.
@@ -14,7 +17,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from intake.instruments import FLAG_ACUTE, FLAG_SELF_HARM, Result, get_instrument
+from intake.instruments import (
+    FLAG_ACUITY_UNANSWERED,
+    FLAG_ACUTE,
+    FLAG_SELF_HARM,
+    FLAG_SELF_HARM_ITEM_DECLINED,
+    Result,
+    get_instrument,
+)
 
 CHECKLIST = "checklist"
 
@@ -48,13 +58,26 @@ class RiskLevel(StrEnum):
 
 
 _RANK = {level: rank for rank, level in enumerate(RiskLevel)}
+# The one order every list of intakes, flags and priorities follows: most severe first.
+MOST_SEVERE_FIRST: tuple[RiskLevel, ...] = tuple(sorted(RiskLevel, key=_RANK.__getitem__, reverse=True))
+
+
+def queue_position(level: "RiskLevel | str | None") -> int:
+    """0 for URGENT, then HIGH, ELEVATED and ROUTINE: where a level sorts in a queue (an
+    unknown or missing level sorts as ROUTINE)."""
+    try:
+        return MOST_SEVERE_FIRST.index(RiskLevel(level))
+    except ValueError:
+        return MOST_SEVERE_FIRST.index(RiskLevel.ROUTINE)
 
 
 class ReasonRule(StrEnum):
     """Which triage rule a reason comes from (a stable slug for display and translation)."""
 
     ACUTE_POSITIVE = "acute_positive"
+    ACUITY_UNANSWERED = "acuity_unanswered"
     SELF_HARM_ANSWER = "self_harm_answer"
+    ITEM_DECLINED = "item_declined"
     CHECKLIST_SELF_HARM = "checklist_self_harm"
     TOTAL_AT_THRESHOLD = "total_at_threshold"
 
@@ -86,17 +109,21 @@ def max_level(a: RiskLevel | str, b: RiskLevel | str) -> RiskLevel:
     return a if a >= b else b
 
 
-def assess_risk(results: Mapping[str, Result], *, checklist_self_harm: bool | None) -> Assessment:
+def assess_risk(
+    results: Mapping[str, Result], *, checklist_self_harm: bool | None, sent: bool = False
+) -> Assessment:
     """Triage the scored results (keyed by instrument code) and the symptom checklist.
 
-    `checklist_self_harm` is None when the checklist was not answered. Raises ValueError if a
-    key does not match its result's code.
+    `checklist_self_harm` is None when the checklist was not answered. `sent` is whether the
+    client has sent the intake: an unanswered ASQ "right now" question can still be answered
+    in a draft, but not once it is sent. Raises ValueError if a key does not match its
+    result's code.
     """
     reasons: list[Reason] = []
     for code, result in results.items():
         if code != result.code:
             raise ValueError(f"Result for {result.code!r} filed under {code!r}.")
-        reasons.extend(_reasons_for(result))
+        reasons.extend(_reasons_for(result, sent=sent))
     if checklist_self_harm:
         reasons.append(
             Reason(
@@ -114,11 +141,37 @@ def assess_risk(results: Mapping[str, Result], *, checklist_self_harm: bool | No
     return Assessment(level=level, reasons=tuple(reasons))
 
 
-def _reasons_for(result: Result) -> list[Reason]:
+def _reasons_for(result: Result, *, sent: bool) -> list[Reason]:
     name = get_instrument(result.code).short_name
     reasons: list[Reason] = []
     for source in result.flag_sources:
-        if source.flag == FLAG_ACUTE:
+        if source.flag == FLAG_ACUITY_UNANSWERED:
+            reasons.append(
+                Reason(
+                    level=RiskLevel.URGENT if sent else RiskLevel.HIGH,
+                    rule=ReasonRule.ACUITY_UNANSWERED,
+                    source=result.code,
+                    item_key=source.item_key,
+                    answer=None,
+                    why=(
+                        f"{name} positive screen; item {source.item_key} (thoughts of killing "
+                        "yourself right now) was not answered"
+                        + (" before the intake was sent." if sent else " yet.")
+                    ),
+                )
+            )
+        elif source.flag == FLAG_SELF_HARM_ITEM_DECLINED:
+            reasons.append(
+                Reason(
+                    level=RiskLevel.ELEVATED,
+                    rule=ReasonRule.ITEM_DECLINED,
+                    source=result.code,
+                    item_key=source.item_key,
+                    answer=source.answer_label,
+                    why=f"{name} item {source.item_key} declined (prefer not to answer).",
+                )
+            )
+        elif source.flag == FLAG_ACUTE:
             reasons.append(
                 Reason(
                     level=RiskLevel.URGENT,

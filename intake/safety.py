@@ -22,7 +22,7 @@ from portal.selectors import practice_get
 from .catalogue import SELF_HARM
 from .instruments import INSTRUMENT_ORDER, Result, get_instrument, score
 from .models import Intake, InternalNote, RiskFlag, RiskLevelChoices
-from .risk import Assessment, Reason, RiskLevel, assess_risk, max_level
+from .risk import Assessment, Reason, RiskLevel, assess_risk, max_level, queue_position
 
 # Levels the front desk may see, as a priority with no clinical meaning attached.
 PRIORITY_URGENT = "urgent"
@@ -55,7 +55,11 @@ def intake_scores(*, intake: Intake) -> dict[str, Result]:
 def intake_assessment(*, intake: Intake) -> Assessment:
     """The triage of the intake's answers as they stand now."""
     symptoms = intake.symptoms or []
-    return assess_risk(intake_scores(intake=intake), checklist_self_harm=SELF_HARM in symptoms)
+    return assess_risk(
+        intake_scores(intake=intake),
+        checklist_self_harm=SELF_HARM in symptoms,
+        sent=intake.status != Intake.Status.DRAFT,
+    )
 
 
 def intake_risk_flags(*, intake: Intake) -> list[RiskFlag]:
@@ -65,6 +69,13 @@ def intake_risk_flags(*, intake: Intake) -> list[RiskFlag]:
 def priority_for_level(level: str | None) -> str:
     """The front desk's priority for a stored risk level."""
     return _PRIORITY_FOR_LEVEL[RiskLevel(level or RiskLevel.ROUTINE)]
+
+
+def priority_position(priority: str) -> int:
+    """Where a front-desk priority sorts in a queue: at the most severe level it stands for,
+    so requests follow the same order as the therapists' queue."""
+    positions = [queue_position(level) for level, mapped in _PRIORITY_FOR_LEVEL.items() if mapped == priority]
+    return min(positions, default=len(RiskLevel))
 
 
 def intake_priorities_for_clients(*, client_ids) -> dict[int, str]:
@@ -89,7 +100,8 @@ def needs_crisis_resources(level: str) -> bool:
 # --- Services
 
 
-def _reason_record(intake: Intake, reason: Reason) -> dict:
+def _reason_record(reason: Reason, at: str) -> dict:
+    """A reason as a flag stores it: what raised the level, with the words of the question."""
     item_text = ""
     if reason.item_key and reason.source != "checklist":
         item = get_instrument(reason.source)
@@ -98,10 +110,24 @@ def _reason_record(intake: Intake, reason: Reason) -> dict:
     return {
         "source": reason.source,
         "item_key": reason.item_key,
+        "rule": reason.rule.value,
         "item_text": item_text,
         "answer": reason.answer,
         "why": reason.why,
+        "at": at,
     }
+
+
+def reason_key(record: dict) -> tuple:
+    """What one piece of evidence is about: an item (or a total) under one rule.
+
+    Records stored before the rule was kept fall back to their wording, so each stays its own.
+    """
+    return (record.get("source"), record.get("item_key"), record.get("rule") or record.get("why"))
+
+
+def _reason_changed(old: dict, new: dict) -> bool:
+    return (old.get("answer"), old.get("why")) != (new.get("answer"), new.get("why"))
 
 
 def risk_evaluate(
@@ -115,19 +141,16 @@ def risk_evaluate(
     """
     assessment = intake_assessment(intake=intake)
     existing = {flag.level: flag for flag in intake.risk_flags.select_for_update()}
+    now = timezone.now().isoformat()
     raised = []
     for level in (RiskLevel.ELEVATED, RiskLevel.HIGH, RiskLevel.URGENT):
-        reasons = [r for r in assessment.reasons if r.level == level]
-        if not reasons:
+        records = [_reason_record(r, now) for r in assessment.reasons if r.level == level]
+        if not records:
             continue
         if level.value in existing:
-            _flag_reasons_add(
-                existing[level.value], [_reason_record(intake, r) for r in reasons], actor, request
-            )
+            _flag_reasons_update(existing[level.value], records, actor, request)
             continue
-        flag = RiskFlag.objects.create(
-            intake=intake, level=level.value, reasons=[_reason_record(intake, r) for r in reasons]
-        )
+        flag = RiskFlag.objects.create(intake=intake, level=level.value, reasons=records)
         raised.append(flag)
         audit_record(
             actor=actor,
@@ -147,38 +170,47 @@ def risk_evaluate(
     return raised
 
 
-def _reason_key(record: dict) -> tuple:
-    return (record.get("source"), record.get("item_key"), record.get("why"))
+def _flag_reasons_update(flag: RiskFlag, records: list[dict], actor, request) -> None:
+    """Bring a flag's evidence up to date with the answers as they stand now.
 
-
-def _flag_reasons_add(flag: RiskFlag, records: list[dict], actor, request) -> None:
-    """Add to a flag the answers that reach its level after it was raised.
-
-    A flag is raised once per level, but the therapist must see every answer behind it. If
-    a same-day flag had already been acknowledged, the new answer needs someone again: the
-    earlier acknowledgement is kept as a note in the therapist's own words, the flag opens
-    again, and the on-call is told once more.
+    One record per item (or total) and rule: an answer that changes while still at the
+    flag's level replaces its record (with the time it changed), so the therapist reads the
+    current answer once rather than a line per autosave. A record whose answer has since
+    dropped below the level stays: it is what raised the flag. A new item at the level is
+    added; if a same-day flag had already been acknowledged, that new answer needs someone
+    again: the earlier acknowledgement is kept as a note in the therapist's own words, the
+    flag opens again, and the on-call is told once more.
     """
-    known = {_reason_key(r) for r in flag.reasons}
-    new = [{**r, "added_at": timezone.now().isoformat()} for r in records if _reason_key(r) not in known]
-    if not new:
+    current = {reason_key(r): r for r in records}
+    known = {reason_key(r) for r in flag.reasons}
+    updated, changed = [], 0
+    for old in flag.reasons:
+        new = current.get(reason_key(old))
+        if new is not None and _reason_changed(old, new):
+            updated.append(new)
+            changed += 1
+        else:
+            updated.append(old)
+    added = [r for key, r in current.items() if key not in known]
+    if not added and not changed:
         return
-    flag.reasons = [*flag.reasons, *new]
+    flag.reasons = [*updated, *added]
     fields = ["reasons", "updated_at"]
-    reopened = flag.acknowledged_at is not None and flag.needs_same_day_review
+    reopened = bool(added) and flag.acknowledged_at is not None and flag.needs_same_day_review
     if reopened:
         _acknowledgement_keep_as_note(flag)
         flag.acknowledged_at = flag.acknowledged_by = flag.notified_at = None
         flag.follow_up = flag.acknowledgement_note = ""
         fields += ["acknowledged_at", "acknowledged_by", "notified_at", "follow_up", "acknowledgement_note"]
     flag.save(update_fields=fields)
+    detail = f"{len(added)} more answer(s) at {flag.level}" if added else f"{changed} answer(s) changed"
     audit_record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,
         object_type="risk_flag",
         object_id=flag.pk,
         client=flag.intake.client,
-        detail=f"{len(new)} more answer(s) at {flag.level}" + ("; opened again" if reopened else ""),
+        detail=detail + ("; opened again" if reopened else ""),
         request=request,
     )
     if reopened:

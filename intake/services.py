@@ -613,7 +613,10 @@ def intake_submit(*, intake: Intake, actor: User | None, request: HttpRequest | 
     fresh.status = Intake.Status.SUBMITTED
     fresh.submitted_at = timezone.now()
     fresh.save(update_fields=["status", "submitted_at", "updated_at"])
-    intake.status, intake.submitted_at = fresh.status, fresh.submitted_at
+    # Some answers weigh more once they can no longer change (an ASQ "right now" question
+    # left open is urgent in a sent intake), so triage runs again as it is sent.
+    risk_evaluate(intake=fresh, actor=actor, request=request)
+    intake.status, intake.submitted_at, intake.risk_level = fresh.status, fresh.submitted_at, fresh.risk_level
     _audit(
         intake=fresh,
         action=AuditEvent.Action.SUBMIT,

@@ -6,7 +6,9 @@ PDF and export. Pure Python: importable without Django settings.
 
 from .asq import ASQ
 from .base import (
+    BAND_ACUITY_UNANSWERED,
     BAND_INCOMPLETE,
+    FLAG_ACUITY_UNANSWERED,
     FLAG_ACUTE,
     FLAG_EPDS_ANXIETY,
     FLAG_SELF_HARM,
@@ -46,8 +48,10 @@ from .scoring import (
 
 __all__ = [
     "ASQ",
+    "BAND_ACUITY_UNANSWERED",
     "BAND_INCOMPLETE",
     "EPDS",
+    "FLAG_ACUITY_UNANSWERED",
     "FLAG_ACUTE",
     "FLAG_EPDS_ANXIETY",
     "FLAG_SELF_HARM",

@@ -1,10 +1,13 @@
 """ASQ (Ask Suicide-Screening Questions), NIMH toolkit."""
 
 from .base import (
+    BAND_ACUITY_UNANSWERED,
     FLAG_ACUTE,
     FLAG_SELF_HARM,
+    FLAG_SELF_HARM_ITEM_DECLINED,
     YES_NO_UNSCORED_OPTIONS,
     Band,
+    FlagRule,
     Instrument,
     Item,
     ItemKind,
@@ -56,7 +59,13 @@ ASQ = Instrument(
     bands=(
         Band("negative", "Negative screen"),
         Band("positive", "Non-acute positive screen (potential risk)"),
+        Band(BAND_ACUITY_UNANSWERED, "Positive screen; the 'right now' question was not answered"),
         Band("acute_positive", "Acute positive screen (imminent risk)"),
+    ),
+    # Every ASQ question is a suicide-risk question: a refusal of any is shown as declined
+    # (and triaged at least ELEVATED) besides what the screen's own rule makes of it.
+    flag_rules=tuple(
+        FlagRule(None, key, 0, declined_flag=FLAG_SELF_HARM_ITEM_DECLINED) for key in (*_SCREENING_KEYS, "5")
     ),
     acuity_item="5",
     positive_flag=FLAG_SELF_HARM,

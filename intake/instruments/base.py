@@ -15,12 +15,17 @@ from enum import StrEnum
 FLAG_SELF_HARM = "self_harm"
 FLAG_ACUTE = "acute"
 FLAG_EPDS_ANXIETY = "epds_anxiety"
-# Informational only (no triage rule in CLINICAL.md): the client chose "prefer not to answer"
-# on a self-harm item. Shown to the therapist; it does not change the risk level.
+# The client chose "prefer not to answer" on a suicide-risk item (PHQ-9 item 9, EPDS item 10,
+# any ASQ question). Triage reads it as at least ELEVATED (CLINICAL.md).
 FLAG_SELF_HARM_ITEM_DECLINED = "self_harm_item_declined"
+# ASQ: a positive screen whose acuity question ("right now") has no answer at all (missing,
+# not declined). Triage: HIGH while the intake is a draft, URGENT once it is sent.
+FLAG_ACUITY_UNANSWERED = "acuity_unanswered"
 
 # The band of any result whose total cannot be known yet.
 BAND_INCOMPLETE = "incomplete"
+# The ASQ's band for a positive screen whose "right now" question has no answer yet.
+BAND_ACUITY_UNANSWERED = "positive_acuity_unanswered"
 
 
 class ItemKind(StrEnum):
@@ -127,9 +132,13 @@ class Band:
 
 @dataclass(frozen=True, slots=True)
 class FlagRule:
-    """Raise `flag` when the item's score is at least `min_score`, whatever the total."""
+    """Raise `flag` when the item's score is at least `min_score`, whatever the total.
 
-    flag: str
+    With `flag` None only a refusal raises anything (`declined_flag`): the ASQ's questions
+    carry no score, and what a yes means is decided by its own rule.
+    """
+
+    flag: str | None
     item_key: str
     min_score: int
     # Raised instead when the item was explicitly declined (None).

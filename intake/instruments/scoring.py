@@ -12,7 +12,15 @@ from dataclasses import dataclass
 from enum import StrEnum
 from types import MappingProxyType
 
-from .base import BAND_INCOMPLETE, Instrument, Item, ItemKind, ScoringRule
+from .base import (
+    BAND_ACUITY_UNANSWERED,
+    BAND_INCOMPLETE,
+    FLAG_ACUITY_UNANSWERED,
+    Instrument,
+    Item,
+    ItemKind,
+    ScoringRule,
+)
 from .registry import get_instrument
 
 type Answer = int | bool | None
@@ -247,14 +255,15 @@ def score(code: str, answers: Answers, *, pcptsd5_cutoff: int | None = None) -> 
     partial = sum(a.score for a in scored if a.score is not None)
     complete = answered == len(scored)
 
+    flags, sources = _item_flags(instrument, answers)
     if instrument.scoring is ScoringRule.ANY_YES_WITH_ACUITY:
-        band, flags, sources = _any_yes_with_acuity(instrument, answers)
+        band, screen_flags, screen_sources = _any_yes_with_acuity(instrument, answers)
+        flags, sources = screen_flags | flags, screen_sources + sources
         total = lower_bound = None
     else:
         total = partial if complete else None
         lower_bound = partial
         band = _band(instrument, total, cutoff)
-        flags, sources = _item_flags(instrument, answers)
 
     subscales, sub_flags, sub_sources = _subscales(instrument, answers)
     elevated_at = cutoff if instrument.elevated_at_cutoff else instrument.elevated_at
@@ -297,7 +306,7 @@ def _item_flags(instrument: Instrument, answers: Answers) -> tuple[set[str], tup
         described = _item_answer(item, answers)
         if described.status is AnswerStatus.DECLINED:
             raised = rule.declined_flag
-        elif described.score is not None and described.score >= rule.min_score:
+        elif rule.flag is not None and described.score is not None and described.score >= rule.min_score:
             raised = rule.flag
         else:
             raised = None
@@ -331,11 +340,17 @@ def _any_yes_with_acuity(
     acuity = _item_answer(instrument.item(instrument.acuity_item), answers)
     # A refusal of the acuity question after a positive screen is read as acute: we cannot
     # rule out imminent risk, and the cost of a needless same-day call is far lower than
-    # the cost of missing one. Not yet answered stays non-acute until the client answers.
+    # the cost of missing one.
     if acuity.status is AnswerStatus.DECLINED or acuity.answer is True:
         flags.add(instrument.acute_flag)
         sources.append(FlagSource(instrument.acute_flag, acuity.key, acuity.answer_label, None))
         return "acute_positive", flags, tuple(sources)
+    # Never answered is not "no": it is its own result, which triage reads by whether the
+    # intake has been sent (CLINICAL.md).
+    if acuity.status is AnswerStatus.MISSING:
+        flags.add(FLAG_ACUITY_UNANSWERED)
+        sources.append(FlagSource(FLAG_ACUITY_UNANSWERED, acuity.key, None, None))
+        return BAND_ACUITY_UNANSWERED, flags, tuple(sources)
     return "positive", flags, tuple(sources)
 
 

@@ -39,8 +39,8 @@ def pcptsd5(yes_count: int, **options: int) -> Result:
 ASQ_ALL_NO = {"1": False, "2": False, "3": False, "4": False}
 
 
-def assess(*results: Result, checklist_self_harm: bool | None = None) -> Assessment:
-    return assess_risk({r.code: r for r in results}, checklist_self_harm=checklist_self_harm)
+def assess(*results: Result, checklist_self_harm: bool | None = None, sent: bool = False) -> Assessment:
+    return assess_risk({r.code: r for r in results}, checklist_self_harm=checklist_self_harm, sent=sent)
 
 
 # --- ELEVATED thresholds -------------------------------------------------------------------
@@ -143,6 +143,43 @@ def test_asq_incomplete_without_yes_is_routine() -> None:
     assert assess(score("asq", {"1": False})).level is RiskLevel.ROUTINE
 
 
+def test_asq_positive_with_right_now_unanswered_is_high_in_a_draft() -> None:
+    assessment = assess(score("asq", {**ASQ_ALL_NO, "1": True}))
+    assert assessment.level is RiskLevel.HIGH
+    assert ReasonRule.ACUITY_UNANSWERED in [r.rule for r in assessment.reasons]
+
+
+def test_asq_positive_with_right_now_unanswered_is_urgent_once_sent() -> None:
+    assessment = assess(score("asq", {**ASQ_ALL_NO, "1": True}), sent=True)
+    assert assessment.level is RiskLevel.URGENT
+    (first, *_rest) = assessment.reasons
+    assert (first.rule, first.source, first.item_key) == (ReasonRule.ACUITY_UNANSWERED, "asq", "5")
+    assert "not answered" in first.why
+
+
+def test_asq_positive_with_right_now_answered_no_is_high_when_sent() -> None:
+    assessment = assess(score("asq", {**ASQ_ALL_NO, "1": True, "5": False}), sent=True)
+    assert assessment.level is RiskLevel.HIGH
+
+
+# --- ELEVATED: a suicide-risk item declined --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "key"), [("phq9", "9"), ("epds", "10"), ("asq", "1"), ("asq", "2"), ("asq", "3"), ("asq", "4")]
+)
+def test_a_declined_suicide_risk_item_gives_a_declined_reason_at_least_elevated(code, key) -> None:
+    assessment = assess(score(code, {key: None}))
+    assert assessment.level >= RiskLevel.ELEVATED
+    declined = [r for r in assessment.reasons if r.rule is ReasonRule.ITEM_DECLINED]
+    assert [(r.level, r.source, r.item_key) for r in declined] == [(RiskLevel.ELEVATED, code, key)]
+    assert "declined" in declined[0].why
+
+
+def test_a_declined_phq9_item_9_alone_is_elevated_not_high() -> None:
+    assert assess(score("phq9", {"9": None})).level is RiskLevel.ELEVATED
+
+
 def test_checklist_self_harm_ticked_is_high() -> None:
     assessment = assess(phq9(0), checklist_self_harm=True)
     assert assessment.level is RiskLevel.HIGH
@@ -226,3 +263,14 @@ def test_max_level_never_lowers(stored: str, new: str, expected: RiskLevel) -> N
 def test_max_level_rejects_unknown_level() -> None:
     with pytest.raises(ValueError, match="'severe'"):
         max_level("severe", RiskLevel.HIGH)
+
+
+# --- One order for every queue ---------------------------------------------------------------
+
+
+def test_one_order_puts_urgent_high_elevated_routine() -> None:
+    from intake.risk import MOST_SEVERE_FIRST, queue_position
+
+    assert [level.value for level in MOST_SEVERE_FIRST] == ["urgent", "high", "elevated", "routine"]
+    assert [queue_position(level) for level in ("urgent", "high", "elevated", "routine")] == [0, 1, 2, 3]
+    assert queue_position(None) == queue_position("routine")

@@ -238,7 +238,7 @@ def test_a_later_answer_at_the_same_level_is_added_to_the_flag_without_a_second_
     flag = RiskFlag.objects.get(intake=intake, level="high")
     assert [r["source"] for r in flag.reasons] == ["checklist", "phq9"]
     assert flag.reasons[1]["answer"] == "Nearly every day"
-    assert "added_at" in flag.reasons[1]
+    assert "at" in flag.reasons[1]
     assert len(mail.outbox) == 1
     assert AuditEvent.objects.filter(
         object_type="risk_flag", object_id=str(flag.pk), action="update"
@@ -408,3 +408,89 @@ def test_epds_item_10_raises_high_when_enabled(intake, practice):
     save_answers(intake, "epds", {"10": 2})
 
     assert RiskFlag.objects.get(intake=intake).level == "high"
+
+
+# --- ASQ "right now" question left open; declined suicide-risk items; evidence once per item
+
+
+ASQ_NO = {"1": False, "2": False, "3": False, "4": False}
+
+
+def test_asq_right_now_unanswered_is_high_in_a_draft(intake):
+    save_answers(intake, "asq", {**ASQ_NO, "1": True})
+
+    intake.refresh_from_db()
+    assert intake.risk_level == "high"
+    flag = RiskFlag.objects.get(intake=intake, level="high")
+    evidence = [(r["source"], r["item_key"], r["rule"]) for r in flag.reasons]
+    assert ("asq", "5", "acuity_unanswered") in evidence
+
+
+def test_asq_right_now_unanswered_becomes_urgent_when_the_intake_is_sent(
+    signed_intake, practice, django_capture_on_commit_callbacks
+):
+    from intake.services import intake_submit
+
+    with django_capture_on_commit_callbacks(execute=True):
+        save_answers(signed_intake, "asq", {**ASQ_NO, "1": True})
+    with django_capture_on_commit_callbacks(execute=True):
+        intake_submit(intake=signed_intake, actor=signed_intake.client)
+
+    signed_intake.refresh_from_db()
+    assert signed_intake.risk_level == "urgent"
+    urgent = RiskFlag.objects.get(intake=signed_intake, level="urgent")
+    assert [r["rule"] for r in urgent.reasons] == ["acuity_unanswered"]
+    assert "not answered before the intake was sent" in urgent.reasons[0]["why"]
+    assert urgent.notified_at is not None  # the on-call hears of it the moment it is sent
+
+
+def test_asq_right_now_answered_no_stays_high_when_sent(signed_intake):
+    from intake.services import intake_submit
+
+    save_answers(signed_intake, "asq", {**ASQ_NO, "1": True, "5": False})
+    intake_submit(intake=signed_intake, actor=signed_intake.client)
+
+    signed_intake.refresh_from_db()
+    assert signed_intake.risk_level == "high"
+    assert not RiskFlag.objects.filter(intake=signed_intake, level="urgent").exists()
+
+
+@pytest.mark.parametrize(("code", "key"), [("phq9", "9"), ("epds", "10")])
+def test_a_declined_self_harm_item_raises_elevated_with_a_declined_reason(intake, code, key):
+    save_answers(intake, code, {key: None})
+
+    intake.refresh_from_db()
+    assert intake.risk_level == "elevated"
+    flag = RiskFlag.objects.get(intake=intake, level="elevated")
+    (reason,) = flag.reasons
+    assert (reason["source"], reason["item_key"], reason["rule"]) == (code, key, "item_declined")
+    assert "declined" in reason["why"]
+
+
+def test_a_total_climbing_answer_by_answer_is_one_line_of_evidence(intake):
+    for key, value in [("1", 3), ("2", 3), ("3", 3), ("4", 3), ("5", 3), ("6", 2), ("7", 1), ("8", 1)]:
+        save_answers(intake, "phq9", {key: value})
+
+    flag = RiskFlag.objects.get(intake=intake, level="elevated")
+    assert len(flag.reasons) == 1
+    assert "at least 19" in flag.reasons[0]["why"]
+
+
+def test_a_changed_answer_at_the_same_level_replaces_its_evidence_and_when(intake):
+    save_answers(intake, "phq9", {"9": 1})
+    first = RiskFlag.objects.get(intake=intake, level="high").reasons[0]
+
+    save_answers(intake, "phq9", {"9": 3})
+
+    (reason,) = RiskFlag.objects.get(intake=intake, level="high").reasons
+    assert reason["answer"] == "Nearly every day"
+    assert reason["at"] >= first["at"]
+
+
+def test_an_answer_changed_below_the_level_keeps_the_evidence_that_raised_the_flag(intake):
+    save_answers(intake, "phq9", {"9": 2})
+
+    save_answers(intake, "phq9", {"9": 0})
+
+    (reason,) = RiskFlag.objects.get(intake=intake, level="high").reasons
+    assert reason["answer"] == "More than half the days"

@@ -343,7 +343,7 @@ def test_asq_one_yes_then_acuity_no_is_non_acute_positive() -> None:
 def test_asq_refusal_counts_as_positive() -> None:
     result = score("asq", {**ALL_NO, "2": None, "5": False})
     assert result.band == "positive"
-    assert result.flags == frozenset({"self_harm"})
+    assert result.flags == frozenset({"self_harm", "self_harm_item_declined"})
 
 
 def test_asq_acuity_yes_is_acute_positive() -> None:
@@ -358,13 +358,34 @@ def test_asq_acuity_refused_after_positive_is_read_as_acute() -> None:
     assert "acute" in result.flags
 
 
-def test_asq_acuity_unanswered_after_positive_is_non_acute_positive() -> None:
+def test_asq_acuity_unanswered_after_positive_is_its_own_result_never_non_acute() -> None:
     result = score("asq", {**ALL_NO, "1": True})
-    assert (result.band, result.answered, result.expected) == ("positive", 4, 5)
+    assert (result.band, result.answered, result.expected) == ("positive_acuity_unanswered", 4, 5)
+    assert result.flags == frozenset({"self_harm", "acuity_unanswered"})
+    assert result.band_label == "Positive screen; the 'right now' question was not answered"
+
+
+def test_asq_acuity_answered_no_after_positive_is_non_acute_positive() -> None:
+    result = score("asq", {**ALL_NO, "1": True, "5": False})
+    assert result.band == "positive"
+    assert result.band_label == "Non-acute positive screen (potential risk)"
 
 
 def test_asq_yes_decides_positive_before_other_items_are_answered() -> None:
-    assert score("asq", {"1": True}).band == "positive"
+    assert score("asq", {"1": True}).band == "positive_acuity_unanswered"
+
+
+@pytest.mark.parametrize("key", ["1", "2", "3", "4"])
+def test_a_declined_asq_question_is_marked_declined(key) -> None:
+    result = score("asq", {**ALL_NO, key: None, "5": False})
+    declined = [s for s in result.flag_sources if s.flag == "self_harm_item_declined"]
+    assert [(s.item_key, s.answer_label) for s in declined] == [(key, PREFER_NOT_TO_ANSWER)]
+
+
+def test_a_declined_asq_right_now_question_is_acute_and_declined() -> None:
+    result = score("asq", {**ALL_NO, "1": True, "5": None})
+    assert result.band == "acute_positive"
+    assert {"acute", "self_harm_item_declined"} <= result.flags
 
 
 @pytest.mark.parametrize(
@@ -403,6 +424,7 @@ def test_asq_sources_name_every_triggering_item() -> None:
         ("self_harm", "1", "Yes"),
         ("self_harm", "3", PREFER_NOT_TO_ANSWER),
         ("acute", "5", "Yes"),
+        ("self_harm_item_declined", "3", PREFER_NOT_TO_ANSWER),
     ]
 
 
