@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import TimeStampedModel
 
+from .risk import MOST_SEVERE_FIRST, queue_position
+
 
 class YesNoUnsure(models.TextChoices):
     YES = "yes", _("Yes")
@@ -31,17 +33,23 @@ class RiskLevelChoices(models.TextChoices):
     URGENT = "urgent", _("Urgent: same-day review")
 
 
+def _queue_rank_sql() -> str:
+    # Built from intake.risk's one order (URGENT, HIGH, ELEVATED, ROUTINE), so the database's
+    # order cannot drift from the one the PDF, the detail page and scheduling use.
+    whens = " ".join(
+        f"WHEN %(expressions)s = '{level.value}' THEN {queue_position(level)}" for level in MOST_SEVERE_FIRST
+    )
+    return f"CASE {whens} ELSE {queue_position(None)} END"
+
+
 class ReviewQueueRank(models.Func):
-    """Urgent first, then high, then everyone else: how the therapists' queue is ordered.
+    """Urgent first, then high, then elevated, then routine: how the queues are ordered.
 
     Written with literal values rather than query parameters, so that the ORDER BY of the
     queue is the very expression of the index below, which the database can then walk.
     """
 
-    template = (
-        f"CASE WHEN %(expressions)s = '{RiskLevelChoices.URGENT.value}' THEN 0 "
-        f"WHEN %(expressions)s = '{RiskLevelChoices.HIGH.value}' THEN 1 ELSE 2 END"
-    )
+    template = _queue_rank_sql()
     output_field = models.IntegerField()
 
     def __init__(self) -> None:

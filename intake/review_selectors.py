@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -39,7 +39,7 @@ from .models import (
     RiskFlag,
     RiskLevelChoices,
 )
-from .risk import RiskLevel
+from .risk import queue_position
 from .safety import intake_risk_flags, intake_scores, priority_for_level
 from .selectors import intake_history_summary
 
@@ -269,7 +269,7 @@ def review_detail(*, intake: Intake) -> ReviewDetail:
     # Still-open flags first, the most severe at the top.
     flags = sorted(
         intake_risk_flags(intake=intake),
-        key=lambda f: (f.acknowledged_at is not None, -RiskLevel(f.level).rank, f.raised_at),
+        key=lambda f: (f.acknowledged_at is not None, queue_position(f.level), f.raised_at),
     )
     scores = [_score_view(result) for result in intake_scores(intake=intake).values()]
     entries = list(intake.pregnancies.order_by("order", "id"))
@@ -332,18 +332,7 @@ def intakes_ready_to_schedule_rows(*, exclude_clients: tuple[QuerySet, ...] = ()
     rows = Intake.objects.filter(status=Intake.Status.ACCEPTED)
     for client_ids in exclude_clients:
         rows = rows.exclude(client_id__in=client_ids)
-    return (
-        rows.annotate(
-            triage_rank=Case(
-                When(risk_level=RiskLevelChoices.URGENT, then=Value(0)),
-                When(risk_level__in=[RiskLevelChoices.HIGH, RiskLevelChoices.ELEVATED], then=Value(1)),
-                default=Value(2),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("triage_rank", "submitted_at", "pk")
-        .values(*READY_TO_SCHEDULE_FIELDS)
-    )
+    return rows.order_by(ReviewQueueRank().asc(), "submitted_at", "pk").values(*READY_TO_SCHEDULE_FIELDS)
 
 
 def ready_to_schedule_contacts(rows) -> list[dict]:

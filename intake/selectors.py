@@ -200,6 +200,11 @@ def intake_priority_for_client(*, client: User) -> str:
     return safety.intake_priority_for_client(client=client)
 
 
+def intake_priority_position(priority: str) -> int:
+    """Where a front-desk priority sorts (urgent first): the one order of intake.risk."""
+    return safety.priority_position(priority)
+
+
 def intake_priorities_for_clients(*, client_ids) -> dict[int, str]:
     """Front-desk priorities for many clients at once, for queues (one query)."""
     return safety.intake_priorities_for_clients(client_ids=client_ids)

@@ -41,7 +41,7 @@ from .instruments import (
     get_instrument,
 )
 from .models import Intake, RiskLevelChoices, SummaryDocument
-from .risk import CHECKLIST
+from .risk import CHECKLIST, queue_position
 from .safety import intake_risk_flags, intake_scores, needs_crisis_resources
 from .selectors import consent_signatures, intake_pregnancies, postpartum_state
 from .steps import HEALTH, SUPPORT
@@ -63,7 +63,6 @@ _FLAG_LABELS = {
     FLAG_SELF_HARM_ITEM_DECLINED: gettext_lazy("Self-harm item declined"),
     "positive": gettext_lazy("Positive screen"),
 }
-_LEVEL_ORDER = {level: rank for rank, level in enumerate(RiskLevelChoices.values)}
 
 
 def practice_zone() -> ZoneInfo:
@@ -161,7 +160,7 @@ def _risk(intake: Intake) -> dict | None:
     flags = intake_risk_flags(intake=intake)
     if not flags:
         return None
-    flags.sort(key=lambda f: (-_LEVEL_ORDER[f.level], f.raised_at))
+    flags.sort(key=lambda f: (queue_position(f.level), f.raised_at))
     rows = []
     for flag in flags:
         acknowledged_by = flag.acknowledged_by

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from intake.selectors import intake_priority_position
 from portal.models import User
 from portal.selectors import practice_get
 
@@ -173,12 +174,6 @@ def _therapist_calendars(
 
 # --- Lists for the pages
 
-_PRIORITY_RANK = {
-    AppointmentRequest.Priority.URGENT: 0,
-    AppointmentRequest.Priority.HIGH: 1,
-    AppointmentRequest.Priority.ROUTINE: 2,
-}
-
 
 def request_queue() -> list[AppointmentRequest]:
     """Open requests for the front desk: urgent, then high, then routine; oldest first within."""
@@ -190,7 +185,7 @@ def request_queue() -> list[AppointmentRequest]:
 
 def request_queue_order(appointment_request: AppointmentRequest) -> tuple:
     return (
-        _PRIORITY_RANK.get(appointment_request.priority, 9),
+        intake_priority_position(appointment_request.priority),
         appointment_request.created_at,
         appointment_request.pk,
     )

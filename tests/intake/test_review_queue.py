@@ -30,7 +30,7 @@ def shown(response) -> list[int]:
     return [intake.pk for intake in response.context["page"].object_list]
 
 
-def test_queue_puts_urgent_and_high_first_then_the_longest_waiting(as_therapist):
+def test_queue_orders_urgent_high_elevated_routine_then_the_longest_waiting(as_therapist):
     routine_old = sent_intake(waiting=dt.timedelta(days=5))
     elevated_new = sent_intake(risk_level="elevated", waiting=dt.timedelta(hours=2))
     high = sent_intake(risk_level="high", waiting=dt.timedelta(hours=3))
@@ -40,7 +40,7 @@ def test_queue_puts_urgent_and_high_first_then_the_longest_waiting(as_therapist)
     response = as_therapist.get(QUEUE)
 
     assert response.status_code == 200
-    assert shown(response) == [urgent.pk, high.pk, routine_old.pk, elevated_new.pk, routine_new.pk]
+    assert shown(response) == [urgent.pk, high.pk, elevated_new.pk, routine_old.pk, routine_new.pk]
 
 
 def test_queue_shows_every_open_status_but_not_closed_or_unsent_intakes(as_therapist, client_user):
