@@ -1,6 +1,7 @@
 """The client's intake pages. Thin: access helper, form, service, redirect or render."""
 
 import json
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -23,7 +24,7 @@ from .access import (
     intake_for_client_brief,
     pregnancy_entry_for_client,
 )
-from .display import intake_sections, pregnancy_rows
+from .display import NOT_ANSWERED, Row, intake_sections, pregnancy_rows
 from .forms import (
     GROUPED_FIELDS,
     PREGNANCY_GROUPED_FIELDS,
@@ -70,6 +71,8 @@ from .steps import ABOUT, AGREEMENTS, LAST_STEP, PREGNANCIES, QUESTIONNAIRES, ST
 
 QUESTIONNAIRE_PREFIX = "q-"
 DECLINE = "decline"
+# A question that appeared after a no-script save, for the page to point to.
+MORE_PARAM = "more"
 
 # The pregnancy form saves nothing until it is valid, unlike a step page (whose summary
 # says everything else was saved).
@@ -346,17 +349,28 @@ def _answer_to_value(answer) -> str:
     return str(answer)
 
 
-def _questionnaire_blocks(intake: Intake) -> list[dict]:
+def _question_name(code: str, key: str) -> str:
+    return f"{QUESTIONNAIRE_PREFIX}{code}-{key}"
+
+
+def _questionnaire_blocks(intake: Intake, *, first_new: str = "") -> list[dict]:
+    """Every question of every questionnaire offered, each marked hidden or shown.
+
+    Follow-up questions (the ASQ's "right now" question, the PC-PTSD-5's five after the
+    trauma question) are in the page from the start, hidden until an answer calls for them.
+    Their rule comes with them as data attributes, so the script shows them in place the
+    moment the answer is given, without reloading the page; without the script the server
+    decides, as here.
+    """
     practice = practice_get()
     responses = intake_questionnaires(intake=intake)
     blocks = []
     for instrument in instruments_for_step(bool(practice and practice.epds_enabled)):
         answers = responses[instrument.code].answers if instrument.code in responses else {}
-        shown = visible_items(instrument.code, answers)
+        shown = set(visible_items(instrument.code, answers))
         items = []
         stem_pending = bool(instrument.stem)
-        for key in shown:
-            item = instrument.item(key)
+        for item in instrument.items:
             show_stem = stem_pending and item.scored
             stem_pending = stem_pending and not show_stem
             if item.kind is ItemKind.YES_NO:
@@ -364,18 +378,40 @@ def _questionnaire_blocks(intake: Intake) -> list[dict]:
             else:
                 options = [(str(i), option.label) for i, option in enumerate(item.options)]
             options.append((DECLINE, PREFER_NOT_TO_ANSWER))
+            rule = item.shown_when
+            name = _question_name(instrument.code, item.key)
             items.append(
                 {
                     "item": item,
-                    "name": f"{QUESTIONNAIRE_PREFIX}{instrument.code}-{key}",
+                    "name": name,
                     "options": options,
-                    "value": _answer_to_value(answers[key]) if key in answers else "",
+                    "value": _answer_to_value(answers[item.key]) if item.key in answers else "",
                     "show_stem": show_stem,
+                    "hidden": item.key not in shown,
+                    "is_new": name == first_new,
+                    "shown_when_fields": " ".join(_question_name(instrument.code, k) for k in rule.keys)
+                    if rule
+                    else "",
+                    "shown_when_values": " ".join(_answer_to_value(v) for v in rule.values) if rule else "",
                 }
             )
-        more_may_follow = len(shown) < len(instrument.items)
-        blocks.append({"instrument": instrument, "items": items, "more_may_follow": more_may_follow})
+        blocks.append({"instrument": instrument, "items": items})
     return blocks
+
+
+def _questions_waiting(intake: Intake) -> list[str]:
+    """Names of the questions shown now and not yet answered, in page order."""
+    practice = practice_get()
+    responses = intake_questionnaires(intake=intake)
+    waiting = []
+    for instrument in instruments_for_step(bool(practice and practice.epds_enabled)):
+        answers = responses[instrument.code].answers if instrument.code in responses else {}
+        waiting += [
+            _question_name(instrument.code, key)
+            for key in visible_items(instrument.code, answers)
+            if key not in answers
+        ]
+    return waiting
 
 
 def _parse_questionnaire_name(name: str):
@@ -406,18 +442,38 @@ def _questionnaire_answers_from_post(post) -> dict[str, dict]:
 def _questionnaires_step(request: HttpRequest, intake: Intake) -> HttpResponse:
     if request.method == "POST":
         level_before = intake.risk_level
+        waiting_before = set(_questions_waiting(intake))
         for code, answers in _questionnaire_answers_from_post(request.POST).items():
             questionnaire_answers_save(
                 intake=intake, code=code, answers=answers, actor=request.user, request=request
             )
         intake_save_step(intake=intake, step=QUESTIONNAIRES, data={}, actor=request.user, request=request)
+        # An answer may call for a follow-up question the page did not show (without the
+        # script, only the server can show it): stay on this step, at that question.
+        first_new = next((n for n in _questions_waiting(intake) if n not in waiting_before), "")
+        here = reverse("intake:step", kwargs={"number": QUESTIONNAIRES})
+        more = f"?{urlencode({MORE_PARAM: first_new})}" if first_new else ""
         if _raised_to_same_day(level_before, intake):
-            return _back_to_safety(QUESTIONNAIRES)
+            # From the review page (its open "right now" question), the panel shows there.
+            if request.POST.get("action") == "review" and not first_new:
+                return redirect(reverse("intake:review") + "#safety")
+            return redirect(f"{here}{more}#safety")
+        if first_new:
+            return redirect(f"{here}{more}#{first_new}")
         return _after_save(QUESTIONNAIRES, request.POST.get("action", "save"))
+    waiting = _questions_waiting(intake)
+    first_new = request.GET.get(MORE_PARAM, "")
+    first_new = first_new if first_new in waiting else ""
     return render(
         request,
         "intake/step_questionnaires.html",
-        _context(request, intake, QUESTIONNAIRES, blocks=_questionnaire_blocks(intake)),
+        _context(
+            request,
+            intake,
+            QUESTIONNAIRES,
+            blocks=_questionnaire_blocks(intake, first_new=first_new),
+            continue_anchor=first_new,
+        ),
     )
 
 
@@ -483,11 +539,47 @@ def agreement_sign(request: HttpRequest, document_id: int) -> HttpResponse:
 # --- Review, submit, read-only view
 
 
+def _questionnaire_answers(blocks: list[dict]) -> list[dict]:
+    """Her answers to each questionnaire, as she gave them (never a score), for her to check."""
+    answers = []
+    for block in blocks:
+        shown = [q for q in block["items"] if not q["hidden"]]
+        rows = [
+            Row(
+                q["item"].text,
+                str(dict(q["options"]).get(q["value"], NOT_ANSWERED)) if q["value"] else str(NOT_ANSWERED),
+            )
+            for q in shown
+        ]
+        answers.append(
+            {
+                "instrument": block["instrument"],
+                "rows": rows,
+                "answered": sum(1 for q in shown if q["value"]),
+                "shown": len(shown),
+            }
+        )
+    return answers
+
+
+def _open_acuity_questions(blocks: list[dict]) -> list[dict]:
+    """A "right now" question (the ASQ's question 5) that an answer called for and that has
+    no answer yet: the review page offers it before the intake is sent."""
+    return [
+        q
+        for block in blocks
+        for q in block["items"]
+        if q["item"].key == block["instrument"].acuity_item and not q["hidden"] and not q["value"]
+    ]
+
+
 def _answers_context(intake: Intake) -> dict:
+    blocks = _questionnaire_blocks(intake)
     return {
         "sections": intake_sections(intake),
         "entries": [(e, pregnancy_rows(e)) for e in intake_pregnancies(intake=intake)],
-        "questionnaire_codes": sorted(intake_questionnaires(intake=intake)),
+        "questionnaires": _questionnaire_answers(blocks),
+        "open_questions": _open_acuity_questions(blocks) if intake.is_editable else [],
         "signatures": list(consent_signatures(intake=intake).values()),
     }
 
@@ -554,16 +646,12 @@ def _autosave_questionnaire(request: HttpRequest, intake: Intake, name: str, val
     ok, answer = _answer_from_post(item.kind, value, len(item.options))
     if not ok:
         return _json_error(ERROR_UNKNOWN_FIELD)
-    existing = intake_questionnaires(intake=intake).get(instrument.code)
-    before = visible_items(instrument.code, existing.answers if existing else {})
-    response = questionnaire_answers_save(
+    # Follow-up questions are already in the page and shown by the script, so an answer
+    # never needs the page to reload (which could lose an answer given meanwhile).
+    questionnaire_answers_save(
         intake=intake, code=instrument.code, answers={item.key: answer}, actor=request.user, request=request
     )
-    # New questions appear after some answers (PC-PTSD-5, ASQ): reload to show them.
-    reload = visible_items(instrument.code, response.answers) != before
-    return JsonResponse(
-        {"saved": True, "saved_at": _saved_at(intake), "reload": reload, "safety": _safety_level(intake)}
-    )
+    return JsonResponse({"saved": True, "saved_at": _saved_at(intake), "safety": _safety_level(intake)})
 
 
 @require_POST

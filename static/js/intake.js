@@ -1,7 +1,13 @@
 /*
- * Intake autosave: each answer is saved a moment after it changes, so nothing is lost if
- * the session ends or the tab closes. The page works without this script: every step's
- * Save button posts the whole form. No inline script or style (strict CSP).
+ * Intake autosave: each answer is saved the moment it is given (text once typing pauses),
+ * so nothing is lost if the session ends or the tab closes. The page works without this
+ * script: every step's Save button posts the whole form. No inline script or style (strict
+ * CSP).
+ *
+ * Answers go to the server one at a time, in the order they were given, each confirmed
+ * before the next is sent; a save that fails for the network is tried again, never dropped.
+ * The page is never reloaded while an answer is waiting. Follow-up questions are already in
+ * the page, hidden: they are shown in place the moment an answer calls for them.
  */
 (function () {
   "use strict";
@@ -9,18 +15,35 @@
   if (!form || !window.fetch) { return; }
   var url = form.dataset.autosaveUrl;
   var indicator = document.querySelector("[data-saved-indicator]");
+  var announcer = form.querySelector("[data-questions-announcer]");
   var csrf = document.querySelector('meta[name="csrf-token"]');
-  var DELAY = 800;
-  var timers = {};
-  var pending = {};
-  var lastSent = {};
+  var TEXT_DELAY = 800;
+  var RETRY_DELAYS = [1000, 2000, 4000, 8000, 15000, 30000];
+  var timers = {};      // text fields waiting for typing to pause
+  var queue = [];       // fields waiting to be sent, in the order they changed
+  var inFlight = null;  // the field being sent now
+  var confirmed = {};   // field -> the value (as JSON) the server last confirmed
+  var failures = 0;
+  var retryTimer = null;
+  var reloadWhenDone = false;
+  var signedOut = false;
 
   function setIndicator(state, time) {
     if (!indicator) { return; }
-    indicator.classList.toggle("is-failed", state === "failed");
+    indicator.classList.toggle("is-failed", state === "failed" || state === "signed-out");
     if (state === "saved") { indicator.textContent = indicator.dataset.labelSaved + " " + time; }
     if (state === "saving") { indicator.textContent = indicator.dataset.labelSaving; }
     if (state === "failed") { indicator.textContent = indicator.dataset.labelFailed; }
+    if (state === "signed-out" && indicator.dataset.labelSignedOut) {
+      indicator.textContent = indicator.dataset.labelSignedOut;
+    }
+  }
+
+  function setQuestionStatus(name, state) {
+    var status = form.querySelector('[data-question-status="' + name + '"]');
+    if (!status) { return; }
+    status.dataset.state = state;
+    status.textContent = state ? status.dataset["label" + state.charAt(0).toUpperCase() + state.slice(1)] || "" : "";
   }
 
   function showError(name, message) {
@@ -36,6 +59,7 @@
   function valueOf(name) {
     var inputs = form.querySelectorAll('[name="' + name + '"]');
     var first = inputs[0];
+    if (!first) { return ""; }
     if (first.type === "checkbox" && inputs.length > 1) {
       return Array.prototype.filter.call(inputs, function (i) { return i.checked; })
         .map(function (i) { return i.value; });
@@ -48,16 +72,76 @@
     return first.value;
   }
 
-  function save(name) {
-    delete timers[name];
-    var value = valueOf(name);
-    var serialised = JSON.stringify(value);
-    // "input" and then "change" fire for the same text: save it once.
-    if (lastSent[name] === serialised) { return Promise.resolve(); }
-    lastSent[name] = serialised;
-    pending[name] = true;
+  // --- Follow-up questions, shown in place
+
+  var revealedBy = {};  // answer -> the first question it brought up, for "keep going"
+
+  function updateFollowUps(changedName) {
+    delete revealedBy[changedName];
+    var wraps = form.querySelectorAll("[data-shown-when-fields]");
+    Array.prototype.forEach.call(wraps, function (wrap) {
+      var fields = wrap.dataset.shownWhenFields.split(" ");
+      if (changedName && fields.indexOf(changedName) === -1) { return; }
+      var values = wrap.dataset.shownWhenValues.split(" ");
+      var show = fields.some(function (field) {
+        var value = valueOf(field);
+        return value !== "" && values.indexOf(value) !== -1;
+      });
+      if (show && wrap.hidden) {
+        wrap.hidden = false;
+        wrap.classList.add("question-wrap--new");
+        announce(wrap);
+        if (!revealedBy[changedName]) { revealedBy[changedName] = wrap.dataset.question; }
+      } else if (!show && !wrap.hidden) {
+        wrap.hidden = true;
+      }
+    });
+  }
+
+  function announce(wrap) {
+    if (!announcer) { return; }
+    var legend = wrap.querySelector("legend");
+    announcer.textContent = announcer.dataset.labelNew + " " + (legend ? legend.textContent : "");
+  }
+
+  // --- The save queue
+
+  function enqueue(name) {
+    if (queue.indexOf(name) === -1) { queue.push(name); }
+    setQuestionStatus(name, "saving");
+    pump();
+  }
+
+  function pump() {
+    if (inFlight !== null || retryTimer !== null || signedOut) { return; }
+    while (queue.length) {
+      var name = queue.shift();
+      var value = valueOf(name);
+      var serialised = JSON.stringify(value);
+      if (confirmed[name] === serialised) {
+        setQuestionStatus(name, "saved");
+        continue;
+      }
+      send(name, value, serialised);
+      return;
+    }
+    if (reloadWhenDone) { window.location.reload(); }
+  }
+
+  function retryLater(name) {
+    // Back to the front of the line: later answers wait, so the order given is kept.
+    queue.unshift(name);
+    setQuestionStatus(name, "waiting");
+    setIndicator("failed");
+    var delay = RETRY_DELAYS[Math.min(failures, RETRY_DELAYS.length - 1)];
+    failures += 1;
+    retryTimer = setTimeout(function () { retryTimer = null; pump(); }, delay);
+  }
+
+  function send(name, value, serialised) {
+    inFlight = name;
     setIndicator("saving");
-    return fetch(url, {
+    fetch(url, {
       method: "POST",
       credentials: "same-origin",
       headers: {
@@ -68,35 +152,71 @@
       },
       body: JSON.stringify({ field: name, value: value })
     }).then(function (response) {
-      return response.json().then(function (data) { return { status: response.status, data: data }; });
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        return { status: response.status, data: data };
+      });
     }).then(function (result) {
-      delete pending[name];
-      if (result.data.reload) {
-        window.location.hash = name;
-        window.location.reload();
-        return;
-      }
-      if (result.data.saved) {
-        showError(name, "");
-        if (result.data.safety) { showSafety(result.data.safety); }
-        setIndicator("saved", result.data.saved_at);
-        document.dispatchEvent(new CustomEvent("portal:activity"));
-      } else {
-        delete lastSent[name];
-        showError(name, result.data.error);
-        setIndicator("failed");
-        if (result.status === 409) { window.location.reload(); }
-      }
+      inFlight = null;
+      handle(name, serialised, result.status, result.data || {});
+      pump();
     }).catch(function () {
-      delete pending[name];
-      delete lastSent[name];
-      setIndicator("failed");
+      inFlight = null;
+      retryLater(name);
     });
   }
 
-  // Crisis resources, shown the moment an answer raises a same-day safety level.
-  // "urgent" (asking whether the person is safe now) outranks "high".
-  function showSafety(level) {
+  function handle(name, serialised, status, data) {
+    if (data.saved) {
+      failures = 0;
+      confirmed[name] = serialised;
+      showError(name, "");
+      // Changed again while this save was on its way: the newer answer is queued already.
+      setQuestionStatus(name, queue.indexOf(name) === -1 ? "saved" : "saving");
+      setIndicator("saved", data.saved_at);
+      if (data.safety) { showSafety(data.safety, name); }
+      if (data.reload) { reloadWhenDone = true; }
+      document.dispatchEvent(new CustomEvent("portal:activity"));
+      return;
+    }
+    if (status === 401) {
+      // Signed out: keep the answer on the page and say so; nothing more can be saved.
+      queue.unshift(name);
+      setQuestionStatus(name, "waiting");
+      setIndicator("signed-out");
+      signedOut = true;
+      return;
+    }
+    if (status === 409) {
+      // Sent from another tab, or the date of birth changed what may be asked: the page
+      // must change, once every answer before it has been dealt with.
+      showError(name, data.error);
+      setQuestionStatus(name, "waiting");
+      reloadWhenDone = true;
+      return;
+    }
+    if (status >= 500 || status === 0 || status === 429) {
+      retryLater(name);
+      return;
+    }
+    // Refused as given (a date that does not exist, say): say why beside the answer.
+    setQuestionStatus(name, "waiting");
+    showError(name, data.error);
+    setIndicator("failed");
+  }
+
+  // --- Crisis resources, the moment an answer raises a same-day safety level
+
+  function anchorFor(name) {
+    var wrapper = form.querySelector('[data-field="' + name + '"]');
+    if (wrapper && wrapper.id) { return wrapper.id; }
+    var input = form.querySelector('[name="' + name + '"]');
+    return input && input.id ? input.id : "intake-continue";
+  }
+
+  // "urgent" (asking whether the person is safe now) outranks "high". The panel sits at the
+  // top of the page: bring it into view and move focus to it (read out by screen readers),
+  // and point its "keep going" link back to the question just answered.
+  function showSafety(level, fromName) {
     var box = document.querySelector("[data-safety-level]");
     if (!box) { return; }
     var current = box.getAttribute("data-safety-level");
@@ -107,32 +227,42 @@
       panels[i].hidden = panels[i].getAttribute("data-safety-panel") !== level;
     }
     var shown = box.querySelector('[data-safety-panel="' + level + '"]');
-    if (shown) {
-      shown.scrollIntoView({ block: "start" });
-      shown.focus({ preventScroll: true });
-    }
+    if (!shown) { return; }
+    var back = shown.querySelector("[data-safety-continue]");
+    if (back && fromName) { back.setAttribute("href", "#" + (revealedBy[fromName] || anchorFor(fromName))); }
+    shown.scrollIntoView({ block: "start" });
+    shown.focus({ preventScroll: true });
   }
 
-  function schedule(event) {
+  // --- Events
+
+  function isText(target) {
+    return target.tagName === "TEXTAREA" ||
+      (target.tagName === "INPUT" && ["text", "email", "tel", "number", "date"].indexOf(target.type) !== -1);
+  }
+
+  form.addEventListener("change", function (event) {
     var name = event.target && event.target.name;
     if (!name || name === "csrfmiddlewaretoken") { return; }
+    updateFollowUps(name);
     clearTimeout(timers[name]);
-    timers[name] = setTimeout(function () { save(name); }, DELAY);
-  }
-
-  form.addEventListener("change", schedule);
-  form.addEventListener("input", function (event) {
-    // Text is saved once typing pauses; choices are saved on "change".
-    if (event.target.tagName === "TEXTAREA" || (event.target.tagName === "INPUT" && event.target.type === "text")) {
-      schedule(event);
-    }
+    delete timers[name];
+    enqueue(name);
   });
 
-  // Before the idle sign-out, save whatever is still waiting.
+  form.addEventListener("input", function (event) {
+    var name = event.target && event.target.name;
+    if (!name || !isText(event.target)) { return; }
+    clearTimeout(timers[name]);
+    timers[name] = setTimeout(function () { delete timers[name]; enqueue(name); }, TEXT_DELAY);
+  });
+
+  // Before the idle sign-out, send whatever is still waiting for typing to pause.
   document.addEventListener("portal:before-signout", function () {
     Object.keys(timers).forEach(function (name) {
       clearTimeout(timers[name]);
-      save(name);
+      delete timers[name];
+      enqueue(name);
     });
   });
 
@@ -140,7 +270,7 @@
   var selfHarm = form.querySelector('input[name="symptoms"][value="self_harm"]');
   if (selfHarm) {
     selfHarm.addEventListener("change", function () {
-      if (selfHarm.checked) { showSafety("high"); }
+      if (selfHarm.checked) { showSafety("high", "symptoms"); }
     });
   }
 })();

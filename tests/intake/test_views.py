@@ -232,8 +232,71 @@ def test_autosave_saves_a_questionnaire_answer(signed_in, client_user):
     assert QuestionnaireResponse.objects.get(intake__client=client_user, code="phq9").answers == {"1": 2}
 
 
-def test_autosave_of_a_questionnaire_gate_reloads_to_show_new_questions(signed_in):
-    assert autosave(signed_in, "q-pcptsd5-gate", "yes").json()["reload"] is True
+def test_autosave_of_a_questionnaire_answer_never_asks_the_page_to_reload(signed_in):
+    # Follow-up questions are already in the page; a reload could lose an answer in flight.
+    for name in ("q-pcptsd5-gate", "q-asq-1"):
+        assert "reload" not in autosave(signed_in, name, "yes").json()
+
+
+def _question_wrap(html: str, name: str) -> str:
+    match = re.search(rf'<div class="question-wrap[^"]*" data-question="{name}"[^>]*>', html)
+    assert match, f"{name} is not in the page"
+    return match.group(0)
+
+
+def test_follow_up_questions_are_in_the_page_hidden_with_their_rule(signed_in):
+    html = signed_in.get(step_url(5)).content.decode()
+
+    asq5 = _question_wrap(html, "q-asq-5")
+    assert " hidden" in asq5
+    assert 'data-shown-when-fields="q-asq-1 q-asq-2 q-asq-3 q-asq-4"' in asq5
+    assert 'data-shown-when-values="yes decline"' in asq5
+    ptsd1 = _question_wrap(html, "q-pcptsd5-1")
+    assert " hidden" in ptsd1
+    assert 'data-shown-when-fields="q-pcptsd5-gate"' in ptsd1
+    assert " hidden" not in _question_wrap(html, "q-asq-1")
+
+
+def test_a_saved_yes_shows_its_follow_up_question_without_the_script(signed_in):
+    autosave(signed_in, "q-asq-2", "yes")
+
+    html = signed_in.get(step_url(5)).content.decode()
+
+    assert " hidden" not in _question_wrap(html, "q-asq-5")
+
+
+@pytest.mark.parametrize("action", ["next", "save", "back"])
+def test_a_post_that_brings_up_trauma_questions_stays_on_the_step_at_the_first_new_one(signed_in, action):
+    response = signed_in.post(step_url(5), {"q-pcptsd5-gate": "yes", "action": action})
+
+    assert response.status_code == 302
+    assert response["Location"] == step_url(5) + "?more=q-pcptsd5-1#q-pcptsd5-1"
+    html = signed_in.get(response["Location"]).content.decode()
+    wrap = _question_wrap(html, "q-pcptsd5-1")
+    assert " hidden" not in wrap
+    assert "question-wrap--new" in wrap
+    assert "Your answer above brought up this question" in html
+
+
+def test_a_post_that_raises_the_level_and_brings_up_asq_5_shows_the_panel_then_points_to_it(signed_in):
+    response = signed_in.post(step_url(5), {"q-asq-1": "yes", "action": "next"})
+
+    assert response["Location"] == step_url(5) + "?more=q-asq-5#safety"
+    html = signed_in.get(response["Location"]).content.decode()
+    assert 'href="#q-asq-5" data-safety-continue' in html
+    assert " hidden" not in _question_wrap(html, "q-asq-5")
+
+
+def test_a_post_with_nothing_new_to_ask_moves_on(signed_in):
+    response = signed_in.post(step_url(5), {"q-phq9-1": "0", "action": "next"})
+
+    assert response["Location"] == step_url(6)
+
+
+def test_the_more_parameter_only_points_to_a_question_that_is_waiting(signed_in):
+    html = signed_in.get(step_url(5) + "?more=q-asq-5").content.decode()
+
+    assert "Your answer above brought up this question" not in html
 
 
 def test_autosave_refuses_an_answer_outside_the_options(signed_in):
@@ -711,3 +774,62 @@ def test_hostile_step_1_answers_are_refused_gently_never_a_500(signed_in, client
     assert 'id="error-summary"' in response.content.decode()
     for name in post:
         assert autosave(signed_in, name, typed).status_code == 400
+
+
+# --- the review page: her questionnaire answers, and an open "right now" question
+
+
+def test_the_review_page_shows_her_questionnaire_answers_as_given(signed_in):
+    autosave(signed_in, "q-asq-4", "no")
+    autosave(signed_in, "q-phq9-1", "2")
+
+    html = signed_in.get(reverse("intake:review")).content.decode()
+
+    assert "Have you ever tried to kill yourself?" in html
+    assert "<dd>No</dd>" in html
+    assert "More than half the days" in html
+    assert "Not answered" in html
+
+
+def test_the_review_page_offers_the_open_right_now_question_with_prefer_not_to_answer(signed_in):
+    autosave(signed_in, "q-asq-1", "yes")
+
+    html = signed_in.get(reverse("intake:review")).content.decode()
+
+    assert "One question is still waiting for you" in html
+    assert 'name="q-asq-5" id="open-q-asq-5-decline" value="decline"' in html
+    assert "Are you having thoughts of killing yourself right now?" in html
+
+
+def test_answering_the_open_question_from_the_review_page_returns_there(signed_in, client_user):
+    autosave(signed_in, "q-asq-1", "yes")
+
+    response = signed_in.post(step_url(5), {"q-asq-5": "no", "action": "review"})
+
+    assert response["Location"] == reverse("intake:review")
+    answers = QuestionnaireResponse.objects.get(intake__client=client_user, code="asq").answers
+    assert answers == {"1": True, "5": False}
+    assert (
+        "One question is still waiting for you"
+        not in signed_in.get(reverse("intake:review")).content.decode()
+    )
+
+
+def test_declining_the_open_question_from_the_review_page_shows_the_urgent_panel_there(
+    signed_in, client_user
+):
+    autosave(signed_in, "q-asq-1", "yes")
+
+    response = signed_in.post(step_url(5), {"q-asq-5": "decline", "action": "review"})
+
+    assert response["Location"] == reverse("intake:review") + "#safety"
+    assert Intake.objects.get(client=client_user).risk_level == "urgent"
+
+
+def test_no_open_question_is_offered_without_a_positive_screen(signed_in):
+    autosave(signed_in, "q-asq-1", "no")
+
+    assert (
+        "One question is still waiting for you"
+        not in signed_in.get(reverse("intake:review")).content.decode()
+    )
