@@ -1,6 +1,7 @@
 """The client's intake pages. Thin: access helper, form, service, redirect or render."""
 
 import json
+from functools import wraps
 from urllib.parse import urlencode
 
 from django import forms
@@ -136,6 +137,20 @@ def _locked_redirect(request: HttpRequest) -> HttpResponse:
     return redirect("intake:summary")
 
 
+def calm_when_sent(view):
+    """The same calm answer on every write path when the intake was sent a moment ago (from
+    another tab, say) between the page's check and the save, instead of an error page."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except IntakeLockedError:
+            return _locked_redirect(request)
+
+    return wrapped
+
+
 def _after_save(number: int, action: str) -> HttpResponse:
     if action == "back" and number > 1:
         return redirect("intake:step", number=number - 1)
@@ -174,6 +189,7 @@ def start(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @access.client_required
+@calm_when_sent
 def step(request: HttpRequest, number: int) -> HttpResponse:
     if number not in STEP_BY_NUMBER:
         raise Http404
@@ -267,6 +283,7 @@ def _entry_form_errors(form: forms.Form, exc: IntakeValidationError) -> None:
 
 @require_http_methods(["GET", "POST"])
 @access.client_required
+@calm_when_sent
 def pregnancy_add(request: HttpRequest) -> HttpResponse:
     intake = intake_for_client(user=request.user, request=request)
     if not intake.is_editable:
@@ -287,6 +304,7 @@ def pregnancy_add(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @access.client_required
+@calm_when_sent
 def pregnancy_edit(request: HttpRequest, pk: int) -> HttpResponse:
     entry = pregnancy_entry_for_client(user=request.user, pk=pk)
     intake = entry.intake
@@ -309,6 +327,7 @@ def pregnancy_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @access.client_required
+@calm_when_sent
 def pregnancy_remove(request: HttpRequest, pk: int) -> HttpResponse:
     entry = pregnancy_entry_for_client(user=request.user, pk=pk)
     intake = entry.intake
@@ -511,6 +530,7 @@ def _agreements_step(
 
 @require_POST
 @access.client_required
+@calm_when_sent
 def agreement_sign(request: HttpRequest, document_id: int) -> HttpResponse:
     intake = intake_for_client(user=request.user, request=request)
     document = consent_document_current(pk=document_id)
