@@ -248,6 +248,18 @@ class AppointmentRequest(TimeStampedModel):
                 condition=Q(priority__in=["urgent", "high", "routine"]),
                 name="scheduling_request_priority_valid",
             ),
+            # One open request per client (and one open "please move it" per appointment):
+            # a double-clicked "Send request" must not leave two in the desk's queue.
+            models.UniqueConstraint(
+                fields=["client"],
+                condition=Q(status="open", reschedule_of__isnull=True),
+                name="scheduling_one_open_request_per_client",
+            ),
+            models.UniqueConstraint(
+                fields=["reschedule_of"],
+                condition=Q(status="open", reschedule_of__isnull=False),
+                name="scheduling_one_open_move_per_appointment",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -276,6 +276,11 @@ DECLINE_REASON_CLINICAL = _(
 )
 
 
+class RequestAlreadyOpenError(SchedulingError):
+    """The client already has the open request this one would duplicate (a second click of
+    "Send", or a second tab): the view takes her to the request she has."""
+
+
 class SchedulingFieldError(SchedulingError):
     """A refusal about one field of a form: the view shows it next to that field."""
 
@@ -332,23 +337,31 @@ def appointment_request_create(
             if moving.status != Appointment.Status.BOOKED:
                 raise SchedulingError(NOT_RESCHEDULABLE)
             if moving.reschedule_requests.filter(status=AppointmentRequest.Status.OPEN).exists():
-                raise SchedulingError(RESCHEDULE_ALREADY_ASKED)
+                raise RequestAlreadyOpenError(RESCHEDULE_ALREADY_ASKED)
         elif AppointmentRequest.objects.filter(
             client=client, status=AppointmentRequest.Status.OPEN, reschedule_of__isnull=True
         ).exists():
-            raise SchedulingError(REQUEST_ALREADY_OPEN)
-        created = AppointmentRequest.objects.create(
-            client=client,
-            session_type=session_type,
-            modality=modality,
-            preferred_therapist=preferred_therapist,
-            windows=windows,
-            earliest_date=earliest_date,
-            note=note.strip(),
-            confirms_in_colorado=confirms_in_colorado if modality != Modality.IN_PERSON else None,
-            reschedule_of=reschedule_of,
-            priority=_priority_for(client),
-        )
+            raise RequestAlreadyOpenError(REQUEST_ALREADY_OPEN)
+        try:
+            # The check above cannot see a request another click is inserting right now; the
+            # database's unique constraints can, and the loser is told it already exists.
+            with transaction.atomic():
+                created = AppointmentRequest.objects.create(
+                    client=client,
+                    session_type=session_type,
+                    modality=modality,
+                    preferred_therapist=preferred_therapist,
+                    windows=windows,
+                    earliest_date=earliest_date,
+                    note=note.strip(),
+                    confirms_in_colorado=confirms_in_colorado if modality != Modality.IN_PERSON else None,
+                    reschedule_of=reschedule_of,
+                    priority=_priority_for(client),
+                )
+        except IntegrityError:
+            raise RequestAlreadyOpenError(
+                RESCHEDULE_ALREADY_ASKED if reschedule_of is not None else REQUEST_ALREADY_OPEN
+            ) from None
         audit_record(
             actor=actor,
             action=AuditEvent.Action.CREATE,

@@ -122,7 +122,10 @@ def request_new(request: HttpRequest) -> HttpResponse:
     intake_sent = intake_is_sent(client=request.user)
     open_request = selectors.open_request_for_client(client=request.user)
     therapists = _bookable_therapists()
-    if request.method == "POST" and intake_sent and open_request is None:
+    if request.method == "POST" and open_request is not None:
+        # A second click of "Send request" (or a second tab): she has a request already.
+        return _already_asked(request, services.REQUEST_ALREADY_OPEN)
+    if request.method == "POST" and intake_sent:
         form = AppointmentRequestForm(request.POST, therapists=therapists)
         if form.is_valid():
             data = form.cleaned_data
@@ -139,6 +142,8 @@ def request_new(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                     request=request,
                 )
+            except services.RequestAlreadyOpenError as error:
+                return _already_asked(request, error.message)
             except services.SchedulingFieldError as error:
                 form.add_error(error.field, error.message)
             except services.SchedulingError as error:
@@ -149,6 +154,12 @@ def request_new(request: HttpRequest) -> HttpResponse:
     else:
         form = AppointmentRequestForm(initial=_request_initial(intake), therapists=therapists)
     return render(request, "scheduling/request_form.html", {"form": form, "intake_sent": intake_sent})
+
+
+def _already_asked(request: HttpRequest, message) -> HttpResponse:
+    """To the request she already has, saying so kindly."""
+    messages.info(request, message)
+    return redirect("scheduling:my_appointments")
 
 
 @require_POST
@@ -225,6 +236,8 @@ def appointment_move(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 request=request,
             )
+        except services.RequestAlreadyOpenError as error:
+            return _already_asked(request, error.message)
         except services.SchedulingFieldError as error:
             form.add_error(error.field, error.message)
         except services.SchedulingError as error:
