@@ -10,6 +10,8 @@ An intake with an unacknowledged high or urgent flag cannot be decided: the flag
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -206,19 +208,50 @@ def intake_status_change(
 # --- Risk flags
 
 
+@dataclass(frozen=True)
+class Acknowledgement:
+    """What risk_flag_acknowledge did. `by_someone_else` is set when another therapist had
+    acknowledged the flag a moment before: then `kept_note` is the note this therapist wrote,
+    kept as an internal note rather than dropped."""
+
+    flag: RiskFlag
+    by_someone_else: bool = False
+    kept_note: InternalNote | None = None
+
+
 @transaction.atomic
 def risk_flag_acknowledge(
     *, flag: RiskFlag, actor: User, follow_up: str, note: str, request: HttpRequest | None = None
-) -> RiskFlag:
+) -> Acknowledgement:
     """Record that a therapist has seen the flag and what was done about it.
 
     The flag stays on the intake (and the intake's risk level is unchanged): the
-    acknowledgement is added to it, never replacing what raised it.
+    acknowledgement is added to it, never replacing what raised it. Two therapists acting
+    on the same flag at once: the first acknowledges it; the second is told who did, and
+    her note (what she did matters too) is kept as an internal note.
     """
-    fresh = RiskFlag.objects.select_for_update().select_related("intake__client").get(pk=flag.pk)
-    if fresh.acknowledged_at is not None:
-        raise ReviewError(ERROR_ALREADY_ACKNOWLEDGED)
+    fresh = (
+        RiskFlag.objects.select_for_update()
+        .select_related("intake__client", "acknowledged_by")
+        .get(pk=flag.pk)
+    )
     note = note.strip()
+    if fresh.acknowledged_at is not None:
+        if not note:
+            raise ReviewError(ERROR_ALREADY_ACKNOWLEDGED)
+        by = fresh.acknowledged_by
+        who = by.get_full_name() if by else "another therapist"
+        local = timezone.localtime(fresh.acknowledged_at).strftime("%b %-d, %Y %-I:%M %p")
+        kept = internal_note_add(
+            intake=fresh.intake,
+            author=actor,
+            body=(
+                f"{note}\n[Written to acknowledge the {fresh.get_level_display().lower()} flag, which "
+                f"{who} acknowledged on {local}; kept here as a note.]"
+            ),
+            request=request,
+        )
+        return Acknowledgement(flag=fresh, by_someone_else=True, kept_note=kept)
     errors = {}
     if follow_up not in RiskFlag.FollowUp.values:
         errors["follow_up"] = ERROR_FOLLOW_UP
@@ -249,7 +282,7 @@ def risk_flag_acknowledge(
         request=request,
     )
     _summary_refresh(fresh.intake_id)
-    return fresh
+    return Acknowledgement(flag=fresh)
 
 
 # --- Internal notes (append-only: there is no service that edits or removes one)

@@ -10,6 +10,8 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -162,7 +164,7 @@ def acknowledge_flag(request: HttpRequest, pk: int) -> HttpResponse:
     form = AcknowledgeForm(request.POST, prefix=f"ack{flag.pk}")
     if form.is_valid():
         try:
-            risk_flag_acknowledge(
+            done = risk_flag_acknowledge(
                 flag=flag,
                 actor=request.user,
                 follow_up=form.cleaned_data["follow_up"],
@@ -172,6 +174,20 @@ def acknowledge_flag(request: HttpRequest, pk: int) -> HttpResponse:
         except ReviewError as error:
             _add_errors(form, error)
         else:
+            if done.by_someone_else:
+                by = done.flag.acknowledged_by
+                messages.info(
+                    request,
+                    _(
+                        "%(who)s acknowledged this flag at %(when)s, a moment before you. "
+                        "Your note is kept with the intake's notes."
+                    )
+                    % {
+                        "who": by.get_full_name() if by else _("Another therapist"),
+                        "when": time_format(timezone.localtime(done.flag.acknowledged_at), "g:i A"),
+                    },
+                )
+                return _back(flag.intake, "#notes")
             messages.success(request, _("Flag acknowledged."))
             return _back(flag.intake, "#safety")
     intake = intake_for_staff(user=request.user, pk=flag.intake_id)

@@ -377,9 +377,32 @@ def test_a_flag_is_acknowledged_only_once_and_only_with_a_note(therapist, sent):
     risk_flag_acknowledge(flag=flag, actor=therapist, follow_up="safety_plan", note="Plan made.")
 
     with pytest.raises(ReviewError, match=str(ERROR_ALREADY_ACKNOWLEDGED)):
-        risk_flag_acknowledge(flag=flag, actor=therapist, follow_up="other", note="Again.")
+        risk_flag_acknowledge(flag=flag, actor=therapist, follow_up="other", note="")
     flag.refresh_from_db()
     assert flag.acknowledgement_note == "Plan made."
+
+
+def test_a_second_acknowledgement_keeps_her_note_and_says_who_was_first(therapist, client, sent):
+    second = StaffFactory(email="maya@practice.example", full_name="Maya Herrera", role=User.Role.THERAPIST)
+    flag = raise_flag(sent, "urgent")
+    risk_flag_acknowledge(flag=flag, actor=therapist, follow_up="called_client", note="Called at 2pm.")
+    client.force_login(second)
+
+    response = client.post(
+        reverse("intake:staff_flag_acknowledge", args=[flag.pk]),
+        {f"ack{flag.pk}-follow_up": "called_client", f"ack{flag.pk}-note": "Left a voicemail too."},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Stephanie Poole acknowledged this flag at" in page
+    assert "Your note is kept with the intake" in page
+    flag.refresh_from_db()
+    assert (flag.acknowledged_by, flag.acknowledgement_note) == (therapist, "Called at 2pm.")
+    (kept,) = sent.notes.filter(author=second)
+    assert kept.body.startswith("Left a voicemail too.")
+    assert "Stephanie Poole acknowledged" in kept.body
 
 
 def test_after_acknowledging_the_flags_the_intake_can_be_accepted(therapist, sent):
