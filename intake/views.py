@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal import access
+from portal.held import hold_when_signed_out
 from portal.selectors import practice_get
 
 from .access import (
@@ -187,6 +188,7 @@ def start(request: HttpRequest) -> HttpResponse:
     return redirect("intake:step", number=intake.current_step)
 
 
+@hold_when_signed_out
 @require_http_methods(["GET", "POST"])
 @access.client_required
 @calm_when_sent
@@ -281,6 +283,7 @@ def _entry_form_errors(form: forms.Form, exc: IntakeValidationError) -> None:
         form.add_error(name if name in form.fields else None, message)
 
 
+@hold_when_signed_out
 @require_http_methods(["GET", "POST"])
 @access.client_required
 @calm_when_sent
@@ -302,6 +305,7 @@ def pregnancy_add(request: HttpRequest) -> HttpResponse:
     return _pregnancy_form_page(request, intake, form)
 
 
+@hold_when_signed_out
 @require_http_methods(["GET", "POST"])
 @access.client_required
 @calm_when_sent
@@ -674,6 +678,7 @@ def _autosave_questionnaire(request: HttpRequest, intake: Intake, name: str, val
     return JsonResponse({"saved": True, "saved_at": _saved_at(intake), "safety": _safety_level(intake)})
 
 
+@hold_when_signed_out
 @require_POST
 @access.client_required
 def autosave(request: HttpRequest) -> JsonResponse:

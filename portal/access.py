@@ -11,7 +11,7 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 
 from .models import User
 
@@ -43,6 +43,13 @@ def can_schedule(user) -> bool:
     return has_role(user, *SCHEDULING_ROLES)
 
 
+def wants_json(request: HttpRequest) -> bool:
+    """Whether the request comes from the page's own script, which reads JSON, not pages."""
+    return request.headers.get("x-requested-with") == "fetch" or "application/json" in request.headers.get(
+        "accept", ""
+    )
+
+
 def role_required(*roles: str) -> Callable:
     """Let only signed-in users with one of ``roles`` through.
 
@@ -56,6 +63,9 @@ def role_required(*roles: str) -> Callable:
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             user = request.user
             if not user.is_authenticated:
+                if wants_json(request):
+                    # A script's request after the session ended: it says so on the page.
+                    return JsonResponse({"signed_in": False, "held": False}, status=401)
                 return redirect_to_login(request.get_full_path())
             if not has_role(user, *allowed):
                 raise PermissionDenied

@@ -7,4 +7,4 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
-        from . import checks, signals  # noqa: F401  (registers the system checks and receivers)
+        from . import checks, held, signals  # noqa: F401  (registers the system checks and receivers)

@@ -16,13 +16,14 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 
-from .access import is_staff_member
+from . import held
+from .access import is_staff_member, wants_json
 from .crisis import CRISIS_LINES
 from .selectors import user_has_totp
 
 MSG_SIGNED_OUT_IDLE = _(
     "You were signed out after a while without activity, to keep your information private. "
-    "Everything you had entered was saved. Please sign in again to continue."
+    "Please sign in again to continue."
 )
 MSG_STAFF_MFA_REQUIRED = _(
     "Staff accounts need two-step sign-in. Please set up an authenticator app to continue."
@@ -32,6 +33,7 @@ LAST_ACTIVITY_KEY = "portal_last_activity"
 # Writing the session on every request costs a database write; a few seconds of slack in
 # a 15-minute timeout does not matter.
 _ACTIVITY_WRITE_INTERVAL = 15
+_SAVE_ACTIVITY_INTERVAL = 1
 
 
 def idle_timeout_for(user) -> int:
@@ -39,12 +41,6 @@ def idle_timeout_for(user) -> int:
     if is_staff_member(user):
         return settings.PORTAL_STAFF_IDLE_TIMEOUT
     return settings.PORTAL_CLIENT_IDLE_TIMEOUT
-
-
-def wants_json(request) -> bool:
-    return request.headers.get("x-requested-with") == "fetch" or "application/json" in request.headers.get(
-        "accept", ""
-    )
 
 
 class IdleTimeoutMiddleware:
@@ -65,15 +61,40 @@ class IdleTimeoutMiddleware:
             if last is not None and now - last > idle_timeout_for(user):
                 logout(request)
                 messages.info(request, MSG_SIGNED_OUT_IDLE)
-                if wants_json(request):
-                    return JsonResponse(
-                        {"signed_in": False, "login_url": reverse("account_login")}, status=401
-                    )
-                return redirect_to_login(request.get_full_path())
+                held.expired_session_note(request, user)
+                if held.is_held_view(request):
+                    # A save that arrived just too late: process_view keeps it once the
+                    # CSRF check has passed.
+                    return self.get_response(request)
+                return self._signed_out(request, kept=False)
             passive = request.path == reverse("portal:session_status")
-            if not passive and (last is None or now - last >= _ACTIVITY_WRITE_INTERVAL):
+            # Every save counts as activity, to the second (a client must never be signed out
+            # moments after her answer was saved); page views are recorded every few seconds.
+            interval = _SAVE_ACTIVITY_INTERVAL if request.method == "POST" else _ACTIVITY_WRITE_INTERVAL
+            if not passive and (last is None or now - last >= interval):
                 request.session[LAST_ACTIVITY_KEY] = now
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if user is None or user.is_authenticated or request.method != "POST":
+            return None
+        hold_for = held.held_for(request)
+        if hold_for is None or not getattr(view_func, "hold_when_signed_out", False):
+            return None
+        kept = held.held_request_keep(request, hold_for, view_func)
+        if kept and not request.session.get(held.HELD_TOLD_KEY):
+            request.session[held.HELD_TOLD_KEY] = True
+            messages.info(request, held.MSG_HELD)
+        return self._signed_out(request, kept=kept)
+
+    @staticmethod
+    def _signed_out(request, *, kept: bool):
+        if wants_json(request):
+            return JsonResponse(
+                {"signed_in": False, "held": kept, "login_url": reverse("account_login")}, status=401
+            )
+        return redirect_to_login(request.get_full_path())
 
 
 class StaffMFARequiredMiddleware:

@@ -224,3 +224,25 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit events cannot be deleted.")
+
+
+class HeldRequest(models.Model):
+    """Answers a client sent just as her session ended, kept until she signs in again.
+
+    Without them, pressing Save a moment after the automatic sign-out would throw away what
+    she typed. Only views marked with portal.held.hold_when_signed_out are held; each is
+    replayed as her, in order, right after her next sign-in, then deleted.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=300)
+    content_type = models.CharField(max_length=100)
+    body = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["user", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.path} {self.created_at:%Y-%m-%d %H:%M}"

@@ -14,10 +14,11 @@ from django.views.decorators.http import require_GET, require_POST
 from kombu import Connection
 
 from . import access
+from .access import wants_json
 from .audit import audit_events_list, audit_record
 from .crisis import CRISIS_LINES
 from .forms import AuditFilterForm
-from .middleware import LAST_ACTIVITY_KEY, database_unavailable_response, idle_timeout_for, wants_json
+from .middleware import LAST_ACTIVITY_KEY, database_unavailable_response, idle_timeout_for
 from .models import AuditEvent, User
 
 BROKER_CHECK_TIMEOUT = 2

@@ -30,12 +30,19 @@
 
   function setIndicator(state, time) {
     if (!indicator) { return; }
-    indicator.classList.toggle("is-failed", state === "failed" || state === "signed-out");
+    indicator.classList.toggle("is-failed", ["failed", "signed-out", "kept"].indexOf(state) !== -1);
     if (state === "saved") { indicator.textContent = indicator.dataset.labelSaved + " " + time; }
     if (state === "saving") { indicator.textContent = indicator.dataset.labelSaving; }
     if (state === "failed") { indicator.textContent = indicator.dataset.labelFailed; }
     if (state === "signed-out" && indicator.dataset.labelSignedOut) {
       indicator.textContent = indicator.dataset.labelSignedOut;
+    }
+    if (state === "kept" && indicator.dataset.labelKept) {
+      indicator.textContent = indicator.dataset.labelKept + " ";
+      var link = document.createElement("a");
+      link.href = indicator.dataset.loginUrl + "?next=" + encodeURIComponent(window.location.pathname);
+      link.textContent = indicator.dataset.labelSignIn;
+      indicator.appendChild(link);
     }
   }
 
@@ -179,7 +186,15 @@
       return;
     }
     if (status === 401) {
-      // Signed out: keep the answer on the page and say so; nothing more can be saved.
+      if (data.held) {
+        // Signed out just now: the server keeps this answer and saves it as soon as she
+        // signs in again. Send the rest the same way; none is called "saved" until it is.
+        confirmed[name] = serialised;
+        setQuestionStatus(name, "kept");
+        setIndicator("kept");
+        return;
+      }
+      // Signed out and nothing can be kept: the answer stays on the page, marked unsaved.
       queue.unshift(name);
       setQuestionStatus(name, "waiting");
       setIndicator("signed-out");

@@ -272,3 +272,43 @@ def test_without_the_script_the_trauma_follow_ups_keep_her_on_the_step(
     assert STEP_5 in page.url
     expect(page.locator("#q-pcptsd5-1")).to_be_in_viewport()
     expect(page.get_by_text("Your answer above brought up this question")).to_be_visible()
+
+
+# --- answers given just as the session ended are kept and saved after signing in again
+
+
+def _expire_session(page) -> None:
+    from importlib import import_module
+
+    from django.conf import settings
+
+    from portal.middleware import LAST_ACTIVITY_KEY
+
+    cookie = next(c for c in page.context.cookies() if c["name"] == settings.SESSION_COOKIE_NAME)
+    store = import_module(settings.SESSION_ENGINE).SessionStore(session_key=cookie["value"])
+    store[LAST_ACTIVITY_KEY] = time.time() - 60 * 60
+    store.save()
+
+
+def test_answers_given_after_the_sign_out_are_kept_and_saved_at_sign_in(phone, live_server, client_user):
+    _sign_in(phone, live_server, client_user)
+    phone.goto(f"{live_server.url}{STEP_5}")
+    _expire_session(phone)
+
+    phone.evaluate(FAST_CLICKS, {"ids": ["q-phq9-1-2", "q-phq9-2-1"], "gap": 60})
+
+    indicator = phone.locator("[data-saved-indicator]")
+    expect(indicator).to_contain_text("Your latest answers are kept", timeout=10_000)
+    expect(phone.locator('[data-question-status="q-phq9-2"]')).to_have_text(
+        "Kept: saved when you sign in again"
+    )
+    assert not QuestionnaireResponse.objects.filter(intake__client=client_user).exists()
+
+    indicator.get_by_role("link", name="Sign in again").click()
+    phone.get_by_label("Email").fill(client_user.email)
+    phone.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    phone.get_by_role("button", name="Sign In").click()
+
+    expect(phone.get_by_text("We saved the answers you gave just as you were signed out")).to_be_visible()
+    assert STEP_5 in phone.url
+    assert _answers(client_user, "phq9", {"1": 2, "2": 1}) == {"1": 2, "2": 1}
