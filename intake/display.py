@@ -27,7 +27,11 @@ class Section:
 
 
 def _field_value(intake: Intake, name: str) -> str:
-    value = getattr(intake, name)
+    return field_value_display(name, getattr(intake, name))
+
+
+def field_value_display(name: str, value) -> str:
+    """One Intake field's value as the client reads it back ("Not answered", "Yes", labels)."""
     if value is None or value == "" or value == []:
         return str(NOT_ANSWERED)
     if isinstance(value, bool):

@@ -5,8 +5,11 @@ signatures) live in intake.services and intake.history, so the autosave endpoint
 page forms apply the same ones.
 """
 
+import json
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from . import forms_rules, history
@@ -225,6 +228,49 @@ SECTION_BEFORE = {
 def field_for(name: str) -> forms.Field:
     """A fresh form field for one intake field (KeyError for an unknown name)."""
     return FIELDS[name]()
+
+
+# The hidden field in which a step page posts back what it showed when it was loaded.
+LOADED_FIELD = "_loaded"
+
+
+def _as_posted(value) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    return [value.isoformat() if hasattr(value, "isoformat") else str(value)]
+
+
+def form_snapshot_value(name: str, value) -> list[str]:
+    """One intake field's value as the browser would post it (for a snapshot's entry)."""
+    return _as_posted(field_for(name).prepare_value(value))
+
+
+def form_snapshot(form: forms.Form) -> str:
+    """What an unbound form shows, as the browser would post it unchanged (JSON)."""
+    return json.dumps({bound.html_name: _as_posted(bound.value()) for bound in form})
+
+
+def snapshot_values(form_class: type[forms.Form], raw: str | None) -> dict | None:
+    """The answers a snapshot stands for, cleaned by the same form as the answers posted
+    beside it (so the two compare like for like). None for a missing or malformed one: the
+    save then writes every answer, as a page from before snapshots did."""
+    try:
+        data = json.loads(raw or "")
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    posted = QueryDict(mutable=True)
+    for name, values in data.items():
+        if isinstance(name, str) and isinstance(values, list) and all(isinstance(v, str) for v in values):
+            posted.setlist(name, values)
+    form = form_class(posted)
+    form.is_valid()
+    return {
+        name: form.cleaned_data[name] for name in form.fields if name in form.cleaned_data and name in data
+    }
 
 
 def step_form_class(step: Step) -> type[forms.Form]:

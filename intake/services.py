@@ -42,6 +42,11 @@ ERROR_LOCKED = _(
     "If something needs updating, please tell your therapist or call the office."
 )
 ERROR_UNKNOWN_FIELD = _("We couldn't save that answer. Please reload the page and try again.")
+ERROR_CHANGED_ELSEWHERE = _(
+    "This answer was changed in another window or tab since this page was opened. It now says: "
+    "“%(current)s”. What you have here is not saved yet: to keep it, press Save; to keep the "
+    "other, change this one to match."
+)
 ERROR_UNKNOWN_STEP = _("That part of the intake doesn't exist.")
 ERROR_INVALID_VALUE = _("Please check this answer.")
 ERROR_CHOICE = _("Please choose from the options shown.")
@@ -101,6 +106,25 @@ class IntakeFieldError(IntakeError):
 
 class IntakeValidationError(IntakeError):
     """Some answers need another look; `errors` maps field name to message."""
+
+
+class IntakeConflictError(IntakeError):
+    """The answer was changed elsewhere (another tab) since this page showed it: `current`
+    is the value saved there, which this save did not overwrite."""
+
+    def __init__(self, message: str, current) -> None:
+        super().__init__(message)
+        self.current = current
+
+
+@dataclass(frozen=True)
+class StepSaved:
+    """What intake_save_step did: answers refused (field -> message), and answers left as
+    they were because another tab changed them since this page was loaded (field -> the
+    value saved there)."""
+
+    errors: dict[str, str] = field(default_factory=dict)
+    conflicts: dict[str, object] = field(default_factory=dict)
 
 
 @dataclass
@@ -262,31 +286,46 @@ def intake_save_step(
     step: int,
     data: dict,
     actor: User | None,
+    loaded: dict | None = None,
     request: HttpRequest | None = None,
-) -> dict[str, str]:
+) -> StepSaved:
     """Save the answers given for one step and remember the step as where the client is.
 
-    Answers that break a rule are left as they were and returned as field -> message; all
-    others are saved. Raises IntakeLockedError once sent, IntakeFieldError for a field the
-    step does not ask, IntakeUnderAgeError past step 1 below the practice's minimum age.
+    `loaded` is what the page showed for each answer when it was loaded (the same shape as
+    `data`). With it, only what this page changed is written, so a page left open in another
+    tab never reverts an answer saved since; and an answer this page changed that was also
+    changed elsewhere is not overwritten silently: it is returned as a conflict. Answers
+    that break a rule are left as they were and returned as errors; all others are saved.
+    Raises IntakeLockedError once sent, IntakeFieldError for a field the step does not ask,
+    IntakeUnderAgeError past step 1 below the practice's minimum age.
     """
     fresh = _locked_for_write(intake, fields=_step_fields_checked(step, data))
-    return _save_answers(fresh, intake, step=step, data=data, actor=actor, request=request)
+    return _save_answers(fresh, intake, step=step, data=data, actor=actor, request=request, loaded=loaded)
 
 
-def _save_answers(fresh: Intake, intake: Intake, *, step: int, data: dict, actor, request) -> dict[str, str]:
+def _save_answers(
+    fresh: Intake, intake: Intake, *, step: int, data: dict, actor, request, loaded: dict | None = None
+) -> StepSaved:
     """intake_save_step's work on the locked row `fresh`, copied onto the caller's `intake`."""
     if step != ABOUT:
         _refuse_if_under_age(fresh, practice_get())
     today = timezone.localdate()
     errors: dict[str, str] = {}
+    conflicts: dict[str, object] = {}
     changed: list[str] = []
     for name, value in data.items():
+        current = getattr(fresh, name)
+        if loaded is not None and name in loaded:
+            if value == loaded[name]:
+                continue  # not changed on this page: whatever is saved now stays
+            if current != loaded[name] and current != value:
+                conflicts[name] = current
+                continue
         message = _value_error(name, value, today)
         if message:
             errors[name] = message
             continue
-        if getattr(fresh, name) != value:
+        if current != value:
             changed.append(name)
         setattr(fresh, name, value)
         setattr(intake, name, value)
@@ -307,15 +346,26 @@ def _save_answers(fresh: Intake, intake: Intake, *, step: int, data: dict, actor
     if "symptoms" in changed:
         risk_evaluate(intake=fresh, actor=actor, request=request)
     intake.risk_level = fresh.risk_level
-    return errors
+    return StepSaved(errors=errors, conflicts=conflicts)
+
+
+_NOT_GIVEN = object()
 
 
 @transaction.atomic
 def intake_autosave_field(
-    *, client: User, field_name: str, value, actor: User | None, request: HttpRequest | None = None
+    *,
+    client: User,
+    field_name: str,
+    value,
+    actor: User | None,
+    was=_NOT_GIVEN,
+    request: HttpRequest | None = None,
 ) -> Intake:
     """Autosave one answer on the client's own intake, found and locked in one read.
 
+    `was` is the answer as this page last knew it: if another tab has saved something else
+    since, the answer is not overwritten and IntakeConflictError says what is saved there.
     Raises IntakeFieldError for a name no step asks, and IntakeValidationError (with the
     field's message) for a value the rules refuse. The autosave runs on every change a client
     makes, so it reads only the row it writes; returns that row (its time saved and risk
@@ -326,9 +376,12 @@ def intake_autosave_field(
         raise IntakeFieldError(ERROR_UNKNOWN_FIELD)
     data = {field_name: value}
     fresh = _locked_for_client(client, _step_fields_checked(step, data), request)
-    errors = _save_answers(fresh, fresh, step=step, data=data, actor=actor, request=request)
-    if errors:
-        raise IntakeValidationError(errors[field_name], errors)
+    loaded = None if was is _NOT_GIVEN else {field_name: was}
+    saved = _save_answers(fresh, fresh, step=step, data=data, actor=actor, request=request, loaded=loaded)
+    if field_name in saved.conflicts:
+        raise IntakeConflictError(ERROR_CHANGED_ELSEWHERE, saved.conflicts[field_name])
+    if saved.errors:
+        raise IntakeValidationError(saved.errors[field_name], saved.errors)
     return fresh
 
 
@@ -452,6 +505,37 @@ def pregnancy_entry_remove(
     )
 
 
+# An item with no answer yet, for comparing what a page showed with what is saved now.
+UNANSWERED = "unanswered"
+
+
+@dataclass(frozen=True)
+class QuestionnaireSaved:
+    """What questionnaire_answers_save did: the response as saved, and the items left as
+    they were because another tab changed them since the page was loaded (key -> the answer
+    saved there, UNANSWERED if none)."""
+
+    response: QuestionnaireResponse
+    conflicts: dict = field(default_factory=dict)
+
+
+def _answers_changed_here(saved: dict, answers: dict, loaded: dict) -> tuple[dict, dict]:
+    """(the answers this page changed and may write, the conflicts): see intake_save_step."""
+    write, conflicts = {}, {}
+    for key, answer in answers.items():
+        if key not in loaded:
+            write[key] = answer
+            continue
+        before, current = loaded[key], saved.get(key, UNANSWERED)
+        if answer == before and type(answer) is type(before):
+            continue
+        if current != before and current != answer:
+            conflicts[key] = current
+            continue
+        write[key] = answer
+    return write, conflicts
+
+
 @transaction.atomic
 def questionnaire_answers_save(
     *,
@@ -459,10 +543,16 @@ def questionnaire_answers_save(
     code: str,
     answers: dict,
     actor: User | None,
+    loaded: dict | None = None,
     request: HttpRequest | None = None,
-) -> QuestionnaireResponse:
+) -> QuestionnaireSaved:
     """Merge answers (item key -> option index, True/False, or None for "prefer not to
-    answer") into the client's response to one instrument."""
+    answer") into the client's response to one instrument.
+
+    `loaded` is what the page showed for those items (UNANSWERED for none): with it, only
+    what the page changed is written, and an item changed here and elsewhere since is left
+    as saved there and returned as a conflict (as intake_save_step does for other answers).
+    """
     fresh = _locked_for_write(intake)
     _refuse_if_under_age(fresh, practice_get())
     try:
@@ -470,6 +560,11 @@ def questionnaire_answers_save(
     except ValueError:
         raise IntakeFieldError(ERROR_QUESTIONNAIRE_UNKNOWN) from None
     response, _created = QuestionnaireResponse.objects.get_or_create(intake=fresh, code=code)
+    conflicts: dict = {}
+    if loaded is not None:
+        answers, conflicts = _answers_changed_here(response.answers, answers, loaded)
+    if not answers:
+        return QuestionnaireSaved(response=response, conflicts=conflicts)
     merged = {**response.answers, **answers}
     try:
         visible_items(code, merged)
@@ -491,7 +586,7 @@ def questionnaire_answers_save(
         request=request,
         actor=actor,
     )
-    return response
+    return QuestionnaireSaved(response=response, conflicts=conflicts)
 
 
 # Letters that carry their mark in the letter itself, so NFKD leaves them whole.

@@ -26,14 +26,18 @@ from .access import (
     intake_for_client_brief,
     pregnancy_entry_for_client,
 )
-from .display import NOT_ANSWERED, Row, intake_sections, pregnancy_rows
+from .display import NOT_ANSWERED, Row, field_value_display, intake_sections, pregnancy_rows
 from .forms import (
     GROUPED_FIELDS,
+    LOADED_FIELD,
     PREGNANCY_GROUPED_FIELDS,
     SECTION_BEFORE,
     ConsentSignForm,
     PregnancyEntryForm,
     field_for,
+    form_snapshot,
+    form_snapshot_value,
+    snapshot_values,
     step_form_class,
 )
 from .instruments import PREFER_NOT_TO_ANSWER, ItemKind, get_instrument, instruments_for_step, visible_items
@@ -49,10 +53,13 @@ from .selectors import (
     intake_steps_started,
 )
 from .services import (
+    ERROR_CHANGED_ELSEWHERE,
     ERROR_LOCKED,
     ERROR_UNDER_AGE,
     ERROR_UNDER_AGE_FIELD,
     ERROR_UNKNOWN_FIELD,
+    UNANSWERED,
+    IntakeConflictError,
     IntakeError,
     IntakeFieldError,
     IntakeLockedError,
@@ -216,13 +223,20 @@ def _fields_step(request: HttpRequest, intake: Intake, number: int) -> HttpRespo
         form.is_valid()
         level_before = intake.risk_level
         try:
-            errors = intake_save_step(
-                intake=intake, step=number, data=dict(form.cleaned_data), actor=request.user, request=request
+            saved = intake_save_step(
+                intake=intake,
+                step=number,
+                data=dict(form.cleaned_data),
+                loaded=snapshot_values(form_class, request.POST.get(LOADED_FIELD)),
+                actor=request.user,
+                request=request,
             )
         except IntakeUnderAgeError:
             return redirect("intake:step", number=ABOUT)
-        for name, message in errors.items():
+        for name, message in saved.errors.items():
             form.add_error(name, message)
+        for name, current in saved.conflicts.items():
+            form.add_error(name, ERROR_CHANGED_ELSEWHERE % {"current": field_value_display(name, current)})
         stop_for_age = number == ABOUT and intake_is_under_minimum_age(intake=intake)
         if stop_for_age and "date_of_birth" not in form.errors:
             # Never a silent stay: say why, next to the answer that can change it.
@@ -233,6 +247,8 @@ def _fields_step(request: HttpRequest, intake: Intake, number: int) -> HttpRespo
             return _after_save(number, request.POST.get("action", "save"))
     else:
         form = form_class(initial={name: getattr(intake, name) for name in form_class.base_fields})
+    # What is saved now, for the page to post back: its next save writes only what it changed.
+    saved_now = form_class(initial={name: getattr(intake, name) for name in form_class.base_fields})
     return render(
         request,
         "intake/step_fields.html",
@@ -241,6 +257,7 @@ def _fields_step(request: HttpRequest, intake: Intake, number: int) -> HttpRespo
             intake,
             number,
             form=form,
+            loaded_snapshot=form_snapshot(saved_now),
             rows=[(bound, SECTION_BEFORE.get(bound.name, "")) for bound in form],
             grouped_fields=GROUPED_FIELDS,
             # The under-age panel at the top says it already, kindly; not "needs another look".
@@ -376,7 +393,9 @@ def _question_name(code: str, key: str) -> str:
     return f"{QUESTIONNAIRE_PREFIX}{code}-{key}"
 
 
-def _questionnaire_blocks(intake: Intake, *, first_new: str = "") -> list[dict]:
+def _questionnaire_blocks(
+    intake: Intake, *, first_new: str = "", posted: dict | None = None, errors: dict | None = None
+) -> list[dict]:
     """Every question of every questionnaire offered, each marked hidden or shown.
 
     Follow-up questions (the ASQ's "right now" question, the PC-PTSD-5's five after the
@@ -408,7 +427,9 @@ def _questionnaire_blocks(intake: Intake, *, first_new: str = "") -> list[dict]:
                     "item": item,
                     "name": name,
                     "options": options,
-                    "value": _answer_to_value(answers[item.key]) if item.key in answers else "",
+                    "value": (posted or {}).get(name)
+                    or (_answer_to_value(answers[item.key]) if item.key in answers else ""),
+                    "error": (errors or {}).get(name, ""),
                     "show_stem": show_stem,
                     "hidden": item.key not in shown,
                     "is_new": name == first_new,
@@ -462,15 +483,78 @@ def _questionnaire_answers_from_post(post) -> dict[str, dict]:
     return by_code
 
 
+def _questionnaire_loaded(raw: str | None) -> dict[str, dict] | None:
+    """What the questionnaire page showed when it was loaded, per instrument (item key ->
+    answer, UNANSWERED for none). None when the page did not say (then every answer is
+    written, as before)."""
+    try:
+        data = json.loads(raw or "")
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    by_code: dict[str, dict] = {}
+    for name, values in data.items():
+        parsed = _parse_questionnaire_name(name) if isinstance(name, str) else None
+        if parsed is None or not isinstance(values, list):
+            continue
+        instrument, item = parsed
+        if not values:
+            by_code.setdefault(instrument.code, {})[item.key] = UNANSWERED
+            continue
+        ok, answer = _answer_from_post(item.kind, str(values[0]), len(item.options))
+        if ok:
+            by_code.setdefault(instrument.code, {})[item.key] = answer
+    return by_code
+
+
+def _questionnaire_snapshot(blocks: list[dict]) -> str:
+    """What the page shows for every question, as it would post it unchanged."""
+    return json.dumps({q["name"]: [q["value"]] if q["value"] else [] for b in blocks for q in b["items"]})
+
+
+def _answer_label(item, answer) -> str:
+    if answer == UNANSWERED:
+        return str(NOT_ANSWERED)
+    if answer is None:
+        return str(PREFER_NOT_TO_ANSWER)
+    return (
+        str(_("Yes") if answer is True else _("No"))
+        if item.kind is ItemKind.YES_NO
+        else item.option_for(answer).label
+    )
+
+
+def _questionnaires_save(request: HttpRequest, intake: Intake) -> dict[str, str]:
+    """Save the posted answers; the questions changed elsewhere since the page was loaded,
+    as name -> message (nothing of those was written)."""
+    loaded = _questionnaire_loaded(request.POST.get(LOADED_FIELD))
+    conflicts = {}
+    for code, answers in _questionnaire_answers_from_post(request.POST).items():
+        saved = questionnaire_answers_save(
+            intake=intake,
+            code=code,
+            answers=answers,
+            loaded=None if loaded is None else loaded.get(code, {}),
+            actor=request.user,
+            request=request,
+        )
+        instrument = get_instrument(code)
+        for key, current in saved.conflicts.items():
+            label = _answer_label(instrument.item(key), current)
+            conflicts[_question_name(code, key)] = ERROR_CHANGED_ELSEWHERE % {"current": label}
+    return conflicts
+
+
 def _questionnaires_step(request: HttpRequest, intake: Intake) -> HttpResponse:
     if request.method == "POST":
         level_before = intake.risk_level
         waiting_before = set(_questions_waiting(intake))
-        for code, answers in _questionnaire_answers_from_post(request.POST).items():
-            questionnaire_answers_save(
-                intake=intake, code=code, answers=answers, actor=request.user, request=request
-            )
+        conflicts = _questionnaires_save(request, intake)
         intake_save_step(intake=intake, step=QUESTIONNAIRES, data={}, actor=request.user, request=request)
+        if conflicts:
+            posted = {name: request.POST.get(name, "") for name in conflicts}
+            return _questionnaires_page(request, intake, posted=posted, errors=conflicts)
         # An answer may call for a follow-up question the page did not show (without the
         # script, only the server can show it): stay on this step, at that question.
         first_new = next((n for n in _questions_waiting(intake) if n not in waiting_before), "")
@@ -484,9 +568,14 @@ def _questionnaires_step(request: HttpRequest, intake: Intake) -> HttpResponse:
         if first_new:
             return redirect(f"{here}{more}#{first_new}")
         return _after_save(QUESTIONNAIRES, request.POST.get("action", "save"))
+    return _questionnaires_page(request, intake)
+
+
+def _questionnaires_page(request: HttpRequest, intake: Intake, *, posted=None, errors=None) -> HttpResponse:
     waiting = _questions_waiting(intake)
     first_new = request.GET.get(MORE_PARAM, "")
     first_new = first_new if first_new in waiting else ""
+    blocks = _questionnaire_blocks(intake, first_new=first_new, posted=posted, errors=errors)
     return render(
         request,
         "intake/step_questionnaires.html",
@@ -494,8 +583,13 @@ def _questionnaires_step(request: HttpRequest, intake: Intake) -> HttpResponse:
             request,
             intake,
             QUESTIONNAIRES,
-            blocks=_questionnaire_blocks(intake, first_new=first_new),
+            blocks=blocks,
+            # What is saved now (not what was posted), so the next save writes what differs.
+            loaded_snapshot=_questionnaire_snapshot(_questionnaire_blocks(intake))
+            if posted
+            else _questionnaire_snapshot(blocks),
             continue_anchor=first_new,
+            error_summary=[{"anchor": name, "message": message} for name, message in (errors or {}).items()],
         ),
     )
 
@@ -662,6 +756,32 @@ def _json_error(message, status: int = 400, **extra) -> JsonResponse:
     return JsonResponse({"saved": False, "error": str(message), **extra}, status=status)
 
 
+def _json_conflict(name: str, current_display: str, current_posted: list[str]) -> JsonResponse:
+    """Another tab saved something else for this answer: say so beside it, with what is
+    saved there (and that value as the page would post it, for the page's next save)."""
+    return _json_error(
+        ERROR_CHANGED_ELSEWHERE % {"current": current_display},
+        status=412,
+        field=name,
+        conflict=True,
+        current=current_posted,
+    )
+
+
+def _autosave_was(form_field: forms.Field, payload: dict) -> dict:
+    """{"was": value} for intake_autosave_field when the page said what it last knew of the
+    answer (a list of strings, as posted), else {} (an older page: no conflict check)."""
+    raw = payload.get("was")
+    if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
+        return {}
+    try:
+        if isinstance(form_field, forms.MultipleChoiceField):
+            return {"was": form_field.clean(raw)}
+        return {"was": form_field.clean(raw[0] if raw else "")}
+    except ValidationError:
+        return {}
+
+
 def _autosave_questionnaire(request: HttpRequest, intake: Intake, name: str, value) -> JsonResponse:
     parsed = _parse_questionnaire_name(name)
     if parsed is None or not isinstance(value, str):
@@ -670,11 +790,25 @@ def _autosave_questionnaire(request: HttpRequest, intake: Intake, name: str, val
     ok, answer = _answer_from_post(item.kind, value, len(item.options))
     if not ok:
         return _json_error(ERROR_UNKNOWN_FIELD)
+    loaded = None
+    was = json.loads(request.body or b"{}").get("was")
+    if isinstance(was, list) and all(isinstance(v, str) for v in was):
+        ok, before = _answer_from_post(item.kind, was[0], len(item.options)) if was else (True, UNANSWERED)
+        loaded = {item.key: before} if ok else None
     # Follow-up questions are already in the page and shown by the script, so an answer
     # never needs the page to reload (which could lose an answer given meanwhile).
-    questionnaire_answers_save(
-        intake=intake, code=instrument.code, answers={item.key: answer}, actor=request.user, request=request
+    saved = questionnaire_answers_save(
+        intake=intake,
+        code=instrument.code,
+        answers={item.key: answer},
+        loaded=loaded,
+        actor=request.user,
+        request=request,
     )
+    if item.key in saved.conflicts:
+        current = saved.conflicts[item.key]
+        posted = [] if current == UNANSWERED else [_answer_to_value(current)]
+        return _json_conflict(name, _answer_label(item, current), posted)
     return JsonResponse({"saved": True, "saved_at": _saved_at(intake), "safety": _safety_level(intake)})
 
 
@@ -704,13 +838,18 @@ def autosave(request: HttpRequest) -> JsonResponse:
             cleaned = form_field.clean("" if value is None else value)
         except ValidationError as exc:
             return _json_error(exc.messages[0], field=name)
+        was = _autosave_was(form_field, payload)
         # A date of birth that crosses the minimum age either way changes which steps the
         # page may offer, so the page reloads; other answers never need the extra read.
         was_under_age = name == "date_of_birth" and intake_is_under_minimum_age(
             intake=intake_for_client_brief(user=request.user, request=request)
         )
         intake = intake_autosave_field(
-            client=request.user, field_name=name, value=cleaned, actor=request.user, request=request
+            client=request.user, field_name=name, value=cleaned, actor=request.user, request=request, **was
+        )
+    except IntakeConflictError as exc:
+        return _json_conflict(
+            name, field_value_display(name, exc.current), form_snapshot_value(name, exc.current)
         )
     except IntakeLockedError as exc:
         return _json_error(exc.message, status=409)

@@ -27,6 +27,21 @@
   var retryTimer = null;
   var reloadWhenDone = false;
   var signedOut = false;
+  // What is saved for each answer as far as this page knows, posted with every save so an
+  // answer changed in another tab meanwhile is never overwritten without a word.
+  var snapshot = form.querySelector("[data-loaded-snapshot]");
+  var baseline = {};
+  try { baseline = JSON.parse(snapshot ? snapshot.value : "{}") || {}; } catch (e) { baseline = {}; }
+
+  function asPosted(value) {
+    if (Array.isArray(value)) { return value; }
+    return value === "" ? [] : [value];
+  }
+
+  function setBaseline(name, posted) {
+    baseline[name] = posted;
+    if (snapshot) { snapshot.value = JSON.stringify(baseline); }
+  }
 
   function setIndicator(state, time) {
     if (!indicator) { return; }
@@ -157,7 +172,7 @@
         "X-Requested-With": "fetch",
         "X-CSRFToken": csrf ? csrf.content : ""
       },
-      body: JSON.stringify({ field: name, value: value })
+      body: JSON.stringify({ field: name, value: value, was: baseline[name] || [] })
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
         return { status: response.status, data: data };
@@ -176,6 +191,7 @@
     if (data.saved) {
       failures = 0;
       confirmed[name] = serialised;
+      setBaseline(name, asPosted(JSON.parse(serialised)));
       showError(name, "");
       // Changed again while this save was on its way: the newer answer is queued already.
       setQuestionStatus(name, queue.indexOf(name) === -1 ? "saved" : "saving");
@@ -199,6 +215,16 @@
       setQuestionStatus(name, "waiting");
       setIndicator("signed-out");
       signedOut = true;
+      return;
+    }
+    if (status === 412 && data.conflict) {
+      // Changed in another tab since: nothing was overwritten. Say what it says there; a
+      // further change or Save here keeps this page's answer.
+      delete confirmed[name];
+      setBaseline(name, data.current || []);
+      setQuestionStatus(name, "waiting");
+      showError(name, data.error);
+      setIndicator("failed");
       return;
     }
     if (status === 409) {

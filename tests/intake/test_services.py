@@ -46,7 +46,7 @@ def test_save_step_saves_answers_and_records_where_the_client_is(intake, client_
         step=2,
         data={"services": ["loss_counseling"], "modality": "telehealth"},
         actor=client_user,
-    )
+    ).errors
     intake.refresh_from_db()
     assert errors == {}
     assert intake.services == ["loss_counseling"]
@@ -59,7 +59,7 @@ def test_save_step_keeps_valid_answers_when_another_is_refused(intake, client_us
     future = today() + dt.timedelta(days=3)
     errors = services.intake_save_step(
         intake=intake, step=1, data={"pronouns": "she/her", "date_of_birth": future}, actor=client_user
-    )
+    ).errors
     intake.refresh_from_db()
     assert errors == {"date_of_birth": services.ERROR_DOB_FUTURE}
     assert intake.pronouns == "she/her"
@@ -69,7 +69,7 @@ def test_save_step_keeps_valid_answers_when_another_is_refused(intake, client_us
 def test_save_step_accepts_an_incomplete_draft(intake, client_user):
     errors = services.intake_save_step(
         intake=intake, step=1, data={"legal_name": "", "phone": "", "state": ""}, actor=client_user
-    )
+    ).errors
     assert errors == {}
     intake.refresh_from_db()
     assert intake.legal_name == ""
@@ -83,12 +83,14 @@ def test_save_step_refuses_a_field_the_step_does_not_ask(intake, client_user):
 def test_save_step_refuses_unknown_symptom_slugs(intake, client_user):
     errors = services.intake_save_step(
         intake=intake, step=4, data={"symptoms": ["sleep", "made_up"]}, actor=client_user
-    )
+    ).errors
     assert errors == {"symptoms": services.ERROR_CHOICE}
 
 
 def test_save_step_refuses_an_impact_rating_outside_0_to_10(intake, client_user):
-    errors = services.intake_save_step(intake=intake, step=4, data={"impact_work": 11}, actor=client_user)
+    errors = services.intake_save_step(
+        intake=intake, step=4, data={"impact_work": 11}, actor=client_user
+    ).errors
     assert errors == {"impact_work": services.ERROR_IMPACT_RANGE}
 
 
@@ -419,10 +421,10 @@ def test_progress_counts_steps_with_answers(client_user):
 
 def test_questionnaire_answers_are_merged_and_kept(intake, client_user):
     services.questionnaire_answers_save(intake=intake, code="phq9", answers={"1": 2}, actor=client_user)
-    response = services.questionnaire_answers_save(
+    saved = services.questionnaire_answers_save(
         intake=intake, code="phq9", answers={"2": None}, actor=client_user
     )
-    assert response.answers == {"1": 2, "2": None}
+    assert saved.response.answers == {"1": 2, "2": None}
 
 
 def test_questionnaire_answers_refuse_an_unknown_item(intake, client_user):
@@ -460,7 +462,7 @@ def test_save_step_refuses_a_contact_answer_that_breaks_its_rule(intake, client_
     before = getattr(intake, name)
     errors = services.intake_save_step(
         intake=intake, step=1, data={name: value, "pronouns": "she/her"}, actor=client_user
-    )
+    ).errors
     assert errors == {name: message}
     intake.refresh_from_db()
     assert getattr(intake, name) == before
@@ -480,7 +482,7 @@ def test_save_step_keeps_well_formed_contact_answers(intake, client_user):
         "postal_code": "80218-1234",
         "state": "PR",
     }
-    assert services.intake_save_step(intake=intake, step=1, data=data, actor=client_user) == {}
+    assert services.intake_save_step(intake=intake, step=1, data=data, actor=client_user).errors == {}
     intake.refresh_from_db()
     assert {name: getattr(intake, name) for name in data} == data
 
