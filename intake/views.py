@@ -80,6 +80,7 @@ from .steps import ABOUT, AGREEMENTS, LAST_STEP, PREGNANCIES, QUESTIONNAIRES, ST
 
 QUESTIONNAIRE_PREFIX = "q-"
 DECLINE = "decline"
+MSG_SENT = gettext_lazy("Thank you. Your intake is with the practice now, and we will be in touch soon.")
 # A question that appeared after a no-script save, for the page to point to.
 MORE_PARAM = "more"
 
@@ -728,16 +729,16 @@ def submit(request: HttpRequest) -> HttpResponse:
     try:
         intake_submit(intake=intake, actor=request.user, request=request)
     except IntakeLockedError:
-        return _locked_redirect(request)
+        # Sent already: a second click, another tab, or a retry after the first answer was
+        # lost on its way back. Say what happened, which is that it was sent.
+        pass
     except IntakeSubmitError as exc:
         return render(
             request,
             "intake/review.html",
             _context(request, intake, None, problems=exc.problems, **_answers_context(intake)),
         )
-    messages.success(
-        request, _("Thank you. Your intake is with the practice now, and we will be in touch soon.")
-    )
+    messages.success(request, MSG_SENT)
     return redirect("intake:summary")
 
 

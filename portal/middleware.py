@@ -8,7 +8,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.db import InterfaceError, OperationalError
+from django.contrib.sessions.exceptions import SessionInterrupted
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
@@ -20,6 +22,8 @@ from . import held
 from .access import is_staff_member, wants_json
 from .crisis import CRISIS_LINES
 from .selectors import user_has_totp
+
+logger = logging.getLogger(__name__)
 
 MSG_SIGNED_OUT_IDLE = _(
     "You were signed out after a while without activity, to keep your information private. "
@@ -41,6 +45,26 @@ def idle_timeout_for(user) -> int:
     if is_staff_member(user):
         return settings.PORTAL_STAFF_IDLE_TIMEOUT
     return settings.PORTAL_CLIENT_IDLE_TIMEOUT
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's, except that a session that cannot be saved after a successful request does
+    not turn that request's answer into an error page.
+
+    The request's own work (an intake sent, an answer saved) has committed by then; if the
+    database went away a moment later, the client must see what happened, not "the request
+    could not be read", which would make her try again. What is lost is the session's own
+    change (the activity time, a message), and the next request finds the database again.
+    """
+
+    def process_response(self, request, response):
+        try:
+            return super().process_response(request, response)
+        except (DatabaseError, SessionInterrupted):
+            if response.status_code >= 400:
+                raise
+            logger.warning("The session could not be saved after %s %s.", request.method, request.path)
+            return response
 
 
 class IdleTimeoutMiddleware:
