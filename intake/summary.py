@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from dataclasses import asdict
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -22,7 +23,6 @@ from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from portal.crisis import CRISIS_LINES
 from portal.selectors import practice_get
@@ -30,39 +30,23 @@ from portal.selectors import practice_get
 from . import history
 from .catalogue import SYMPTOM_GROUPS
 from .display import NOT_ANSWERED, intake_sections, pregnancy_rows
-from .instruments import (
-    FLAG_ACUTE,
-    FLAG_EPDS_ANXIETY,
-    FLAG_SELF_HARM,
-    FLAG_SELF_HARM_ITEM_DECLINED,
-    AnswerStatus,
-    Result,
-    ScoringRule,
-    get_instrument,
-)
+from .instruments import get_instrument
 from .models import Intake, RiskLevelChoices, SummaryDocument
 from .risk import CHECKLIST, queue_position
-from .safety import intake_risk_flags, intake_scores, needs_crisis_resources
+from .safety import intake_risk_flags, needs_crisis_resources
+from .screening_display import intake_screener_rows
 from .selectors import consent_signatures, intake_pregnancies, postpartum_state
 from .steps import HEALTH, SUPPORT
 
 # Bump whenever the template, the stylesheet or this context changes what a PDF shows:
 # a new version makes every stored document stale (see summary_digest).
-TEMPLATE_VERSION = "2026.11.2"
+TEMPLATE_VERSION = "2026.12.1"
 TEMPLATE_NAME = "intake/pdf/summary.html"
 
 Audience = SummaryDocument.Audience
 
 DATE = "M j, Y"
 DATETIME = "M j, Y, g:i A T"
-
-_FLAG_LABELS = {
-    FLAG_SELF_HARM: gettext_lazy("Self-harm item endorsed"),
-    FLAG_ACUTE: gettext_lazy("Acute positive: imminent risk"),
-    FLAG_EPDS_ANXIETY: gettext_lazy("EPDS-3A anxiety at or above 5"),
-    FLAG_SELF_HARM_ITEM_DECLINED: gettext_lazy("Self-harm item declined"),
-    "positive": gettext_lazy("Positive screen"),
-}
 
 
 def practice_zone() -> ZoneInfo:
@@ -189,102 +173,6 @@ def _risk(intake: Intake) -> dict | None:
     }
 
 
-def _score_display(result: Result) -> tuple[str, str]:
-    """The score, and a note under it when the result is incomplete."""
-    instrument = result.instrument
-    note = ""
-    if not result.complete:
-        note = _("Incomplete: %(n)s of %(m)s answered") % {"n": result.answered, "m": result.expected}
-    if instrument.scoring is ScoringRule.ANY_YES_WITH_ACUITY:
-        return "", note
-    if result.total is not None:
-        out_of = f"{result.total} / {instrument.max_total}" if instrument.max_total else str(result.total)
-        return out_of, note
-    return _("at least %(low)s") % {"low": result.lower_bound}, note
-
-
-def _cutoff_display(result: Result) -> str:
-    instrument = result.instrument
-    if instrument.scoring is ScoringRule.ANY_YES_WITH_ACUITY:
-        return _("Any yes or refusal")
-    if instrument.cutoff is not None:
-        return _("Positive at %(n)s or more") % {"n": result.cutoff}
-    if result.elevated_at is not None:
-        return _("%(n)s or more") % {"n": result.elevated_at}
-    return ""
-
-
-def _flag_lines(result: Result) -> list[str]:
-    lines = []
-    for source in result.flag_sources:
-        label = str(_FLAG_LABELS.get(source.flag, source.flag.replace("_", " ").capitalize()))
-        if source.item_key:
-            lines.append(f"{label}: item {source.item_key} ({source.answer_label})")
-        elif source.subscale:
-            lines.append(f"{label} ({source.score})")
-        else:
-            lines.append(label)
-    return lines
-
-
-def _epds3a(result: Result) -> str | None:
-    if "epds3a" not in result.subscales:
-        return None
-    value = result.subscales["epds3a"]
-    if value is None:
-        partial = sum(
-            a.score for a in result.item_answers if a.key in ("3", "4", "5") and a.score is not None
-        )
-        return _("Incomplete: at least %(n)s of 9") % {"n": partial}
-    return f"{value} / 9"
-
-
-def _screeners(intake: Intake) -> tuple[list[dict], list[dict]]:
-    table, appendix = [], []
-    for code, result in intake_scores(intake=intake).items():
-        instrument = get_instrument(code)
-        score_text, score_note = _score_display(result)
-        table.append(
-            {
-                "code": code,
-                "name": instrument.name,
-                "short_name": instrument.short_name,
-                "score": score_text,
-                "score_note": score_note,
-                "complete": result.complete,
-                "band": result.band_label,
-                "cutoff": _cutoff_display(result),
-                "flags": _flag_lines(result),
-                "epds3a": _epds3a(result),
-            }
-        )
-        items = []
-        for answer in result.item_answers:
-            missing = answer.status is AnswerStatus.MISSING
-            label = str(NOT_ANSWERED) if missing else answer.answer_label or ""
-            items.append(
-                {
-                    "number": answer.key if answer.key.isdigit() else "",
-                    "text": answer.text,
-                    "answer": label,
-                    "score": "" if answer.score is None else str(answer.score),
-                    "reverse": answer.reverse,
-                    "declined": answer.status is AnswerStatus.DECLINED,
-                    "scored": answer.scored,
-                }
-            )
-        appendix.append(
-            {
-                "code": code,
-                "name": instrument.name,
-                "short_name": instrument.short_name,
-                "stem": instrument.stem,
-                "items": items,
-            }
-        )
-    return table, appendix
-
-
 def _entry_sort_key(entry) -> tuple:
     if entry.outcome == history.CURRENT and entry.due_date:
         return (0, entry.due_date.year, entry.due_date.month, entry.order, entry.pk)
@@ -406,7 +294,7 @@ def intake_summary_context(*, intake: Intake, audience: str = Audience.STAFF) ->
     audience = Audience(audience)
     on = _reference_date(intake)
     practice = practice_get()
-    screeners, appendix = _screeners(intake)
+    screeners = [asdict(row) for row in intake_screener_rows(intake=intake)]
     is_staff = audience == Audience.STAFF
     risk = _risk(intake) if is_staff else None
     context = {
@@ -431,7 +319,6 @@ def intake_summary_context(*, intake: Intake, audience: str = Audience.STAFF) ->
             else []
         ),
         "screeners": screeners,
-        "appendix": appendix,
         "history": _history(intake, on),
         "symptoms": _symptoms(intake),
         "request": _request(intake),

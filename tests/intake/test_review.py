@@ -1,12 +1,16 @@
 """The therapist review of one intake: access, the page at a glance, and every action with
 its audit row."""
 
+import html as html_lib
+import re
+
 import pytest
 from django.db import connection
 from django.http import Http404
 from django.urls import get_resolver, reverse
 
 from intake.access import intake_for_staff, risk_flag_for_staff
+from intake.instruments import instruments_for_step
 from intake.models import Intake, InternalNote, RiskFlag, SummaryDocument
 from intake.review import (
     ERROR_ALREADY_ACKNOWLEDGED,
@@ -23,8 +27,10 @@ from intake.review import (
     risk_flag_acknowledge,
 )
 from portal.models import AuditEvent, User
+from portal.selectors import practice_get
 from tests.factories import StaffFactory
-from tests.factories_review import ASQ_ACUTE, answer, raise_flag, sent_intake
+from tests.factories_review import ASQ_ACUTE, answer, intake_with_answers, raise_flag, sent_intake
+from tests.screening_cases import SCREENING_CASES, expected_statuses
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +68,12 @@ def assigned_only(practice):
 @pytest.fixture
 def colleague(db):
     return StaffFactory(email="colleague@practice.example", role=User.Role.THERAPIST, mfa=False)
+
+
+def screener_rows_shown(page: str) -> dict[str, str]:
+    """The text of each row of the Questionnaires table, by instrument code."""
+    rows = re.findall(r'<tr class="screener[^"]*" data-screener="(\w+)">(.*?)</tr>', page, re.S)
+    return {code: " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", row)).split()) for code, row in rows}
 
 
 def audit_rows(intake, object_type="intake"):
@@ -172,6 +184,20 @@ def test_detail_shows_the_exact_answers_that_raised_the_flag_and_the_scores(as_t
     assert "<strong>18</strong> / 27" in html
     assert "Moderately severe" in html
     assert "Thoughts that you would be better off dead" in html  # the item view
+
+
+@pytest.mark.parametrize("case", SCREENING_CASES)
+def test_every_offered_screener_has_a_row_on_the_detail_page(as_therapist, case):
+    answers, statuses = SCREENING_CASES[case]
+    intake = intake_with_answers(answers=answers)
+    offered = [i.code for i in instruments_for_step(practice_get().epds_enabled)]
+
+    rows = screener_rows_shown(as_therapist.get(detail_url(intake)).content.decode())
+
+    assert list(rows) == offered
+    for code, status in expected_statuses(offered, statuses).items():
+        assert status in rows[code], (code, rows[code])
+    assert not any("at least 0" in row for row in rows.values())
 
 
 def test_detail_sections_follow_the_order_of_the_pdf(as_therapist, sent):

@@ -3,6 +3,8 @@
 import datetime as dt
 import hashlib
 import io
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from intake.instruments import get_instrument
+from intake.instruments import get_instrument, instruments_for_step
 from intake.models import InternalNote, SummaryDocument
 from intake.safety import intake_scores
 from intake.summary import TEMPLATE_VERSION, intake_summary_context, summary_digest
@@ -21,6 +23,9 @@ from intake.summary_services import (
 )
 from portal.models import AuditEvent
 from portal.pdf import StaticOnlyURLFetcher, render_pdf
+from portal.selectors import practice_get
+from tests.factories_review import intake_with_answers
+from tests.screening_cases import SCREENING_CASES, expected_statuses
 from tests.summary_samples import HOSTILE_TEXT, celery_broker, intake_build
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +50,37 @@ def pdf_text(document: SummaryDocument) -> str:
 
 def flat(text: str) -> str:
     return " ".join(text.split())
+
+
+def pdftotext(document: SummaryDocument, *, layout: bool = False) -> str:
+    """The document's text as poppler's pdftotext reads it."""
+    with document.file.open("rb") as handle:
+        data = handle.read()
+    command = [shutil.which("pdftotext"), *(["-layout"] if layout else []), "-enc", "UTF-8", "-", "-"]
+    return subprocess.run(command, input=data, capture_output=True, check=True).stdout.decode()  # noqa: S603
+
+
+def screener_rows_read(document: SummaryDocument, short_names: list[str]) -> dict[str, list[str]]:
+    """The words of each row of the practice copy's questionnaire table, by the short name
+    that begins the row (read with the page's layout, so a row's wrapped cells stay in it)."""
+    text = pdftotext(document, layout=True)
+    table = text[text.index("Screening questionnaires") : text.index("Pregnancy history")]
+    rows: dict[str, list[str]] = {}
+    current = None
+    for line in table.splitlines():
+        words = line.split()
+        if words and words[0] in short_names:
+            current = words[0]
+        if current is not None:
+            rows.setdefault(current, []).extend(words)
+    return rows
+
+
+def says_in_order(row_words: list[str], phrase: str) -> bool:
+    """Whether the phrase's words appear in the row in order (other columns may sit between
+    the lines of a wrapped cell)."""
+    remaining = iter(row_words)
+    return all(word in remaining for word in phrase.split())
 
 
 def keep(document: SummaryDocument, name: str) -> None:
@@ -100,7 +136,7 @@ def test_the_pdf_shows_name_scores_banner_history_and_consents(sent):
     # PC-PTSD-5 has a declined item: incomplete, with its lower bound.
     assert "at least 3" in text
     assert "Incomplete: 4 of 5 answered" in text
-    assert "EPDS-3A: 5 / 9" in text
+    assert "EPDS-3A anxiety subscale: 5 / 9" in text
     assert "SAFETY LEVEL High: same-day review" in text
     assert "PHQ-9 item 9" in text
     assert "answer: Several days" in text
@@ -119,6 +155,27 @@ def test_the_pdf_shows_name_scores_banner_history_and_consents(sent):
     for signature in sent.signatures.select_related("document"):
         assert signature.document.title in text
     assert text.count("Hope Rivera") >= 4  # legal name in the header, the running head, the signatures
+
+
+needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed")
+
+
+@needs_pdftotext
+@pytest.mark.parametrize("case", SCREENING_CASES)
+def test_every_offered_screener_has_a_row_in_the_practice_pdf(client_user, case):
+    answers, statuses = SCREENING_CASES[case]
+    intake = intake_with_answers(client=client_user, answers=answers)
+    offered = instruments_for_step(practice_get().epds_enabled)
+
+    document = summary_render(intake_id=intake.pk, audience=STAFF)
+
+    rows = screener_rows_read(document, [i.short_name for i in offered])
+    assert list(rows) == [i.short_name for i in offered]
+    for code, status in expected_statuses([i.code for i in offered], statuses).items():
+        row = rows[get_instrument(code).short_name]
+        assert says_in_order(row, status), (code, status, row)
+    # A refused question is never counted as "0 of N, at least 0".
+    assert "at least 0" not in flat(pdftotext(document))
 
 
 def test_the_timeline_is_in_date_order_whatever_order_it_was_given(sent):

@@ -1,0 +1,291 @@
+"""The screening questionnaires as people read them: one presenter for the therapist's detail
+page and both copies of the PDF summary.
+
+Which questionnaires the client was offered and what became of each (scored, incomplete,
+declined, never opened, or not screened after "no" to the trauma question), with the one set
+of flag labels. The scoring itself is intake.instruments'; this module only words it. Every
+value is plain (strings, numbers, tuples), so the PDF context can carry it as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal.selectors import practice_get
+
+from .display import NOT_ANSWERED
+from .instruments import (
+    FLAG_ACUITY_UNANSWERED,
+    FLAG_ACUTE,
+    FLAG_EPDS_ANXIETY,
+    FLAG_SELF_HARM,
+    FLAG_SELF_HARM_ITEM_DECLINED,
+    INSTRUMENT_ORDER,
+    PREFER_NOT_TO_ANSWER,
+    AnswerStatus,
+    FlagSource,
+    Instrument,
+    Result,
+    ScoringRule,
+    instruments_for_step,
+    score,
+)
+from .models import Intake
+from .safety import intake_scores
+
+# What each flag means, in the staff's words (detail page and practice copy alike).
+FLAG_LABELS = {
+    FLAG_SELF_HARM: gettext_lazy("Self-harm signal"),
+    FLAG_ACUTE: gettext_lazy("Acute positive: imminent risk"),
+    FLAG_ACUITY_UNANSWERED: gettext_lazy("'Right now' question not answered"),
+    FLAG_SELF_HARM_ITEM_DECLINED: gettext_lazy("Self-harm item declined"),
+    FLAG_EPDS_ANXIETY: gettext_lazy("Anxiety subscale"),
+}
+
+# A questionnaire's status when it has no total to show.
+DECLINED = gettext_lazy("Declined")
+# PC-PTSD-5 after "no" to the trauma question: the five questions were never asked.
+NOT_SCREENED = gettext_lazy("Trauma question: no; not screened")
+INCOMPLETE_SUM = gettext_lazy("Incomplete: %(answered)s of %(expected)s answered, at least %(low)s")
+INCOMPLETE = gettext_lazy("Incomplete: %(answered)s of %(expected)s answered")
+# A refusal still decides the ASQ (CLINICAL.md), so the reading is said beside the refusal.
+DECLINED_READ_AS = gettext_lazy("Declined; read as: %(band)s")
+
+
+class ScreenerState(StrEnum):
+    """What became of one questionnaire."""
+
+    SCORED = "scored"  # a total and band (or a decided ASQ screen)
+    INCOMPLETE = "incomplete"
+    DECLINED = "declined"  # every question shown answered "prefer not to answer"
+    NOT_ANSWERED = "not_answered"  # never opened
+    NOT_SCREENED = "not_screened"  # PC-PTSD-5 after "no" to the trauma question
+
+
+@dataclass(frozen=True, slots=True)
+class ItemView:
+    """One question shown to the client, with her answer as she gave it."""
+
+    key: str
+    number: str  # "" for an unnumbered question (the trauma question, the difficulty item)
+    text: str
+    preamble: str
+    examples: tuple[str, ...]
+    status: str  # an AnswerStatus
+    declined: bool
+    answer: str  # the option's label, "Prefer not to answer", or "Not answered"
+    score: str  # "" when unscored, declined or missing
+    reverse: bool
+    flagged: bool  # the answer raised a flag
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenerRow:
+    """One questionnaire offered to the client, as a row of the results table and a list of
+    its questions."""
+
+    code: str
+    name: str
+    short_name: str
+    client_title: str
+    stem: str
+    state: str  # a ScreenerState
+    opened: bool  # the client answered (or declined) at least one question
+    status: str  # the band, or what became of it in words
+    band: str  # the band's slug when there is one to show, else ""
+    total: int | None
+    max_total: int | None
+    score: str  # "12 / 27" when complete, else ""
+    cutoff: str
+    flags: tuple[str, ...]
+    subscales: tuple[str, ...]
+    items: tuple[ItemView, ...]
+
+
+def flag_label(flag: str) -> str:
+    """The staff's label for a flag slug."""
+    label = FLAG_LABELS.get(flag)
+    return str(label) if label is not None else flag.replace("_", " ").capitalize()
+
+
+def answer_text(label: str | None) -> str:
+    """An answer as staff read it in a summary line: a refusal is "Declined"."""
+    if label is None:
+        return str(NOT_ANSWERED)
+    return str(DECLINED) if label == PREFER_NOT_TO_ANSWER else label
+
+
+def _state(instrument: Instrument, result: Result) -> ScreenerState:
+    shown = result.item_answers
+    if all(a.status is AnswerStatus.MISSING for a in shown):
+        return ScreenerState.NOT_ANSWERED
+    scored = [a for a in shown if a.scored]
+    # With no scored question shown (PC-PTSD-5 after the trauma question), the questions
+    # that were shown decide: a declined trauma question is a refusal, not "0 of 5".
+    considered = scored or shown
+    if all(a.status is AnswerStatus.DECLINED for a in considered):
+        return ScreenerState.DECLINED
+    if result.expected == 0 and any(i.scored for i in instrument.items):
+        return ScreenerState.NOT_SCREENED
+    return ScreenerState.SCORED if result.complete else ScreenerState.INCOMPLETE
+
+
+def _status(instrument: Instrument, result: Result, state: ScreenerState) -> str:
+    if state is ScreenerState.NOT_ANSWERED:
+        return str(NOT_ANSWERED)
+    if state is ScreenerState.NOT_SCREENED:
+        return str(NOT_SCREENED)
+    if state is ScreenerState.DECLINED:
+        if instrument.scoring is ScoringRule.ANY_YES_WITH_ACUITY and result.complete:
+            return DECLINED_READ_AS % {"band": result.band_label}
+        return str(DECLINED)
+    if state is ScreenerState.INCOMPLETE:
+        counts = {"answered": result.answered, "expected": result.expected, "low": result.lower_bound}
+        return (INCOMPLETE if result.lower_bound is None else INCOMPLETE_SUM) % counts
+    return result.band_label
+
+
+def _cutoff(instrument: Instrument, result: Result) -> str:
+    if instrument.scoring is ScoringRule.ANY_YES_WITH_ACUITY:
+        return _("Any yes or refusal")
+    if instrument.cutoff is not None:
+        return _("Positive at %(n)s or more") % {"n": result.cutoff}
+    if result.elevated_at is not None:
+        return _("%(n)s or more") % {"n": result.elevated_at}
+    return ""
+
+
+def _flag_line(instrument: Instrument, source: FlagSource) -> str:
+    label = flag_label(source.flag)
+    if source.item_key:
+        if source.answer_label is None:
+            return _("%(flag)s: item %(item)s") % {"flag": label, "item": source.item_key}
+        return _("%(flag)s: item %(item)s (%(answer)s)") % {
+            "flag": label,
+            "item": source.item_key,
+            "answer": answer_text(source.answer_label),
+        }
+    if source.subscale:
+        subscale = next(s for s in instrument.subscales if s.key == source.subscale)
+        return _("%(flag)s: %(subscale)s %(score)s, flagged at %(at)s or more") % {
+            "flag": label,
+            "subscale": subscale.label,
+            "score": source.score,
+            "at": subscale.flag_at,
+        }
+    return label
+
+
+def _subscale_lines(instrument: Instrument, result: Result) -> tuple[str, ...]:
+    lines = []
+    scores = {a.key: a.score for a in result.item_answers}
+    for subscale in instrument.subscales:
+        # The most the subscale can score, from the items' own options.
+        most = sum(max(o.score or 0 for o in instrument.item(key).options) for key in subscale.item_keys)
+        value = result.subscales.get(subscale.key)
+        if value is None:
+            low = sum(scores.get(key) or 0 for key in subscale.item_keys)
+            lines.append(
+                _("%(label)s: incomplete, at least %(low)s of %(most)s")
+                % {"label": subscale.label, "low": low, "most": most}
+            )
+        else:
+            lines.append(
+                _("%(label)s: %(value)s / %(most)s") % {"label": subscale.label, "value": value, "most": most}
+            )
+    return tuple(lines)
+
+
+def _items(result: Result) -> tuple[ItemView, ...]:
+    instrument = result.instrument
+    flagged = {source.item_key for source in result.flag_sources if source.item_key}
+    views = []
+    for answer in result.item_answers:
+        item = instrument.item(answer.key)
+        missing = answer.status is AnswerStatus.MISSING
+        label = str(NOT_ANSWERED) if missing else answer.answer_label or ""
+        views.append(
+            ItemView(
+                key=answer.key,
+                number=answer.key if answer.key.isdigit() else "",
+                text=answer.text,
+                preamble=item.preamble,
+                examples=item.examples,
+                status=answer.status.value,
+                declined=answer.status is AnswerStatus.DECLINED,
+                answer=label,
+                score="" if answer.score is None else str(answer.score),
+                reverse=answer.reverse,
+                flagged=answer.key in flagged,
+            )
+        )
+    return tuple(views)
+
+
+def screener_row(result: Result) -> ScreenerRow:
+    """One questionnaire's row, from its scored result (an empty one if never opened)."""
+    instrument = result.instrument
+    state = _state(instrument, result)
+    scored = state in (ScreenerState.SCORED, ScreenerState.INCOMPLETE)
+    has_total = state is ScreenerState.SCORED and result.total is not None
+    return ScreenerRow(
+        code=instrument.code,
+        name=instrument.name,
+        short_name=instrument.short_name,
+        client_title=instrument.client_title,
+        stem=instrument.stem,
+        state=state.value,
+        opened=state is not ScreenerState.NOT_ANSWERED,
+        status=_status(instrument, result, state),
+        band=result.band if scored or state is ScreenerState.DECLINED else "",
+        total=result.total if has_total else None,
+        max_total=instrument.max_total,
+        score=(
+            (f"{result.total} / {instrument.max_total}" if instrument.max_total else str(result.total))
+            if has_total
+            else ""
+        ),
+        cutoff=_cutoff(instrument, result),
+        flags=tuple(_flag_line(instrument, source) for source in result.flag_sources),
+        subscales=_subscale_lines(instrument, result) if scored else (),
+        items=_items(result),
+    )
+
+
+def screener_rows(
+    *, results: Mapping[str, Result], offered: Sequence[Instrument], pcptsd5_cutoff: int | None = None
+) -> list[ScreenerRow]:
+    """One row per questionnaire offered, and per questionnaire answered though no longer
+    offered (the EPDS turned off later), in the order the intake asks them."""
+    offered_codes = {instrument.code for instrument in offered}
+    rows = []
+    for instrument in INSTRUMENT_ORDER:
+        result = results.get(instrument.code)
+        if result is None:
+            if instrument.code not in offered_codes:
+                continue
+            result = score(instrument.code, {}, pcptsd5_cutoff=pcptsd5_cutoff)
+        row = screener_row(result)
+        if instrument.code in offered_codes or row.opened:
+            rows.append(row)
+    return rows
+
+
+def intake_screener_rows(*, intake: Intake, results: Mapping[str, Result] | None = None) -> list[ScreenerRow]:
+    """The intake's questionnaires as the practice offers them now (see screener_rows).
+
+    Pass `results` (intake_scores) when the caller already has them, to read them once.
+    """
+    practice = practice_get()
+    if results is None:
+        results = intake_scores(intake=intake)
+    return screener_rows(
+        results=results,
+        offered=instruments_for_step(bool(practice and practice.epds_enabled)),
+        pcptsd5_cutoff=practice.pcptsd5_cutoff if practice else None,
+    )
