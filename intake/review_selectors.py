@@ -30,9 +30,8 @@ from .models import (
     RiskFlag,
     RiskLevelChoices,
 )
-from .risk import queue_position
-from .safety import intake_risk_flags, priority_for_level
-from .screening_display import ScreenerRow, intake_screener_rows
+from .safety import intake_scores, priority_for_level
+from .screening_display import FlagView, ScreenerRow, intake_flag_views, intake_screener_rows
 from .selectors import intake_history_summary
 
 SAME_DAY = (RiskLevelChoices.URGENT, RiskLevelChoices.HIGH)
@@ -198,7 +197,8 @@ class ReviewDetail:
     """Everything the detail page shows, in the order of the PDF summary."""
 
     intake: Intake
-    flags: list[RiskFlag]
+    # Still-open flags first, the most severe at the top, each with its evidence.
+    flags: list[FlagView]
     unacknowledged: list[RiskFlag]
     # Every questionnaire offered to the client, opened or not (as in the PDF).
     screeners: list[ScreenerRow]
@@ -223,11 +223,8 @@ def _age(intake: Intake, today: dt.date) -> int | None:
 def review_detail(*, intake: Intake) -> ReviewDetail:
     """One intake, every section, for the therapist (the caller has checked access)."""
     today = timezone.localdate()
-    # Still-open flags first, the most severe at the top.
-    flags = sorted(
-        intake_risk_flags(intake=intake),
-        key=lambda f: (f.acknowledged_at is not None, queue_position(f.level), f.raised_at),
-    )
+    results = intake_scores(intake=intake)
+    flags = intake_flag_views(intake=intake, results=results)
     entries = list(intake.pregnancies.order_by("order", "id"))
     own_words = field_rows(intake, [name for name in OWN_WORDS_FIELDS if getattr(intake, name).strip()])
     own_words += [
@@ -236,8 +233,8 @@ def review_detail(*, intake: Intake) -> ReviewDetail:
     return ReviewDetail(
         intake=intake,
         flags=flags,
-        unacknowledged=[f for f in flags if f.acknowledged_at is None],
-        screeners=intake_screener_rows(intake=intake),
+        unacknowledged=[view.flag for view in flags if view.flag.acknowledged_at is None],
+        screeners=intake_screener_rows(intake=intake, results=results),
         pregnancies=[(entry, pregnancy_rows(entry)) for entry in entries],
         history_facts=intake_history_summary(intake=intake, today=today),
         about=field_rows(

@@ -9,16 +9,19 @@ value is plain (strings, numbers, tuples), so the PDF context can carry it as it
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import datetime as dt
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.selectors import practice_get
 
-from .display import NOT_ANSWERED
+from .catalogue import SYMPTOM_LABELS
+from .display import NOT_ANSWERED, format_datetime, practice_zone
 from .instruments import (
     FLAG_ACUITY_UNANSWERED,
     FLAG_ACUTE,
@@ -32,11 +35,13 @@ from .instruments import (
     Instrument,
     Result,
     ScoringRule,
+    get_instrument,
     instruments_for_step,
     score,
 )
-from .models import Intake
-from .safety import intake_scores
+from .models import Intake, RiskFlag
+from .risk import CHECKLIST, ReasonRule, queue_position
+from .safety import intake_risk_flags, intake_scores
 
 # What each flag means, in the staff's words (detail page and practice copy alike).
 FLAG_LABELS = {
@@ -53,6 +58,7 @@ DECLINED = gettext_lazy("Declined")
 NOT_SCREENED = gettext_lazy("Trauma question: no; not screened")
 INCOMPLETE_SUM = gettext_lazy("Incomplete: %(answered)s of %(expected)s answered, at least %(low)s")
 INCOMPLETE = gettext_lazy("Incomplete: %(answered)s of %(expected)s answered")
+_STEP_ORDER = {instrument.code: position for position, instrument in enumerate(INSTRUMENT_ORDER)}
 # A refusal still decides the ASQ (CLINICAL.md), so the reading is said beside the refusal.
 DECLINED_READ_AS = gettext_lazy("Declined; read as: %(band)s")
 
@@ -289,3 +295,189 @@ def intake_screener_rows(*, intake: Intake, results: Mapping[str, Result] | None
         offered=instruments_for_step(bool(practice and practice.epds_enabled)),
         pcptsd5_cutoff=practice.pcptsd5_cutoff if practice else None,
     )
+
+
+# --- Safety flag evidence
+
+CHECKLIST_TITLE = gettext_lazy("Symptom checklist")
+TICKED = gettext_lazy("Ticked")
+NOT_TICKED = gettext_lazy("Not ticked")
+ITEM = gettext_lazy("Item %(item)s")
+ACUITY_NOT_ANSWERED = gettext_lazy("%(instrument)s question %(item)s ('right now') was not answered")
+LAST_CHANGED = gettext_lazy("last changed %(when)s")
+SINCE_CHANGED = gettext_lazy("since changed to: %(answer)s")
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceLine:
+    """One answer (or total) that raised a flag, as recorded, and what it is now."""
+
+    item_key: str  # "" for a total
+    label: str  # "Item 9", or "" where the words say it all
+    item_text: str
+    answer: str  # as recorded: a refusal reads "Declined"; "" for a statement
+    statement: str  # the line in words when there is no answer to show (a total, 'right now' unanswered)
+    changed_at: str  # when the record last changed, in the practice's zone
+    changed_at_iso: str
+    last_changed: str  # "last changed <when>"
+    now: str  # the client's answer now, when it differs from the recorded one, else ""
+    since: str  # "since changed to: <now>", or ""
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceGroup:
+    """A flag's evidence from one source (the symptom checklist, or one questionnaire)."""
+
+    source: str
+    title: str
+    lines: tuple[EvidenceLine, ...]
+
+
+@dataclass(frozen=True)
+class FlagView:
+    """A risk flag with its evidence, shown once per questionnaire."""
+
+    flag: RiskFlag
+    evidence: tuple[EvidenceGroup, ...]
+
+
+def _moment(value: object) -> dt.datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment, dt.UTC)
+
+
+def _latest_per_item(records: Sequence[dict]) -> list[tuple[dict, dt.datetime | None]]:
+    """One record per (source, item): the latest. Flags written before risk_evaluate kept one
+    record per answer may hold several lines for one item; a record without a time counts
+    as newer than the one before it, since records were only ever appended."""
+    kept: dict[tuple, tuple[dict, dt.datetime | None]] = {}
+    for record in records:
+        key = (record.get("source") or "", record.get("item_key") or "")
+        when = _moment(record.get("at")) or _moment(record.get("added_at"))
+        previous = kept.get(key)
+        if previous is None or when is None or previous[1] is None or when >= previous[1]:
+            kept[key] = (record, when)
+    return list(kept.values())
+
+
+def _current_answer(result: Result | None, item_key: str) -> str:
+    """The client's answer to an item now ("Not answered" if it is no longer shown)."""
+    if result is not None:
+        for answer in result.item_answers:
+            if answer.key == item_key and answer.status is not AnswerStatus.MISSING:
+                return answer_text(answer.answer_label)
+    return str(NOT_ANSWERED)
+
+
+def _instrument(code: str) -> Instrument | None:
+    try:
+        return get_instrument(code)
+    except ValueError:
+        return None
+
+
+def _evidence_line(
+    record: dict, when: dt.datetime, results: Mapping[str, Result], symptoms: Collection[str]
+) -> EvidenceLine:
+    source = record.get("source") or ""
+    item_key = record.get("item_key") or ""
+    rule = record.get("rule")
+    label = item_text = answer = statement = now = ""
+    instrument = _instrument(source)
+    if source == CHECKLIST:
+        item_text = str(SYMPTOM_LABELS.get(item_key, item_key))
+        answer = str(TICKED)
+        now = "" if item_key in symptoms else str(NOT_TICKED)
+    elif rule == ReasonRule.ACUITY_UNANSWERED and instrument is not None:
+        statement = ACUITY_NOT_ANSWERED % {"instrument": instrument.short_name, "item": item_key}
+        current = _current_answer(results.get(source), item_key)
+        now = "" if current == str(NOT_ANSWERED) else current
+    elif item_key:
+        label = ITEM % {"item": item_key}
+        item_text = record.get("item_text") or ""
+        if not item_text and instrument is not None and instrument.has_item(item_key):
+            item_text = instrument.item(item_key).text
+        answer = answer_text(record.get("answer"))
+        if instrument is not None:
+            current = _current_answer(results.get(source), item_key)
+            now = "" if current == answer else current
+    else:
+        statement = record.get("why") or ""
+    local = timezone.localtime(when, practice_zone())
+    return EvidenceLine(
+        item_key=item_key,
+        label=label,
+        item_text=item_text,
+        answer=answer,
+        statement=statement,
+        changed_at=format_datetime(when),
+        changed_at_iso=local.isoformat(),
+        last_changed=LAST_CHANGED % {"when": format_datetime(when)},
+        now=now,
+        since=SINCE_CHANGED % {"answer": now} if now else "",
+    )
+
+
+def _source_position(source: str) -> int:
+    if source == CHECKLIST:
+        return -1
+    return _STEP_ORDER.get(source, len(_STEP_ORDER))
+
+
+def _item_position(source: str, item_key: str) -> int:
+    instrument = _instrument(source)
+    if instrument is None or not instrument.has_item(item_key):
+        return len(instrument.items) if instrument else 0
+    return instrument.item_keys.index(item_key)
+
+
+def flag_evidence(
+    *, flag: RiskFlag, results: Mapping[str, Result], symptoms: Collection[str]
+) -> tuple[EvidenceGroup, ...]:
+    """A flag's reasons, once per questionnaire: each answer as recorded, when it last
+    changed (the flag's own time for records that kept none) and what it is now if that
+    differs. `results` are the intake's current scores, `symptoms` its ticked checklist."""
+    groups: dict[str, list[tuple[int, EvidenceLine]]] = {}
+    for record, when in _latest_per_item(flag.reasons or []):
+        source = record.get("source") or ""
+        line = _evidence_line(record, when or flag.raised_at, results, symptoms)
+        groups.setdefault(source, []).append((_item_position(source, line.item_key), line))
+    evidence = []
+    for source in sorted(groups, key=_source_position):
+        instrument = _instrument(source)
+        if source == CHECKLIST:
+            title = str(CHECKLIST_TITLE)
+        else:
+            title = instrument.short_name if instrument else source
+        lines = tuple(line for _position, line in sorted(groups[source], key=lambda pair: pair[0]))
+        evidence.append(EvidenceGroup(source=source, title=title, lines=lines))
+    return tuple(evidence)
+
+
+def flag_views(
+    *, flags: Iterable[RiskFlag], results: Mapping[str, Result], symptoms: Collection[str]
+) -> list[FlagView]:
+    """The flags with their evidence: still open first, then most severe (the one risk
+    order, intake.risk.queue_position), then the earliest raised."""
+    ordered = sorted(
+        flags, key=lambda f: (f.acknowledged_at is not None, queue_position(f.level), f.raised_at)
+    )
+    return [
+        FlagView(flag=flag, evidence=flag_evidence(flag=flag, results=results, symptoms=symptoms))
+        for flag in ordered
+    ]
+
+
+def intake_flag_views(*, intake: Intake, results: Mapping[str, Result] | None = None) -> list[FlagView]:
+    """The intake's flags with their evidence (see flag_views), read against its answers now.
+
+    Pass `results` (intake_scores) when the caller already has them, to read them once.
+    """
+    if results is None:
+        results = intake_scores(intake=intake)
+    return flag_views(flags=intake_risk_flags(intake=intake), results=results, symptoms=intake.symptoms or [])

@@ -15,10 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import asdict
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.text import capfirst
@@ -29,35 +28,22 @@ from portal.selectors import practice_get
 
 from . import history
 from .catalogue import SYMPTOM_GROUPS
-from .display import NOT_ANSWERED, intake_sections, pregnancy_rows
-from .instruments import get_instrument
+from .display import NOT_ANSWERED, format_datetime, intake_sections, practice_zone, pregnancy_rows
+from .instruments import Result
 from .models import Intake, RiskLevelChoices, SummaryDocument
-from .risk import CHECKLIST, queue_position
-from .safety import intake_risk_flags, needs_crisis_resources
-from .screening_display import intake_screener_rows
+from .safety import intake_scores, needs_crisis_resources
+from .screening_display import intake_flag_views, intake_screener_rows
 from .selectors import consent_signatures, intake_pregnancies, postpartum_state
 from .steps import HEALTH, SUPPORT
 
 # Bump whenever the template, the stylesheet or this context changes what a PDF shows:
 # a new version makes every stored document stale (see summary_digest).
-TEMPLATE_VERSION = "2026.12.1"
+TEMPLATE_VERSION = "2026.12.2"
 TEMPLATE_NAME = "intake/pdf/summary.html"
 
 Audience = SummaryDocument.Audience
 
 DATE = "M j, Y"
-DATETIME = "M j, Y, g:i A T"
-
-
-def practice_zone() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
-
-
-def format_datetime(value: dt.datetime | None) -> str:
-    """A moment in the practice's zone (America/Denver), with the zone named."""
-    if value is None:
-        return ""
-    return date_format(timezone.localtime(value, practice_zone()), DATETIME)
 
 
 def _date(value: dt.date | None) -> str:
@@ -121,39 +107,20 @@ def _client(intake: Intake, on: dt.date) -> dict:
     }
 
 
-def _reason(reason: dict) -> dict:
-    source = reason.get("source") or ""
-    if source == CHECKLIST:
-        where = _("Symptom checklist")
-    else:
-        try:
-            where = get_instrument(source).short_name
-        except ValueError:
-            where = source
-        if reason.get("item_key"):
-            where = _("%(instrument)s item %(item)s") % {"instrument": where, "item": reason["item_key"]}
-    return {
-        "where": str(where),
-        "item_text": reason.get("item_text") or "",
-        "answer": reason.get("answer") or "",
-        "why": reason.get("why") or "",
-    }
-
-
-def _risk(intake: Intake) -> dict | None:
-    flags = intake_risk_flags(intake=intake)
-    if not flags:
+def _risk(intake: Intake, results: Mapping[str, Result]) -> dict | None:
+    views = intake_flag_views(intake=intake, results=results)
+    if not views:
         return None
-    flags.sort(key=lambda f: (queue_position(f.level), f.raised_at))
     rows = []
-    for flag in flags:
+    for view in views:
+        flag = view.flag
         acknowledged_by = flag.acknowledged_by
         rows.append(
             {
                 "level": flag.level,
                 "level_label": str(flag.get_level_display()),
                 "raised_at": format_datetime(flag.raised_at),
-                "reasons": [_reason(r) for r in flag.reasons or []],
+                "evidence": [asdict(group) for group in view.evidence],
                 "acknowledged": flag.acknowledged_at is not None,
                 "acknowledged_at": format_datetime(flag.acknowledged_at),
                 "acknowledged_by": (acknowledged_by.full_name or acknowledged_by.email)
@@ -294,9 +261,10 @@ def intake_summary_context(*, intake: Intake, audience: str = Audience.STAFF) ->
     audience = Audience(audience)
     on = _reference_date(intake)
     practice = practice_get()
-    screeners = [asdict(row) for row in intake_screener_rows(intake=intake)]
+    results = intake_scores(intake=intake)
+    screeners = [asdict(row) for row in intake_screener_rows(intake=intake, results=results)]
     is_staff = audience == Audience.STAFF
-    risk = _risk(intake) if is_staff else None
+    risk = _risk(intake, results) if is_staff else None
     context = {
         "template_version": TEMPLATE_VERSION,
         "audience": str(audience),

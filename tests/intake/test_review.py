@@ -26,11 +26,12 @@ from intake.review import (
     internal_note_add,
     risk_flag_acknowledge,
 )
+from intake.services import questionnaire_answers_save
 from portal.models import AuditEvent, User
 from portal.selectors import practice_get
 from tests.factories import StaffFactory
 from tests.factories_review import ASQ_ACUTE, answer, intake_with_answers, raise_flag, sent_intake
-from tests.screening_cases import SCREENING_CASES, expected_statuses
+from tests.screening_cases import PHQ9_ITEM_9_DECLINED, SCREENING_CASES, expected_statuses
 
 pytestmark = pytest.mark.django_db
 
@@ -74,6 +75,12 @@ def screener_rows_shown(page: str) -> dict[str, str]:
     """The text of each row of the Questionnaires table, by instrument code."""
     rows = re.findall(r'<tr class="screener[^"]*" data-screener="(\w+)">(.*?)</tr>', page, re.S)
     return {code: " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", row)).split()) for code, row in rows}
+
+
+def safety_banner(page: str) -> str:
+    """The safety section's text, tags removed."""
+    section = page[page.index('<section id="safety"') : page.index('<section id="scores"')]
+    return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", section)).split())
 
 
 def audit_rows(intake, object_type="intake"):
@@ -198,6 +205,29 @@ def test_every_offered_screener_has_a_row_on_the_detail_page(as_therapist, case)
     for code, status in expected_statuses(offered, statuses).items():
         assert status in rows[code], (code, rows[code])
     assert not any("at least 0" in row for row in rows.values())
+
+
+def test_a_declined_phq9_item_9_is_shown_as_declined_in_the_safety_banner(as_therapist):
+    intake = intake_with_answers(answers={"phq9": PHQ9_ITEM_9_DECLINED})
+
+    banner = safety_banner(as_therapist.get(detail_url(intake)).content.decode())
+
+    item_9 = "Thoughts that you would be better off dead or of hurting yourself in some way"
+    assert f"PHQ-9 Item 9: {item_9} → Declined" in banner
+    assert "Prefer not to answer" not in banner
+
+
+def test_the_safety_banner_shows_a_changed_answer_once_with_what_it_is_now(as_therapist):
+    intake = intake_with_answers(answers={"phq9": {"9": 1}}, sent=False)
+    for later in (3, 0):
+        questionnaire_answers_save(intake=intake, code="phq9", answers={"9": later}, actor=intake.client)
+
+    banner = safety_banner(as_therapist.get(detail_url(intake)).content.decode())
+
+    assert banner.count("Item 9:") == 1
+    assert "→ Nearly every day" in banner
+    assert "since changed to: Not at all" in banner
+    assert "Several days" not in banner
 
 
 def test_detail_sections_follow_the_order_of_the_pdf(as_therapist, sent):
@@ -476,7 +506,7 @@ def test_flags_are_listed_open_first_most_severe_at_the_top(as_therapist, therap
     high = raise_flag(sent, "high")
     RiskFlag.objects.filter(pk=urgent.pk).update(acknowledged_at=urgent.raised_at, acknowledged_by=therapist)
 
-    flags = [flag for flag, _form in as_therapist.get(detail_url(sent)).context["flags"]]
+    flags = [view.flag for view, _form in as_therapist.get(detail_url(sent)).context["flags"]]
 
     assert flags == [high, elevated, urgent]
 

@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from intake.instruments import get_instrument, instruments_for_step
 from intake.models import InternalNote, SummaryDocument
 from intake.safety import intake_scores
+from intake.services import questionnaire_answers_save
 from intake.summary import TEMPLATE_VERSION, intake_summary_context, summary_digest
 from intake.summary_services import (
     summaries_missing_requeue,
@@ -25,7 +26,7 @@ from portal.models import AuditEvent
 from portal.pdf import StaticOnlyURLFetcher, render_pdf
 from portal.selectors import practice_get
 from tests.factories_review import intake_with_answers
-from tests.screening_cases import SCREENING_CASES, expected_statuses
+from tests.screening_cases import PHQ9_ITEM_9_DECLINED, SCREENING_CASES, expected_statuses
 from tests.summary_samples import HOSTILE_TEXT, celery_broker, intake_build
 
 pytestmark = pytest.mark.django_db
@@ -138,7 +139,7 @@ def test_the_pdf_shows_name_scores_banner_history_and_consents(sent):
     assert "Incomplete: 4 of 5 answered" in text
     assert "EPDS-3A anxiety subscale: 5 / 9" in text
     assert "SAFETY LEVEL High: same-day review" in text
-    assert "PHQ-9 item 9" in text
+    assert "PHQ-9 Item 9:" in text
     assert "answer: Several days" in text
     assert "not acknowledged" in text
     for when, outcome in [
@@ -176,6 +177,37 @@ def test_every_offered_screener_has_a_row_in_the_practice_pdf(client_user, case)
         assert says_in_order(row, status), (code, status, row)
     # A refused question is never counted as "0 of N, at least 0".
     assert "at least 0" not in flat(pdftotext(document))
+
+
+def safety_banner_read(document: SummaryDocument) -> str:
+    """The practice copy's safety banner, as pdftotext reads it, on one line."""
+    text = flat(pdftotext(document))
+    return text[text.index("SAFETY LEVEL") : text.index("Screening questionnaires")]
+
+
+@needs_pdftotext
+def test_a_declined_phq9_item_9_is_shown_as_declined_in_the_pdf_banner(client_user):
+    intake = intake_with_answers(client=client_user, answers={"phq9": PHQ9_ITEM_9_DECLINED})
+
+    banner = safety_banner_read(summary_render(intake_id=intake.pk, audience=STAFF))
+
+    assert "PHQ-9 • Item 9: “Thoughts that you would be better off dead" in banner
+    assert "answer: Declined" in banner
+    assert "Prefer not to answer" not in banner
+
+
+@needs_pdftotext
+def test_the_pdf_banner_shows_a_changed_answer_once_with_what_it_is_now(client_user):
+    intake = intake_with_answers(client=client_user, answers={"phq9": {"9": 1}}, sent=False)
+    for later in (3, 0):
+        questionnaire_answers_save(intake=intake, code="phq9", answers={"9": later}, actor=client_user)
+
+    banner = safety_banner_read(summary_render(intake_id=intake.pk, audience=STAFF))
+
+    assert banner.count("Item 9:") == 1
+    assert "answer: Nearly every day" in banner
+    assert "since changed to: Not at all" in banner
+    assert "Several days" not in banner
 
 
 def test_the_timeline_is_in_date_order_whatever_order_it_was_given(sent):
