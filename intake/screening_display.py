@@ -244,7 +244,9 @@ def screener_row(result: Result) -> ScreenerRow:
         name=instrument.name,
         short_name=instrument.short_name,
         client_title=instrument.client_title,
-        stem=instrument.stem,
+        # The recall stem leads into the scored questions: none shown (PC-PTSD-5 before or
+        # after "no" to the trauma question), no stem.
+        stem=instrument.stem if any(a.scored for a in result.item_answers) else "",
         state=state.value,
         opened=state is not ScreenerState.NOT_ANSWERED,
         status=_status(instrument, result, state),
@@ -295,6 +297,58 @@ def intake_screener_rows(*, intake: Intake, results: Mapping[str, Result] | None
         offered=instruments_for_step(bool(practice and practice.epds_enabled)),
         pcptsd5_cutoff=practice.pcptsd5_cutoff if practice else None,
     )
+
+
+# --- The client's own copy: her answers only
+
+
+# Under her answers in her own copy of the summary.
+CLIENT_ANSWERS_NOTE = gettext_lazy(
+    "Here are your answers, just as you gave them. Your therapist will go through them with "
+    "you when you meet, at your own pace, and you are welcome to ask about any of them."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ClientQuestion:
+    """One question as the client saw it, with her answer."""
+
+    number: str
+    text: str
+    preamble: str
+    examples: tuple[str, ...]
+    answer: str  # the option she chose, "Prefer not to answer", or "Not answered"
+
+
+@dataclass(frozen=True, slots=True)
+class ClientQuestionnaire:
+    """One questionnaire under the plain title she saw: her answers, and nothing scored."""
+
+    title: str
+    stem: str
+    questions: tuple[ClientQuestion, ...]
+
+
+def client_questionnaires(rows: Sequence[ScreenerRow]) -> list[ClientQuestionnaire]:
+    """The questionnaires of `rows` as the client's own copy shows them: no names of
+    instruments, scores, bands, cut-offs or flags, so her copy cannot carry any."""
+    return [
+        ClientQuestionnaire(
+            title=row.client_title,
+            stem=row.stem,
+            questions=tuple(
+                ClientQuestion(
+                    number=item.number,
+                    text=item.text,
+                    preamble=item.preamble,
+                    examples=item.examples,
+                    answer=item.answer,
+                )
+                for item in row.items
+            ),
+        )
+        for row in rows
+    ]
 
 
 # --- Safety flag evidence

@@ -5,9 +5,9 @@ so the context doubles as the source of the document's digest: the same digest m
 stored PDF still says exactly this, and nothing needs rendering again. The generated time
 is deliberately not part of it.
 
-Two audiences: the practice copy (risk banner with acknowledgements, staff notes) and the
-client's own copy (the same clinical content, without the internal triage, its
-acknowledgement notes or staff notes).
+Two audiences: the practice copy (risk banner with acknowledgements, scores, staff notes)
+and the client's own copy (her answers under the plain titles she saw, without scores,
+bands, cut-offs, flags, the internal triage, its acknowledgement notes or staff notes).
 """
 
 from __future__ import annotations
@@ -32,13 +32,18 @@ from .display import NOT_ANSWERED, format_datetime, intake_sections, practice_zo
 from .instruments import Result
 from .models import Intake, RiskLevelChoices, SummaryDocument
 from .safety import intake_scores, needs_crisis_resources
-from .screening_display import intake_flag_views, intake_screener_rows
+from .screening_display import (
+    CLIENT_ANSWERS_NOTE,
+    client_questionnaires,
+    intake_flag_views,
+    intake_screener_rows,
+)
 from .selectors import consent_signatures, intake_pregnancies, postpartum_state
 from .steps import HEALTH, SUPPORT
 
 # Bump whenever the template, the stylesheet or this context changes what a PDF shows:
 # a new version makes every stored document stale (see summary_digest).
-TEMPLATE_VERSION = "2026.12.2"
+TEMPLATE_VERSION = "2026.12.3"
 TEMPLATE_NAME = "intake/pdf/summary.html"
 
 Audience = SummaryDocument.Audience
@@ -262,7 +267,7 @@ def intake_summary_context(*, intake: Intake, audience: str = Audience.STAFF) ->
     on = _reference_date(intake)
     practice = practice_get()
     results = intake_scores(intake=intake)
-    screeners = [asdict(row) for row in intake_screener_rows(intake=intake, results=results)]
+    rows = intake_screener_rows(intake=intake, results=results)
     is_staff = audience == Audience.STAFF
     risk = _risk(intake, results) if is_staff else None
     context = {
@@ -286,7 +291,10 @@ def intake_summary_context(*, intake: Intake, audience: str = Audience.STAFF) ->
             if not is_staff and needs_crisis_resources(intake.risk_level)
             else []
         ),
-        "screeners": screeners,
+        # The practice copy: every result, scored. The client's: her answers only.
+        "screeners": [asdict(row) for row in rows] if is_staff else [],
+        "questionnaires": [] if is_staff else [asdict(q) for q in client_questionnaires(rows)],
+        "answers_note": "" if is_staff else str(CLIENT_ANSWERS_NOTE),
         "history": _history(intake, on),
         "symptoms": _symptoms(intake),
         "request": _request(intake),

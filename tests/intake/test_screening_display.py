@@ -93,6 +93,11 @@ def test_a_row_says_what_became_of_the_questionnaire(code, answers, state, statu
     assert row.opened is (state is not ScreenerState.NOT_ANSWERED)
 
 
+def test_the_recall_stem_is_shown_only_with_the_questions_it_leads_into():
+    assert screener_row(score("pcptsd5", {"gate": False})).stem == ""
+    assert screener_row(score("pcptsd5", {"gate": True})).stem == "In the past month, have you..."
+
+
 def test_a_complete_total_is_shown_out_of_its_maximum():
     row = screener_row(score("phq9", {str(n): 2 for n in range(1, 10)}))
 

@@ -3,6 +3,7 @@
 import datetime as dt
 import hashlib
 import io
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -12,9 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from intake.instruments import get_instrument, instruments_for_step
+from intake.instruments import INSTRUMENT_ORDER, get_instrument, instruments_for_step
 from intake.models import InternalNote, SummaryDocument
 from intake.safety import intake_scores
+from intake.screening_display import CLIENT_ANSWERS_NOTE
 from intake.services import questionnaire_answers_save
 from intake.summary import TEMPLATE_VERSION, intake_summary_context, summary_digest
 from intake.summary_services import (
@@ -25,7 +27,7 @@ from intake.summary_services import (
 from portal.models import AuditEvent
 from portal.pdf import StaticOnlyURLFetcher, render_pdf
 from portal.selectors import practice_get
-from tests.factories_review import intake_with_answers
+from tests.factories_review import ASQ_ACUTE, intake_with_answers
 from tests.screening_cases import PHQ9_ITEM_9_DECLINED, SCREENING_CASES, expected_statuses
 from tests.summary_samples import HOSTILE_TEXT, celery_broker, intake_build
 
@@ -231,7 +233,7 @@ def test_times_are_shown_in_denver(sent):
     assert context["submitted_at"] == "Jan 15, 2026, 10:30 AM MST"
 
 
-def test_the_clients_copy_has_the_clinical_content_without_staff_notes_or_acknowledgements(sent, therapist):
+def test_the_clients_copy_has_her_answers_without_staff_notes_or_acknowledgements(sent, therapist):
     flag = sent.risk_flags.get(level="high")
     flag.acknowledged_at, flag.acknowledged_by = timezone.now(), therapist
     flag.follow_up, flag.acknowledgement_note = "called_client", "Spoke with her; safety plan agreed."
@@ -248,10 +250,86 @@ def test_the_clients_copy_has_the_clinical_content_without_staff_notes_or_acknow
     assert "acknowledged by Stephanie Poole" in staff
     for hidden in ("Spoke with her", "Prefers Stephanie", "Stephanie Poole", "SAFETY LEVEL"):
         assert hidden not in mine
-    assert "PHQ-9" in mine
+    assert get_instrument("phq9").client_title in mine
+    assert "Little interest or pleasure in doing things" in mine
     assert "Our son, Eli." in mine
     # A same-day level: her copy carries the crisis lines.
     assert "988" in mine
+
+
+# What her copy must never say: every band of every instrument, and the words of scoring and
+# triage. Matched as whole words, whatever the case.
+SCORING_WORDS = sorted(
+    {band.label for instrument in INSTRUMENT_ORDER for band in instrument.bands}
+    | {"Self-harm", "Acute", "positive", "cut-off", "score"}
+)
+
+
+def scoring_words_in(text: str) -> list[str]:
+    return [word for word in SCORING_WORDS if re.search(rf"\b{re.escape(word)}\b", text, re.IGNORECASE)]
+
+
+def clients_own_words(intake) -> str:
+    """Everything the client wrote or chose in her own words, and the questions she was asked."""
+    written = [intake.hopes, intake.before_losses, intake.symptoms_other, intake.substance_use]
+    written += [entry.note for entry in intake.pregnancies.all()]
+    for result in intake_scores(intake=intake).values():
+        written += [f"{a.text} {a.answer_label or ''}" for a in result.item_answers]
+    return " ".join(written)
+
+
+@pytest.fixture(params=["typical", "acute"])
+def her_intake(request, client_user):
+    """The typical sample (every screener, a HIGH flag), or an acute ASQ with PHQ-9 item 9
+    declined (URGENT, so her copy carries the crisis lines)."""
+    if request.param == "typical":
+        return intake_build(client=client_user)
+    return intake_with_answers(client=client_user, answers={"asq": ASQ_ACUTE, "phq9": PHQ9_ITEM_9_DECLINED})
+
+
+@needs_pdftotext
+def test_the_clients_copy_says_no_score_band_cut_off_or_flag(her_intake):
+    # Were one of these words her own, finding it would prove nothing.
+    assert scoring_words_in(clients_own_words(her_intake)) == []
+    staff = pdftotext(summary_render(intake_id=her_intake.pk, audience=STAFF))
+    assert scoring_words_in(staff)  # the practice copy says them, so the check can see them
+
+    mine = pdftotext(summary_render(intake_id=her_intake.pk, audience=CLIENT))
+
+    assert scoring_words_in(mine) == []
+
+
+@needs_pdftotext
+def test_the_clients_copy_says_her_therapist_will_go_through_her_answers_with_her(sent):
+    mine = flat(pdftotext(SummaryDocument.objects.get(intake=sent, audience=CLIENT, is_current=True)))
+
+    assert flat(str(CLIENT_ANSWERS_NOTE)) in mine
+
+
+@needs_pdftotext
+def test_the_clients_copy_titles_each_questionnaire_plainly_and_lists_every_answer(sent):
+    mine = flat(pdftotext(SummaryDocument.objects.get(intake=sent, audience=CLIENT, is_current=True)))
+
+    for code, result in intake_scores(intake=sent).items():
+        instrument = get_instrument(code)
+        assert instrument.client_title in mine
+        assert instrument.name not in mine
+        assert not re.search(rf"\b{re.escape(instrument.short_name)}\b", mine), code
+        for answer in result.item_answers:
+            assert flat(answer.text) in mine
+    # PC-PTSD-5 item 5 was declined: her copy says so in her words.
+    assert "Prefer not to answer" in mine
+
+
+@needs_pdftotext
+def test_the_staff_copy_still_has_scores_bands_and_cut_offs(sent):
+    staff = flat(pdftotext(SummaryDocument.objects.get(intake=sent, audience=STAFF, is_current=True)))
+
+    assert "Score" in staff
+    assert "Cut-off" in staff
+    assert "17 / 27" in staff  # PHQ-9
+    assert "Moderately severe" in staff
+    assert "Self-harm signal: item 9 (Several days)" in staff
 
 
 # --- Idempotence and refresh
