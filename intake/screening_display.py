@@ -3,8 +3,10 @@ page and both copies of the PDF summary.
 
 Which questionnaires the client was offered and what became of each (scored, incomplete,
 declined, never opened, or not screened after "no" to the trauma question), with the one set
-of flag labels. The scoring itself is intake.instruments'; this module only words it. Every
-value is plain (strings, numbers, tuples), so the PDF context can carry it as it is.
+of flag labels; the client's own answers without any of that; and each risk flag's evidence,
+once per questionnaire, against the answers as they stand now. The scoring and triage are
+intake.instruments' and intake.risk's; this module only words them. Rows and evidence are
+plain values (strings, numbers, tuples), so the PDF context can carry them as they are.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ FLAG_LABELS = {
     FLAG_ACUTE: gettext_lazy("Acute positive: imminent risk"),
     FLAG_ACUITY_UNANSWERED: gettext_lazy("'Right now' question not answered"),
     FLAG_SELF_HARM_ITEM_DECLINED: gettext_lazy("Self-harm item declined"),
-    FLAG_EPDS_ANXIETY: gettext_lazy("Anxiety subscale"),
+    FLAG_EPDS_ANXIETY: gettext_lazy("EPDS-3A anxiety"),
 }
 
 # A questionnaire's status when it has no total to show.
@@ -58,7 +60,6 @@ DECLINED = gettext_lazy("Declined")
 NOT_SCREENED = gettext_lazy("Trauma question: no; not screened")
 INCOMPLETE_SUM = gettext_lazy("Incomplete: %(answered)s of %(expected)s answered, at least %(low)s")
 INCOMPLETE = gettext_lazy("Incomplete: %(answered)s of %(expected)s answered")
-_STEP_ORDER = {instrument.code: position for position, instrument in enumerate(INSTRUMENT_ORDER)}
 # A refusal still decides the ASQ (CLINICAL.md), so the reading is said beside the refusal.
 DECLINED_READ_AS = gettext_lazy("Declined; read as: %(band)s")
 
@@ -178,9 +179,8 @@ def _flag_line(instrument: Instrument, source: FlagSource) -> str:
         }
     if source.subscale:
         subscale = next(s for s in instrument.subscales if s.key == source.subscale)
-        return _("%(flag)s: %(subscale)s %(score)s, flagged at %(at)s or more") % {
+        return _("%(flag)s: %(score)s, at or above %(at)s") % {
             "flag": label,
-            "subscale": subscale.label,
             "score": source.score,
             "at": subscale.flag_at,
         }
@@ -478,9 +478,10 @@ def _evidence_line(
 
 
 def _source_position(source: str) -> int:
-    if source == CHECKLIST:
-        return -1
-    return _STEP_ORDER.get(source, len(_STEP_ORDER))
+    """The checklist first (the intake asks it first), then the questionnaires in step
+    order, then anything no longer known."""
+    order = [CHECKLIST, *(instrument.code for instrument in INSTRUMENT_ORDER)]
+    return order.index(source) if source in order else len(order)
 
 
 def _item_position(source: str, item_key: str) -> int:

@@ -117,6 +117,12 @@ def test_a_declined_safety_item_is_flagged_as_declined_in_the_row():
     assert [item.key for item in row.items if item.flagged] == ["9"]
 
 
+def test_the_anxiety_subscale_flag_says_its_score_and_threshold_once():
+    row = screener_row(score("epds", {"3": 0, "4": 3, "5": 0}))
+
+    assert row.flags == ("EPDS-3A anxiety: 9, at or above 5",)
+
+
 def test_the_subscale_is_shown_out_of_its_maximum_and_as_a_floor_when_incomplete():
     complete = screener_row(score("epds", {"3": 0, "4": 3, "5": 0}))
     partial = screener_row(score("epds", {"4": 3}))
