@@ -1,7 +1,12 @@
 """The client's answers as label/value rows, for the review page and the read-only view."""
 
+import datetime as dt
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.utils import timezone
+from django.utils.dateformat import format as format_as
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +17,20 @@ from .steps import STEPS, Step
 
 NOT_ANSWERED = _("Not answered")
 YES, NO = _("Yes"), _("No")
+
+# A moment as the PDF and the safety evidence show it: the practice's zone, named.
+DATETIME = "M j, Y, g:i A T"
+
+
+def practice_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def format_datetime(value: dt.datetime | None) -> str:
+    """A moment in the practice's zone (America/Denver), with the zone named."""
+    if value is None:
+        return ""
+    return format_as(timezone.localtime(value, practice_zone()), DATETIME)
 
 
 @dataclass

@@ -493,8 +493,8 @@ def private_storage():
 class SummaryDocument(models.Model):
     """A rendered PDF summary of an intake, kept in private storage.
 
-    The staff copy carries the risk banner with acknowledgement notes; the client's copy
-    has the same clinical content without staff notes. At most one current document per
+    The staff copy carries the risk banner with acknowledgement notes and the scores; the
+    client's copy has her answers without scores, flags or staff notes. At most one current document per
     intake and audience; older ones are kept (records are never hard-deleted).
     """
 

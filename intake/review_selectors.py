@@ -14,7 +14,6 @@ from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from portal.access import can_see_clinical
 from portal.models import User
@@ -22,14 +21,6 @@ from portal.models import User
 from .access import intakes_for_staff, same_day_flags_for_staff
 from .display import Row, field_rows, pregnancy_rows
 from .history import age_on
-from .instruments import (
-    FLAG_ACUTE,
-    FLAG_EPDS_ANXIETY,
-    FLAG_SELF_HARM,
-    FLAG_SELF_HARM_ITEM_DECLINED,
-    ItemAnswer,
-    Result,
-)
 from .models import (
     ConsentSignature,
     Intake,
@@ -39,8 +30,8 @@ from .models import (
     RiskFlag,
     RiskLevelChoices,
 )
-from .risk import queue_position
-from .safety import intake_risk_flags, intake_scores, priority_for_level
+from .safety import intake_scores, priority_for_level
+from .screening_display import FlagView, ScreenerRow, intake_flag_views, intake_screener_rows
 from .selectors import intake_history_summary
 
 SAME_DAY = (RiskLevelChoices.URGENT, RiskLevelChoices.HIGH)
@@ -201,50 +192,16 @@ def urgent_flags_unacknowledged_count(*, user: User) -> int | None:
     )
 
 
-FLAG_LABELS = {
-    FLAG_ACUTE: _("Acute positive"),
-    FLAG_SELF_HARM: _("Self-harm signal"),
-    FLAG_SELF_HARM_ITEM_DECLINED: _("Self-harm item declined"),
-    FLAG_EPDS_ANXIETY: _("Anxiety subscale at or above 5"),
-}
-
-
-@dataclass(frozen=True)
-class ScoreView:
-    """One questionnaire as the therapist reads it."""
-
-    result: Result
-    name: str
-    items: tuple[ItemAnswer, ...]
-    flag_labels: list[str]
-    # Items whose answer raised a flag, to mark in the item view.
-    flag_items: frozenset[str]
-    subscales: list[tuple[str, int | None]]
-    max_total: int | None
-
-
-def _score_view(result: Result) -> ScoreView:
-    instrument = result.instrument
-    labels = {s.key: s.label for s in instrument.subscales}
-    return ScoreView(
-        result=result,
-        name=instrument.short_name,
-        items=result.item_answers,
-        flag_labels=[str(FLAG_LABELS.get(flag, flag)) for flag in sorted(result.flags)],
-        flag_items=frozenset(source.item_key for source in result.flag_sources if source.item_key),
-        subscales=[(labels.get(key, key), value) for key, value in result.subscales.items()],
-        max_total=instrument.max_total,
-    )
-
-
 @dataclass
 class ReviewDetail:
     """Everything the detail page shows, in the order of the PDF summary."""
 
     intake: Intake
-    flags: list[RiskFlag]
+    # Still-open flags first, the most severe at the top, each with its evidence.
+    flags: list[FlagView]
     unacknowledged: list[RiskFlag]
-    scores: list[ScoreView]
+    # Every questionnaire offered to the client, opened or not (as in the PDF).
+    screeners: list[ScreenerRow]
     pregnancies: list[tuple[PregnancyEntry, list[Row]]]
     history_facts: dict
     about: list[Row]
@@ -266,12 +223,8 @@ def _age(intake: Intake, today: dt.date) -> int | None:
 def review_detail(*, intake: Intake) -> ReviewDetail:
     """One intake, every section, for the therapist (the caller has checked access)."""
     today = timezone.localdate()
-    # Still-open flags first, the most severe at the top.
-    flags = sorted(
-        intake_risk_flags(intake=intake),
-        key=lambda f: (f.acknowledged_at is not None, queue_position(f.level), f.raised_at),
-    )
-    scores = [_score_view(result) for result in intake_scores(intake=intake).values()]
+    results = intake_scores(intake=intake)
+    flags = intake_flag_views(intake=intake, results=results)
     entries = list(intake.pregnancies.order_by("order", "id"))
     own_words = field_rows(intake, [name for name in OWN_WORDS_FIELDS if getattr(intake, name).strip()])
     own_words += [
@@ -280,8 +233,8 @@ def review_detail(*, intake: Intake) -> ReviewDetail:
     return ReviewDetail(
         intake=intake,
         flags=flags,
-        unacknowledged=[f for f in flags if f.acknowledged_at is None],
-        scores=scores,
+        unacknowledged=[view.flag for view in flags if view.flag.acknowledged_at is None],
+        screeners=intake_screener_rows(intake=intake, results=results),
         pregnancies=[(entry, pregnancy_rows(entry)) for entry in entries],
         history_facts=intake_history_summary(intake=intake, today=today),
         about=field_rows(

@@ -5,9 +5,9 @@ so the context doubles as the source of the document's digest: the same digest m
 stored PDF still says exactly this, and nothing needs rendering again. The generated time
 is deliberately not part of it.
 
-Two audiences: the practice copy (risk banner with acknowledgements, staff notes) and the
-client's own copy (the same clinical content, without the internal triage, its
-acknowledgement notes or staff notes).
+Two audiences: the practice copy (risk banner with acknowledgements, scores, staff notes)
+and the client's own copy (her answers under the plain titles she saw, without scores,
+bands, cut-offs, flags, the internal triage, its acknowledgement notes or staff notes).
 """
 
 from __future__ import annotations
@@ -15,65 +15,40 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from zoneinfo import ZoneInfo
+from collections.abc import Mapping
+from dataclasses import asdict
 
-from django.conf import settings
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from portal.crisis import CRISIS_LINES
 from portal.selectors import practice_get
 
 from . import history
 from .catalogue import SYMPTOM_GROUPS
-from .display import NOT_ANSWERED, intake_sections, pregnancy_rows
-from .instruments import (
-    FLAG_ACUTE,
-    FLAG_EPDS_ANXIETY,
-    FLAG_SELF_HARM,
-    FLAG_SELF_HARM_ITEM_DECLINED,
-    AnswerStatus,
-    Result,
-    ScoringRule,
-    get_instrument,
-)
+from .display import NOT_ANSWERED, format_datetime, intake_sections, practice_zone, pregnancy_rows
+from .instruments import Result
 from .models import Intake, RiskLevelChoices, SummaryDocument
-from .risk import CHECKLIST, queue_position
-from .safety import intake_risk_flags, intake_scores, needs_crisis_resources
+from .safety import intake_scores, needs_crisis_resources
+from .screening_display import (
+    CLIENT_ANSWERS_NOTE,
+    client_questionnaires,
+    intake_flag_views,
+    intake_screener_rows,
+)
 from .selectors import consent_signatures, intake_pregnancies, postpartum_state
 from .steps import HEALTH, SUPPORT
 
 # Bump whenever the template, the stylesheet or this context changes what a PDF shows:
 # a new version makes every stored document stale (see summary_digest).
-TEMPLATE_VERSION = "2026.11.2"
+TEMPLATE_VERSION = "2026.12.4"
 TEMPLATE_NAME = "intake/pdf/summary.html"
 
 Audience = SummaryDocument.Audience
 
 DATE = "M j, Y"
-DATETIME = "M j, Y, g:i A T"
-
-_FLAG_LABELS = {
-    FLAG_SELF_HARM: gettext_lazy("Self-harm item endorsed"),
-    FLAG_ACUTE: gettext_lazy("Acute positive: imminent risk"),
-    FLAG_EPDS_ANXIETY: gettext_lazy("EPDS-3A anxiety at or above 5"),
-    FLAG_SELF_HARM_ITEM_DECLINED: gettext_lazy("Self-harm item declined"),
-    "positive": gettext_lazy("Positive screen"),
-}
-
-
-def practice_zone() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
-
-
-def format_datetime(value: dt.datetime | None) -> str:
-    """A moment in the practice's zone (America/Denver), with the zone named."""
-    if value is None:
-        return ""
-    return date_format(timezone.localtime(value, practice_zone()), DATETIME)
 
 
 def _date(value: dt.date | None) -> str:
@@ -137,39 +112,20 @@ def _client(intake: Intake, on: dt.date) -> dict:
     }
 
 
-def _reason(reason: dict) -> dict:
-    source = reason.get("source") or ""
-    if source == CHECKLIST:
-        where = _("Symptom checklist")
-    else:
-        try:
-            where = get_instrument(source).short_name
-        except ValueError:
-            where = source
-        if reason.get("item_key"):
-            where = _("%(instrument)s item %(item)s") % {"instrument": where, "item": reason["item_key"]}
-    return {
-        "where": str(where),
-        "item_text": reason.get("item_text") or "",
-        "answer": reason.get("answer") or "",
-        "why": reason.get("why") or "",
-    }
-
-
-def _risk(intake: Intake) -> dict | None:
-    flags = intake_risk_flags(intake=intake)
-    if not flags:
+def _risk(intake: Intake, results: Mapping[str, Result]) -> dict | None:
+    views = intake_flag_views(intake=intake, results=results)
+    if not views:
         return None
-    flags.sort(key=lambda f: (queue_position(f.level), f.raised_at))
     rows = []
-    for flag in flags:
+    for view in views:
+        flag = view.flag
         acknowledged_by = flag.acknowledged_by
         rows.append(
             {
                 "level": flag.level,
                 "level_label": str(flag.get_level_display()),
                 "raised_at": format_datetime(flag.raised_at),
-                "reasons": [_reason(r) for r in flag.reasons or []],
+                "evidence": [asdict(group) for group in view.evidence],
                 "acknowledged": flag.acknowledged_at is not None,
                 "acknowledged_at": format_datetime(flag.acknowledged_at),
                 "acknowledged_by": (acknowledged_by.full_name or acknowledged_by.email)
@@ -187,102 +143,6 @@ def _risk(intake: Intake) -> dict | None:
         "flags": rows,
         "all_acknowledged": all(r["acknowledged"] for r in rows),
     }
-
-
-def _score_display(result: Result) -> tuple[str, str]:
-    """The score, and a note under it when the result is incomplete."""
-    instrument = result.instrument
-    note = ""
-    if not result.complete:
-        note = _("Incomplete: %(n)s of %(m)s answered") % {"n": result.answered, "m": result.expected}
-    if instrument.scoring is ScoringRule.ANY_YES_WITH_ACUITY:
-        return "", note
-    if result.total is not None:
-        out_of = f"{result.total} / {instrument.max_total}" if instrument.max_total else str(result.total)
-        return out_of, note
-    return _("at least %(low)s") % {"low": result.lower_bound}, note
-
-
-def _cutoff_display(result: Result) -> str:
-    instrument = result.instrument
-    if instrument.scoring is ScoringRule.ANY_YES_WITH_ACUITY:
-        return _("Any yes or refusal")
-    if instrument.cutoff is not None:
-        return _("Positive at %(n)s or more") % {"n": result.cutoff}
-    if result.elevated_at is not None:
-        return _("%(n)s or more") % {"n": result.elevated_at}
-    return ""
-
-
-def _flag_lines(result: Result) -> list[str]:
-    lines = []
-    for source in result.flag_sources:
-        label = str(_FLAG_LABELS.get(source.flag, source.flag.replace("_", " ").capitalize()))
-        if source.item_key:
-            lines.append(f"{label}: item {source.item_key} ({source.answer_label})")
-        elif source.subscale:
-            lines.append(f"{label} ({source.score})")
-        else:
-            lines.append(label)
-    return lines
-
-
-def _epds3a(result: Result) -> str | None:
-    if "epds3a" not in result.subscales:
-        return None
-    value = result.subscales["epds3a"]
-    if value is None:
-        partial = sum(
-            a.score for a in result.item_answers if a.key in ("3", "4", "5") and a.score is not None
-        )
-        return _("Incomplete: at least %(n)s of 9") % {"n": partial}
-    return f"{value} / 9"
-
-
-def _screeners(intake: Intake) -> tuple[list[dict], list[dict]]:
-    table, appendix = [], []
-    for code, result in intake_scores(intake=intake).items():
-        instrument = get_instrument(code)
-        score_text, score_note = _score_display(result)
-        table.append(
-            {
-                "code": code,
-                "name": instrument.name,
-                "short_name": instrument.short_name,
-                "score": score_text,
-                "score_note": score_note,
-                "complete": result.complete,
-                "band": result.band_label,
-                "cutoff": _cutoff_display(result),
-                "flags": _flag_lines(result),
-                "epds3a": _epds3a(result),
-            }
-        )
-        items = []
-        for answer in result.item_answers:
-            missing = answer.status is AnswerStatus.MISSING
-            label = str(NOT_ANSWERED) if missing else answer.answer_label or ""
-            items.append(
-                {
-                    "number": answer.key if answer.key.isdigit() else "",
-                    "text": answer.text,
-                    "answer": label,
-                    "score": "" if answer.score is None else str(answer.score),
-                    "reverse": answer.reverse,
-                    "declined": answer.status is AnswerStatus.DECLINED,
-                    "scored": answer.scored,
-                }
-            )
-        appendix.append(
-            {
-                "code": code,
-                "name": instrument.name,
-                "short_name": instrument.short_name,
-                "stem": instrument.stem,
-                "items": items,
-            }
-        )
-    return table, appendix
 
 
 def _entry_sort_key(entry) -> tuple:
@@ -406,9 +266,10 @@ def intake_summary_context(*, intake: Intake, audience: str = Audience.STAFF) ->
     audience = Audience(audience)
     on = _reference_date(intake)
     practice = practice_get()
-    screeners, appendix = _screeners(intake)
+    results = intake_scores(intake=intake)
+    rows = intake_screener_rows(intake=intake, results=results)
     is_staff = audience == Audience.STAFF
-    risk = _risk(intake) if is_staff else None
+    risk = _risk(intake, results) if is_staff else None
     context = {
         "template_version": TEMPLATE_VERSION,
         "audience": str(audience),
@@ -430,8 +291,10 @@ def intake_summary_context(*, intake: Intake, audience: str = Audience.STAFF) ->
             if not is_staff and needs_crisis_resources(intake.risk_level)
             else []
         ),
-        "screeners": screeners,
-        "appendix": appendix,
+        # The practice copy: every result, scored. The client's: her answers only.
+        "screeners": [asdict(row) for row in rows] if is_staff else [],
+        "questionnaires": [] if is_staff else [asdict(q) for q in client_questionnaires(rows)],
+        "answers_note": "" if is_staff else str(CLIENT_ANSWERS_NOTE),
         "history": _history(intake, on),
         "symptoms": _symptoms(intake),
         "request": _request(intake),

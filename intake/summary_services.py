@@ -26,8 +26,9 @@ from portal.audit import audit_record
 from portal.models import AuditEvent, User
 from portal.pdf import render_pdf
 
+from .display import format_datetime
 from .models import Intake, SummaryDocument
-from .summary import TEMPLATE_NAME, TEMPLATE_VERSION, format_datetime, intake_summary_context, summary_digest
+from .summary import TEMPLATE_NAME, TEMPLATE_VERSION, intake_summary_context, summary_digest
 
 logger = logging.getLogger(__name__)
 

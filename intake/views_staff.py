@@ -82,7 +82,8 @@ def _render_detail(request: HttpRequest, intake: Intake, *, status: int = 200, *
         "intake": intake,
         "detail": detail,
         "flags": [
-            (flag, ack_forms.get(flag.pk) or AcknowledgeForm(prefix=f"ack{flag.pk}")) for flag in detail.flags
+            (view, ack_forms.get(view.flag.pk) or AcknowledgeForm(prefix=f"ack{view.flag.pk}"))
+            for view in detail.flags
         ],
         "assign_form": bound.get("assign_form") or AssignForm(),
         "status_form": bound.get("status_form") or StatusForm(current=intake.status),

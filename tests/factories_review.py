@@ -6,6 +6,8 @@ from django.utils import timezone
 
 from intake.models import Intake, QuestionnaireResponse, RiskFlag
 from intake.risk import max_level
+from intake.safety import risk_evaluate
+from intake.services import questionnaire_answers_save
 from tests.factories import UserFactory
 from tests.factories_intake import IntakeFactory
 
@@ -50,3 +52,19 @@ def raise_flag(intake: Intake, level: str = "urgent", reasons=None) -> RiskFlag:
 
 def answer(intake: Intake, code: str, answers: dict) -> QuestionnaireResponse:
     return QuestionnaireResponse.objects.create(intake=intake, code=code, answers=answers)
+
+
+def intake_with_answers(*, client=None, answers: dict[str, dict], sent: bool = True) -> Intake:
+    """An intake whose questionnaire answers went through the service, so its flags are
+    raised as they are in production; sent (and triaged again as sent) unless sent=False."""
+    intake = IntakeFactory(client=client or UserFactory())
+    for code, given in answers.items():
+        questionnaire_answers_save(intake=intake, code=code, answers=given, actor=intake.client)
+    if sent:
+        Intake.objects.filter(pk=intake.pk).update(
+            status=Intake.Status.SUBMITTED, submitted_at=timezone.now()
+        )
+        intake.refresh_from_db()
+        risk_evaluate(intake=intake, actor=None)
+    intake.refresh_from_db()
+    return intake

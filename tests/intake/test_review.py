@@ -1,12 +1,16 @@
 """The therapist review of one intake: access, the page at a glance, and every action with
 its audit row."""
 
+import html as html_lib
+import re
+
 import pytest
 from django.db import connection
 from django.http import Http404
 from django.urls import get_resolver, reverse
 
 from intake.access import intake_for_staff, risk_flag_for_staff
+from intake.instruments import instruments_for_step
 from intake.models import Intake, InternalNote, RiskFlag, SummaryDocument
 from intake.review import (
     ERROR_ALREADY_ACKNOWLEDGED,
@@ -22,9 +26,12 @@ from intake.review import (
     internal_note_add,
     risk_flag_acknowledge,
 )
+from intake.services import questionnaire_answers_save
 from portal.models import AuditEvent, User
+from portal.selectors import practice_get
 from tests.factories import StaffFactory
-from tests.factories_review import ASQ_ACUTE, answer, raise_flag, sent_intake
+from tests.factories_review import ASQ_ACUTE, answer, intake_with_answers, raise_flag, sent_intake
+from tests.screening_cases import PHQ9_ITEM_9_DECLINED, SCREENING_CASES, expected_statuses
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +69,18 @@ def assigned_only(practice):
 @pytest.fixture
 def colleague(db):
     return StaffFactory(email="colleague@practice.example", role=User.Role.THERAPIST, mfa=False)
+
+
+def screener_rows_shown(page: str) -> dict[str, str]:
+    """The text of each row of the Questionnaires table, by instrument code."""
+    rows = re.findall(r'<tr class="screener[^"]*" data-screener="(\w+)">(.*?)</tr>', page, re.S)
+    return {code: " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", row)).split()) for code, row in rows}
+
+
+def safety_banner(page: str) -> str:
+    """The safety section's text, tags removed."""
+    section = page[page.index('<section id="safety"') : page.index('<section id="scores"')]
+    return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", section)).split())
 
 
 def audit_rows(intake, object_type="intake"):
@@ -172,6 +191,43 @@ def test_detail_shows_the_exact_answers_that_raised_the_flag_and_the_scores(as_t
     assert "<strong>18</strong> / 27" in html
     assert "Moderately severe" in html
     assert "Thoughts that you would be better off dead" in html  # the item view
+
+
+@pytest.mark.parametrize("case", SCREENING_CASES)
+def test_every_offered_screener_has_a_row_on_the_detail_page(as_therapist, case):
+    answers, statuses = SCREENING_CASES[case]
+    intake = intake_with_answers(answers=answers)
+    offered = [i.code for i in instruments_for_step(practice_get().epds_enabled)]
+
+    rows = screener_rows_shown(as_therapist.get(detail_url(intake)).content.decode())
+
+    assert list(rows) == offered
+    for code, status in expected_statuses(offered, statuses).items():
+        assert status in rows[code], (code, rows[code])
+    assert not any("at least 0" in row for row in rows.values())
+
+
+def test_a_declined_phq9_item_9_is_shown_as_declined_in_the_safety_banner(as_therapist):
+    intake = intake_with_answers(answers={"phq9": PHQ9_ITEM_9_DECLINED})
+
+    banner = safety_banner(as_therapist.get(detail_url(intake)).content.decode())
+
+    item_9 = "Thoughts that you would be better off dead or of hurting yourself in some way"
+    assert f"PHQ-9 Item 9: {item_9} → Declined" in banner
+    assert "Prefer not to answer" not in banner
+
+
+def test_the_safety_banner_shows_a_changed_answer_once_with_what_it_is_now(as_therapist):
+    intake = intake_with_answers(answers={"phq9": {"9": 1}}, sent=False)
+    for later in (3, 0):
+        questionnaire_answers_save(intake=intake, code="phq9", answers={"9": later}, actor=intake.client)
+
+    banner = safety_banner(as_therapist.get(detail_url(intake)).content.decode())
+
+    assert banner.count("Item 9:") == 1
+    assert "→ Nearly every day" in banner
+    assert "since changed to: Not at all" in banner
+    assert "Several days" not in banner
 
 
 def test_detail_sections_follow_the_order_of_the_pdf(as_therapist, sent):
@@ -473,7 +529,7 @@ def test_flags_are_listed_open_first_most_severe_at_the_top(as_therapist, therap
     high = raise_flag(sent, "high")
     RiskFlag.objects.filter(pk=urgent.pk).update(acknowledged_at=urgent.raised_at, acknowledged_by=therapist)
 
-    flags = [flag for flag, _form in as_therapist.get(detail_url(sent)).context["flags"]]
+    flags = [view.flag for view, _form in as_therapist.get(detail_url(sent)).context["flags"]]
 
     assert flags == [high, elevated, urgent]
 

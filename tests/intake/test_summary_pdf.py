@@ -3,6 +3,9 @@
 import datetime as dt
 import hashlib
 import io
+import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -10,9 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from intake.instruments import get_instrument
+from intake.instruments import INSTRUMENT_ORDER, get_instrument, instruments_for_step
 from intake.models import InternalNote, SummaryDocument
 from intake.safety import intake_scores
+from intake.screening_display import CLIENT_ANSWERS_NOTE
+from intake.services import questionnaire_answers_save
 from intake.summary import TEMPLATE_VERSION, intake_summary_context, summary_digest
 from intake.summary_services import (
     summaries_missing_requeue,
@@ -21,6 +26,9 @@ from intake.summary_services import (
 )
 from portal.models import AuditEvent
 from portal.pdf import StaticOnlyURLFetcher, render_pdf
+from portal.selectors import practice_get
+from tests.factories_review import ASQ_ACUTE, intake_with_answers
+from tests.screening_cases import PHQ9_ITEM_9_DECLINED, SCREENING_CASES, expected_statuses
 from tests.summary_samples import HOSTILE_TEXT, celery_broker, intake_build
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +53,37 @@ def pdf_text(document: SummaryDocument) -> str:
 
 def flat(text: str) -> str:
     return " ".join(text.split())
+
+
+def pdftotext(document: SummaryDocument, *, layout: bool = False) -> str:
+    """The document's text as poppler's pdftotext reads it."""
+    with document.file.open("rb") as handle:
+        data = handle.read()
+    command = [shutil.which("pdftotext"), *(["-layout"] if layout else []), "-enc", "UTF-8", "-", "-"]
+    return subprocess.run(command, input=data, capture_output=True, check=True).stdout.decode()  # noqa: S603
+
+
+def screener_rows_read(document: SummaryDocument, short_names: list[str]) -> dict[str, list[str]]:
+    """The words of each row of the practice copy's questionnaire table, by the short name
+    that begins the row (read with the page's layout, so a row's wrapped cells stay in it)."""
+    text = pdftotext(document, layout=True)
+    table = text[text.index("Screening questionnaires") : text.index("Pregnancy history")]
+    rows: dict[str, list[str]] = {}
+    current = None
+    for line in table.splitlines():
+        words = line.split()
+        if words and words[0] in short_names:
+            current = words[0]
+        if current is not None:
+            rows.setdefault(current, []).extend(words)
+    return rows
+
+
+def says_in_order(row_words: list[str], phrase: str) -> bool:
+    """Whether the phrase's words appear in the row in order (other columns may sit between
+    the lines of a wrapped cell)."""
+    remaining = iter(row_words)
+    return all(word in remaining for word in phrase.split())
 
 
 def keep(document: SummaryDocument, name: str) -> None:
@@ -100,9 +139,9 @@ def test_the_pdf_shows_name_scores_banner_history_and_consents(sent):
     # PC-PTSD-5 has a declined item: incomplete, with its lower bound.
     assert "at least 3" in text
     assert "Incomplete: 4 of 5 answered" in text
-    assert "EPDS-3A: 5 / 9" in text
+    assert "EPDS-3A anxiety subscale: 5 / 9" in text
     assert "SAFETY LEVEL High: same-day review" in text
-    assert "PHQ-9 item 9" in text
+    assert "PHQ-9 Item 9:" in text
     assert "answer: Several days" in text
     assert "not acknowledged" in text
     for when, outcome in [
@@ -119,6 +158,58 @@ def test_the_pdf_shows_name_scores_banner_history_and_consents(sent):
     for signature in sent.signatures.select_related("document"):
         assert signature.document.title in text
     assert text.count("Hope Rivera") >= 4  # legal name in the header, the running head, the signatures
+
+
+needs_pdftotext = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed")
+
+
+@needs_pdftotext
+@pytest.mark.parametrize("case", SCREENING_CASES)
+def test_every_offered_screener_has_a_row_in_the_practice_pdf(client_user, case):
+    answers, statuses = SCREENING_CASES[case]
+    intake = intake_with_answers(client=client_user, answers=answers)
+    offered = instruments_for_step(practice_get().epds_enabled)
+
+    document = summary_render(intake_id=intake.pk, audience=STAFF)
+
+    rows = screener_rows_read(document, [i.short_name for i in offered])
+    assert list(rows) == [i.short_name for i in offered]
+    for code, status in expected_statuses([i.code for i in offered], statuses).items():
+        row = rows[get_instrument(code).short_name]
+        assert says_in_order(row, status), (code, status, row)
+    # A refused question is never counted as "0 of N, at least 0".
+    assert "at least 0" not in flat(pdftotext(document))
+
+
+def safety_banner_read(document: SummaryDocument) -> str:
+    """The practice copy's safety banner, as pdftotext reads it, on one line."""
+    text = flat(pdftotext(document))
+    return text[text.index("SAFETY LEVEL") : text.index("Screening questionnaires")]
+
+
+@needs_pdftotext
+def test_a_declined_phq9_item_9_is_shown_as_declined_in_the_pdf_banner(client_user):
+    intake = intake_with_answers(client=client_user, answers={"phq9": PHQ9_ITEM_9_DECLINED})
+
+    banner = safety_banner_read(summary_render(intake_id=intake.pk, audience=STAFF))
+
+    assert "PHQ-9 • Item 9: “Thoughts that you would be better off dead" in banner
+    assert "answer: Declined" in banner
+    assert "Prefer not to answer" not in banner
+
+
+@needs_pdftotext
+def test_the_pdf_banner_shows_a_changed_answer_once_with_what_it_is_now(client_user):
+    intake = intake_with_answers(client=client_user, answers={"phq9": {"9": 1}}, sent=False)
+    for later in (3, 0):
+        questionnaire_answers_save(intake=intake, code="phq9", answers={"9": later}, actor=client_user)
+
+    banner = safety_banner_read(summary_render(intake_id=intake.pk, audience=STAFF))
+
+    assert banner.count("Item 9:") == 1
+    assert "answer: Nearly every day" in banner
+    assert "since changed to: Not at all" in banner
+    assert "Several days" not in banner
 
 
 def test_the_timeline_is_in_date_order_whatever_order_it_was_given(sent):
@@ -142,7 +233,7 @@ def test_times_are_shown_in_denver(sent):
     assert context["submitted_at"] == "Jan 15, 2026, 10:30 AM MST"
 
 
-def test_the_clients_copy_has_the_clinical_content_without_staff_notes_or_acknowledgements(sent, therapist):
+def test_the_clients_copy_has_her_answers_without_staff_notes_or_acknowledgements(sent, therapist):
     flag = sent.risk_flags.get(level="high")
     flag.acknowledged_at, flag.acknowledged_by = timezone.now(), therapist
     flag.follow_up, flag.acknowledgement_note = "called_client", "Spoke with her; safety plan agreed."
@@ -159,10 +250,86 @@ def test_the_clients_copy_has_the_clinical_content_without_staff_notes_or_acknow
     assert "acknowledged by Stephanie Poole" in staff
     for hidden in ("Spoke with her", "Prefers Stephanie", "Stephanie Poole", "SAFETY LEVEL"):
         assert hidden not in mine
-    assert "PHQ-9" in mine
+    assert get_instrument("phq9").client_title in mine
+    assert "Little interest or pleasure in doing things" in mine
     assert "Our son, Eli." in mine
     # A same-day level: her copy carries the crisis lines.
     assert "988" in mine
+
+
+# What her copy must never say: every band of every instrument, and the words of scoring and
+# triage. Matched as whole words, whatever the case.
+SCORING_WORDS = sorted(
+    {band.label for instrument in INSTRUMENT_ORDER for band in instrument.bands}
+    | {"Self-harm", "Acute", "positive", "cut-off", "score"}
+)
+
+
+def scoring_words_in(text: str) -> list[str]:
+    return [word for word in SCORING_WORDS if re.search(rf"\b{re.escape(word)}\b", text, re.IGNORECASE)]
+
+
+def clients_own_words(intake) -> str:
+    """Everything the client wrote or chose in her own words, and the questions she was asked."""
+    written = [intake.hopes, intake.before_losses, intake.symptoms_other, intake.substance_use]
+    written += [entry.note for entry in intake.pregnancies.all()]
+    for result in intake_scores(intake=intake).values():
+        written += [f"{a.text} {a.answer_label or ''}" for a in result.item_answers]
+    return " ".join(written)
+
+
+@pytest.fixture(params=["typical", "acute"])
+def her_intake(request, client_user):
+    """The typical sample (every screener, a HIGH flag), or an acute ASQ with PHQ-9 item 9
+    declined (URGENT, so her copy carries the crisis lines)."""
+    if request.param == "typical":
+        return intake_build(client=client_user)
+    return intake_with_answers(client=client_user, answers={"asq": ASQ_ACUTE, "phq9": PHQ9_ITEM_9_DECLINED})
+
+
+@needs_pdftotext
+def test_the_clients_copy_says_no_score_band_cut_off_or_flag(her_intake):
+    # Were one of these words her own, finding it would prove nothing.
+    assert scoring_words_in(clients_own_words(her_intake)) == []
+    staff = pdftotext(summary_render(intake_id=her_intake.pk, audience=STAFF))
+    assert scoring_words_in(staff)  # the practice copy says them, so the check can see them
+
+    mine = pdftotext(summary_render(intake_id=her_intake.pk, audience=CLIENT))
+
+    assert scoring_words_in(mine) == []
+
+
+@needs_pdftotext
+def test_the_clients_copy_says_her_therapist_will_go_through_her_answers_with_her(sent):
+    mine = flat(pdftotext(SummaryDocument.objects.get(intake=sent, audience=CLIENT, is_current=True)))
+
+    assert flat(str(CLIENT_ANSWERS_NOTE)) in mine
+
+
+@needs_pdftotext
+def test_the_clients_copy_titles_each_questionnaire_plainly_and_lists_every_answer(sent):
+    mine = flat(pdftotext(SummaryDocument.objects.get(intake=sent, audience=CLIENT, is_current=True)))
+
+    for code, result in intake_scores(intake=sent).items():
+        instrument = get_instrument(code)
+        assert instrument.client_title in mine
+        assert instrument.name not in mine
+        assert not re.search(rf"\b{re.escape(instrument.short_name)}\b", mine), code
+        for answer in result.item_answers:
+            assert flat(answer.text) in mine
+    # PC-PTSD-5 item 5 was declined: her copy says so in her words.
+    assert "Prefer not to answer" in mine
+
+
+@needs_pdftotext
+def test_the_staff_copy_still_has_scores_bands_and_cut_offs(sent):
+    staff = flat(pdftotext(SummaryDocument.objects.get(intake=sent, audience=STAFF, is_current=True)))
+
+    assert "Score" in staff
+    assert "Cut-off" in staff
+    assert "17 / 27" in staff  # PHQ-9
+    assert "Moderately severe" in staff
+    assert "Self-harm signal: item 9 (Several days)" in staff
 
 
 # --- Idempotence and refresh
