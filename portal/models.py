@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .validators import validate_address_lines
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -102,7 +104,11 @@ class Practice(TimeStampedModel):
     on_call_emails = models.TextField(
         _("on-call notification addresses"),
         blank=True,
-        help_text=_("One email address per line. They are told when an intake needs urgent review."),
+        validators=[validate_address_lines],
+        help_text=_(
+            "One email address per line. They are emailed when an intake needs same-day review. "
+            "With none here, the addresses in the PORTAL_ON_CALL_EMAILS setting are used."
+        ),
     )
     minimum_client_age = models.PositiveSmallIntegerField(
         _("minimum client age"),

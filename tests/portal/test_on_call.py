@@ -1,0 +1,47 @@
+"""Who is emailed when an intake needs same-day review."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from portal.selectors import on_call_addresses, on_call_alerts_configured, practice_admin_addresses
+from tests.factories import StaffFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_practices_own_on_call_addresses_come_first(practice, settings):
+    settings.PORTAL_ON_CALL_EMAILS = ["fallback@practice.example"]
+
+    assert on_call_addresses(practice=practice) == [
+        "oncall@practice.example",
+        "second-oncall@practice.example",
+    ]
+
+
+def test_the_deployments_addresses_are_used_when_the_practice_has_none(practice, settings):
+    settings.PORTAL_ON_CALL_EMAILS = ["fallback@practice.example"]
+    practice.on_call_emails = ""
+
+    assert on_call_addresses(practice=practice) == ["fallback@practice.example"]
+    assert on_call_addresses(practice=None) == ["fallback@practice.example"]
+
+
+def test_alerts_are_not_configured_with_no_address_anywhere(practice, settings):
+    settings.PORTAL_ON_CALL_EMAILS = []
+    practice.on_call_emails = "\n  \n"
+
+    assert on_call_alerts_configured(practice=practice) is False
+
+
+def test_a_practice_on_call_line_that_is_not_an_address_is_refused(practice):
+    practice.on_call_emails = "oncall@practice.example\n303-555-0142"
+
+    with pytest.raises(ValidationError, match="303-555-0142"):
+        practice.full_clean()
+
+
+def test_practice_admin_addresses_are_the_active_admins_only(practice_admin):
+    StaffFactory(email="former-admin@practice.example", role="practice_admin", is_active=False, mfa=False)
+    StaffFactory(email="therapist2@practice.example", role="therapist", mfa=False)
+
+    assert practice_admin_addresses() == ["admin@practice.example"]
