@@ -110,6 +110,15 @@ class Practice(TimeStampedModel):
             "With none here, the addresses in the PORTAL_ON_CALL_EMAILS setting are used."
         ),
     )
+    urgent_realert_minutes = models.PositiveSmallIntegerField(
+        _("re-alert an unacknowledged urgent flag after (minutes)"),
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(240)],
+        help_text=_(
+            "An urgent flag nobody has acknowledged this long after the on-call was emailed is "
+            "emailed to them again; after the same time once more, to every practice admin too."
+        ),
+    )
     minimum_client_age = models.PositiveSmallIntegerField(
         _("minimum client age"),
         default=18,
@@ -147,6 +156,10 @@ class Practice(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(pcptsd5_cutoff__gte=1) & models.Q(pcptsd5_cutoff__lte=5),
                 name="portal_practice_pcptsd5_cutoff_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(urgent_realert_minutes__gte=5) & models.Q(urgent_realert_minutes__lte=240),
+                name="portal_practice_urgent_realert_minutes_range",
             ),
         ]
 

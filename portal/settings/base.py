@@ -281,6 +281,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "intake.tasks.risk_flags_notify_pending_task",
         "schedule": 60.0,
     },
+    # An urgent flag nobody has acknowledged is emailed to the on-call again, then to the
+    # practice admins too (intake.alerts); each run sends only the steps that are due.
+    "intake-urgent-alert-ladder": {
+        "task": "intake.tasks.risk_flags_escalate_task",
+        "schedule": 60.0,
+    },
     # Submitted intakes still without a current PDF summary (broker down at submit) are
     # queued again.
     "intake-summaries-missing": {
