@@ -433,3 +433,39 @@ def test_the_ladder_task_sends_the_steps_due_now(urgent_flag):
         assert risk_flags_escalate_task.delay().get() == 0
 
     assert len(sent_ids(urgent_flag)) == 2
+
+
+# --- What the client is told
+
+
+PROMISE = "We have let the practice know"
+
+
+@pytest.mark.parametrize(
+    ("answers", "level"),
+    [({"phq9": {"9": 1}}, "high"), ({"asq": {"1": True, "5": True}}, "urgent")],
+)
+def test_without_an_on_call_address_the_panel_does_not_say_the_practice_was_told(
+    client, client_user, intake, no_on_call, answers, level
+):
+    for code, values in answers.items():
+        save_answers(intake, code, values)
+    client.force_login(client_user)
+
+    html = client.get(reverse("intake:step", kwargs={"number": 5})).content.decode()
+
+    panel = html[html.index(f'data-safety-panel="{level}"') :]
+    panel = panel[: panel.index("</section>")]
+    assert PROMISE not in panel
+    assert "nobody at the practice" in panel
+    assert 'href="tel:(303) 555-0142"' in panel
+
+
+def test_with_an_on_call_address_the_panel_says_the_practice_was_told(client, client_user, intake, practice):
+    save_answers(intake, "phq9", {"9": 1})
+    client.force_login(client_user)
+
+    html = client.get(reverse("intake:step", kwargs={"number": 5})).content.decode()
+
+    assert PROMISE in html
+    assert "data-practice-not-alerted" not in html

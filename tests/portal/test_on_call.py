@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from portal.selectors import on_call_addresses, on_call_alerts_configured, practice_admin_addresses
 from tests.factories import StaffFactory
@@ -45,3 +46,50 @@ def test_practice_admin_addresses_are_the_active_admins_only(practice_admin):
     StaffFactory(email="therapist2@practice.example", role="therapist", mfa=False)
 
     assert practice_admin_addresses() == ["admin@practice.example"]
+
+
+# --- The practice admin's warning
+
+
+WARNING = "data-on-call-warning"
+
+
+@pytest.fixture
+def no_on_call(practice, settings):
+    settings.PORTAL_ON_CALL_EMAILS = []
+    practice.on_call_emails = ""
+    practice.save(update_fields=["on_call_emails"])
+    return practice
+
+
+@pytest.mark.parametrize("url_name", ["portal:staff_home", "intake:staff_queue", "portal:audit_log"])
+def test_the_practice_admin_is_warned_on_staff_pages_when_no_on_call_address_is_set(
+    client, practice_admin, no_on_call, url_name
+):
+    client.force_login(practice_admin)
+
+    html = client.get(reverse(url_name)).content.decode()
+
+    assert WARNING in html
+    assert "No on-call address is set" in html
+    assert reverse("admin:portal_practice_change", args=[no_on_call.pk]) in html
+
+
+@pytest.mark.parametrize("persona", ["therapist", "front_desk", "client_user"])
+def test_no_one_else_sees_the_on_call_warning(client, request, no_on_call, persona):
+    client.force_login(request.getfixturevalue(persona))
+
+    assert WARNING not in client.get(reverse("portal:home"), follow=True).content.decode()
+
+
+def test_no_warning_once_the_practice_has_an_on_call_address(client, practice_admin, practice):
+    client.force_login(practice_admin)
+
+    assert WARNING not in client.get(reverse("portal:staff_home")).content.decode()
+
+
+def test_no_warning_when_the_deployment_has_an_on_call_address(client, practice_admin, no_on_call, settings):
+    settings.PORTAL_ON_CALL_EMAILS = ["fallback@practice.example"]
+    client.force_login(practice_admin)
+
+    assert WARNING not in client.get(reverse("portal:staff_home")).content.decode()
