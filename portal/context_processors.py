@@ -1,7 +1,7 @@
 from django.conf import settings
 
 from .access import is_practice_admin, is_staff_member
-from .crisis import CRISIS_LINES
+from .crisis import CRISIS_LINES, HIGH_LINES, URGENT_BUTTONS, URGENT_MORE
 from .middleware import idle_timeout_for
 from .selectors import on_call_alerts_configured, practice_get
 
@@ -19,6 +19,9 @@ def portal(request) -> dict:
         "on_call_alerts_configured": alerts_configured,
         "on_call_warning": signed_in and not alerts_configured and is_practice_admin(user),
         "crisis_lines": CRISIS_LINES,
+        "crisis_high_lines": HIGH_LINES,
+        "crisis_urgent_buttons": URGENT_BUTTONS,
+        "crisis_urgent_more": URGENT_MORE,
         "idle_timeout_seconds": idle_timeout_for(user) if signed_in else None,
         "idle_warning_seconds": settings.PORTAL_IDLE_WARNING,
         "is_staff_member": is_staff_member(user) if signed_in else False,
