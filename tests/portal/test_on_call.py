@@ -75,6 +75,14 @@ def test_the_practice_admin_is_warned_on_staff_pages_when_no_on_call_address_is_
     assert reverse("admin:portal_practice_change", args=[no_on_call.pk]) in html
 
 
+def test_the_practice_admin_is_warned_in_django_admin_too(client, practice_admin, no_on_call):
+    client.force_login(practice_admin)
+
+    html = client.get(reverse("admin:portal_practice_change", args=[no_on_call.pk])).content.decode()
+
+    assert WARNING in html
+
+
 @pytest.mark.parametrize("persona", ["therapist", "front_desk", "client_user"])
 def test_no_one_else_sees_the_on_call_warning(client, request, no_on_call, persona):
     client.force_login(request.getfixturevalue(persona))
