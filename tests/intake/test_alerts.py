@@ -29,6 +29,13 @@ from tests.intake.test_safety import CLINICAL_WORDS
 
 pytestmark = pytest.mark.django_db
 
+EARLIER_ANSWER = {
+    "source": "asq",
+    "item_key": "5",
+    "item_text": "Are you having thoughts of killing yourself right now?",
+    "answer": "Prefer not to answer",
+    "why": "ASQ acute positive screen (item 5: Prefer not to answer).",
+}
 ON_CALL = ["oncall@practice.example", "second-oncall@practice.example"]
 MINUTE = dt.timedelta(minutes=1)
 
@@ -361,22 +368,27 @@ def test_the_wait_is_the_practices_setting(urgent_flag, practice):
 
 
 def test_a_flag_opened_again_by_a_later_answer_starts_its_ladder_again(
-    intake, urgent_flag, therapist, django_capture_on_commit_callbacks
+    intake, practice, practice_admin, therapist, django_capture_on_commit_callbacks
 ):
-    first = urgent_flag.notified_at
-    risk_flags_escalate(now=first + 30 * MINUTE)
-    acknowledge(urgent_flag, therapist)
+    # Raised by an answer the client has since changed, so her acute answer below is new
+    # evidence however reasons are keyed, and opens the acknowledged flag again.
+    flag = raise_flag(intake, "urgent", reasons=[EARLIER_ANSWER])
+    risk_flag_notify(flag_id=flag.pk)
+    flag.refresh_from_db()
+    risk_flags_escalate(now=flag.notified_at + 30 * MINUTE)
+    acknowledge(flag, therapist)
 
     with django_capture_on_commit_callbacks(execute=True):
-        save_answers(intake, "asq", {"1": True, "5": None})  # declining question 5 is urgent too
+        save_answers(intake, "asq", {"1": True, "5": True})
 
-    urgent_flag.refresh_from_db()
-    assert (urgent_flag.acknowledged_at, urgent_flag.realerted_at, urgent_flag.alert_round) == (None, None, 1)
-    reopened = urgent_flag.notified_at
+    flag.refresh_from_db()
+    assert (flag.acknowledged_at, flag.realerted_at, flag.alert_round) == (None, None, 1)
+    reopened = flag.notified_at
     risk_flags_escalate(now=reopened + 30 * MINUTE)
     risk_flags_escalate(now=reopened + 60 * MINUTE)
-    assert sent_ids(urgent_flag)[2:] == [
-        f"<alert-{urgent_flag.pk}.1.{step}@localhost>" for step in ("first", "realert", "escalate")
+    assert sent_ids(flag) == [
+        f"<alert-{flag.pk}.{round_}.{step}@localhost>"
+        for round_, step in ((0, "first"), (0, "realert"), (1, "first"), (1, "realert"), (1, "escalate"))
     ]
 
 
