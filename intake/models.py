@@ -438,6 +438,17 @@ class RiskFlag(TimeStampedModel):
     reasons = models.JSONField(_("what raised it"), default=list)
     raised_at = models.DateTimeField(_("raised at"), default=timezone.now)
     notified_at = models.DateTimeField(_("on-call notified at"), null=True, blank=True)
+    # The alert ladder of a same-day flag (intake.alerts). An urgent flag nobody acknowledges
+    # is emailed to the on-call again, then to the practice admins too; each step once.
+    realerted_at = models.DateTimeField(_("on-call alerted again at"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("practice admins alerted at"), null=True, blank=True)
+    # Set when a step found nobody to send to; the flag waits, visibly, for an address.
+    notify_failed_at = models.DateTimeField(_("no on-call address to alert at"), null=True, blank=True)
+    # A step being sent since then: claimed before the email, cleared when its result is saved.
+    alert_claimed_at = models.DateTimeField(_("alert being sent since"), null=True, blank=True)
+    # How many times a later answer opened the flag again; part of each alert's Message-ID,
+    # so a mail program never files a new round's alert away as a copy of the last one's.
+    alert_round = models.PositiveSmallIntegerField(_("alert round"), default=0)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -456,6 +467,15 @@ class RiskFlag(TimeStampedModel):
                 condition=(Q(acknowledged_at__isnull=True, acknowledged_by__isnull=True))
                 | (Q(acknowledged_at__isnull=False, acknowledged_by__isnull=False)),
                 name="intake_riskflag_acknowledged_by_someone",
+            ),
+            # The ladder's steps come in order, and only an urgent flag climbs it.
+            models.CheckConstraint(
+                condition=Q(realerted_at__isnull=True) | Q(notified_at__isnull=False, level="urgent"),
+                name="intake_riskflag_realerted_after_notified",
+            ),
+            models.CheckConstraint(
+                condition=Q(escalated_at__isnull=True) | Q(realerted_at__isnull=False),
+                name="intake_riskflag_escalated_after_realerted",
             ),
         ]
 

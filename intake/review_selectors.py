@@ -180,16 +180,28 @@ def assignable_therapists() -> QuerySet[User]:
     return User.objects.filter(role=User.Role.THERAPIST, is_active=True).order_by("full_name", "email")
 
 
-def urgent_flags_unacknowledged_count(*, user: User) -> int | None:
-    """Unacknowledged urgent flags on intakes the user may see; None for anyone who may not
-    see clinical content (the header shows nothing to them)."""
+@dataclass(frozen=True)
+class SameDayFlagCounts:
+    """Unacknowledged same-day flags the user may see, by level (the staff header)."""
+
+    urgent: int
+    high: int
+
+
+def same_day_flags_unacknowledged_counts(*, user: User) -> SameDayFlagCounts | None:
+    """Unacknowledged urgent and high flags on intakes the user may see, in one query; None
+    for anyone who may not see clinical content (the header shows nothing to them)."""
     if not can_see_clinical(user):
         return None
-    return (
+    counts = (
         same_day_flags_for_staff(user=user)
-        .filter(level=RiskLevelChoices.URGENT, acknowledged_at__isnull=True)
-        .count()
+        .filter(acknowledged_at__isnull=True)
+        .aggregate(
+            urgent=Count("pk", filter=Q(level=RiskLevelChoices.URGENT)),
+            high=Count("pk", filter=Q(level=RiskLevelChoices.HIGH)),
+        )
     )
+    return SameDayFlagCounts(urgent=counts["urgent"], high=counts["high"])
 
 
 @dataclass

@@ -1,27 +1,24 @@
 """Safety triage of an intake: scores, risk flags, and telling the on-call clinician.
 
 The triage rules themselves are pure (intake.risk); this module applies them to an
-intake's saved answers, records flags the first time a level is reached, and sends the
-on-call notification exactly once per flag.
+intake's saved answers, records flags the first time a level is reached, and queues the
+on-call alert, which intake.alerts sends (once per step) and follows up.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.http import HttpRequest
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from portal.audit import audit_record
 from portal.models import AuditEvent, User
 from portal.selectors import practice_get
 
+from .alerts import alert_ladder_restart, risk_flags_first_alert_pending
 from .catalogue import SELF_HARM
 from .instruments import INSTRUMENT_ORDER, Result, get_instrument, score
-from .models import Intake, InternalNote, RiskFlag, RiskLevelChoices
+from .models import Intake, InternalNote, RiskFlag
 from .risk import Assessment, Reason, RiskLevel, assess_risk, max_level, queue_position
 
 # Levels the front desk may see, as a priority with no clinical meaning attached.
@@ -199,9 +196,10 @@ def _flag_reasons_update(flag: RiskFlag, records: list[dict], actor, request) ->
     reopened = bool(added) and flag.acknowledged_at is not None and flag.needs_same_day_review
     if reopened:
         _acknowledgement_keep_as_note(flag)
-        flag.acknowledged_at = flag.acknowledged_by = flag.notified_at = None
+        flag.acknowledged_at = flag.acknowledged_by = None
         flag.follow_up = flag.acknowledgement_note = ""
-        fields += ["acknowledged_at", "acknowledged_by", "notified_at", "follow_up", "acknowledgement_note"]
+        fields += ["acknowledged_at", "acknowledged_by", "follow_up", "acknowledgement_note"]
+        fields += alert_ladder_restart(flag)
     flag.save(update_fields=fields)
     detail = f"{len(added)} more answer(s) at {flag.level}" if added else f"{changed} answer(s) changed"
     audit_record(
@@ -243,52 +241,13 @@ def _queue_notification(flag_id: int) -> None:
         logging.getLogger(__name__).warning("Could not queue the on-call notification for flag %s", flag_id)
 
 
-def risk_flag_notify(*, flag_id: int) -> bool:
-    """Email the practice's on-call addresses that an intake needs same-day review.
-
-    Exactly once per flag: the flag row is locked while sending and marked as notified in
-    the same transaction, so a retried or duplicated task finds it done. The email names
-    no client and carries no answers or clinical words, only a link. Returns True if sent.
-    """
-    with transaction.atomic():
-        flag = RiskFlag.objects.select_for_update().select_related("intake").get(pk=flag_id)
-        if flag.notified_at is not None or flag.level not in (RiskLevelChoices.HIGH, RiskLevelChoices.URGENT):
-            return False
-        practice = practice_get()
-        recipients = practice.on_call_list if practice else []
-        if not recipients:
-            return False
-        context = {
-            "practice_name": practice.name,
-            "review_url": settings.SITE_URL + reverse("portal:staff_home"),
-        }
-        message = EmailMultiAlternatives(
-            subject=render_to_string("intake/email/review_needed_subject.txt", context).strip(),
-            body=render_to_string("intake/email/review_needed.txt", context),
-            to=recipients,
-        )
-        message.attach_alternative(render_to_string("intake/email/review_needed.html", context), "text/html")
-        message.send()
-        flag.notified_at = timezone.now()
-        flag.save(update_fields=["notified_at", "updated_at"])
-        audit_record(
-            actor=None,
-            action=AuditEvent.Action.NOTIFY,
-            object_type="risk_flag",
-            object_id=flag.pk,
-            client=flag.intake.client,
-            detail=f"on-call notified ({len(recipients)} addresses)",
-        )
-    return True
-
-
 def risk_flags_notify_pending() -> int:
-    """Queue notifications for same-day flags that were never sent (broker outages)."""
-    pending = RiskFlag.objects.filter(
-        notified_at__isnull=True, level__in=[RiskLevelChoices.HIGH, RiskLevelChoices.URGENT]
-    ).values_list("pk", flat=True)
-    count = 0
+    """Queue the first alert of same-day flags whose task never ran (broker outages).
+
+    A flag already recorded as having nobody to send to is left alone until an on-call
+    address is set (intake.alerts), rather than queued again every minute.
+    """
+    pending = risk_flags_first_alert_pending()
     for flag_id in pending:
         _queue_notification(flag_id)
-        count += 1
-    return count
+    return len(pending)

@@ -6,7 +6,8 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.core.exceptions import ObjectDoesNotExist
 
-from .safety import risk_flag_notify, risk_flags_notify_pending
+from .alerts import risk_flag_notify, risk_flags_escalate
+from .safety import risk_flags_notify_pending
 
 
 @shared_task(
@@ -22,6 +23,13 @@ def risk_flag_notify_task(flag_id: int) -> bool:
 @shared_task
 def risk_flags_notify_pending_task() -> int:
     return risk_flags_notify_pending()
+
+
+# Every minute (beat): the next alert for urgent flags nobody has acknowledged. Not retried:
+# a step that could not be sent is due again on the next run.
+@shared_task
+def risk_flags_escalate_task() -> int:
+    return sum(result.sent for result in risk_flags_escalate())
 
 
 # The PDF summary (intake.summary_services). Rendering is idempotent, so retries are safe.

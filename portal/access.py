@@ -39,6 +39,10 @@ def can_see_clinical(user) -> bool:
     return has_role(user, *CLINICAL_ROLES)
 
 
+def is_practice_admin(user) -> bool:
+    return has_role(user, Role.PRACTICE_ADMIN)
+
+
 def can_schedule(user) -> bool:
     return has_role(user, *SCHEDULING_ROLES)
 

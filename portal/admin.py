@@ -73,7 +73,7 @@ class PracticeAdmin(admin.ModelAdmin):
                 )
             },
         ),
-        (_("Safety"), {"fields": ("on_call_emails",)}),
+        (_("Safety"), {"fields": ("on_call_emails", "urgent_realert_minutes")}),
         (
             _("Intake"),
             {

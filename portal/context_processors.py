@@ -1,18 +1,27 @@
 from django.conf import settings
 
-from .access import is_staff_member
-from .crisis import CRISIS_LINES
+from .access import is_practice_admin, is_staff_member
+from .crisis import CRISIS_LINES, HIGH_LINES, URGENT_BUTTONS, URGENT_MORE
 from .middleware import idle_timeout_for
-from .selectors import practice_get
+from .selectors import on_call_alerts_configured, practice_get
 
 
 def portal(request) -> dict:
-    """What every page needs: the practice, the crisis lines, the idle timeout."""
+    """What every page needs: the practice, the crisis lines, the idle timeout, and whether a
+    same-day safety answer really reaches someone (what the client is told, and a warning to
+    the practice admin when it does not)."""
     user = getattr(request, "user", None)
     signed_in = bool(user and user.is_authenticated)
+    practice = practice_get()
+    alerts_configured = on_call_alerts_configured(practice=practice)
     return {
-        "practice": practice_get(),
+        "practice": practice,
+        "on_call_alerts_configured": alerts_configured,
+        "on_call_warning": signed_in and not alerts_configured and is_practice_admin(user),
         "crisis_lines": CRISIS_LINES,
+        "crisis_high_lines": HIGH_LINES,
+        "crisis_urgent_buttons": URGENT_BUTTONS,
+        "crisis_urgent_more": URGENT_MORE,
         "idle_timeout_seconds": idle_timeout_for(user) if signed_in else None,
         "idle_warning_seconds": settings.PORTAL_IDLE_WARNING,
         "is_staff_member": is_staff_member(user) if signed_in else False,

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .validators import validate_address_lines
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -102,7 +104,20 @@ class Practice(TimeStampedModel):
     on_call_emails = models.TextField(
         _("on-call notification addresses"),
         blank=True,
-        help_text=_("One email address per line. They are told when an intake needs urgent review."),
+        validators=[validate_address_lines],
+        help_text=_(
+            "One email address per line. They are emailed when an intake needs same-day review. "
+            "With none here, the addresses in the PORTAL_ON_CALL_EMAILS setting are used."
+        ),
+    )
+    urgent_realert_minutes = models.PositiveSmallIntegerField(
+        _("re-alert an unacknowledged urgent flag after (minutes)"),
+        default=30,
+        validators=[MinValueValidator(5), MaxValueValidator(240)],
+        help_text=_(
+            "An urgent flag nobody has acknowledged this long after the on-call was emailed is "
+            "emailed to them again; after the same time once more, to every practice admin too."
+        ),
     )
     minimum_client_age = models.PositiveSmallIntegerField(
         _("minimum client age"),
@@ -141,6 +156,10 @@ class Practice(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(pcptsd5_cutoff__gte=1) & models.Q(pcptsd5_cutoff__lte=5),
                 name="portal_practice_pcptsd5_cutoff_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(urgent_realert_minutes__gte=5) & models.Q(urgent_realert_minutes__lte=240),
+                name="portal_practice_urgent_realert_minutes_range",
             ),
         ]
 

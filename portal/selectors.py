@@ -1,6 +1,7 @@
 import logging
 
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.core.cache import cache
 
 from .models import Practice, User
@@ -42,6 +43,28 @@ def practice_forget() -> None:
         cache.delete(PRACTICE_CACHE_KEY)
     except (_CacheDown, OSError):
         logger.error("The cached practice details could not be dropped; they expire within minutes.")
+
+
+def on_call_addresses(*, practice: Practice | None) -> list[str]:
+    """Who is emailed when an intake needs same-day review: the practice's own on-call
+    addresses, or when it has none, the deployment's PORTAL_ON_CALL_EMAILS."""
+    if practice is not None and practice.on_call_list:
+        return practice.on_call_list
+    return list(settings.PORTAL_ON_CALL_EMAILS)
+
+
+def on_call_alerts_configured(*, practice: Practice | None) -> bool:
+    """Whether a same-day flag really emails someone (what the client may be told)."""
+    return bool(on_call_addresses(practice=practice))
+
+
+def practice_admin_addresses() -> list[str]:
+    """Every active practice admin's address: the last step of the urgent alert ladder."""
+    return list(
+        User.objects.filter(role=User.Role.PRACTICE_ADMIN, is_active=True)
+        .order_by("email")
+        .values_list("email", flat=True)
+    )
 
 
 def user_has_totp(*, user: User) -> bool:

@@ -117,12 +117,14 @@ EPDS = Instrument(
     client_title="How you have felt in the past week",
     items=_ITEMS,
     scoring=ScoringRule.SUM_BANDS,
-    # The 1987 instructions, verbatim. They assume a living baby and a paper form; whether a
-    # client after a loss sees them is a presentation decision for the caller.
+    # The practice's own words, not the 1987 paper form's: those assumed a living baby and a
+    # pen ("As you have recently had a baby ... UNDERLINE"), which fits neither a client after
+    # a loss, one who is pregnant, nor a partner. The stem and items stay exactly as published.
     instructions=(
-        "As you have recently had a baby, we would like to know how you are feeling. Please "
-        "UNDERLINE the answer which comes closest to how you have felt IN THE PAST 7 DAYS, not "
-        "just how you feel today."
+        "These questions ask how you have been feeling lately, whether you are pregnant, have "
+        "had a baby, have been through a loss, or are here as a partner. For each one, please "
+        "choose the answer that comes closest to how you have felt in the past 7 days, not just "
+        "how you feel today."
     ),
     stem="In the past 7 days:",
     recall_period="past 7 days",

@@ -156,6 +156,10 @@ else:
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Client portal <portal@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Comma-separated addresses emailed when an intake needs same-day review, used whenever the
+# practice has set no on-call address of its own in Django admin. The practice row may not
+# exist yet at deploy time, so this is what production start-up can insist on (portal.E002).
+PORTAL_ON_CALL_EMAILS = env_list("PORTAL_ON_CALL_EMAILS")
 
 # --- Cache: shared Redis when configured (allauth's rate limits and TOTP replay
 # protection need one cache across all web workers), local memory otherwise.
@@ -275,6 +279,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     # rather than never.
     "intake-risk-notifications-pending": {
         "task": "intake.tasks.risk_flags_notify_pending_task",
+        "schedule": 60.0,
+    },
+    # An urgent flag nobody has acknowledged is emailed to the on-call again, then to the
+    # practice admins too (intake.alerts); each run sends only the steps that are due.
+    "intake-urgent-alert-ladder": {
+        "task": "intake.tasks.risk_flags_escalate_task",
         "schedule": 60.0,
     },
     # Submitted intakes still without a current PDF summary (broker down at submit) are

@@ -33,6 +33,9 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env_int("PORTAL_TRUSTED_PROXY_COUNT", 1, minimum=0
 # Sign-up confirmation and password resets must really be sent: the portal.E001 check
 # stops start-up (migrate, runserver, workers) when no EMAIL_URL is configured.
 PORTAL_REQUIRE_EMAIL_URL = True
+# Same-day safety alerts must reach someone even before (or without) the practice's own
+# on-call addresses in Django admin: portal.E002 stops start-up without PORTAL_ON_CALL_EMAILS.
+PORTAL_REQUIRE_ON_CALL_EMAILS = True
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

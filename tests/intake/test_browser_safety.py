@@ -27,7 +27,8 @@ def test_a_self_harm_answer_shows_crisis_resources_without_leaving_the_page(
     page.locator('input[name="q-phq9-9"][value="1"]').check()
 
     expect(panel).to_be_visible(timeout=10_000)
-    expect(panel.get_by_role("link", name="988 Suicide & Crisis Lifeline")).to_be_visible()
+    expect(panel.get_by_role("link", name="988 Suicide & Crisis Lifeline", exact=True)).to_be_visible()
+    expect(panel.get_by_role("link", name="Text 988", exact=True)).to_have_attribute("href", "sms:988")
     assert page.url.endswith("/intake/step/5/")
     page.screenshot(path=screenshot_dir / "intake-crisis-high.png", full_page=False)
     assert RiskFlag.objects.filter(intake__client=client_user, level="high").exists()
@@ -46,6 +47,7 @@ def test_an_acute_answer_asks_whether_the_client_is_safe_now(
     urgent = page.locator('[data-safety-panel="urgent"]')
     expect(urgent).to_be_visible(timeout=10_000)
     expect(urgent.get_by_role("heading")).to_have_text("Are you safe right now?")
-    expect(urgent.get_by_role("link", name="Call or text 988")).to_have_attribute("href", "tel:988")
+    expect(urgent.get_by_role("link", name="Call 988", exact=True)).to_have_attribute("href", "tel:988")
+    expect(urgent.get_by_role("link", name="Text 988", exact=True)).to_have_attribute("href", "sms:988")
     page.screenshot(path=screenshot_dir / "intake-crisis-urgent.png", full_page=False)
     axe(page, "questionnaires with the urgent crisis panel")

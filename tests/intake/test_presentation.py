@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from intake.display import NOT_ANSWERED, pregnancy_rows
 from intake.instruments import INSTRUMENT_ORDER
+from intake.instruments.epds import EPDS
 from intake.models import Intake
 from tests.factories_intake import PregnancyEntryFactory
 from tests.factories_review import answer, raise_flag, sent_intake
@@ -76,6 +77,25 @@ def test_questionnaire_step_keeps_the_publishers_instructions_and_wording(signed
         first = instrument.items[0]
         for words in (instrument.instructions, first.preamble, first.text):
             assert " ".join(words.split()) in text.replace("&quot;", '"').replace("&#x27;", "'")
+
+
+def test_the_postnatal_questions_are_introduced_in_words_that_fit_anyone(signed_in, intake, epds_on):
+    text = " ".join(
+        _visible_text(signed_in.get(reverse("intake:step", kwargs={"number": 5})).content.decode()).split()
+    )
+
+    assert EPDS.instructions in text
+    assert "choose the answer" in EPDS.instructions
+    for words in ("UNDERLINE", "underline", "recently had a baby"):
+        assert words not in text
+    for reader in ("pregnant", "had a baby", "a loss", "a partner"):
+        assert reader in EPDS.instructions
+
+
+def test_the_postnatal_items_keep_the_publishers_wording():
+    assert EPDS.stem == "In the past 7 days:"
+    assert EPDS.items[0].text == "I have been able to laugh and see the funny side of things"
+    assert EPDS.items[9].text == "The thought of harming myself has occurred to me"
 
 
 @pytest.mark.parametrize("url_name", ["intake:review", "intake:summary"])

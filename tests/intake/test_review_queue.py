@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from intake.models import Intake, RiskFlag
-from intake.review_selectors import review_queue
+from intake.review_selectors import review_queue, same_day_flags_unacknowledged_counts
 from portal.models import AuditEvent, User
+from portal.selectors import practice_get
 from tests.factories import StaffFactory, UserFactory
 from tests.factories_review import raise_flag, sent_intake
 
@@ -212,20 +213,45 @@ def test_the_queue_page_is_read_off_its_index_not_sorted(therapist):
     assert "intake_review_queue_order" in page.explain()
 
 
-def test_header_counts_unacknowledged_urgent_flags_for_clinical_staff(client, therapist):
+def test_header_counts_unacknowledged_urgent_and_high_flags_separately(client, therapist):
+    raise_flag(sent_intake(risk_level="urgent"), "urgent")
     raise_flag(sent_intake(risk_level="urgent"), "urgent")
     acknowledged = raise_flag(sent_intake(risk_level="urgent"), "urgent")
     RiskFlag.objects.filter(pk=acknowledged.pk).update(
         acknowledged_at=timezone.now(), acknowledged_by=therapist
     )
     raise_flag(sent_intake(risk_level="high"), "high")
+    raise_flag(sent_intake(risk_level="elevated"), "elevated")
     client.force_login(therapist)
 
     html = client.get(reverse("portal:staff_home")).content.decode()
 
-    assert 'data-urgent-count="1"' in html
-    assert "1 urgent flag to acknowledge" in html
-    assert reverse("intake:staff_queue") in html
+    assert 'data-urgent-count="2"' in html
+    assert 'data-high-count="1"' in html
+    text = re.sub(r"<[^>]+>", "", html)
+    assert "2 urgent flags to acknowledge" in text
+    assert "1 high flag to acknowledge" in text
+
+
+def test_header_counts_link_to_the_queue_filtered_by_level(client, therapist):
+    client.force_login(therapist)
+
+    html = client.get(reverse("portal:staff_home")).content.decode()
+
+    queue = reverse("intake:staff_queue")
+    assert f'href="{queue}?risk=urgent" data-urgent-count="0"' in html
+    assert f'href="{queue}?risk=high" data-high-count="0"' in html
+
+
+def test_header_counts_take_one_query(therapist, django_assert_num_queries):
+    raise_flag(sent_intake(risk_level="urgent"), "urgent")
+    raise_flag(sent_intake(risk_level="high"), "high")
+    practice_get()  # the practice's settings come from the cache on every page
+
+    with django_assert_num_queries(1):
+        counts = same_day_flags_unacknowledged_counts(user=therapist)
+
+    assert (counts.urgent, counts.high) == (1, 1)
 
 
 def test_header_count_and_queue_link_are_never_shown_to_the_front_desk(client, front_desk):
@@ -235,6 +261,7 @@ def test_header_count_and_queue_link_are_never_shown_to_the_front_desk(client, f
     html = client.get(reverse("portal:staff_home")).content.decode()
 
     assert "data-urgent-count" not in html
+    assert "data-high-count" not in html
     assert reverse("intake:staff_queue") not in html
 
 

@@ -8,8 +8,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from intake.alerts import risk_flag_notify
 from intake.models import Intake, RiskFlag
-from intake.safety import intake_priority_for_client, risk_flag_notify, risk_flags_notify_pending
+from intake.safety import intake_priority_for_client, risk_flags_notify_pending
 from intake.services import intake_save_step, questionnaire_answers_save
 from portal.models import AuditEvent
 

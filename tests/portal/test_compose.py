@@ -53,6 +53,8 @@ FILLED_SECRETS = {
     "POSTGRES_PASSWORD": "0123456789abcdef",
     "EMAIL_URL": "smtp+tls://portal:secret@smtp.example.com:587",
 }
+# Not secret, but blank as well: a placeholder address would send safety alerts nowhere.
+BLANK_ON_PURPOSE = {"PORTAL_ON_CALL_EMAILS": "oncall@example.com"}
 ENV_LINE = re.compile(r"^(#\s*)?([A-Z][A-Z0-9_]*)=(.*)$")
 INTERPOLATION = re.compile(r"\$\{(\w+)(?::?[-?+][^}]*)?\}")
 HEALTHZ_URL = re.compile(r"http://[^/'\"\s]+(/[^'\"\s]*)")
@@ -472,9 +474,15 @@ def test_env_example_leaves_secrets_blank():
     assert all(active[name] == "" for name in SECRETS)
 
 
+def test_env_example_leaves_the_on_call_addresses_blank():
+    active, _ = env_example()
+
+    assert all(active[name] == "" for name in BLANK_ON_PURPOSE)
+
+
 def test_production_settings_pass_deploy_checks_with_the_example_environment_filled_in():
     active, _ = env_example()
-    values = {**active, **FILLED_SECRETS}
+    values = {**active, **FILLED_SECRETS, **BLANK_ON_PURPOSE}
     web = {name: interpolate(value, values) for name, value in environment(services()["web"]).items()}
 
     result = run(

@@ -15,12 +15,15 @@ PRODUCTION_ENV = {
     "DJANGO_ALLOWED_HOSTS": "portal.example.org",
     "DATABASE_URL": "sqlite:////tmp/portal-deploy-check.sqlite3",
     "EMAIL_URL": "smtp+tls://portal:secret@smtp.example.org:587",
+    "PORTAL_ON_CALL_EMAILS": "oncall@practice.example",
 }
 
 
 def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     clean = {
-        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "EMAIL_URL"))
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DATABASE_URL", "EMAIL_URL", "PORTAL_ON_CALL_EMAILS"))
     }
     return subprocess.run(  # noqa: S603 - fixed arguments, our own manage.py
         [sys.executable, "manage.py", *args],
@@ -57,6 +60,35 @@ def test_production_refuses_to_start_without_outgoing_mail():
 
     assert result.returncode != 0
     assert "portal.E001" in result.stderr
+
+
+def test_production_refuses_to_start_without_an_on_call_address():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "PORTAL_ON_CALL_EMAILS"}
+
+    result = _manage("check", env=env)
+
+    assert result.returncode != 0
+    assert "portal.E002" in result.stderr
+
+
+def test_the_migrate_job_refuses_to_start_without_an_on_call_address():
+    # docker-compose's web and worker wait for this job, so it is where start-up stops.
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "PORTAL_ON_CALL_EMAILS"}
+
+    result = _manage("migrate", "--plan", env=env)
+
+    assert result.returncode != 0
+    assert "portal.E002" in result.stderr
+
+
+def test_a_malformed_on_call_address_stops_start_up():
+    result = _manage(
+        "check", env={**PRODUCTION_ENV, "PORTAL_ON_CALL_EMAILS": "oncall@practice.example, 303-555-0142"}
+    )
+
+    assert result.returncode != 0
+    assert "portal.E003" in result.stderr
+    assert "303-555-0142" in result.stderr
 
 
 def test_production_refuses_debug():
