@@ -25,7 +25,7 @@ from smtplib import SMTPException
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -103,7 +103,14 @@ def _due(step: Step, *, now: dt.datetime, interval: dt.timedelta) -> Q:
     """The flags for which `step` is due at `now`: the one statement of the ladder."""
     waiting = Q(acknowledged_at__isnull=True, level__in=SAME_DAY)
     if step == Step.FIRST:
-        return waiting & Q(notified_at__isnull=True)
+        # While the intake has an open urgent flag, its alert speaks for the intake: a high
+        # flag raised by the same answers (an acute ASQ is also a positive one) waits, and is
+        # marked as told when the urgent alert goes (_covered_flags_mark), so the on-call
+        # gets one email, not two at once.
+        urgent_open = RiskFlag.objects.filter(
+            intake=OuterRef("intake"), level=RiskLevelChoices.URGENT, acknowledged_at__isnull=True
+        )
+        return waiting & Q(notified_at__isnull=True) & ~(Q(level=RiskLevelChoices.HIGH) & Exists(urgent_open))
     if step == Step.REALERT:
         return waiting & Q(
             level=RiskLevelChoices.URGENT, realerted_at__isnull=True, notified_at__lte=now - interval
@@ -228,7 +235,30 @@ def _alert_step(*, flag_id: int, step: Step, now: dt.datetime, practice: Practic
             client=flag.intake.client,
             detail=_AUDIT_SENT[step].format(n=len(recipients)),
         )
+        if step == Step.FIRST and flag.level == RiskLevelChoices.URGENT:
+            _covered_flags_mark(flag, now=now)
     return AlertResult(flag_id, step, Outcome.SENT, len(recipients))
+
+
+def _covered_flags_mark(flag: RiskFlag, *, now: dt.datetime) -> None:
+    """The intake's high flags not yet alerted were told of by this urgent alert (it names
+    the intake, not the answer): record them as notified, so none is sent later on its own."""
+    covered = list(
+        RiskFlag.objects.select_for_update(of=("self",)).filter(
+            intake_id=flag.intake_id, level=RiskLevelChoices.HIGH, notified_at__isnull=True
+        )
+    )
+    for high in covered:
+        high.notified_at = now
+        high.save(update_fields=["notified_at", "updated_at"])
+        audit_record(
+            actor=None,
+            action=AuditEvent.Action.NOTIFY,
+            object_type="risk_flag",
+            object_id=high.pk,
+            client=flag.intake.client,
+            detail=f"on-call told by the urgent alert of flag {flag.pk}",
+        )
 
 
 # --- Services and selectors

@@ -481,3 +481,34 @@ def test_with_an_on_call_address_the_panel_says_the_practice_was_told(client, cl
 
     assert PROMISE in html
     assert "data-practice-not-alerted" not in html
+
+
+# --- one email for one moment: the urgent alert speaks for the intake
+
+
+def test_one_acute_answer_sends_one_email_not_one_per_flag(
+    intake, practice, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        save_answers(intake, "asq", {"1": True, "5": True})  # raises HIGH and URGENT at once
+
+    assert len(mail.outbox) == 1
+    assert "Urgent" in mail.outbox[0].subject
+    high = RiskFlag.objects.get(intake=intake, level="high")
+    assert high.notified_at is not None  # told of by the urgent alert
+    assert AuditEvent.objects.filter(
+        object_id=str(high.pk), detail__startswith="on-call told by the urgent"
+    ).exists()
+    risk_flags_notify_pending()
+    assert len(mail.outbox) == 1
+
+
+def test_a_high_flag_raised_before_an_urgent_one_still_had_its_own_alert(
+    intake, practice, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        save_answers(intake, "phq9", {"9": 1})
+    with django_capture_on_commit_callbacks(execute=True):
+        save_answers(intake, "asq", {"1": True, "5": True})
+
+    assert [("Urgent" in m.subject) for m in mail.outbox] == [False, True]
