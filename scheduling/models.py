@@ -334,11 +334,14 @@ class Appointment(TimeStampedModel):
 
 
 class Notification(TimeStampedModel):
-    """One message to a client on one channel: the ledger that makes delivery exactly-once.
+    """One message to a client on one channel: the ledger that makes delivery at-least-once
+    with duplicates only in one narrow window.
 
-    ``key`` names the message (kind, subject, revision, channel). Sending takes a row lock on
-    it and sends only while it is not yet sent, so retried or overlapping tasks never send
-    twice, and a failed send stays on record to be tried again.
+    ``key`` names the message (kind, subject, revision, channel). A send first claims the row
+    (claimed_at, in a short transaction), so retried or overlapping tasks find it taken or
+    sent; the result is recorded after the mail server answers. Only a crash between the mail
+    server accepting a message and that record can send it twice, with the same Message-ID.
+    A failed send stays on record to be tried again.
     """
 
     class Kind(models.TextChoices):
@@ -374,6 +377,8 @@ class Notification(TimeStampedModel):
     last_error = models.CharField(max_length=300, blank=True)
     skipped_reason = models.CharField(max_length=100, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Set while one run is handing the message to the mail server (see notifications._deliver).
+    claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import re
 import smtplib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 from typing import Protocol
@@ -142,6 +142,9 @@ class OutgoingMessage:
     html: str = ""
     # (filename, content, MIME type)
     attachments: list[tuple[str, bytes, str]] = field(default_factory=list)
+    # The same on every attempt, so a message sent twice (a crash between the mail server
+    # accepting it and the ledger recording it) shows once in the client's mail program.
+    message_id: str = ""
 
 
 class Channel(Protocol):
@@ -172,6 +175,8 @@ class EmailChannel:
             email.attach_alternative(message.html, "text/html")
         for filename, content, mimetype in message.attachments:
             email.attach(filename, content, mimetype)
+        if message.message_id:
+            email.extra_headers["Message-ID"] = message.message_id
         try:
             email.send()
         except (smtplib.SMTPException, OSError) as error:
@@ -355,9 +360,20 @@ def notification_deliver(*, notification_id: int, now: datetime | None = None) -
     return _deliver(notification_id, now or timezone.now())[0]
 
 
+def _claim_lease() -> timedelta:
+    # No task runs longer than its hard time limit: a claim older than that belongs to a
+    # sender that died before recording what happened, and the message may go again.
+    return timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+
+
 def _deliver(notification_id: int, now: datetime) -> tuple[Notification, bool]:
-    """notification_deliver, also saying whether this call was the one that sent it."""
-    failure = None
+    """notification_deliver, also saying whether this call was the one that sent it.
+
+    No row lock or transaction is held while the mail server is talked to: the message is
+    claimed (claimed_at) and built in one short transaction, sent outside any, and the
+    result recorded with its audit row in another. A crash can then repeat a message only
+    within one round trip to the mail server, and the repeat has the same Message-ID.
+    """
     with transaction.atomic():
         row = (
             Notification.objects.select_for_update(of=("self",))
@@ -371,6 +387,8 @@ def _deliver(notification_id: int, now: datetime) -> tuple[Notification, bool]:
         )
         if row.status in (Notification.Status.SENT, Notification.Status.SKIPPED):
             return row, False
+        if row.claimed_at is not None and row.claimed_at > now - _claim_lease():
+            return row, False  # another run is sending it right now
         contact = client_contact(client=row.client)
         channel = CHANNELS.get(row.channel)
         address = channel.address(contact) if channel else ""
@@ -381,30 +399,39 @@ def _deliver(notification_id: int, now: datetime) -> tuple[Notification, bool]:
             return row, False
         with translation.override(settings.LANGUAGE_CODE):
             message = _message_for(row, contact)
+        message = replace(message, message_id=f"<notification-{row.pk}@{_uid_domain()}>")
         row.attempts += 1
-        try:
-            channel.send(address=address, message=message)
-        except NotificationSendError as error:
-            row.status, row.last_error = Notification.Status.FAILED, str(error)[:300]
-            row.save(update_fields=["status", "attempts", "last_error", "updated_at"])
-            failure = error
-        else:
-            row.status, row.sent_at, row.last_error = Notification.Status.SENT, now, ""
-            row.save(update_fields=["status", "attempts", "sent_at", "last_error", "updated_at"])
-            if row.kind == Notification.Kind.REMINDER:
-                Appointment.objects.filter(pk=row.appointment_id, reminder_sent_at__isnull=True).update(
-                    reminder_sent_at=now
-                )
-            audit_record(
-                actor=None,
-                action=AuditEvent.Action.NOTIFY,
-                object_type="notification",
-                object_id=row.pk,
-                client=row.client,
-                detail=f"{row.kind} sent by {row.channel}",
+        row.claimed_at = now
+        row.save(update_fields=["attempts", "claimed_at", "updated_at"])
+
+    try:
+        channel.send(address=address, message=message)
+    except NotificationSendError as error:
+        with transaction.atomic():
+            Notification.objects.filter(pk=row.pk).update(
+                status=Notification.Status.FAILED,
+                last_error=str(error)[:300],
+                claimed_at=None,
+                updated_at=now,
             )
-    if failure is not None:
-        raise failure
+        row.status = Notification.Status.FAILED
+        raise
+
+    with transaction.atomic():
+        row.status, row.sent_at, row.last_error, row.claimed_at = Notification.Status.SENT, now, "", None
+        row.save(update_fields=["status", "sent_at", "last_error", "claimed_at", "updated_at"])
+        if row.kind == Notification.Kind.REMINDER:
+            Appointment.objects.filter(pk=row.appointment_id, reminder_sent_at__isnull=True).update(
+                reminder_sent_at=now
+            )
+        audit_record(
+            actor=None,
+            action=AuditEvent.Action.NOTIFY,
+            object_type="notification",
+            object_id=row.pk,
+            client=row.client,
+            detail=f"{row.kind} sent by {row.channel}",
+        )
     return row, True
 
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 from django.core import mail
+from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.db import connection, connections
 
 from intake.models import Intake
@@ -431,3 +432,78 @@ def test_overlapping_reminder_runs_send_exactly_one_reminder(client_user, therap
     assert Notification.objects.get(kind="reminder").status == Notification.Status.SENT
     appointment.refresh_from_db()
     assert appointment.reminder_sent_at == now
+
+
+# --- Sending outside any transaction; a crash mid-send repeats at most one message
+
+
+class TransactionRecordingBackend(LocmemBackend):
+    in_transaction: list[bool] = []
+
+    def send_messages(self, messages):
+        TransactionRecordingBackend.in_transaction.append(connection.in_atomic_block)
+        return super().send_messages(messages)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_message_is_handed_to_the_mail_server_with_no_transaction_open(
+    intake, office, profile, therapist, client_user, front_desk, session_type, settings
+):
+    settings.EMAIL_BACKEND = f"{__name__}.TransactionRecordingBackend"
+    TransactionRecordingBackend.in_transaction = []
+
+    _book(therapist, client_user, front_desk, session_type)
+
+    assert TransactionRecordingBackend.in_transaction == [False]
+    assert Notification.objects.get(kind="confirmation").status == "sent"
+
+
+def test_every_message_has_a_stable_message_id(booked):
+    (message,) = mail.outbox
+    row = Notification.objects.get(kind="confirmation")
+    assert message.extra_headers["Message-ID"] == f"<notification-{row.pk}@127.0.0.1>"
+
+
+def test_a_message_claimed_by_another_run_is_not_sent_again(booked, front_desk):
+    mail.outbox.clear()
+    appointment_reschedule(appointment=booked, start=START + dt.timedelta(hours=3), actor=front_desk)
+    row = Notification.objects.get(kind="reschedule")
+    now = dt.datetime.now(dt.UTC)
+    Notification.objects.filter(pk=row.pk).update(claimed_at=now)
+
+    notification_deliver(notification_id=row.pk, now=now + dt.timedelta(seconds=5))
+
+    assert mail.outbox == []
+
+
+def test_a_crash_after_the_mail_server_took_it_repeats_it_once_with_the_same_id(
+    booked, front_desk, monkeypatch, settings
+):
+    """The one window of duplicates: the worker dies between the mail server accepting the
+    message and the ledger recording it. The claim keeps every run within the task's time
+    limit from sending it; after that it goes once more, with the same Message-ID."""
+    from scheduling import notifications
+
+    mail.outbox.clear()
+    appointment_reschedule(appointment=booked, start=START + dt.timedelta(hours=3), actor=front_desk)
+    row = Notification.objects.get(kind="reschedule")
+    now = dt.datetime.now(dt.UTC)
+
+    def worker_killed(**kwargs):
+        raise SystemExit("killed")
+
+    monkeypatch.setattr(notifications, "audit_record", worker_killed)
+    with pytest.raises(SystemExit):
+        notification_deliver(notification_id=row.pk, now=now)
+    monkeypatch.undo()
+    assert len(mail.outbox) == 1
+
+    notification_deliver(notification_id=row.pk, now=now + dt.timedelta(seconds=30))  # redelivered at once
+    assert len(mail.outbox) == 1
+    lapsed = now + dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 1)
+    notification_deliver(notification_id=row.pk, now=lapsed)
+    notification_deliver(notification_id=row.pk, now=lapsed)
+
+    assert len(mail.outbox) == 2
+    assert mail.outbox[0].extra_headers["Message-ID"] == mail.outbox[1].extra_headers["Message-ID"]
+    assert Notification.objects.get(pk=row.pk).status == "sent"
