@@ -218,7 +218,15 @@ def _alert_step(*, flag_id: int, step: Step, now: dt.datetime, practice: Practic
         raise
 
     with transaction.atomic():
-        fresh = RiskFlag.objects.select_for_update(of=("self",)).get(pk=flag_id)
+        # Every flag of the intake, in key order (the order a client's save takes them in),
+        # since an urgent alert may mark the others as told.
+        locked = {
+            f.pk: f
+            for f in RiskFlag.objects.select_for_update(of=("self",))
+            .filter(intake_id=flag.intake_id)
+            .order_by("pk")
+        }
+        fresh = locked[flag_id]
         # A later answer may have opened the flag again while the email was on its way: the
         # new round's steps are still to send, so only the claim it already cleared is left.
         if fresh.alert_round == flag.alert_round:
@@ -236,18 +244,15 @@ def _alert_step(*, flag_id: int, step: Step, now: dt.datetime, practice: Practic
             detail=_AUDIT_SENT[step].format(n=len(recipients)),
         )
         if step == Step.FIRST and flag.level == RiskLevelChoices.URGENT:
-            _covered_flags_mark(flag, now=now)
+            _covered_flags_mark(flag, locked.values(), now=now)
     return AlertResult(flag_id, step, Outcome.SENT, len(recipients))
 
 
-def _covered_flags_mark(flag: RiskFlag, *, now: dt.datetime) -> None:
+def _covered_flags_mark(flag: RiskFlag, locked, *, now: dt.datetime) -> None:
     """The intake's high flags not yet alerted were told of by this urgent alert (it names
-    the intake, not the answer): record them as notified, so none is sent later on its own."""
-    covered = list(
-        RiskFlag.objects.select_for_update(of=("self",)).filter(
-            intake_id=flag.intake_id, level=RiskLevelChoices.HIGH, notified_at__isnull=True
-        )
-    )
+    the intake, not the answer): record them as notified, so none is sent later on its own.
+    `locked` are the intake's flags, already locked by the caller."""
+    covered = [f for f in locked if f.level == RiskLevelChoices.HIGH and f.notified_at is None]
     for high in covered:
         high.notified_at = now
         high.save(update_fields=["notified_at", "updated_at"])

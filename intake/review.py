@@ -230,8 +230,10 @@ def risk_flag_acknowledge(
     on the same flag at once: the first acknowledges it; the second is told who did, and
     her note (what she did matters too) is kept as an internal note.
     """
+    # One lock order everywhere: the intake, then its flags (as a client's save takes them).
+    list(Intake.objects.select_for_update().filter(pk=flag.intake_id).values_list("pk", flat=True))
     fresh = (
-        RiskFlag.objects.select_for_update()
+        RiskFlag.objects.select_for_update(of=("self",))
         .select_related("intake__client", "acknowledged_by")
         .get(pk=flag.pk)
     )

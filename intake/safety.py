@@ -137,7 +137,8 @@ def risk_evaluate(
     commits. Returns the flags raised by this call.
     """
     assessment = intake_assessment(intake=intake)
-    existing = {flag.level: flag for flag in intake.risk_flags.select_for_update()}
+    # The intake is locked already; its flags are locked in key order, as everywhere.
+    existing = {flag.level: flag for flag in intake.risk_flags.select_for_update().order_by("pk")}
     now = timezone.now().isoformat()
     raised = []
     for level in (RiskLevel.ELEVATED, RiskLevel.HIGH, RiskLevel.URGENT):

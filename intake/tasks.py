@@ -5,13 +5,15 @@ from smtplib import SMTPException
 
 from celery import shared_task
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import OperationalError
 
 from .alerts import risk_flag_notify, risk_flags_escalate
 from .safety import risk_flags_notify_pending
 
 
 @shared_task(
-    autoretry_for=(SMTPException, ConnectionError, OSError),
+    # OperationalError: a deadlock or a lost connection, worth another try.
+    autoretry_for=(SMTPException, ConnectionError, OSError, OperationalError),
     retry_backoff=5,
     retry_backoff_max=60,
     max_retries=10,
