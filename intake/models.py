@@ -131,6 +131,19 @@ class Intake(TimeStampedModel):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     last_saved_at = models.DateTimeField(_("last saved at"), null=True, blank=True)
 
+    class SummaryProblem(models.TextChoices):
+        """Why the PDF summary could not be made (shown to staff; see summary_services)."""
+
+        NONE = "", _("None")
+        STORAGE = "storage", _("The file could not be stored")
+        TIME_LIMIT = "time_limit", _("It took too long to prepare")
+        ERROR = "error", _("It could not be prepared")
+
+    summary_problem = models.CharField(
+        _("PDF summary problem"), max_length=20, choices=SummaryProblem.choices, blank=True, default=""
+    )
+    summary_problem_at = models.DateTimeField(_("PDF summary problem since"), null=True, blank=True)
+
     # The therapist review (staff only; never shown to the client or the front desk).
     assigned_therapist = models.ForeignKey(
         settings.AUTH_USER_MODEL,

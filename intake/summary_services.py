@@ -25,12 +25,21 @@ from django.utils import timezone
 from portal.audit import audit_record
 from portal.models import AuditEvent, User
 from portal.pdf import render_pdf
+from portal.storage import storage_problem
 
 from .display import format_datetime
 from .models import Intake, SummaryDocument
 from .summary import TEMPLATE_NAME, TEMPLATE_VERSION, intake_summary_context, summary_digest
 
 logger = logging.getLogger(__name__)
+Problem = Intake.SummaryProblem
+
+
+class SummaryStorageError(Exception):
+    """The private storage would not take the file (full, read-only, no permission).
+    Retried a few times with a growing wait, then left for the sweeper, which tries again
+    by itself once the storage takes files."""
+
 
 Audience = SummaryDocument.Audience
 AUDIENCES = (Audience.STAFF, Audience.CLIENT)
@@ -95,6 +104,10 @@ def summary_render(
     current = summary_document_current(intake_id=intake_id, audience=audience)
     if _still_right(current, digest, requested_after):
         return current
+    # Ask the storage before the work: a render that cannot be stored is wasted.
+    storage = SummaryDocument._meta.get_field("file").storage
+    if problem := storage_problem(storage):
+        raise SummaryStorageError(problem)
 
     rendered_at = timezone.now()
     html = render_to_string(TEMPLATE_NAME, {**context, "generated_at": format_datetime(rendered_at)})
@@ -111,7 +124,13 @@ def summary_render(
         rendered_at=rendered_at,
     )
     # No client name in the file name: it is PHI, and file names end up in logs and backups.
-    document.file.save(f"intake-{intake.pk}-{audience}-{sha256[:16]}.pdf", ContentFile(pdf), save=False)
+    name = f"intake-{intake.pk}-{audience}-{sha256[:16]}.pdf"
+    try:
+        document.file.save(name, ContentFile(pdf), save=False)
+    except OSError as error:
+        # A full disk leaves a partial file behind: remove it, so retries do not pile them up.
+        _partial_remove(storage, document.file.field.generate_filename(document, name))
+        raise SummaryStorageError(f"{type(error).__name__}: {error.strerror or error}") from error
     try:
         with transaction.atomic():
             # One render at a time per intake: a concurrent task waits here, then finds ours.
@@ -124,6 +143,10 @@ def summary_render(
                 current.is_current = False
                 current.save(update_fields=["is_current"])
             document.save()
+            if intake.summary_problem:
+                Intake.objects.filter(pk=intake_id).update(
+                    summary_problem=Problem.NONE, summary_problem_at=None
+                )
             audit_record(
                 actor=None,
                 action=AuditEvent.Action.CREATE,
@@ -136,6 +159,37 @@ def summary_render(
         document.file.delete(save=False)
         raise
     return document
+
+
+def _partial_remove(storage, name: str) -> None:
+    if SummaryDocument.objects.filter(file=name).exists():
+        return
+    try:
+        if storage.exists(name):
+            storage.delete(name)
+    except OSError:
+        logger.warning("Could not remove the partial file %s", name, exc_info=True)
+
+
+def summary_problem_record(*, intake_id: int, problem: str, detail: str = "") -> bool:
+    """Record, visibly to staff, why an intake's PDF summary could not be made, and log it
+    as an error the first time. Returns whether it was newly recorded."""
+    with transaction.atomic():
+        intake = Intake.objects.select_for_update().select_related("client").filter(pk=intake_id).first()
+        if intake is None or intake.summary_problem == problem:
+            return False
+        intake.summary_problem, intake.summary_problem_at = problem, timezone.now()
+        intake.save(update_fields=["summary_problem", "summary_problem_at", "updated_at"])
+        audit_record(
+            actor=None,
+            action=AuditEvent.Action.UPDATE,
+            object_type="summary_document",
+            object_id=intake_id,
+            client=intake.client,
+            detail=f"PDF summary could not be made: {problem}",
+        )
+    logger.error("The PDF summary of intake %s could not be made (%s): %s", intake_id, problem, detail)
+    return True
 
 
 def summaries_render(*, intake_id: int, requested_after: dt.datetime | None = None) -> list[SummaryDocument]:
@@ -184,8 +238,15 @@ def summaries_missing_requeue(*, older_than: dt.timedelta = SWEEP_AFTER, limit: 
             SummaryDocument.objects.filter(intake=OuterRef("pk"), audience=audience, is_current=True)
         )
 
+    # An intake whose render failed for a reason that needs a person (too slow, an error)
+    # waits for "Prepare a fresh copy"; one that failed for storage is tried again by itself
+    # as soon as the storage takes files, and not before (each try would render for nothing).
+    waiting = [Problem.TIME_LIMIT, Problem.ERROR]
+    if storage_problem(SummaryDocument._meta.get_field("file").storage):
+        waiting.append(Problem.STORAGE)
     ids = list(
         Intake.objects.exclude(status=Intake.Status.DRAFT)
+        .exclude(summary_problem__in=waiting)
         .filter(submitted_at__lte=cutoff)
         .filter(~current(Audience.STAFF) | ~current(Audience.CLIENT))
         .order_by("submitted_at", "pk")
@@ -211,6 +272,8 @@ def summary_rerender_request(*, intake: Intake, actor: User, request: HttpReques
         request=request,
     )
     intake_id = intake.pk
+    # A person asked: whatever stopped the last try, this one is worth making.
+    Intake.objects.filter(pk=intake_id).update(summary_problem=Problem.NONE, summary_problem_at=None)
 
     def queue() -> None:
         if not summary_queue(intake_id, requested_after=requested_after):

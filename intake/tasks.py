@@ -4,11 +4,19 @@ from datetime import datetime
 from smtplib import SMTPException
 
 from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import OperationalError
 
 from .alerts import risk_flag_notify, risk_flags_escalate
+from .models import Intake
 from .safety import risk_flags_notify_pending
+from .summary_services import (
+    SummaryStorageError,
+    summaries_missing_requeue,
+    summaries_render,
+    summary_problem_record,
+)
 
 
 @shared_task(
@@ -34,24 +42,39 @@ def risk_flags_escalate_task() -> int:
     return sum(result.sent for result in risk_flags_escalate())
 
 
-# The PDF summary (intake.summary_services). Rendering is idempotent, so retries are safe.
-@shared_task(
-    autoretry_for=(Exception,),
-    dont_autoretry_for=(ObjectDoesNotExist,),
-    retry_backoff=10,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=8,
-)
-def intake_summaries_render_task(intake_id: int, requested_after: str | None = None) -> int:
-    from .summary_services import summaries_render
+# The PDF summary (intake.summary_services). Rendering is idempotent, so retries are safe;
+# they are bounded and back off, and each way of failing ends in a state staff can see.
+SUMMARY_RETRIES = 5
 
+
+def _backoff(retries: int) -> int:
+    return min(600, 10 * 2**retries)
+
+
+@shared_task(bind=True, max_retries=SUMMARY_RETRIES)
+def intake_summaries_render_task(self, intake_id: int, requested_after: str | None = None) -> int:
     after = datetime.fromisoformat(requested_after) if requested_after else None
-    return len(summaries_render(intake_id=intake_id, requested_after=after))
+    try:
+        return len(summaries_render(intake_id=intake_id, requested_after=after))
+    except ObjectDoesNotExist:
+        raise
+    except (SoftTimeLimitExceeded, TimeLimitExceeded):
+        # The same document would take as long again: stop, and say so.
+        summary_problem_record(intake_id=intake_id, problem=Intake.SummaryProblem.TIME_LIMIT)
+        raise
+    except SummaryStorageError as error:
+        # Shown at once; tried a few more times, then the sweeper waits for the storage.
+        summary_problem_record(intake_id=intake_id, problem=Intake.SummaryProblem.STORAGE, detail=str(error))
+        raise self.retry(exc=error, countdown=_backoff(self.request.retries)) from error
+    except Exception as error:
+        if self.request.retries >= SUMMARY_RETRIES:
+            summary_problem_record(
+                intake_id=intake_id, problem=Intake.SummaryProblem.ERROR, detail=repr(error)
+            )
+            raise
+        raise self.retry(exc=error, countdown=_backoff(self.request.retries)) from error
 
 
 @shared_task
 def intake_summaries_sweep_task() -> int:
-    from .summary_services import summaries_missing_requeue
-
     return summaries_missing_requeue()

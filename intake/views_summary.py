@@ -7,7 +7,8 @@ on the spot if the stored copy no longer matches the intake, and is audited.
 
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -15,9 +16,30 @@ from portal import access
 
 from .access import intake_for_staff, intake_own_for_client
 from .models import SummaryDocument
-from .summary_services import summary_download_record, summary_render, summary_rerender_request
+from .summary_services import (
+    SummaryStorageError,
+    summary_download_record,
+    summary_render,
+    summary_rerender_request,
+)
 
 RERENDER_QUEUED = _("A fresh copy of the PDF summary is being prepared. Download it again in a minute.")
+MSG_STORAGE_FULL = _(
+    "The PDF can't be prepared just now: the portal's file storage is not taking new files. "
+    "The practice admin is being told on every staff page. Your information is safe; please "
+    "try again a little later."
+)
+
+
+def _not_storable(request: HttpRequest, back_url: str) -> HttpResponse:
+    response = render(
+        request,
+        "intake/summary_not_ready.html",
+        {"message": MSG_STORAGE_FULL, "back_url": back_url},
+        status=503,
+    )
+    response["Retry-After"] = "300"
+    return response
 
 
 def _attachment(document: SummaryDocument, filename: str) -> FileResponse:
@@ -38,7 +60,10 @@ def _filename(document: SummaryDocument, kind: str) -> str:
 @access.clinical_staff_required
 def staff_summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     intake = intake_for_staff(user=request.user, pk=pk)
-    document = summary_render(intake_id=intake.pk, audience=SummaryDocument.Audience.STAFF)
+    try:
+        document = summary_render(intake_id=intake.pk, audience=SummaryDocument.Audience.STAFF)
+    except SummaryStorageError:
+        return _not_storable(request, reverse("intake:staff_detail", kwargs={"pk": intake.pk}))
     summary_download_record(document=document, actor=request.user, request=request)
     return _attachment(document, _filename(document, "intake-summary"))
 
@@ -57,6 +82,9 @@ def staff_summary_rerender(request: HttpRequest, pk: int) -> HttpResponse:
 def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The client's own copy: her answers and scores, without the practice's notes."""
     intake = intake_own_for_client(user=request.user, pk=pk)
-    document = summary_render(intake_id=intake.pk, audience=SummaryDocument.Audience.CLIENT)
+    try:
+        document = summary_render(intake_id=intake.pk, audience=SummaryDocument.Audience.CLIENT)
+    except SummaryStorageError:
+        return _not_storable(request, reverse("intake:summary"))
     summary_download_record(document=document, actor=request.user, request=request)
     return _attachment(document, _filename(document, "my-intake"))

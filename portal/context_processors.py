@@ -4,6 +4,7 @@ from .access import is_practice_admin, is_staff_member
 from .crisis import CRISIS_LINES, HIGH_LINES, URGENT_BUTTONS, URGENT_MORE
 from .middleware import idle_timeout_for
 from .selectors import on_call_alerts_configured, practice_get
+from .storage import private_storage_problem_cached
 
 
 def portal(request) -> dict:
@@ -14,10 +15,13 @@ def portal(request) -> dict:
     signed_in = bool(user and user.is_authenticated)
     practice = practice_get()
     alerts_configured = on_call_alerts_configured(practice=practice)
+    admin = signed_in and is_practice_admin(user)
     return {
         "practice": practice,
         "on_call_alerts_configured": alerts_configured,
-        "on_call_warning": signed_in and not alerts_configured and is_practice_admin(user),
+        "on_call_warning": admin and not alerts_configured,
+        # Generated PDFs cannot be stored (a full or read-only disk): the admin must know.
+        "storage_warning": admin and bool(private_storage_problem_cached()),
         "crisis_lines": CRISIS_LINES,
         "crisis_high_lines": HIGH_LINES,
         "crisis_urgent_buttons": URGENT_BUTTONS,

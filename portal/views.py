@@ -20,6 +20,7 @@ from .crisis import CRISIS_LINES
 from .forms import AuditFilterForm
 from .middleware import LAST_ACTIVITY_KEY, database_unavailable_response, idle_timeout_for
 from .models import AuditEvent, User
+from .storage import storage_problem
 
 BROKER_CHECK_TIMEOUT = 2
 
@@ -82,7 +83,11 @@ def _broker_status() -> str:
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """For load balancers and compose: 200 when the database (and broker, if any) answer."""
-    checks = {"database": "ok" if _database_ok() else "error", "broker": _broker_status()}
+    checks = {
+        "database": "ok" if _database_ok() else "error",
+        "broker": _broker_status(),
+        "storage": "error" if storage_problem() else "ok",
+    }
     healthy = all(value != "error" for value in checks.values())
     return JsonResponse(
         {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503

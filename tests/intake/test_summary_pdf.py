@@ -627,11 +627,11 @@ def test_the_sent_intake_page_offers_her_copy(client, sent, client_user):
 
 
 def test_a_failed_render_is_retried(client_user, monkeypatch):
-    from intake import summary_services
+    from intake import tasks
     from intake.tasks import intake_summaries_render_task
 
     intake = intake_build(client=client_user)
-    real = summary_services.summaries_render
+    real = tasks.summaries_render
     calls = []
 
     def flaky(**kwargs):
@@ -640,7 +640,7 @@ def test_a_failed_render_is_retried(client_user, monkeypatch):
             raise OSError("disk full for a moment")
         return real(**kwargs)
 
-    monkeypatch.setattr(summary_services, "summaries_render", flaky)
+    monkeypatch.setattr(tasks, "summaries_render", flaky)
 
     # Eagerly, Celery runs the retry at once instead of after the backoff.
     result = intake_summaries_render_task.apply(args=(intake.pk,), throw=False)

@@ -115,4 +115,7 @@ def test_healthz_still_answers_503_in_json(client, database_down, settings):
     response = client.get(reverse("healthz"))
 
     assert response.status_code == 503
-    assert response.json() == {"status": "error", "checks": {"database": "error", "broker": "not configured"}}
+    assert response.json() == {
+        "status": "error",
+        "checks": {"database": "error", "broker": "not configured", "storage": "ok"},
+    }

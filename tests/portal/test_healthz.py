@@ -10,7 +10,10 @@ def test_healthz_answers_ok_with_a_working_database(client, settings):
     response = client.get(reverse("healthz"))
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "checks": {"database": "ok", "broker": "not configured"}}
+    assert response.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "broker": "not configured", "storage": "ok"},
+    }
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
 
 
@@ -21,7 +24,7 @@ def test_healthz_reports_a_dead_broker(client, settings):
     response = client.get(reverse("healthz"))
 
     assert response.status_code == 503
-    assert response.json()["checks"] == {"database": "ok", "broker": "error"}
+    assert response.json()["checks"] == {"database": "ok", "broker": "error", "storage": "ok"}
 
 
 @pytest.mark.integration
