@@ -137,7 +137,11 @@ def summary_render(
             Intake.objects.select_for_update().filter(pk=intake_id).first()
             current = summary_document_current(intake_id=intake_id, audience=audience)
             if _still_right(current, digest, requested_after):
-                document.file.delete(save=False)
+                # Another render got here first. Unless it is this very file: a current
+                # document whose file had gone missing, rendered again to the same bytes
+                # and so the same name, is whole again now; deleting "ours" would delete it.
+                if current.file.name != document.file.name:
+                    document.file.delete(save=False)
                 return current
             if current is not None:
                 current.is_current = False

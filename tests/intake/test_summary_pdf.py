@@ -681,3 +681,22 @@ def test_postpartum_is_said_only_when_known(outcome, months_ago, declined, expec
         entry.year, entry.month = divmod(total, 12)
         entry.month += 1
     assert postpartum_state([entry], today) == expected
+
+
+def test_a_deleted_file_rendered_again_to_the_same_bytes_is_kept(client, client_user, therapist, monkeypatch):
+    """Rendered again within the same minute, the PDF is byte for byte the one lost, so it
+    takes the same name: the repaired file must not be taken for a duplicate and deleted."""
+    from intake import summary_services
+
+    monkeypatch.setattr(summary_services, "render_pdf", lambda html: b"%PDF-1.7 the same bytes each time")
+    intake = intake_build(client=client_user)
+    first = summary_render(intake_id=intake.pk, audience=STAFF)
+    Path(first.file.path).unlink()
+    client.force_login(therapist)
+
+    response = client.get(reverse("intake:staff_summary_pdf", kwargs={"pk": intake.pk}))
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF-1.7 the same bytes each time"
+    current = SummaryDocument.objects.get(intake=intake, audience=STAFF, is_current=True)
+    assert Path(current.file.path).exists()
