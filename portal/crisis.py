@@ -98,8 +98,7 @@ CRISIS_LINES: tuple[CrisisLine, ...] = (
 # After a high answer: every line answered at any hour, support lines included.
 HIGH_LINES: tuple[CrisisLine, ...] = tuple(line for line in CRISIS_LINES if line.always_open)
 # After an urgent answer: 988 and 911 as big buttons first (their own words below them),
-# then the other crisis lines; support lines can wait for a calmer moment.
+# then every other line that answers at any hour (the maternal mental health hotline too:
+# the panel must never offer less than the one after a high answer did).
 URGENT_BUTTONS: tuple[CrisisLine, ...] = (LIFELINE_988, EMERGENCY)
-URGENT_MORE: tuple[CrisisLine, ...] = tuple(
-    line for line in CRISIS_LINES if line.is_crisis_line and line not in URGENT_BUTTONS
-)
+URGENT_MORE: tuple[CrisisLine, ...] = tuple(line for line in HIGH_LINES if line not in URGENT_BUTTONS)

@@ -98,6 +98,13 @@ def test_the_high_panel_lists_the_maternal_mental_health_hotline(client, client_
     assert "not a crisis line" in high
 
 
+def test_the_urgent_panel_lists_the_maternal_mental_health_hotline_too(client, client_user):
+    urgent = panel(step_page(client, client_user, {"asq": {"1": True, "5": True}}), "urgent")
+
+    assert "National Maternal Mental Health Hotline" in urgent
+    assert 'href="tel:18338526262"' in urgent
+
+
 def test_the_panels_list_only_lines_that_answer_at_any_hour():
     assert all(line.always_open for line in (*HIGH_LINES, *URGENT_MORE))
     assert MATERNAL_MENTAL_HEALTH_HOTLINE in HIGH_LINES
