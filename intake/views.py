@@ -80,9 +80,13 @@ from .steps import ABOUT, AGREEMENTS, LAST_STEP, PREGNANCIES, QUESTIONNAIRES, ST
 
 QUESTIONNAIRE_PREFIX = "q-"
 DECLINE = "decline"
+# The level whose full crisis panel this client has been shown (see _safety_panel_full).
+SAFETY_SEEN_KEY = "intake_safety_panel_seen"
 MSG_SENT = gettext_lazy("Thank you. Your intake is with the practice now, and we will be in touch soon.")
 # A question that appeared after a no-script save, for the page to point to.
 MORE_PARAM = "more"
+# Set when a no-script "Save and continue" was held on the step for the crisis panel.
+AFTER_PARAM = "after"
 
 # The pregnancy form saves nothing until it is valid, unlike a step page (whose summary
 # says everything else was saved).
@@ -98,6 +102,7 @@ def _saved_at(intake: Intake) -> str:
 
 def _context(request: HttpRequest, intake: Intake, number: int | None, **extra) -> dict:
     under_age = intake_is_under_minimum_age(intake=intake)
+    safety_level = _safety_level(intake)
     return {
         "intake": intake,
         "steps": STEPS,
@@ -111,10 +116,12 @@ def _context(request: HttpRequest, intake: Intake, number: int | None, **extra) 
             else []
         ),
         "saved_at": _saved_at(intake),
-        "safety_level": _safety_level(intake),
+        "safety_level": safety_level,
+        "safety_full": _safety_panel_full(request, safety_level),
         "under_age": under_age,
         "under_age_message": ERROR_UNDER_AGE,
         "autosave_url": reverse("intake:autosave"),
+        "continue_href": _continue_href(request, number),
         "last_step": LAST_STEP,
         **extra,
     }
@@ -125,14 +132,35 @@ def _safety_level(intake: Intake) -> str:
     return intake.risk_level if needs_crisis_resources(intake.risk_level) else ""
 
 
+def _safety_panel_full(request: HttpRequest, level: str) -> bool:
+    """Whether this page shows the full crisis panel: the first time at each level; after
+    that a short strip of the most direct lines stays at the top of every page."""
+    if not level or request.session.get(SAFETY_SEEN_KEY) == level:
+        return False
+    request.session[SAFETY_SEEN_KEY] = level
+    return True
+
+
 def _raised_to_same_day(before: str, intake: Intake) -> bool:
     return bool(_safety_level(intake)) and intake.risk_level != before
 
 
-def _back_to_safety(number: int) -> HttpResponse:
-    # Without JavaScript the crisis resources are shown on the same step, at the top,
-    # before the client moves on.
-    return redirect(reverse("intake:step", kwargs={"number": number}) + "#safety")
+def _back_to_safety(number: int, action: str, first_new: str = "") -> HttpResponse:
+    """Without JavaScript the crisis resources are shown on the same step, at the top,
+    before the client moves on; the panel's "keep going" then leads where she was going (a
+    question that just appeared, or the next step if she pressed "Save and continue")."""
+    params = {MORE_PARAM: first_new} if first_new else ({AFTER_PARAM: "next"} if action == "next" else {})
+    query = f"?{urlencode(params)}" if params else ""
+    return redirect(reverse("intake:step", kwargs={"number": number}) + query + "#safety")
+
+
+def _continue_href(request: HttpRequest, number: int | None) -> str:
+    """Where the crisis panel's "keep going" link leads on this page."""
+    if number and request.GET.get(AFTER_PARAM) == "next":
+        if number < LAST_STEP:
+            return reverse("intake:step", kwargs={"number": number + 1})
+        return reverse("intake:review")
+    return "#intake-continue"
 
 
 def _started_list(intake: Intake) -> list[bool]:
@@ -244,7 +272,7 @@ def _fields_step(request: HttpRequest, intake: Intake, number: int) -> HttpRespo
             form.add_error("date_of_birth", ERROR_UNDER_AGE_FIELD)
         if not form.errors:
             if _raised_to_same_day(level_before, intake):
-                return _back_to_safety(number)
+                return _back_to_safety(number, request.POST.get("action", "save"))
             return _after_save(number, request.POST.get("action", "save"))
     else:
         form = form_class(initial={name: getattr(intake, name) for name in form_class.base_fields})
@@ -565,9 +593,10 @@ def _questionnaires_step(request: HttpRequest, intake: Intake) -> HttpResponse:
             # From the review page (its open "right now" question), the panel shows there.
             if request.POST.get("action") == "review" and not first_new:
                 return redirect(reverse("intake:review") + "#safety")
-            return redirect(f"{here}{more}#safety")
+            return _back_to_safety(QUESTIONNAIRES, request.POST.get("action", "save"), first_new)
         if first_new:
-            return redirect(f"{here}{more}#{first_new}")
+            # At the question's box, with the line that says why it appeared above it.
+            return redirect(f"{here}{more}#{first_new}-wrap")
         return _after_save(QUESTIONNAIRES, request.POST.get("action", "save"))
     return _questionnaires_page(request, intake)
 
@@ -589,7 +618,7 @@ def _questionnaires_page(request: HttpRequest, intake: Intake, *, posted=None, e
             loaded_snapshot=_questionnaire_snapshot(_questionnaire_blocks(intake))
             if posted
             else _questionnaire_snapshot(blocks),
-            continue_anchor=first_new,
+            continue_href=f"#{first_new}-wrap" if first_new else _continue_href(request, QUESTIONNAIRES),
             error_summary=[{"anchor": name, "message": message} for name, message in (errors or {}).items()],
         ),
     )
@@ -810,7 +839,7 @@ def _autosave_questionnaire(request: HttpRequest, intake: Intake, name: str, val
         current = saved.conflicts[item.key]
         posted = [] if current == UNANSWERED else [_answer_to_value(current)]
         return _json_conflict(name, _answer_label(item, current), posted)
-    return JsonResponse({"saved": True, "saved_at": _saved_at(intake), "safety": _safety_level(intake)})
+    return _saved_response(request, intake)
 
 
 @hold_when_signed_out
@@ -861,6 +890,11 @@ def autosave(request: HttpRequest) -> JsonResponse:
     except IntakeError as exc:  # pragma: no cover - every subclass is handled above
         return _json_error(exc.message)
     reload = name == "date_of_birth" and (was_under_age or intake_is_under_minimum_age(intake=intake))
-    return JsonResponse(
-        {"saved": True, "saved_at": _saved_at(intake), "reload": reload, "safety": _safety_level(intake)}
-    )
+    return _saved_response(request, intake, reload=reload)
+
+
+def _saved_response(request: HttpRequest, intake: Intake, *, reload: bool = False) -> JsonResponse:
+    level = _safety_level(intake)
+    # The page shows the full panel itself when the level rises: later pages need only the strip.
+    _safety_panel_full(request, level)
+    return JsonResponse({"saved": True, "saved_at": _saved_at(intake), "reload": reload, "safety": level})

@@ -18,6 +18,7 @@
   var announcer = form.querySelector("[data-questions-announcer]");
   var csrf = document.querySelector('meta[name="csrf-token"]');
   var TEXT_DELAY = 800;
+  var ARRIVAL_GUARD = 900;
   var RETRY_DELAYS = [1000, 2000, 4000, 8000, 15000, 30000];
   var timers = {};      // text fields waiting for typing to pause
   var queue = [];       // fields waiting to be sent, in the order they changed
@@ -113,7 +114,7 @@
         wrap.hidden = false;
         wrap.classList.add("question-wrap--new");
         announce(wrap);
-        if (!revealedBy[changedName]) { revealedBy[changedName] = wrap.dataset.question; }
+        if (!revealedBy[changedName]) { revealedBy[changedName] = wrap.id; }
       } else if (!show && !wrap.hidden) {
         wrap.hidden = true;
       }
@@ -269,6 +270,12 @@
     }
     var shown = box.querySelector('[data-safety-panel="' + level + '"]');
     if (!shown) { return; }
+    var compact = box.querySelector("[data-safety-compact]");
+    if (compact) { compact.hidden = true; }
+    // For a moment its links ignore taps: a quick tap meant for the next question, landing
+    // where the panel now is, must not start a call.
+    shown.classList.add("panel--arriving");
+    setTimeout(function () { shown.classList.remove("panel--arriving"); }, ARRIVAL_GUARD);
     var back = shown.querySelector("[data-safety-continue]");
     if (back && fromName) { back.setAttribute("href", "#" + (revealedBy[fromName] || anchorFor(fromName))); }
     shown.scrollIntoView({ block: "start" });

@@ -253,9 +253,13 @@ def test_without_the_script_asq_5_yes_lands_on_the_urgent_panel(phone_no_script,
     expect(page.get_by_text("Your answer above brought up this question")).to_be_visible()
 
     page.locator('label[for="q-asq-5-yes"]').click()
-    _save_step(page)
+    page.get_by_role("button", name="Save and continue").click()
+    page.wait_for_load_state()
 
     _in_viewport(page, '[data-safety-panel="urgent"]')
+    # "I am safe for now" leads on to the next step, where she was going.
+    page.locator('[data-safety-panel="urgent"] [data-safety-continue]').click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your health")
 
 
 def test_without_the_script_the_trauma_follow_ups_keep_her_on_the_step(
@@ -271,7 +275,9 @@ def test_without_the_script_the_trauma_follow_ups_keep_her_on_the_step(
 
     assert STEP_5 in page.url
     expect(page.locator("#q-pcptsd5-1")).to_be_in_viewport()
-    expect(page.get_by_text("Your answer above brought up this question")).to_be_visible()
+    # The line that says why, and the question's lead-in, are on screen too.
+    expect(page.get_by_text("Your answer above brought up this question")).to_be_in_viewport()
+    expect(page.get_by_text("In the past month, have you...")).to_be_in_viewport()
 
 
 # --- answers given just as the session ended are kept and saved after signing in again

@@ -112,7 +112,7 @@ def test_saving_the_step_with_item_9_stays_on_the_step_and_shows_crisis_resource
     response = signed_in.post(step_url(5), {"q-phq9-9": "2", "action": "next"})
 
     assert response.status_code == 302
-    assert response["Location"] == step_url(5) + "#safety"
+    assert response["Location"] == step_url(5) + "?after=next#safety"
     html = signed_in.get(step_url(5)).content.decode()
     assert visible_panel(html) == "high"
     assert "tel:988" in html
@@ -146,7 +146,7 @@ def test_the_crisis_panels_promise_nothing_the_practice_cannot_keep(signed_in):
 def test_saving_the_feelings_step_with_self_harm_ticked_shows_crisis_resources(signed_in):
     response = signed_in.post(step_url(4), {"symptoms": ["self_harm"], "action": "next"})
 
-    assert response["Location"] == step_url(4) + "#safety"
+    assert response["Location"] == step_url(4) + "?after=next#safety"
     assert visible_panel(signed_in.get(step_url(4)).content.decode()) == "high"
 
 
@@ -154,11 +154,37 @@ def test_no_crisis_panel_is_shown_before_any_safety_answer(signed_in):
     assert visible_panel(signed_in.get(step_url(5)).content.decode()) is None
 
 
-def test_the_crisis_panel_stays_on_every_intake_page_once_raised(signed_in, intake):
+def test_the_crisis_panel_is_shown_in_full_once_then_a_strip_stays_on_every_page(signed_in, intake):
     save_answers(intake, "phq9", {"9": 1})
 
-    for url in (step_url(1), step_url(6), reverse("intake:review"), reverse("intake:summary")):
-        assert visible_panel(signed_in.get(url).content.decode()) == "high", url
+    first = signed_in.get(step_url(1)).content.decode()
+    assert visible_panel(first) == "high"
+    assert "data-safety-compact" not in first
+    for url in (step_url(6), reverse("intake:review"), reverse("intake:summary")):
+        page = signed_in.get(url).content.decode()
+        assert visible_panel(page) is None, url
+        assert "data-safety-compact" in page, url
+        assert 'href="tel:988"' in page
+        assert 'href="sms:988"' in page
+
+
+def test_a_higher_level_shows_its_full_panel_again(signed_in, intake):
+    save_answers(intake, "phq9", {"9": 1})
+    signed_in.get(step_url(1))
+
+    save_answers(intake, "asq", {"1": True, "5": True})
+
+    assert visible_panel(signed_in.get(step_url(6)).content.decode()) == "urgent"
+    assert visible_panel(signed_in.get(step_url(7)).content.decode()) is None
+
+
+def test_a_panel_shown_by_the_script_is_not_shown_in_full_again(signed_in, intake):
+    autosave(signed_in, "q-phq9-9", "1")  # the page's script shows the panel
+
+    page = signed_in.get(step_url(6)).content.decode()
+
+    assert visible_panel(page) is None
+    assert "data-safety-compact" in page
 
 
 def test_the_submitted_page_repeats_the_crisis_resources(signed_in, intake, rf_request):

@@ -235,11 +235,11 @@ def test_autosave_saves_a_questionnaire_answer(signed_in, client_user):
 def test_autosave_of_a_questionnaire_answer_never_asks_the_page_to_reload(signed_in):
     # Follow-up questions are already in the page; a reload could lose an answer in flight.
     for name in ("q-pcptsd5-gate", "q-asq-1"):
-        assert "reload" not in autosave(signed_in, name, "yes").json()
+        assert not autosave(signed_in, name, "yes").json().get("reload")
 
 
 def _question_wrap(html: str, name: str) -> str:
-    match = re.search(rf'<div class="question-wrap[^"]*" data-question="{name}"[^>]*>', html)
+    match = re.search(rf'<div class="question-wrap[^"]*"[^>]*data-question="{name}"[^>]*>', html)
     assert match, f"{name} is not in the page"
     return match.group(0)
 
@@ -270,7 +270,7 @@ def test_a_post_that_brings_up_trauma_questions_stays_on_the_step_at_the_first_n
     response = signed_in.post(step_url(5), {"q-pcptsd5-gate": "yes", "action": action})
 
     assert response.status_code == 302
-    assert response["Location"] == step_url(5) + "?more=q-pcptsd5-1#q-pcptsd5-1"
+    assert response["Location"] == step_url(5) + "?more=q-pcptsd5-1#q-pcptsd5-1-wrap"
     html = signed_in.get(response["Location"]).content.decode()
     wrap = _question_wrap(html, "q-pcptsd5-1")
     assert " hidden" not in wrap
@@ -283,8 +283,16 @@ def test_a_post_that_raises_the_level_and_brings_up_asq_5_shows_the_panel_then_p
 
     assert response["Location"] == step_url(5) + "?more=q-asq-5#safety"
     html = signed_in.get(response["Location"]).content.decode()
-    assert 'href="#q-asq-5" data-safety-continue' in html
+    assert 'href="#q-asq-5-wrap" data-safety-continue' in html
     assert " hidden" not in _question_wrap(html, "q-asq-5")
+
+
+def test_a_held_save_and_continue_lets_the_panel_lead_on_to_the_next_step(signed_in):
+    response = signed_in.post(step_url(5), {"q-phq9-9": "2", "action": "next"})
+
+    assert response["Location"] == step_url(5) + "?after=next#safety"
+    html = signed_in.get(response["Location"]).content.decode()
+    assert f'href="{step_url(6)}" data-safety-continue' in html
 
 
 def test_a_post_with_nothing_new_to_ask_moves_on(signed_in):
