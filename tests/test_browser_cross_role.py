@@ -338,8 +338,10 @@ def _everything_was_kept(journey: Journey, page) -> None:
     journey.check(page, "step 3 kept")
     page.goto(f"{journey.url}/intake/step/5/")
     expect(page.locator("input[name=q-phq9-9][value='1']")).to_be_checked()
-    # Rendered by the server this time: the same-day level stays until a therapist acts.
-    expect(page.locator('[data-safety-panel="high"]')).to_be_visible()
+    # Rendered by the server this time: the same-day level stays until a therapist acts,
+    # as a short strip of the most direct lines once the full panel has been seen.
+    expect(page.locator("[data-safety-compact]")).to_be_visible()
+    expect(page.locator("[data-safety-compact]").get_by_role("link", name="Call 988")).to_be_visible()
     journey.check(page, "step 5 kept")
     page.goto(f"{journey.url}/intake/step/6/")
     expect(page.locator("[name=medications]")).to_have_value("Sertraline 50 mg")
