@@ -86,9 +86,22 @@ class StateField(forms.CharField):
         return forms_rules.state_normalise(super().to_python(value))
 
 
-def _long_text(label, help_text=""):
+def _long_text(label, help_text="", rows=4):
+    """A written answer, up to forms_rules.LONG_TEXT_MAX characters; the page counts as she
+    nears it (the data attributes), and nothing typed is cut off."""
     return forms.CharField(
-        label=label, help_text=help_text, required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=label,
+        help_text=help_text,
+        required=False,
+        validators=forms_rules.long_text_validators(),
+        widget=forms.Textarea(
+            attrs={
+                "rows": rows,
+                "data-max-length": forms_rules.LONG_TEXT_MAX,
+                "data-count-label": forms_rules.COUNT_LABEL,
+                "data-too-long": forms_rules.ERROR_TOO_LONG,
+            }
+        ),
     )
 
 
@@ -327,11 +340,10 @@ class PregnancyEntryForm(forms.Form):
     complications_declined = forms.BooleanField(
         label=_("I'd rather not say about medical care"), required=False
     )
-    note = forms.CharField(
-        label=_("Anything else you would like us to know (optional)"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("For example, a name you gave your baby, or dates that are hard for you."),
+    note = _long_text(
+        _("Anything else you would like us to know (optional)"),
+        _("For example, a name you gave your baby, or dates that are hard for you."),
+        rows=3,
     )
 
 

@@ -9,11 +9,33 @@ is checked by intake_submit.
 
 import re
 
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 ERROR_PHONE = _("Please enter a phone number with its area code, for example (303) 555-0142.")
 ERROR_POSTAL_CODE = _("Please enter a 5-digit ZIP code.")
 ERROR_STATE = _("Please use the two-letter state code, for example CO.")
+
+# Far more than anyone writes in one answer, and small enough that the PDF stays readable
+# and quick to make (a megabyte of text made a 280-page PDF in 88 seconds).
+LONG_TEXT_MAX = 5000
+ERROR_TOO_LONG = _(
+    "Please keep this answer to %(limit_value)s characters or fewer; it is %(show_value)s now. "
+    "Everything you typed is still here, so you can shorten it."
+)
+COUNT_LABEL = _("%(count)s of %(limit)s characters")
+# How many pregnancies one intake may list (nobody needs more; it bounds the PDF too).
+PREGNANCY_ENTRIES_MAX = 50
+ERROR_TOO_MANY_PREGNANCIES = _(
+    "You have added %(limit)s pregnancies, which is as many as this form can hold. If there is "
+    "more you would like us to know, please tell your therapist when you meet."
+)
+
+
+def long_text_validators() -> list:
+    """The length limit of a long written answer, for the model field and the form field."""
+    return [MaxLengthValidator(LONG_TEXT_MAX, message=ERROR_TOO_LONG)]
+
 
 PHONE_DIGITS_MIN, PHONE_DIGITS_MAX = 10, 15
 # ASCII digits only: \d would also accept digits of other scripts that no phone system dials.

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import TimeStampedModel
 
+from .forms_rules import long_text_validators
 from .risk import MOST_SEVERE_FIRST, queue_position
 
 
@@ -190,11 +191,13 @@ class Intake(TimeStampedModel):
     in_colorado = models.CharField(
         _("in Colorado for sessions"), max_length=10, choices=YesNoUnsure.choices, blank=True
     )
-    hopes = models.TextField(_("hopes for therapy"), blank=True)
+    hopes = models.TextField(_("hopes for therapy"), blank=True, validators=long_text_validators())
 
     # 4. How you have been feeling
     symptoms = models.JSONField(_("what the client has noticed"), default=list, blank=True)
-    symptoms_other = models.TextField(_("anything else noticed"), blank=True)
+    symptoms_other = models.TextField(
+        _("anything else noticed"), blank=True, validators=long_text_validators()
+    )
     onset = models.CharField(_("when it started"), max_length=20, choices=Onset.choices, blank=True)
     duration = models.CharField(_("how long"), max_length=20, choices=Duration.choices, blank=True)
     impact_work = models.PositiveSmallIntegerField(
@@ -211,25 +214,33 @@ class Intake(TimeStampedModel):
     past_therapy = models.CharField(
         _("therapy before"), max_length=10, choices=YesNoUnsure.choices, blank=True
     )
-    past_therapy_detail = models.TextField(_("therapy before: details"), blank=True)
-    diagnoses = models.TextField(_("diagnoses"), blank=True)
-    medications = models.TextField(_("medications"), blank=True)
+    past_therapy_detail = models.TextField(
+        _("therapy before: details"), blank=True, validators=long_text_validators()
+    )
+    diagnoses = models.TextField(_("diagnoses"), blank=True, validators=long_text_validators())
+    medications = models.TextField(_("medications"), blank=True, validators=long_text_validators())
     prescriber = models.CharField(_("prescriber"), max_length=200, blank=True)
     ob_provider = models.CharField(_("OB/GYN or midwife"), max_length=200, blank=True)
-    substance_use = models.TextField(_("alcohol and other substances"), blank=True)
-    before_losses = models.TextField(_("how things were before"), blank=True)
+    substance_use = models.TextField(
+        _("alcohol and other substances"), blank=True, validators=long_text_validators()
+    )
+    before_losses = models.TextField(
+        _("how things were before"), blank=True, validators=long_text_validators()
+    )
 
     # 7. Support
     relationship_status = models.CharField(
         _("relationship status"), max_length=20, choices=RelationshipStatus.choices, blank=True
     )
-    supporters = models.TextField(_("who supports the client"), blank=True)
+    supporters = models.TextField(_("who supports the client"), blank=True, validators=long_text_validators())
     partner_may_join = models.CharField(
         _("partner may join sessions"), max_length=10, choices=YesNoUnsure.choices, blank=True
     )
 
     # 8. Appointment preferences
-    appointment_preferences = models.TextField(_("appointment preferences"), blank=True)
+    appointment_preferences = models.TextField(
+        _("appointment preferences"), blank=True, validators=long_text_validators()
+    )
 
     class Meta:
         verbose_name = _("intake")
@@ -315,7 +326,9 @@ class PregnancyEntry(TimeStampedModel):
     due_date = models.DateField(_("due date"), null=True, blank=True)
     complications = models.JSONField(_("medical care"), default=list, blank=True)
     complications_declined = models.BooleanField(_("prefers not to say about medical care"), default=False)
-    note = models.TextField(_("anything you would like us to know"), blank=True)
+    note = models.TextField(
+        _("anything you would like us to know"), blank=True, validators=long_text_validators()
+    )
 
     class Meta:
         verbose_name = _("pregnancy")

@@ -392,6 +392,10 @@ def _entry_errors(intake: Intake, candidate: PregnancyEntry, data: dict) -> dict
         errors["complications"] = ERROR_CHOICE
     if candidate.outcome not in PregnancyEntry.Outcome.values:
         errors["outcome"] = ERROR_CHOICE
+    try:
+        PregnancyEntry._meta.get_field("note").clean(candidate.note, candidate)
+    except ValidationError as exc:
+        errors["note"] = exc.messages[0]
     return errors
 
 
@@ -429,6 +433,9 @@ def pregnancy_entry_add(
     """Add one pregnancy to the history. Raises IntakeValidationError with field messages."""
     fresh = _locked_for_write(intake)
     _refuse_if_under_age(fresh, practice_get())
+    if fresh.pregnancies.count() >= forms_rules.PREGNANCY_ENTRIES_MAX:
+        message = forms_rules.ERROR_TOO_MANY_PREGNANCIES % {"limit": forms_rules.PREGNANCY_ENTRIES_MAX}
+        raise IntakeValidationError(message, {"__all__": message})
     entry = PregnancyEntry(intake=fresh)
     _apply_entry(entry, data)
     errors = _entry_errors(fresh, entry, data)

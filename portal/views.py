@@ -3,6 +3,7 @@ import logging
 import sys
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
@@ -226,6 +227,25 @@ MSG_CSRF_FAILED = _(
     "For your privacy this could not be saved: the page has been open a long time, or you "
     "signed in or out in another tab. Please reload the page and try again."
 )
+
+
+MSG_TOO_LARGE = _(
+    "Nothing was saved, because the page sent far more text than any answer here can hold "
+    "(a long paste, perhaps)."
+)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler400. A request too large to read (a huge paste) is told in plain words what
+    happened and how to get back to what she typed; anything else gets the usual page."""
+    if isinstance(exception, RequestDataTooBig):
+        message = str(MSG_TOO_LARGE)
+        if wants_json(request):
+            return JsonResponse({"saved": False, "error": message, "too_large": True}, status=413)
+        return render(request, "413.html", {"message": message}, status=413)
+    if wants_json(request):
+        return JsonResponse({"saved": False, "error": str(_("That request could not be read."))}, status=400)
+    return render(request, "400.html", status=400)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

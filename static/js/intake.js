@@ -28,6 +28,7 @@
   var retryTimer = null;
   var reloadWhenDone = false;
   var signedOut = false;
+  var unsaved = {};     // answers the server refused to take as they are (changed elsewhere)
   // What is saved for each answer as far as this page knows, posted with every save so an
   // answer changed in another tab meanwhile is never overwritten without a word.
   var snapshot = form.querySelector("[data-loaded-snapshot]");
@@ -46,12 +47,18 @@
 
   function setIndicator(state, time) {
     if (!indicator) { return; }
-    indicator.classList.toggle("is-failed", ["failed", "signed-out", "kept"].indexOf(state) !== -1);
+    indicator.classList.toggle("is-failed", ["failed", "signed-out", "kept", "conflict", "refused"].indexOf(state) !== -1);
     if (state === "saved") { indicator.textContent = indicator.dataset.labelSaved + " " + time; }
     if (state === "saving") { indicator.textContent = indicator.dataset.labelSaving; }
     if (state === "failed") { indicator.textContent = indicator.dataset.labelFailed; }
     if (state === "signed-out" && indicator.dataset.labelSignedOut) {
       indicator.textContent = indicator.dataset.labelSignedOut;
+    }
+    if (state === "refused" && indicator.dataset.labelRefused) {
+      indicator.textContent = indicator.dataset.labelRefused;
+    }
+    if (state === "conflict" && indicator.dataset.labelConflict) {
+      indicator.textContent = indicator.dataset.labelConflict;
     }
     if (state === "kept" && indicator.dataset.labelKept) {
       indicator.textContent = indicator.dataset.labelKept + " ";
@@ -192,6 +199,7 @@
     if (data.saved) {
       failures = 0;
       confirmed[name] = serialised;
+      delete unsaved[name];
       setBaseline(name, asPosted(JSON.parse(serialised)));
       showError(name, "");
       // Changed again while this save was on its way: the newer answer is queued already.
@@ -225,7 +233,8 @@
       setBaseline(name, data.current || []);
       setQuestionStatus(name, "waiting");
       showError(name, data.error);
-      setIndicator("failed");
+      unsaved[name] = true;
+      setIndicator("conflict");
       return;
     }
     if (status === 409) {
@@ -236,14 +245,23 @@
       reloadWhenDone = true;
       return;
     }
+    if (status === 413) {
+      // Far too much to send at once: say so beside the answer; it stays in the box.
+      setQuestionStatus(name, "waiting");
+      showError(name, data.error || (indicator && indicator.dataset.labelRefused) || "");
+      unsaved[name] = true;
+      setIndicator("refused");
+      return;
+    }
     if (status >= 500 || status === 0 || status === 429) {
       retryLater(name);
       return;
     }
     // Refused as given (a date that does not exist, say): say why beside the answer.
     setQuestionStatus(name, "waiting");
-    showError(name, data.error);
-    setIndicator("failed");
+    showError(name, data.error || (indicator && indicator.dataset.labelRefused) || "");
+    unsaved[name] = true;
+    setIndicator("refused");
   }
 
   // --- Crisis resources, the moment an answer raises a same-day safety level
@@ -291,18 +309,71 @@
 
   form.addEventListener("change", function (event) {
     var name = event.target && event.target.name;
-    if (!name || name === "csrfmiddlewaretoken") { return; }
+    if (!name || name === "csrfmiddlewaretoken" || name === "_loaded") { return; }
+    if (isText(event.target) && !lengthCheck(event.target)) { return; }
     updateFollowUps(name);
     clearTimeout(timers[name]);
     delete timers[name];
     enqueue(name);
   });
 
+  // Long answers: a count appears as she nears the limit; past it the answer is not sent
+  // (it would be refused), the note says why, and every character stays in the box.
+  function formatNumber(n) { return n.toLocaleString(); }
+
+  function lengthCheck(field) {
+    var limit = parseInt(field.dataset.maxLength || "0", 10);
+    if (!limit) { return true; }
+    var length = field.value.length;
+    var counter = field.parentNode.querySelector("[data-char-count]");
+    if (!counter) {
+      counter = document.createElement("p");
+      counter.className = "char-count";
+      counter.setAttribute("data-char-count", "");
+      counter.setAttribute("aria-live", "polite");
+      field.parentNode.insertBefore(counter, field.nextSibling);
+    }
+    counter.hidden = length < limit * 0.8;
+    counter.textContent = field.dataset.countLabel
+      .replace("%(count)s", formatNumber(length)).replace("%(limit)s", formatNumber(limit));
+    var over = length > limit;
+    counter.classList.toggle("char-count--over", over);
+    if (over) {
+      showError(field.name, field.dataset.tooLong
+        .replace("%(limit_value)s", formatNumber(limit)).replace("%(show_value)s", formatNumber(length)));
+      unsaved[field.name] = true;
+      setIndicator("refused");
+    } else if (unsaved[field.name] && lengthWasOver[field.name]) {
+      showError(field.name, "");
+      delete unsaved[field.name];
+    }
+    lengthWasOver[field.name] = over;
+    return !over;
+  }
+  var lengthWasOver = {};
+
   form.addEventListener("input", function (event) {
     var name = event.target && event.target.name;
     if (!name || !isText(event.target)) { return; }
+    if (!lengthCheck(event.target)) {
+      clearTimeout(timers[name]);
+      delete timers[name];
+      return;
+    }
     clearTimeout(timers[name]);
     timers[name] = setTimeout(function () { delete timers[name]; enqueue(name); }, TEXT_DELAY);
+  });
+
+  // Leaving the page (a step link, closing the tab) while an answer is not saved: the
+  // browser asks first. Saving the form itself is not leaving.
+  var submitting = false;
+  form.addEventListener("submit", function () { submitting = true; });
+  window.addEventListener("beforeunload", function (event) {
+    var waiting = queue.length > 0 || inFlight !== null || Object.keys(timers).length > 0 ||
+      Object.keys(unsaved).length > 0;
+    if (submitting || signedOut || !waiting) { return; }
+    event.preventDefault();
+    event.returnValue = "";
   });
 
   // Before the idle sign-out, send whatever is still waiting for typing to pause.

@@ -2,6 +2,7 @@
 answers are all kept in the order given, and the crisis panel is in view after every answer
 that raises the level, with JavaScript and without."""
 
+import re
 import time
 
 import pytest
@@ -318,3 +319,30 @@ def test_answers_given_after_the_sign_out_are_kept_and_saved_at_sign_in(phone, l
     expect(phone.get_by_text("We saved the answers you gave just as you were signed out")).to_be_visible()
     assert STEP_5 in phone.url
     assert _answers(client_user, "phq9", {"1": 2, "2": 1}) == {"1": 2, "2": 1}
+
+
+# --- a long answer: counted near the limit, refused past it, never cut
+
+
+def test_a_long_answer_is_counted_and_never_cut(phone, live_server, client_user):
+    from intake.forms_rules import LONG_TEXT_MAX
+    from intake.models import Intake
+
+    _sign_in(phone, live_server, client_user)
+    phone.goto(f"{live_server.url}/intake/step/2/")
+    box = phone.get_by_label(re.compile("What would you like to be different"))
+    text = "a" * (LONG_TEXT_MAX + 40)
+
+    box.fill(text)
+
+    error = phone.locator('[data-field-error="hopes"]')
+    expect(error).to_contain_text("characters or fewer", timeout=5_000)
+    expect(phone.locator("[data-char-count]")).to_contain_text(f"of {LONG_TEXT_MAX:,} characters")
+    expect(box).to_have_value(text)
+    box.fill(text[:LONG_TEXT_MAX])
+    expect(error).to_be_hidden()
+    expect(phone.locator("[data-saved-indicator]")).to_contain_text("Last saved at", timeout=10_000)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and len(Intake.objects.get(client=client_user).hopes) != LONG_TEXT_MAX:
+        time.sleep(0.1)
+    assert len(Intake.objects.get(client=client_user).hopes) == LONG_TEXT_MAX
