@@ -242,13 +242,15 @@ def risk_flag_acknowledge(
         if not note:
             raise ReviewError(ERROR_ALREADY_ACKNOWLEDGED)
         by = fresh.acknowledged_by
-        who = by.get_full_name() if by else "another therapist"
+        who = "you" if by == actor else (by.get_full_name() if by else "another therapist")
         local = timezone.localtime(fresh.acknowledged_at).strftime("%b %-d, %Y %-I:%M %p")
+        done = dict(RiskFlag.FollowUp.choices).get(follow_up, "")
         kept = internal_note_add(
             intake=fresh.intake,
             author=actor,
             body=(
-                f"{note}\n[Written to acknowledge the {fresh.get_level_display().lower()} flag, which "
+                (f"What was done: {done}.\n" if done else "")
+                + f"{note}\n[Written to acknowledge the {fresh.get_level_display().lower()} flag, which "
                 f"{who} acknowledged on {local}; kept here as a note.]"
             ),
             request=request,

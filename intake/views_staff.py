@@ -177,17 +177,18 @@ def acknowledge_flag(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             if done.by_someone_else:
                 by = done.flag.acknowledged_by
-                messages.info(
-                    request,
-                    _(
-                        "%(who)s acknowledged this flag at %(when)s, a moment before you. "
-                        "Your note is kept with the intake's notes."
-                    )
-                    % {
-                        "who": by.get_full_name() if by else _("Another therapist"),
-                        "when": time_format(timezone.localtime(done.flag.acknowledged_at), "g:i A"),
-                    },
-                )
+                when = time_format(timezone.localtime(done.flag.acknowledged_at), "g:i A")
+                if by == request.user:
+                    text = _(
+                        "You had already acknowledged this flag at %(when)s, in another tab. What "
+                        "you wrote here is kept with the intake's notes, with what was done."
+                    ) % {"when": when}
+                else:
+                    text = _(
+                        "%(who)s acknowledged this flag at %(when)s, a moment before you. Your note "
+                        "and what you did are kept with the intake's notes."
+                    ) % {"who": by.get_full_name() if by else _("Another therapist"), "when": when}
+                messages.info(request, text)
                 return _back(flag.intake, "#notes")
             messages.success(request, _("Flag acknowledged."))
             return _back(flag.intake, "#safety")

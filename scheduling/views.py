@@ -149,16 +149,26 @@ def request_new(request: HttpRequest) -> HttpResponse:
             except services.SchedulingError as error:
                 form.add_error(None, error.message)
             else:
-                messages.success(request, _("Thank you. We have your request and will be in touch soon."))
+                messages.success(request, MSG_REQUEST_RECEIVED)
                 return redirect("scheduling:my_appointments")
     else:
         form = AppointmentRequestForm(initial=_request_initial(intake), therapists=therapists)
     return render(request, "scheduling/request_form.html", {"form": form, "intake_sent": intake_sent})
 
 
+MSG_REQUEST_RECEIVED = _("Thank you. We have your request and will be in touch soon.")
+# A request this recent was made by the same click, pressed twice (or a page sent twice).
+SAME_CLICK = timedelta(seconds=30)
+
+
 def _already_asked(request: HttpRequest, message) -> HttpResponse:
-    """To the request she already has, saying so kindly."""
-    messages.info(request, message)
+    """To the request she already has, saying so kindly: a second press of the same button
+    is told what the first was ("we have your request"), not that she asked before."""
+    latest = selectors.open_request_for_client(client=request.user)
+    if latest is not None and timezone.now() - latest.created_at < SAME_CLICK:
+        messages.success(request, MSG_REQUEST_RECEIVED)
+    else:
+        messages.info(request, message)
     return redirect("scheduling:my_appointments")
 
 

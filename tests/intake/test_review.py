@@ -446,19 +446,36 @@ def test_a_second_acknowledgement_keeps_her_note_and_says_who_was_first(therapis
 
     response = client.post(
         reverse("intake:staff_flag_acknowledge", args=[flag.pk]),
-        {f"ack{flag.pk}-follow_up": "called_client", f"ack{flag.pk}-note": "Left a voicemail too."},
+        {f"ack{flag.pk}-follow_up": "emergency_services", f"ack{flag.pk}-note": "Left a voicemail too."},
         follow=True,
     )
 
     assert response.status_code == 200
     page = response.content.decode()
     assert "Stephanie Poole acknowledged this flag at" in page
-    assert "Your note is kept with the intake" in page
+    assert "Your note and what you did are kept with the intake" in page
     flag.refresh_from_db()
     assert (flag.acknowledged_by, flag.acknowledgement_note) == (therapist, "Called at 2pm.")
     (kept,) = sent.notes.filter(author=second)
-    assert kept.body.startswith("Left a voicemail too.")
+    assert kept.body.startswith("What was done: Contacted emergency services.")
+    assert "Left a voicemail too." in kept.body
     assert "Stephanie Poole acknowledged" in kept.body
+
+
+def test_acknowledging_again_from_a_second_tab_says_she_did_it_herself(therapist, client, sent):
+    flag = raise_flag(sent, "urgent")
+    risk_flag_acknowledge(flag=flag, actor=therapist, follow_up="called_client", note="Called at 2pm.")
+    client.force_login(therapist)
+
+    response = client.post(
+        reverse("intake:staff_flag_acknowledge", args=[flag.pk]),
+        {f"ack{flag.pk}-follow_up": "called_client", f"ack{flag.pk}-note": "Called again."},
+        follow=True,
+    )
+
+    page = response.content.decode().replace("&#x27;", "'")
+    assert "You had already acknowledged this flag at" in page
+    assert "Stephanie Poole acknowledged" not in page
 
 
 def test_after_acknowledging_the_flags_the_intake_can_be_accepted(therapist, sent):

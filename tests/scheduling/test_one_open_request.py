@@ -86,8 +86,22 @@ def test_the_second_click_lands_on_the_request_she_has(client, client_user):
 
     assert first["Location"] == reverse("scheduling:my_appointments")
     assert second.redirect_chain == [(reverse("scheduling:my_appointments"), 302)]
-    assert "You already have a request with us" in second.content.decode()
+    page = second.content.decode()
+    # The same press, twice: she is told what happened, once.
+    assert page.count("Thank you. We have your request") == 1
+    assert "You already have a request with us" not in page
     assert AppointmentRequest.objects.filter(client=client_user).count() == 1
+
+
+@pytest.mark.django_db
+def test_asking_again_later_says_she_already_has_a_request(client, client_user):
+    _sent_intake(client_user)
+    client.force_login(client_user)
+    AppointmentRequestFactory(client=client_user, created_at=timezone.now() - dt.timedelta(minutes=5))
+
+    response = client.post(reverse("scheduling:request_new"), _form(SessionTypeFactory()), follow=True)
+
+    assert "You already have a request with us" in response.content.decode()
 
 
 @pytest.mark.integration
