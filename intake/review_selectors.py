@@ -11,14 +11,14 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from portal.access import can_see_clinical
 from portal.models import User
 
-from .access import intakes_for_staff, same_day_flags_for_staff
+from .access import intakes_for_staff
 from .display import Row, field_rows, pregnancy_rows
 from .history import age_on
 from .models import (
@@ -182,23 +182,32 @@ def assignable_therapists() -> QuerySet[User]:
 
 @dataclass(frozen=True)
 class SameDayFlagCounts:
-    """Unacknowledged same-day flags the user may see, by level (the staff header)."""
+    """Intakes in the queue that still need same-day review, by their level (the header)."""
 
     urgent: int
     high: int
 
 
 def same_day_flags_unacknowledged_counts(*, user: User) -> SameDayFlagCounts | None:
-    """Unacknowledged urgent and high flags on intakes the user may see, in one query; None
-    for anyone who may not see clinical content (the header shows nothing to them)."""
+    """Intakes in the user's queue at urgent or high with a same-day flag not yet
+    acknowledged, in one query; None for anyone who may not see clinical content.
+
+    Counted from the queue itself and by the intake's level, so each number is what its
+    link (the queue filtered to that level) shows at the top: an intake now urgent with an
+    older high flag open counts once, as urgent.
+    """
     if not can_see_clinical(user):
         return None
+    open_flag = RiskFlag.objects.filter(
+        intake=OuterRef("pk"), level__in=SAME_DAY, acknowledged_at__isnull=True
+    )
     counts = (
-        same_day_flags_for_staff(user=user)
-        .filter(acknowledged_at__isnull=True)
+        review_queue(user=user)
+        .order_by()
+        .filter(Exists(open_flag))
         .aggregate(
-            urgent=Count("pk", filter=Q(level=RiskLevelChoices.URGENT)),
-            high=Count("pk", filter=Q(level=RiskLevelChoices.HIGH)),
+            urgent=Count("pk", filter=Q(risk_level=RiskLevelChoices.URGENT)),
+            high=Count("pk", filter=Q(risk_level=RiskLevelChoices.HIGH)),
         )
     )
     return SameDayFlagCounts(urgent=counts["urgent"], high=counts["high"])

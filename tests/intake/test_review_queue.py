@@ -229,8 +229,27 @@ def test_header_counts_unacknowledged_urgent_and_high_flags_separately(client, t
     assert 'data-urgent-count="2"' in html
     assert 'data-high-count="1"' in html
     text = re.sub(r"<[^>]+>", "", html)
-    assert "2 urgent flags to acknowledge" in text
-    assert "1 high flag to acknowledge" in text
+    assert "2 urgent intakes with flags to acknowledge" in text
+    assert "1 high intake with a flag to acknowledge" in text
+
+
+def test_each_header_count_is_what_its_link_lists_first(client, therapist):
+    # Now urgent, with an older high flag still open: counted once, as urgent.
+    both = sent_intake(risk_level="urgent")
+    raise_flag(both, "high")
+    raise_flag(both, "urgent")
+    high = sent_intake(risk_level="high")
+    raise_flag(high, "high")
+    closed = sent_intake(risk_level="high", status="closed")  # not in the queue
+    raise_flag(closed, "high")
+    client.force_login(therapist)
+
+    html = client.get(reverse("portal:staff_home")).content.decode()
+    listed = client.get(QUEUE + "?risk=high")
+
+    assert 'data-urgent-count="1"' in html
+    assert 'data-high-count="1"' in html
+    assert shown(listed) == [high.pk]
 
 
 def test_header_counts_link_to_the_queue_filtered_by_level(client, therapist):
