@@ -43,7 +43,7 @@ from .steps import HEALTH, SUPPORT
 
 # Bump whenever the template, the stylesheet or this context changes what a PDF shows:
 # a new version makes every stored document stale (see summary_digest).
-TEMPLATE_VERSION = "2026.12.4"
+TEMPLATE_VERSION = "2026.12.5"
 TEMPLATE_NAME = "intake/pdf/summary.html"
 
 Audience = SummaryDocument.Audience
@@ -142,6 +142,8 @@ def _risk(intake: Intake, results: Mapping[str, Result]) -> dict | None:
         "same_day": needs_crisis_resources(level),
         "flags": rows,
         "all_acknowledged": all(r["acknowledged"] for r in rows),
+        # Which flags still wait, by name: "needs review" alone read as if the most severe did.
+        "open_levels": ", ".join(r["level_label"] for r in rows if not r["acknowledged"]),
     }
 
 

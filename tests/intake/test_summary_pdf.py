@@ -364,7 +364,10 @@ def test_acknowledging_a_flag_makes_a_new_current_copy_and_keeps_the_old(
     old.refresh_from_db()
     assert old.is_current is False
     assert old.file.storage.exists(old.file.name)
-    assert "acknowledged by Stephanie Poole" in flat(pdf_text(new))
+    text = flat(pdf_text(new))
+    assert "acknowledged by Stephanie Poole" in text
+    # The flags still open are named, so the acknowledged one does not read as open.
+    assert "Still to acknowledge: Elevated." in text
     # The client's copy does not show acknowledgements, so it was left as it was.
     assert SummaryDocument.objects.filter(intake=sent, audience=CLIENT).count() == 1
 
