@@ -12,13 +12,14 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 	echo $$p; break; fi; done)
 
-.PHONY: help run setup test pytest lint format bench system-test-deps clean
+.PHONY: help run setup test pytest lint format bench backup system-test-deps clean
 
 help:
 	@echo "make run    set everything up and serve the portal on http://$(HOST):$(PORT)"
 	@echo "make test   set up test needs, then lint and run the whole test suite"
 	@echo "make lint   ruff lint and format check"
 	@echo "make bench  timings as ratios to floors measured in the same run"
+	@echo "make backup an encrypted backup of the database and private files (needs PORTAL_BACKUP_PASSPHRASE_FILE)"
 
 $(VENV)/.runtime: requirements.txt
 	@if [ -z "$(PYTHON)" ]; then \
@@ -74,6 +75,10 @@ test: $(VENV)/.dev node_modules/.installed system-test-deps lint
 
 clean:
 	rm -rf $(VENV) var test-artifacts node_modules
+
+# One encrypted archive of the database and the private files (README: "Backup and restore").
+backup: $(VENV)/.runtime
+	$(MANAGE) backup $(BACKUP_ARGS)
 
 # Timings as ratios to floors measured in the same run; nothing asserts a time.
 bench: $(VENV)/.dev

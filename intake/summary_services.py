@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -299,3 +300,39 @@ def summary_download_record(
         detail=f"{document.audience} PDF summary downloaded (sha256 {document.sha256[:16]})",
         request=request,
     )
+
+
+@dataclass(frozen=True)
+class DocumentProblem:
+    document_id: int
+    name: str
+    kind: str  # "missing" or "altered"
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    checked: int
+    intact: int
+    problems: list[DocumentProblem]
+    repaired: int
+
+
+def summary_documents_verify(*, repair: bool = False) -> VerifyReport:
+    """Check every stored summary's file against its recorded SHA-256. With `repair`, the
+    current documents that fail are rendered again (older ones are history: reported only)."""
+    problems, intact, repaired = [], 0, 0
+    documents = SummaryDocument.objects.order_by("pk").only(
+        "pk", "file", "sha256", "intake_id", "audience", "is_current"
+    )
+    for document in documents.iterator():
+        stored = _file_sha256(document)
+        if stored == document.sha256:
+            intact += 1
+            continue
+        problems.append(
+            DocumentProblem(document.pk, document.file.name, "missing" if stored is None else "altered")
+        )
+        if repair and document.is_current:
+            summary_render(intake_id=document.intake_id, audience=document.audience)
+            repaired += 1
+    return VerifyReport(checked=intact + len(problems), intact=intact, problems=problems, repaired=repaired)
