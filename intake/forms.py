@@ -54,8 +54,24 @@ def _impact(label):
     )
 
 
+ERROR_SHORT_TOO_LONG = _(
+    "Please keep this to %(limit_value)s characters or fewer (it is %(show_value)s now); a longer "
+    "answer fits in the boxes for your own words."
+)
+
+
 def _text(label, help_text="", max_length=200):
-    return forms.CharField(label=label, help_text=help_text, required=False, max_length=max_length)
+    """A short answer. No maxlength on the box: a browser would cut a long paste without a
+    word; the form says instead how long it may be, and keeps what was typed."""
+    field = forms.CharField(
+        label=label,
+        help_text=help_text,
+        required=False,
+        max_length=max_length,
+        error_messages={"max_length": ERROR_SHORT_TOO_LONG},
+    )
+    field.widget.attrs.pop("maxlength", None)
+    return field
 
 
 def _rule(check):
@@ -86,10 +102,17 @@ class StateField(forms.CharField):
         return forms_rules.state_normalise(super().to_python(value))
 
 
+class LongTextField(forms.CharField):
+    """Written text with its line breaks as LF: browsers post CR LF, the page counts one."""
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\r\n", "\n")
+
+
 def _long_text(label, help_text="", rows=4):
     """A written answer, up to forms_rules.LONG_TEXT_MAX characters; the page counts as she
     nears it (the data attributes), and nothing typed is cut off."""
-    return forms.CharField(
+    return LongTextField(
         label=label,
         help_text=help_text,
         required=False,

@@ -9,7 +9,8 @@ is checked by intake_submit.
 
 import re
 
-from django.core.validators import MaxLengthValidator
+from django.core.exceptions import ValidationError
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
 ERROR_PHONE = _("Please enter a phone number with its area code, for example (303) 555-0142.")
@@ -20,7 +21,7 @@ ERROR_STATE = _("Please use the two-letter state code, for example CO.")
 # and quick to make (a megabyte of text made a 280-page PDF in 88 seconds).
 LONG_TEXT_MAX = 5000
 ERROR_TOO_LONG = _(
-    "Please keep this answer to %(limit_value)s characters or fewer; it is %(show_value)s now. "
+    "Please keep this answer to %(limit)s characters or fewer; it is %(length)s now. "
     "Everything you typed is still here, so you can shorten it."
 )
 COUNT_LABEL = _("%(count)s of %(limit)s characters")
@@ -32,9 +33,31 @@ ERROR_TOO_MANY_PREGNANCIES = _(
 )
 
 
+@deconstructible
+class LongTextLimit:
+    """At most LONG_TEXT_MAX characters, a line break counting as one whether the browser
+    sent it as CR LF or LF (the page counts it as one), said with the numbers as she reads
+    them ("5,000")."""
+
+    def __call__(self, value) -> None:
+        length = len(str(value).replace("\r\n", "\n"))
+        if length > LONG_TEXT_MAX:
+            raise ValidationError(
+                ERROR_TOO_LONG,
+                code="max_length",
+                params={"limit": f"{LONG_TEXT_MAX:,}", "length": f"{length:,}"},
+            )
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, LongTextLimit)
+
+    def __hash__(self) -> int:
+        return hash(LongTextLimit)
+
+
 def long_text_validators() -> list:
     """The length limit of a long written answer, for the model field and the form field."""
-    return [MaxLengthValidator(LONG_TEXT_MAX, message=ERROR_TOO_LONG)]
+    return [LongTextLimit()]
 
 
 PHONE_DIGITS_MIN, PHONE_DIGITS_MAX = 10, 15

@@ -305,8 +305,11 @@ def summary_download_record(
 @dataclass(frozen=True)
 class DocumentProblem:
     document_id: int
+    intake_id: int
+    audience: str
     name: str
     kind: str  # "missing" or "altered"
+    current: bool  # False: an older copy, replaced since (history; nothing to repair)
 
 
 @dataclass(frozen=True)
@@ -330,7 +333,14 @@ def summary_documents_verify(*, repair: bool = False) -> VerifyReport:
             intact += 1
             continue
         problems.append(
-            DocumentProblem(document.pk, document.file.name, "missing" if stored is None else "altered")
+            DocumentProblem(
+                document_id=document.pk,
+                intake_id=document.intake_id,
+                audience=document.audience,
+                name=document.file.name,
+                kind="missing" if stored is None else "altered",
+                current=document.is_current,
+            )
         )
         if repair and document.is_current:
             summary_render(intake_id=document.intake_id, audience=document.audience)

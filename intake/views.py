@@ -512,6 +512,12 @@ def _questionnaire_answers_from_post(post) -> dict[str, dict]:
     return by_code
 
 
+def _resume_question(intake: Intake, first_new: str) -> str:
+    """The first question still to answer in the questionnaire where `first_new` appeared."""
+    prefix = first_new.rsplit("-", 1)[0] + "-"
+    return next((n for n in _questions_waiting(intake) if n.startswith(prefix)), first_new)
+
+
 def _questionnaire_loaded(raw: str | None) -> dict[str, dict] | None:
     """What the questionnaire page showed when it was loaded, per instrument (item key ->
     answer, UNANSWERED for none). None when the page did not say (then every answer is
@@ -595,8 +601,9 @@ def _questionnaires_step(request: HttpRequest, intake: Intake) -> HttpResponse:
                 return redirect(reverse("intake:review") + "#safety")
             return _back_to_safety(QUESTIONNAIRES, request.POST.get("action", "save"), first_new)
         if first_new:
-            # At the question's box, with the line that says why it appeared above it.
-            return redirect(f"{here}{more}#{first_new}-wrap")
+            # On at the first question of that questionnaire still to answer (those before
+            # the new one are not skipped); the new one says why it appeared.
+            return redirect(f"{here}{more}#{_resume_question(intake, first_new)}-wrap")
         return _after_save(QUESTIONNAIRES, request.POST.get("action", "save"))
     return _questionnaires_page(request, intake)
 
@@ -618,7 +625,9 @@ def _questionnaires_page(request: HttpRequest, intake: Intake, *, posted=None, e
             loaded_snapshot=_questionnaire_snapshot(_questionnaire_blocks(intake))
             if posted
             else _questionnaire_snapshot(blocks),
-            continue_href=f"#{first_new}-wrap" if first_new else _continue_href(request, QUESTIONNAIRES),
+            continue_href=f"#{_resume_question(intake, first_new)}-wrap"
+            if first_new
+            else _continue_href(request, QUESTIONNAIRES),
             error_summary=[{"anchor": name, "message": message} for name, message in (errors or {}).items()],
         ),
     )
@@ -882,6 +891,8 @@ def autosave(request: HttpRequest) -> JsonResponse:
             name, field_value_display(name, exc.current), form_snapshot_value(name, exc.current)
         )
     except IntakeLockedError as exc:
+        # The page reloads on this: the page it lands on says why her answer was not taken.
+        messages.info(request, exc.message)
         return _json_error(exc.message, status=409)
     except IntakeUnderAgeError as exc:
         return _json_error(exc.message, status=409, reload=True)

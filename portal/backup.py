@@ -214,6 +214,7 @@ def _restore_database(work: Path, vendor: str, database_url: str | None) -> None
     destination = Path(database_url) if database_url else Path(settings.DATABASES["default"]["NAME"])
     connection.close()
     shutil.copyfile(work / SQLITE_DUMP, destination)
+    destination.chmod(0o600)  # every clinical answer is in it
 
 
 def backup_restore(
@@ -230,6 +231,8 @@ def backup_restore(
     Every file is checked against the manifest's SHA-256 as it is put back. Returns the
     manifest.
     """
+    if not Path(archive).is_file():
+        raise BackupError(f"There is no backup file at {archive}. Please check the name and folder.")
     passphrase = _passphrase_file(passphrase_file)
     storage_root = Path(storage_dir) if storage_dir else _storage_root()
     with tempfile.TemporaryDirectory(prefix="portal-restore-") as scratch:

@@ -11,7 +11,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.contrib.sessions.exceptions import SessionInterrupted
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.urls import reverse
@@ -65,6 +65,39 @@ class SessionMiddleware(DjangoSessionMiddleware):
                 raise
             logger.warning("The session could not be saved after %s %s.", request.method, request.path)
             return response
+
+
+MSG_TOO_LARGE = _(
+    "That page could not be saved, because it sent far more text than any answer here can "
+    "hold (a long paste, perhaps). Answers that already showed as saved are kept."
+)
+
+
+def request_too_large(request: HttpRequest) -> HttpResponse:
+    """What a request too large to read is told (see RequestTooLargeMiddleware)."""
+    message = str(MSG_TOO_LARGE)
+    if wants_json(request):
+        return JsonResponse({"saved": False, "error": message, "too_large": True}, status=413)
+    return render(request, "413.html", {"message": message}, status=413)
+
+
+class RequestTooLargeMiddleware:
+    """A request body larger than Django will read (a huge paste) gets the portal's own
+    plain page (JSON for the page's script) before anything tries to read it: Django's
+    answer would be a bare 400, or its technical page with DEBUG on."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if limit is not None and length > limit and not request.content_type.startswith("multipart/"):
+            return request_too_large(request)
+        return self.get_response(request)
 
 
 class IdleTimeoutMiddleware:

@@ -19,7 +19,7 @@ from .access import wants_json
 from .audit import audit_events_list, audit_record
 from .crisis import CRISIS_LINES
 from .forms import AuditFilterForm
-from .middleware import LAST_ACTIVITY_KEY, database_unavailable_response, idle_timeout_for
+from .middleware import LAST_ACTIVITY_KEY, database_unavailable_response, idle_timeout_for, request_too_large
 from .models import AuditEvent, User
 from .storage import storage_problem
 
@@ -229,20 +229,11 @@ MSG_CSRF_FAILED = _(
 )
 
 
-MSG_TOO_LARGE = _(
-    "Nothing was saved, because the page sent far more text than any answer here can hold "
-    "(a long paste, perhaps)."
-)
-
-
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """handler400. A request too large to read (a huge paste) is told in plain words what
     happened and how to get back to what she typed; anything else gets the usual page."""
     if isinstance(exception, RequestDataTooBig):
-        message = str(MSG_TOO_LARGE)
-        if wants_json(request):
-            return JsonResponse({"saved": False, "error": message, "too_large": True}, status=413)
-        return render(request, "413.html", {"message": message}, status=413)
+        return request_too_large(request)
     if wants_json(request):
         return JsonResponse({"saved": False, "error": str(_("That request could not be read."))}, status=400)
     return render(request, "400.html", status=400)

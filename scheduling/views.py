@@ -153,7 +153,11 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 return redirect("scheduling:my_appointments")
     else:
         form = AppointmentRequestForm(initial=_request_initial(intake), therapists=therapists)
-    return render(request, "scheduling/request_form.html", {"form": form, "intake_sent": intake_sent})
+    return render(
+        request,
+        "scheduling/request_form.html",
+        {"form": form, "intake_sent": intake_sent, "open_request": open_request},
+    )
 
 
 MSG_REQUEST_RECEIVED = _("Thank you. We have your request and will be in touch soon.")

@@ -47,7 +47,7 @@
 
   function setIndicator(state, time) {
     if (!indicator) { return; }
-    indicator.classList.toggle("is-failed", ["failed", "signed-out", "kept", "conflict", "refused"].indexOf(state) !== -1);
+    indicator.classList.toggle("is-failed", ["failed", "signed-out", "kept", "conflict", "refused", "waiting-signout"].indexOf(state) !== -1);
     if (state === "saved") { indicator.textContent = indicator.dataset.labelSaved + " " + time; }
     if (state === "saving") { indicator.textContent = indicator.dataset.labelSaving; }
     if (state === "failed") { indicator.textContent = indicator.dataset.labelFailed; }
@@ -56,6 +56,9 @@
     }
     if (state === "refused" && indicator.dataset.labelRefused) {
       indicator.textContent = indicator.dataset.labelRefused;
+    }
+    if (state === "waiting-signout" && indicator.dataset.labelWaitingSignout) {
+      indicator.textContent = indicator.dataset.labelWaitingSignout;
     }
     if (state === "conflict" && indicator.dataset.labelConflict) {
       indicator.textContent = indicator.dataset.labelConflict;
@@ -104,10 +107,7 @@
 
   // --- Follow-up questions, shown in place
 
-  var revealedBy = {};  // answer -> the first question it brought up, for "keep going"
-
   function updateFollowUps(changedName) {
-    delete revealedBy[changedName];
     var wraps = form.querySelectorAll("[data-shown-when-fields]");
     Array.prototype.forEach.call(wraps, function (wrap) {
       var fields = wrap.dataset.shownWhenFields.split(" ");
@@ -121,7 +121,6 @@
         wrap.hidden = false;
         wrap.classList.add("question-wrap--new");
         announce(wrap);
-        if (!revealedBy[changedName]) { revealedBy[changedName] = wrap.id; }
       } else if (!show && !wrap.hidden) {
         wrap.hidden = true;
       }
@@ -168,20 +167,27 @@
     retryTimer = setTimeout(function () { retryTimer = null; pump(); }, delay);
   }
 
-  function send(name, value, serialised) {
-    inFlight = name;
-    setIndicator("saving");
-    fetch(url, {
+  // keepalive: a save under way when she leaves the page still reaches the server.
+  function post(name, value) {
+    var body = JSON.stringify({ field: name, value: value, was: baseline[name] || [] });
+    return fetch(url, {
       method: "POST",
       credentials: "same-origin",
+      keepalive: body.length < 60000,  // browsers refuse larger keepalive bodies
       headers: {
         "Content-Type": "application/json",
         "Accept": "application/json",
         "X-Requested-With": "fetch",
         "X-CSRFToken": csrf ? csrf.content : ""
       },
-      body: JSON.stringify({ field: name, value: value, was: baseline[name] || [] })
-    }).then(function (response) {
+      body: body
+    });
+  }
+
+  function send(name, value, serialised) {
+    inFlight = name;
+    setIndicator("saving");
+    post(name, value).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
         return { status: response.status, data: data };
       });
@@ -267,6 +273,8 @@
   // --- Crisis resources, the moment an answer raises a same-day safety level
 
   function anchorFor(name) {
+    var question = form.querySelector('[data-question="' + name + '"]');
+    if (question && question.id) { return question.id; }
     var wrapper = form.querySelector('[data-field="' + name + '"]');
     if (wrapper && wrapper.id) { return wrapper.id; }
     var input = form.querySelector('[name="' + name + '"]');
@@ -295,7 +303,9 @@
     shown.classList.add("panel--arriving");
     setTimeout(function () { shown.classList.remove("panel--arriving"); }, ARRIVAL_GUARD);
     var back = shown.querySelector("[data-safety-continue]");
-    if (back && fromName) { back.setAttribute("href", "#" + (revealedBy[fromName] || anchorFor(fromName))); }
+    // Back to the question she answered: the ones after it (and any that just appeared
+    // below) follow in order, so none is skipped.
+    if (back && fromName) { back.setAttribute("href", "#" + anchorFor(fromName)); }
     shown.scrollIntoView({ block: "start" });
     shown.focus({ preventScroll: true });
   }
@@ -317,34 +327,14 @@
     enqueue(name);
   });
 
-  // Long answers: a count appears as she nears the limit; past it the answer is not sent
-  // (it would be refused), the note says why, and every character stays in the box.
-  function formatNumber(n) { return n.toLocaleString(); }
-
+  // Long answers (see the length block at the end of this file): past the limit the answer
+  // is not sent, since it would be refused; the note beside it says why.
   function lengthCheck(field) {
-    var limit = parseInt(field.dataset.maxLength || "0", 10);
-    if (!limit) { return true; }
-    var length = field.value.length;
-    var counter = field.parentNode.querySelector("[data-char-count]");
-    if (!counter) {
-      counter = document.createElement("p");
-      counter.className = "char-count";
-      counter.setAttribute("data-char-count", "");
-      counter.setAttribute("aria-live", "polite");
-      field.parentNode.insertBefore(counter, field.nextSibling);
-    }
-    counter.hidden = length < limit * 0.8;
-    counter.textContent = field.dataset.countLabel
-      .replace("%(count)s", formatNumber(length)).replace("%(limit)s", formatNumber(limit));
-    var over = length > limit;
-    counter.classList.toggle("char-count--over", over);
+    var over = window.portalLength ? window.portalLength.update(field) : false;
     if (over) {
-      showError(field.name, field.dataset.tooLong
-        .replace("%(limit_value)s", formatNumber(limit)).replace("%(show_value)s", formatNumber(length)));
       unsaved[field.name] = true;
       setIndicator("refused");
     } else if (unsaved[field.name] && lengthWasOver[field.name]) {
-      showError(field.name, "");
       delete unsaved[field.name];
     }
     lengthWasOver[field.name] = over;
@@ -369,20 +359,46 @@
   var submitting = false;
   form.addEventListener("submit", function () { submitting = true; });
   window.addEventListener("beforeunload", function (event) {
-    var waiting = queue.length > 0 || inFlight !== null || Object.keys(timers).length > 0 ||
-      Object.keys(unsaved).length > 0;
-    if (submitting || signedOut || !waiting) { return; }
-    event.preventDefault();
-    event.returnValue = "";
+    if (submitting || signedOut) { return; }
+    // Typing not yet paused, or answers waiting their turn: send them now, all at once
+    // (each request outlives the page). Only what cannot be sent, or was refused, asks.
+    Object.keys(timers).forEach(function (name) {
+      clearTimeout(timers[name]);
+      delete timers[name];
+      if (queue.indexOf(name) === -1) { queue.push(name); }
+    });
+    if (retryTimer === null) {
+      while (queue.length) {
+        var name = queue.shift();
+        var value = valueOf(name);
+        if (confirmed[name] !== JSON.stringify(value)) { post(name, value); }
+      }
+    }
+    if (retryTimer !== null || queue.length > 0 || Object.keys(unsaved).length > 0) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
   });
 
-  // Before the idle sign-out, send whatever is still waiting for typing to pause.
-  document.addEventListener("portal:before-signout", function () {
+  // At the idle sign-out: send at once whatever is waiting (typing not yet paused, a save
+  // waiting to try again). If anything is not saved yet, the page stays as it is: the
+  // answers stay on screen and go as soon as the connection lets them, and the server keeps
+  // what arrives after the sign-out for her next sign-in.
+  document.addEventListener("portal:before-signout", function (event) {
     Object.keys(timers).forEach(function (name) {
       clearTimeout(timers[name]);
       delete timers[name];
       enqueue(name);
     });
+    if (retryTimer !== null) {
+      clearTimeout(retryTimer);
+      retryTimer = null;
+      pump();
+    }
+    if (queue.length > 0 || inFlight !== null || Object.keys(unsaved).length > 0) {
+      event.preventDefault();
+      setIndicator("waiting-signout");
+    }
   });
 
   // A ticked self-harm item shows the support panel at once, before the save returns.
@@ -392,4 +408,66 @@
       if (selfHarm.checked) { showSafety("high", "symptoms"); }
     });
   }
+})();
+
+/*
+ * Long written answers, on every intake form (with or without autosave): a count appears as
+ * she nears the limit, the note beside the box says when it is past it, nothing typed is
+ * ever cut, and a form with an answer past the limit is not sent (it would be refused) but
+ * brings her to that answer instead.
+ */
+(function () {
+  "use strict";
+
+  function formatNumber(n) { return n.toLocaleString(); }
+
+  function update(field) {
+    var limit = parseInt(field.dataset.maxLength || "0", 10);
+    if (!limit) { return false; }
+    // A line break is one character here and on the server, however the browser sends it.
+    var length = field.value.replace(/\r\n/g, "\n").trim().length;
+    var counter = field.parentNode.querySelector("[data-char-count]");
+    if (!counter) {
+      counter = document.createElement("p");
+      counter.className = "char-count";
+      counter.setAttribute("data-char-count", "");
+      counter.setAttribute("aria-live", "polite");
+      field.parentNode.insertBefore(counter, field.nextSibling);
+    }
+    counter.hidden = length < limit * 0.8;
+    counter.textContent = field.dataset.countLabel
+      .replace("%(count)s", formatNumber(length)).replace("%(limit)s", formatNumber(limit));
+    var over = length > limit;
+    counter.classList.toggle("char-count--over", over);
+    var box = document.querySelector('[data-field-error="' + field.name + '"]');
+    if (box && (over || box.dataset.lengthNote === "1")) {
+      box.textContent = over ? field.dataset.tooLong
+        .replace("%(limit)s", formatNumber(limit)).replace("%(length)s", formatNumber(length)) : "";
+      box.hidden = !over;
+      box.dataset.lengthNote = over ? "1" : "";
+    }
+    return over;
+  }
+
+  window.portalLength = { update: update };
+
+  Array.prototype.forEach.call(document.querySelectorAll("form"), function (form) {
+    if (!form.querySelector("[data-max-length]")) { return; }
+    if (!form.dataset.autosaveUrl) {
+      form.addEventListener("input", function (event) {
+        if (event.target.dataset && event.target.dataset.maxLength) { update(event.target); }
+      });
+    }
+    form.addEventListener("submit", function (event) {
+      var fields = form.querySelectorAll("[data-max-length]");
+      for (var i = 0; i < fields.length; i++) {
+        if (update(fields[i])) {
+          event.preventDefault();
+          event.stopImmediatePropagation();
+          fields[i].focus();
+          return;
+        }
+      }
+    }, true);
+  });
 })();

@@ -29,8 +29,12 @@
   }
 
   function signOut() {
-    document.dispatchEvent(new CustomEvent("portal:before-signout"));
-    // Give a pending save a moment, then reload: the server signs out and explains why.
+    // A page with answers not yet saved (the connection dropped, say) cancels the event: it
+    // stays, keeps them on screen and sends them when it can; the server keeps what arrives
+    // after the sign-out for her next sign-in. Otherwise, give a last save a moment, then
+    // reload: the server signs out and explains why.
+    var event = new CustomEvent("portal:before-signout", { cancelable: true });
+    if (!document.dispatchEvent(event)) { hideWarning(); return; }
     setTimeout(function () { window.location.reload(); }, 1500);
   }
 
@@ -62,7 +66,7 @@
     // Another tab may have kept the session alive: ask the server before warning.
     fetch(statusUrl, { headers: headers(), credentials: "same-origin" })
       .then(function (response) {
-        if (response.status === 401) { window.location.reload(); return null; }
+        if (response.status === 401) { signOut(); return null; }
         return response.json();
       })
       .then(function (data) {
@@ -76,7 +80,7 @@
   function stay() {
     fetch(keepaliveUrl, { method: "POST", headers: headers(), credentials: "same-origin" })
       .then(function (response) {
-        if (response.status === 401) { window.location.reload(); return null; }
+        if (response.status === 401) { signOut(); return null; }
         return response.json();
       })
       .then(function (data) {

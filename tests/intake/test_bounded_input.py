@@ -43,7 +43,7 @@ def test_an_autosave_over_the_limit_is_refused_with_a_message_beside_it(signed_i
 
     assert response.status_code == 400
     assert response.json()["field"] == "hopes"
-    assert f"{LIMIT} characters or fewer" in response.json()["error"]
+    assert f"{LIMIT:,} characters or fewer; it is {LIMIT + 1:,} now" in response.json()["error"]
     assert Intake.objects.get(client=client_user).hopes == ""
 
 
@@ -58,6 +58,18 @@ def test_a_step_over_the_limit_keeps_the_text_and_saves_the_rest(signed_in, clie
     assert "I remember everything. I remember everything." in page  # still in the box
     intake = Intake.objects.get(client=client_user)
     assert (intake.hopes, intake.services) == ("", ["loss_counseling"])
+
+
+def test_a_line_break_counts_once_however_the_browser_sends_it(signed_in, client_user):
+    # 5,000 characters counting each line break once (5,100 counting CR and LF apart).
+    text = ("x" * 49 + "\r\n") * 99 + "x" * 50
+
+    response = signed_in.post(STEP_2, {"hopes": text, "action": "next"})
+
+    assert response.status_code == 302
+    saved = Intake.objects.get(client=client_user).hopes
+    assert "\r" not in saved
+    assert len(saved) <= LIMIT
 
 
 def test_the_service_refuses_it_too(client_user):

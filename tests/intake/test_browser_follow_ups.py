@@ -161,9 +161,10 @@ def test_asq_1_yes_brings_the_panel_into_view_and_focus(phone, live_server, clie
     _in_viewport(phone, '[data-safety-panel="high"]')
     _has_focus(phone, '[data-safety-panel="high"]')
     phone.screenshot(path=screenshot_dir / "phone-asq1-yes-panel.png")
-    # "Keep going" leads back to the question just answered, with its follow-up below.
+    # "Keep going" leads back to the question just answered; the next one follows it.
     phone.locator('[data-safety-panel="high"] [data-safety-continue]').click()
-    expect(phone.locator('[data-question="q-asq-5"]')).to_be_in_viewport()
+    expect(phone.locator('[data-question="q-asq-1"]')).to_be_in_viewport()
+    expect(phone.locator('[data-question="q-asq-5"]')).to_be_visible()
 
 
 def test_asq_5_yes_brings_the_urgent_panel_into_view(phone, live_server, client_user, screenshot_dir):
@@ -252,9 +253,10 @@ def test_without_the_script_asq_5_yes_lands_on_the_urgent_panel(phone_no_script,
     page.goto(f"{live_server.url}{STEP_5}")
     page.locator('label[for="q-asq-1-yes"]').click()
     _save_step(page)
-    # The panel's own link leads to the question that appeared.
+    # The panel's own link leads on to the first ASQ question still to answer; the one that
+    # appeared says why it is there.
     page.locator('[data-safety-panel="high"] [data-safety-continue]').click()
-    expect(page.locator("#q-asq-5")).to_be_in_viewport()
+    expect(page.locator("#q-asq-2")).to_be_in_viewport()
     expect(page.get_by_text("Your answer above brought up this question")).to_be_visible()
 
     page.locator('label[for="q-asq-5-yes"]').click()

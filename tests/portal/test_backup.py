@@ -9,7 +9,6 @@ import uuid
 import psycopg
 import pytest
 from django.core.management import call_command
-from django.core.management.base import CommandError
 from django.db import connection
 
 from intake.models import Intake, SummaryDocument
@@ -114,21 +113,22 @@ def test_documents_verify_passes_when_every_file_is_intact(with_pdfs):
 
     call_command("documents_verify", stdout=out)
 
-    assert "2 documents checked: 2 intact, 0 missing or altered" in out.getvalue()
+    assert "2 PDFs checked: 2 intact, 0 missing or altered" in out.getvalue()
 
 
 def test_documents_verify_names_a_missing_and_an_altered_file_and_fails(with_pdfs):
-    staff, client_copy = SummaryDocument.objects.order_by("audience")
+    staff = SummaryDocument.objects.get(audience=SummaryDocument.Audience.STAFF)
+    client_copy = SummaryDocument.objects.get(audience=SummaryDocument.Audience.CLIENT)
     staff.file.storage.delete(staff.file.name)
     with client_copy.file.storage.open(client_copy.file.name, "wb") as handle:
         handle.write(b"%PDF-1.7 not what was made")
     out = io.StringIO()
 
-    with pytest.raises(CommandError):
-        call_command("documents_verify", stdout=out)
+    with pytest.raises(SystemExit):
+        call_command("documents_verify", stdout=out, stderr=io.StringIO())
 
-    assert f"{staff.pk}: missing" in out.getvalue() or f"{client_copy.pk}: missing" in out.getvalue()
-    assert "altered" in out.getvalue()
+    assert f"Intake {staff.intake_id}, practice copy (current): missing" in out.getvalue()
+    assert "client's copy (current): altered" in out.getvalue()
 
 
 def test_documents_verify_repair_makes_the_current_ones_again(with_pdfs):
@@ -141,3 +141,12 @@ def test_documents_verify_repair_makes_the_current_ones_again(with_pdfs):
     current = SummaryDocument.objects.get(intake=document.intake, audience=document.audience, is_current=True)
     assert current.file.storage.exists(current.file.name)
     assert "1 made again" in out.getvalue()
+    # Checked again: the old copy is history now, and the check passes.
+    again = io.StringIO()
+    call_command("documents_verify", stdout=again)
+    assert "(0 of them current)" in again.getvalue()
+
+
+def test_a_restore_names_a_missing_archive_plainly(tmp_path, passphrase):
+    with pytest.raises(BackupError, match="There is no backup file at"):
+        backup_restore(archive=tmp_path / "nope.tar.gpg", passphrase_file=passphrase)

@@ -135,3 +135,15 @@ def test_eight_clients_double_clicking_at_once_get_one_request_each():
     assert statuses == [302] * 16
     for user in clients:
         assert AppointmentRequest.objects.filter(client=user, status="open").count() == 1
+
+
+@pytest.mark.django_db
+def test_the_form_is_not_offered_while_a_request_is_open(client, client_user):
+    _sent_intake(client_user)
+    AppointmentRequestFactory(client=client_user)
+    client.force_login(client_user)
+
+    page = client.get(reverse("scheduling:request_new")).content.decode()
+
+    assert "You already have a request with us" in page
+    assert "Send my request" not in page

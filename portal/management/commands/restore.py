@@ -35,4 +35,10 @@ class Command(BaseCommand):
             f"{len(manifest['files'])} files, each matching its recorded SHA-256."
         )
         if not options["database_url"] and not options["storage_dir"]:
+            self.stdout.write("Checking every stored PDF against its recorded SHA-256:")
             call_command("documents_verify", stdout=self.stdout)
+        else:
+            self.stdout.write(
+                "A trial restore: the live data was not touched, and the PDF check was skipped "
+                "(it reads the live database)."
+            )
