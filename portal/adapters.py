@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .access import is_staff_member
+from .mfa_secrets import secret_decrypt, secret_encrypt
 
 
 class PortalAccountAdapter(DefaultAccountAdapter):
@@ -30,6 +31,13 @@ class PortalMFAAdapter(DefaultMFAAdapter):
             "Two-step sign-in stays on for staff accounts. The practice admin can reset it."
         ),
     }
+
+    def encrypt(self, text: str) -> str:
+        # TOTP keys and recovery-code seeds are stored encrypted (portal.mfa_secrets).
+        return secret_encrypt(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return secret_decrypt(encrypted_text)
 
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:
         # Staff must keep an authenticator app: removing it would undo the MFA requirement.
