@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.access import is_staff_member
-from portal.audit import audit_record
+from portal.audit import audit_record, audit_record_many
 from portal.models import AuditEvent, User
 from portal.selectors import practice_get
 
@@ -552,6 +552,38 @@ def appointment_reschedule(
             request=request,
         )
     return locked
+
+
+# --- Recording views: the desk's lists show clients' names and contact details
+
+
+def desk_queue_viewed(
+    *, actor: User, requests: list, ready_client_ids: list[int], request: HttpRequest | None = None
+) -> None:
+    """One audit row per client shown on the front desk's queue (name and contact details
+    seen), in a single INSERT whatever the page's length."""
+    records = [(item.pk, item.client) for item in requests]
+    records += [(client_id, User(pk=client_id)) for client_id in ready_client_ids]
+    audit_record_many(
+        actor=actor,
+        action=AuditEvent.Action.VIEW,
+        object_type="desk_queue_row",
+        records=records,
+        detail="name and contact details seen on the front desk's queue",
+        request=request,
+    )
+
+
+def calendar_viewed(*, actor: User, appointments: list, request: HttpRequest | None = None) -> None:
+    """One audit row per appointment shown on the calendar (the client's name was seen)."""
+    audit_record_many(
+        actor=actor,
+        action=AuditEvent.Action.VIEW,
+        object_type="calendar_appointment",
+        records=[(appointment.pk, appointment.client) for appointment in appointments],
+        detail="name and appointment time seen on the calendar",
+        request=request,
+    )
 
 
 def appointment_request_priorities_refresh(*, requests: list[AppointmentRequest]) -> list[AppointmentRequest]:

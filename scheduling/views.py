@@ -298,6 +298,12 @@ def queue(request: HttpRequest) -> HttpResponse:
         {**row, "priority_label": AppointmentRequest.Priority(row["priority"]).label}
         for row in ready_to_schedule_contacts(ready_page.object_list)
     ]
+    services.desk_queue_viewed(
+        actor=request.user,
+        requests=[r for r, _contact in items],
+        ready_client_ids=[row["client_id"] for row in ready],
+        request=request,
+    )
     return render(
         request, "scheduling/queue.html", {"items": items, "ready": ready, "ready_page": ready_page}
     )
@@ -476,6 +482,8 @@ def calendar(request: HttpRequest) -> HttpResponse:
     rows = selectors.calendar_appointments(
         start=start, end=end, therapist_id=therapist.pk if therapist else None
     )
+    rows = list(rows)
+    services.calendar_viewed(actor=request.user, appointments=rows, request=request)
     by_day: dict[date, list] = {d: [] for d in days}
     for appointment in rows:
         local_start = _local(appointment.start)

@@ -1,5 +1,6 @@
 """Named personas and shared fixtures for the whole suite."""
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -102,6 +103,21 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def page(page):
+    """pytest-playwright's page, which lets its last requests finish at the end of a test:
+    a save still inside a transaction would deadlock the flush of a transactional test."""
+    yield page
+    settle(page)
+
+
+def settle(page) -> None:
+    """Wait until the page has had no request in flight for half a second (or give up)."""
+    # A closed page, or one still busy after ten seconds: the flush copes with those.
+    with contextlib.suppress(Exception):
+        page.wait_for_load_state("networkidle", timeout=10_000)
 
 
 @pytest.fixture

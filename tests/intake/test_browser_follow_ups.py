@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from intake.models import QuestionnaireResponse, RiskFlag
-from tests.conftest import PHONE
+from tests.conftest import PHONE, settle
 from tests.factories import DEFAULT_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -33,14 +33,18 @@ FAST_CLICKS = """async ({ids, gap}) => {
 @pytest.fixture
 def phone(browser):
     context = browser.new_context(viewport=PHONE)
-    yield context.new_page()
+    page = context.new_page()
+    yield page
+    settle(page)
     context.close()
 
 
 @pytest.fixture
 def phone_no_script(browser):
     context = browser.new_context(viewport=PHONE, java_script_enabled=False)
-    yield context.new_page()
+    page = context.new_page()
+    yield page
+    settle(page)
     context.close()
 
 

@@ -43,7 +43,7 @@ def test_therapist_reviews_the_urgent_intake_first(page, live_server, therapist,
 
     _sign_in_with_mfa(page, live_server, therapist, axe)
     header = page.locator(".site-header")
-    expect(header.get_by_role("link", name="1 urgent flag to acknowledge")).to_be_visible()
+    expect(header.get_by_role("link", name="1 urgent intake with a flag to acknowledge")).to_be_visible()
     axe(page, "staff home")
 
     header.get_by_role("link", name="Intake queue").click()
@@ -63,7 +63,7 @@ def test_therapist_reviews_the_urgent_intake_first(page, live_server, therapist,
     safety.get_by_role("button", name="Acknowledge").click()
     expect(page.locator(".messages")).to_contain_text("Flag acknowledged.")
     expect(page.locator("#safety")).to_contain_text("Acknowledged by Stephanie Poole")
-    expect(header.get_by_role("link", name="0 urgent flags to acknowledge")).to_be_visible()
+    expect(header.get_by_role("link", name="0 urgent intakes with flags to acknowledge")).to_be_visible()
     axe(page, "intake detail, flag acknowledged")
 
     pdf_link = page.get_by_role("link", name="Download the PDF summary")

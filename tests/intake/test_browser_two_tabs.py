@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from intake.models import Intake
-from tests.conftest import PHONE
+from tests.conftest import PHONE, settle
 from tests.factories import DEFAULT_PASSWORD
 from tests.factories_intake import IntakeFactory
 
@@ -29,6 +29,8 @@ def two_tabs(browser, live_server, client_user):
     first.wait_for_url(lambda url: "/accounts/login/" not in url)
     second = context.new_page()
     yield first, second
+    settle(first)
+    settle(second)
     context.close()
 
 

@@ -4,9 +4,6 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from portal.audit import audit_record
-from portal.models import AuditEvent
-from scheduling.models import SessionType
 from tests.access_policy import (
     ADMIN_EXCEPTIONS,
     ADMIN_POLICY,
@@ -48,40 +45,6 @@ def admin_kwargs(name: str, pattern, sample_objects) -> dict:
         obj = sample_objects.get(model_key) or sample_objects["portal_user"]
         kwargs["object_id" if "object_id" in keys else "id"] = str(obj.pk)
     return kwargs
-
-
-@pytest.fixture
-def sample_objects(personas, practice):
-    from allauth.account.models import EmailAddress
-    from allauth.mfa.models import Authenticator
-
-    event = audit_record(
-        actor=personas["therapist"],
-        action=AuditEvent.Action.VIEW,
-        object_type="user",
-        object_id=personas["client"].pk,
-        client=personas["client"],
-    )
-    from tests.factories_scheduling import (
-        OfficeFactory,
-        TherapistProfileFactory,
-        TimeOffFactory,
-        WeeklyAvailabilityFactory,
-    )
-
-    profile = TherapistProfileFactory(user=personas["therapist"])
-    return {
-        "scheduling_therapistprofile": profile,
-        "scheduling_office": OfficeFactory(),
-        "scheduling_sessiontype": SessionType.objects.first(),
-        "scheduling_weeklyavailability": WeeklyAvailabilityFactory(therapist=personas["therapist"]),
-        "scheduling_timeoff": TimeOffFactory(therapist=personas["therapist"]),
-        "portal_user": personas["client"],
-        "portal_practice": practice,
-        "portal_auditevent": event,
-        "account_emailaddress": EmailAddress.objects.first(),
-        "mfa_authenticator": Authenticator.objects.first(),
-    }
 
 
 def expected_for(name: str) -> dict[str, str] | None:
