@@ -40,6 +40,7 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 setup: $(VENV)/.runtime
 	@mkdir -p var/mail var/private
 	$(MANAGE) migrate --noinput
+	$(MANAGE) mfa_reencrypt
 	$(MANAGE) seed_demo
 
 run: setup

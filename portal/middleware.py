@@ -157,11 +157,25 @@ class IdleTimeoutMiddleware:
 class StaffMFARequiredMiddleware:
     """Hold staff without an authenticator app on the MFA set-up pages.
 
-    Account pages (where MFA is set up), signing out, static files and the health check
-    stay reachable; everything else redirects to set-up.
+    This covers a newly invited staff member and one whose second factor an admin reset:
+    until she has enrolled, her account can do nothing else. Only the two-step sign-in
+    pages, confirming her password (which enrolling asks for), signing in and out, password
+    links, static files and the health check stay reachable; everything else, her other
+    account pages included, redirects to set-up.
     """
 
-    EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/session/")
+    EXEMPT_PREFIXES = (
+        "/accounts/2fa/",
+        "/accounts/reauthenticate/",
+        "/accounts/login/",
+        "/accounts/logout/",
+        "/accounts/password/reset/",
+        "/accounts/confirm-email/",
+        "/accounts/inactive/",
+        "/static/",
+        "/healthz",
+        "/session/",
+    )
 
     def __init__(self, get_response):
         self.get_response = get_response

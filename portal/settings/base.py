@@ -5,13 +5,15 @@ DEBUG on, mail written to files in var/mail/, Celery tasks run eagerly in-proces
 Set DATABASE_URL and CELERY_BROKER_URL to move to PostgreSQL and Redis.
 """
 
+import base64
+import hashlib
 from datetime import timedelta
 from pathlib import Path
 
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from .env import env_bool, env_db, env_email, env_int, env_list, env_str
+from .env import env_bool, env_db, env_email, env_fernet_keys, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("PORTAL_VAR_DIR", str(BASE_DIR / "var")))
@@ -240,6 +242,14 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "portal:landing"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env_str("PORTAL_TOTP_ISSUER", "Client portal")
 MFA_RECOVERY_CODE_COUNT = 10
+# Keys that encrypt TOTP secrets and recovery-code seeds at rest (portal.mfa_secrets):
+# comma-separated Fernet keys, the first encrypts, all decrypt. Without the variable, a fixed
+# key derived from a published phrase, for development and tests only: production.py refuses
+# to start with it, or without PORTAL_MFA_KEYS.
+LOCAL_MFA_KEY = base64.urlsafe_b64encode(
+    hashlib.sha256(b"client-portal local development MFA key: never for production").digest()
+).decode("ascii")
+PORTAL_MFA_KEYS = env_fernet_keys("PORTAL_MFA_KEYS", [LOCAL_MFA_KEY])
 
 # --- Celery: eager in-process unless a broker is configured.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")

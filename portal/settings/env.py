@@ -9,6 +9,7 @@ anything they do not recognise.
 import os
 
 import environ
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -79,3 +80,25 @@ def env_email(name: str) -> dict | None:
         return _env.email_url_config(raw)
     except Exception as exc:
         raise ImproperlyConfigured(f"{name} is not a valid email URL: {exc}") from None
+
+
+def env_fernet_keys(name: str, default: list[str] | None = None) -> list[str]:
+    """A comma-separated list of Fernet keys (32 url-safe base64-encoded bytes each).
+
+    A key that is not one stops start-up; the message names its position, never the key.
+    """
+    keys = env_list(name)
+    if not keys:
+        if default is None:
+            raise ImproperlyConfigured(f"The environment variable {name} is required.")
+        return list(default)
+    for position, key in enumerate(keys, start=1):
+        try:
+            Fernet(key)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"Key {position} in {name} is not a Fernet key (32 url-safe base64-encoded bytes). "
+                'Make one with: python -c "from cryptography.fernet import Fernet; '
+                'print(Fernet.generate_key().decode())"'
+            ) from None
+    return keys

@@ -5,9 +5,9 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .env import env_bool, env_int
+from .env import env_bool, env_fernet_keys, env_int
 
-for _required in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"):
+for _required in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "PORTAL_MFA_KEYS"):
     if not os.environ.get(_required):
         raise ImproperlyConfigured(f"{_required} must be set for production.")
 
@@ -16,6 +16,11 @@ from .base import *  # noqa: E402, F403
 DEBUG = env_bool("DJANGO_DEBUG", False)
 if DEBUG:
     raise ImproperlyConfigured("DJANGO_DEBUG must not be true in production.")
+
+# Read again with no default: never the development key that base.py falls back to.
+PORTAL_MFA_KEYS = env_fernet_keys("PORTAL_MFA_KEYS")
+if LOCAL_MFA_KEY in PORTAL_MFA_KEYS:  # noqa: F405
+    raise ImproperlyConfigured("PORTAL_MFA_KEYS holds the published development key; make a new one.")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)

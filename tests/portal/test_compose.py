@@ -46,12 +46,13 @@ READ_OUTSIDE_SETTINGS = {
     "WEB_CONCURRENCY": "gunicorn: the number of workers",
 }
 # Blank in .env.example, so that an unedited copy refuses to start.
-SECRETS = ("DJANGO_SECRET_KEY", "POSTGRES_PASSWORD", "EMAIL_URL")
+SECRETS = ("DJANGO_SECRET_KEY", "POSTGRES_PASSWORD", "EMAIL_URL", "PORTAL_MFA_KEYS")
 # Stand-ins for the blank secrets when production settings are loaded from the example.
 FILLED_SECRETS = {
     "DJANGO_SECRET_KEY": "Zq8vR2mW7kT4pX9nB3cL6hJ1dF5gS0yU-example-only-for-the-test-suite",
     "POSTGRES_PASSWORD": "0123456789abcdef",
     "EMAIL_URL": "smtp+tls://portal:secret@smtp.example.com:587",
+    "PORTAL_MFA_KEYS": "vY0cB0n2bW2mU1d7bC5tq7nq4X0rI3a1m8nXjQx1s1Q=",
 }
 # Not secret, but blank as well: a placeholder address would send safety alerts nowhere.
 BLANK_ON_PURPOSE = {"PORTAL_ON_CALL_EMAILS": "oncall@example.com"}
@@ -242,6 +243,7 @@ def load_production_settings(monkeypatch):
     """Execute portal.settings.production as a fresh module, outside sys.modules."""
     monkeypatch.setenv("DJANGO_SECRET_KEY", FILLED_SECRETS["DJANGO_SECRET_KEY"])
     monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", "portal.example.com")
+    monkeypatch.setenv("PORTAL_MFA_KEYS", FILLED_SECRETS["PORTAL_MFA_KEYS"])
     monkeypatch.delenv("DJANGO_DEBUG", raising=False)
     spec = importlib.util.find_spec("portal.settings.production")
     module = importlib.util.module_from_spec(spec)
@@ -574,6 +576,7 @@ def test_dockerfile_gunicorn_command_passes_gunicorn_config_check(tmp_path):
         {
             "DJANGO_SECRET_KEY": FILLED_SECRETS["DJANGO_SECRET_KEY"],
             "DJANGO_ALLOWED_HOSTS": "portal.example.com",
+            "PORTAL_MFA_KEYS": FILLED_SECRETS["PORTAL_MFA_KEYS"],
             "PORTAL_VAR_DIR": str(tmp_path),
         },
     )

@@ -16,6 +16,7 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "sqlite:////tmp/portal-deploy-check.sqlite3",
     "EMAIL_URL": "smtp+tls://portal:secret@smtp.example.org:587",
     "PORTAL_ON_CALL_EMAILS": "oncall@practice.example",
+    "PORTAL_MFA_KEYS": "vY0cB0n2bW2mU1d7bC5tq7nq4X0rI3a1m8nXjQx1s1Q=",
 }
 
 
@@ -23,7 +24,9 @@ def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_URL", "EMAIL_URL", "PORTAL_ON_CALL_EMAILS"))
+        if not k.startswith(
+            ("DJANGO_", "DATABASE_URL", "EMAIL_URL", "PORTAL_ON_CALL_EMAILS", "PORTAL_MFA_KEYS")
+        )
     }
     return subprocess.run(  # noqa: S603 - fixed arguments, our own manage.py
         [sys.executable, "manage.py", *args],
@@ -43,7 +46,7 @@ def test_production_settings_pass_check_deploy_without_warnings():
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "PORTAL_MFA_KEYS"])
 def test_production_settings_refuse_to_start_without(missing):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
 

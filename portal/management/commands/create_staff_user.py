@@ -1,40 +1,41 @@
-import getpass
+"""Invite a staff member by email, as Django admin's "Add user" does.
 
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+Nobody types a staff member's password for her: she chooses it from a one-time link, under
+the password rules, then sets up her authenticator app before any staff page.
+"""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from portal.models import User
-from portal.services import user_create_staff
+from portal.services import StaffInviteRefused, staff_invite, staff_invite_send
 
 ROLE_CHOICES = sorted(str(role) for role in User.STAFF_ROLES)
 
 
 class Command(BaseCommand):
     help = (
-        "Create a staff member (therapist, front desk or practice admin). They set up MFA at first sign-in."
+        "Invite a staff member (therapist, front desk or practice admin): she is emailed a one-time "
+        "link to choose her password, then sets up two-step sign-in at her first sign-in."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("email")
         parser.add_argument("--role", required=True, choices=ROLE_CHOICES)
         parser.add_argument("--name", required=True, help="Full name as clients should see it.")
-        parser.add_argument(
-            "--password",
-            help="Leave out to be asked for it (safer: it stays out of shell history).",
-        )
 
-    def handle(self, *args, email, role, name, password=None, **options):
-        if password is None:
-            password = getpass.getpass("Password: ")
-            if password != getpass.getpass("Password (again): "):
-                raise CommandError("The passwords did not match.")
+    def handle(self, *args, email, role, name, **options):
         try:
-            validate_password(password)
-        except ValidationError as exc:
-            raise CommandError(" ".join(exc.messages)) from None
-        user = user_create_staff(email=email, full_name=name, role=role, password=password)
+            user = staff_invite(email=email, full_name=name, role=role, actor=None)
+        except StaffInviteRefused as refused:
+            raise CommandError(str(refused)) from None
+        try:
+            staff_invite_send(user=user, actor=None)
+        except OSError as exc:
+            raise CommandError(
+                f"The account for {user.email} was made, but the invitation could not be emailed ({exc}). "
+                "Send it again from Django admin (Users, 'Send the staff invitation again')."
+            ) from None
         self.stdout.write(
-            self.style.SUCCESS(f"{user.email} is ready as {user.get_role_display()}.")
-            + " They will be asked to set up an authenticator app when they first sign in."
+            self.style.SUCCESS(f"{user.email} is invited as {user.get_role_display()}.")
+            + " She chooses her password from the link in the email, then sets up two-step sign-in."
         )
