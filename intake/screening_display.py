@@ -358,7 +358,9 @@ TICKED = gettext_lazy("Ticked")
 NOT_TICKED = gettext_lazy("Not ticked")
 ITEM = gettext_lazy("Item %(item)s")
 ACUITY_NOT_ANSWERED = gettext_lazy("%(instrument)s question %(item)s ('right now') was not answered")
-LAST_CHANGED = gettext_lazy("last changed %(when)s")
+# When this answer (at this flag's level) was given or last changed; "since changed to" is the
+# answer now, if it has dropped below the level since.
+LAST_CHANGED = gettext_lazy("answered %(when)s")
 SINCE_CHANGED = gettext_lazy("since changed to: %(answer)s")
 
 
@@ -373,7 +375,7 @@ class EvidenceLine:
     statement: str  # the line in words when there is no answer to show (a total, 'right now' unanswered)
     changed_at: str  # when the record last changed, in the practice's zone
     changed_at_iso: str
-    last_changed: str  # "last changed <when>"
+    last_changed: str  # "answered <when>"
     now: str  # the client's answer now, when it differs from the recorded one, else ""
     since: str  # "since changed to: <now>", or ""
 
