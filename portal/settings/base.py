@@ -208,6 +208,8 @@ SECURE_CSP = {
 
 # --- Accounts (django-allauth).
 ACCOUNT_ADAPTER = "portal.adapters.PortalAccountAdapter"
+# Sign-up and password reset do the same work whether or not the address has an account.
+ACCOUNT_FORMS = {"signup": "portal.forms.SignupForm", "reset_password": "portal.forms.ResetPasswordForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
