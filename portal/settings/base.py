@@ -221,6 +221,10 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# Adding, choosing or removing an email address asks for the password again (allauth's
+# reauthentication, good for ACCOUNT_REAUTHENTICATION_TIMEOUT, 5 minutes): someone at an
+# unlocked screen cannot move the account to an address of theirs.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
 # allauth's own rate limits are on by default; stated here so they are visible and tunable.

@@ -60,3 +60,20 @@ def test_a_reset_for_an_unknown_address_is_answered_in_our_words(client, practic
     assert "not signed up with us" in text
     assert not CREATED_ACCOUNT.search(text)
     assert "http://testserver/accounts/signup/" in message.body
+
+
+def test_adding_someone_elses_address_sends_her_nothing_about_an_account(
+    client, client_user, second_client_user, practice
+):
+    client.force_login(client_user)
+    client.post(reverse("account_reauthenticate"), {"password": DEFAULT_PASSWORD})
+
+    client.post(reverse("account_email"), {"email": second_client_user.email, "action_add": ""})
+
+    assert [m.to for m in mail.outbox] == [[second_client_user.email]]
+    message = mail.outbox[0]
+    text = assert_reveals_nothing(message, practice)
+    assert re.findall(r"\baccounts?\b", text, re.IGNORECASE) == []
+    assert not CREATED_ACCOUNT.search(text)
+    assert message.subject == "Please confirm this email address"
+    assert "http://testserver/accounts/confirm-email/" in message.body
