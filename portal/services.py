@@ -6,6 +6,7 @@ from django.http import HttpRequest
 
 from .audit import audit_record
 from .models import AuditEvent, User
+from .sign_in_limits import NETWORK, Pause
 
 
 def _admin_flags(role: str) -> dict[str, bool]:
@@ -88,3 +89,23 @@ def user_mfa_activate_totp(*, user: User, secret: str) -> list[str]:
     codes = Authenticator.objects.filter(user=user, type=Authenticator.Type.RECOVERY_CODES).first()
     recovery = RecoveryCodes(codes) if codes else RecoveryCodes.activate(user)
     return recovery.get_unused_codes()
+
+
+@transaction.atomic
+def sign_in_pause_record(*, request: HttpRequest, pause: Pause, email: str) -> AuditEvent:
+    """Audit that failed sign-ins were paused (portal.sign_in_limits), without the address.
+
+    A pause on one address names whoever the address belongs to, if anyone, so the practice
+    admin finds it in that person's history; the look-up runs whether or not there is anyone,
+    so the time taken says nothing about the address. A network's pause names nobody.
+    """
+    person = None if pause.scope == NETWORK else User.objects.filter(email__iexact=email).first()
+    return audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.SIGN_IN_PAUSE,
+        object_type="sign_in",
+        object_id=person.pk if person else "",
+        client=person if person is not None and person.is_client else None,
+        detail=pause.detail,
+        request=request,
+    )

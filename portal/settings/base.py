@@ -228,9 +228,15 @@ ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
 # allauth's own rate limits are on by default; stated here so they are visible and tunable.
+# They are counted in the cache, which must be shared by every web process (REDIS_CACHE_URL).
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
+    # Failed sign-ins, per network ("ip") and per address from one network ("key": the adapter
+    # makes allauth's key the address and the network), so nobody can pause an address on a
+    # network its owner is on; and a generous ceiling per address across networks, which a
+    # password reset lifts (portal.sign_in_limits, README "Signing in").
+    "login_failed": "10/m/ip,100/h/ip,5/5m/key,20/h/key",
+    "login_failed_address": "100/h/key",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",
