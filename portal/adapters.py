@@ -1,18 +1,33 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from . import sign_in_limits
 from .access import is_staff_member
 from .audit import audit_record
 from .mfa_secrets import secret_decrypt, secret_encrypt
 from .models import AuditEvent
+from .services import sign_in_pause_record
+
+# Shown for every kind of pause, and the same whether or not the address has an account.
+MSG_SIGN_IN_PAUSED = _(
+    "Several sign-in attempts have not worked, so we have paused signing in for a little while "
+    "to keep things safe. Please try again in a few minutes. If you have forgotten your "
+    "password, you can choose a new one with “Forgot your password?”."
+)
 
 
 class PortalAccountAdapter(DefaultAccountAdapter):
     """Everyone who signs up is a client; staff accounts come from a practice admin."""
+
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "too_many_login_attempts": MSG_SIGN_IN_PAUSED,
+    }
 
     def get_login_redirect_url(self, request) -> str:
         return reverse("portal:home")
@@ -38,6 +53,45 @@ class PortalAccountAdapter(DefaultAccountAdapter):
             request=request,
         )
         super().send_password_reset_mail(user, email, context)
+
+    # --- Failed sign-ins (portal.sign_in_limits)
+
+    def _address_key(self, request: HttpRequest, **credentials) -> str:
+        # allauth's own key: the site and the address typed, lower-cased.
+        return super()._get_login_attempts_cache_key(request, **credentials)
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials) -> str:
+        # allauth counts its per-"key" failures by address alone, so five wrong passwords from
+        # anywhere paused the owner everywhere. Here the key is the address and the network.
+        return sign_in_limits.address_and_network(self._address_key(request, **credentials), request)
+
+    def pre_authenticate(self, request: HttpRequest, **credentials) -> None:
+        address_key = self._address_key(request, **credentials)
+        try:
+            super().pre_authenticate(request, **credentials)
+            usage = sign_in_limits.address_consume(request, address_key=address_key)
+            if usage is None:
+                raise self.validation_error("too_many_login_attempts")
+            # Given back with allauth's own counts when the password is right.
+            self._login_failed_rl_usage.usage.extend(usage.usage)
+        except ValidationError as error:
+            if error.code == "too_many_login_attempts":
+                self._sign_in_paused(request, address_key=address_key, credentials=credentials)
+            raise
+
+    def _sign_in_paused(self, request: HttpRequest, *, address_key: str, credentials: dict) -> None:
+        pair_key = self._get_login_attempts_cache_key(request, **credentials)
+        for pause in sign_in_limits.pauses(request, address_key=address_key, pair_key=pair_key):
+            if sign_in_limits.pause_is_new(pause):
+                sign_in_pause_record(request=request, pause=pause, email=credentials.get("email") or "")
+
+    def _delete_login_attempts_cached_email(self, request: HttpRequest, **credentials) -> None:
+        # Called by allauth after a password reset, for each of the account's addresses.
+        sign_in_limits.address_clear(
+            request,
+            address_key=self._address_key(request, **credentials),
+            pair_key=self._get_login_attempts_cache_key(request, **credentials),
+        )
 
 
 class PortalMFAAdapter(DefaultMFAAdapter):

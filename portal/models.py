@@ -199,6 +199,7 @@ class AuditEvent(models.Model):
         SIGN = "sign", _("Signed")
         ROLE_CHANGE = "role_change", _("Changed role")
         NOTIFY = "notify", _("Notified")
+        SIGN_IN_PAUSE = "sign_in_pause", _("Paused sign-ins")
 
     created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
     actor = models.ForeignKey(

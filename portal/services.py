@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .audit import audit_record
 from .models import AuditEvent, User
+from .sign_in_limits import NETWORK, Pause
 
 MSG_ADDRESS_TAKEN = _(
     "An account with this address already exists. To make it a staff account, change its role instead."
@@ -267,3 +268,23 @@ def user_mfa_reset(*, user: User, actor: User | None, request: HttpRequest | Non
         )
     user_sessions_revoke(user=user, actor=actor, request=request)
     return removed
+
+
+@transaction.atomic
+def sign_in_pause_record(*, request: HttpRequest, pause: Pause, email: str) -> AuditEvent:
+    """Audit that failed sign-ins were paused (portal.sign_in_limits), without the address.
+
+    A pause on one address names whoever the address belongs to, if anyone, so the practice
+    admin finds it in that person's history; the look-up runs whether or not there is anyone,
+    so the time taken says nothing about the address. A network's pause names nobody.
+    """
+    person = None if pause.scope == NETWORK else User.objects.filter(email__iexact=email).first()
+    return audit_record(
+        actor=request.user,
+        action=AuditEvent.Action.SIGN_IN_PAUSE,
+        object_type="sign_in",
+        object_id=person.pk if person else "",
+        client=person if person is not None and person.is_client else None,
+        detail=pause.detail,
+        request=request,
+    )

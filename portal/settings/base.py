@@ -211,6 +211,8 @@ SECURE_CSP = {
 
 # --- Accounts (django-allauth).
 ACCOUNT_ADAPTER = "portal.adapters.PortalAccountAdapter"
+# Sign-up and password reset do the same work whether or not the address has an account.
+ACCOUNT_FORMS = {"signup": "portal.forms.SignupForm", "reset_password": "portal.forms.ResetPasswordForm"}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -222,12 +224,22 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# Adding, choosing or removing an email address asks for the password again (allauth's
+# reauthentication, good for ACCOUNT_REAUTHENTICATION_TIMEOUT, 5 minutes): someone at an
+# unlocked screen cannot move the account to an address of theirs.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
 # allauth's own rate limits are on by default; stated here so they are visible and tunable.
+# They are counted in the cache, which must be shared by every web process (REDIS_CACHE_URL).
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
+    # Failed sign-ins, per network ("ip") and per address from one network ("key": the adapter
+    # makes allauth's key the address and the network), so nobody can pause an address on a
+    # network its owner is on; and a generous ceiling per address across networks, which a
+    # password reset lifts (portal.sign_in_limits, README "Signing in").
+    "login_failed": "10/m/ip,100/h/ip,5/5m/key,20/h/key",
+    "login_failed_address": "100/h/key",
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",

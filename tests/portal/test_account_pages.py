@@ -163,6 +163,12 @@ def test_verified_email_required_page_is_kind(client_user):
 # --- Managing email addresses
 
 
+def confirm_it_is_me(client) -> None:
+    """Type the password again, as adding, choosing or removing an address asks first."""
+    response = client.post(reverse("account_reauthenticate"), {"password": DEFAULT_PASSWORD})
+    assert response.status_code == 302
+
+
 def test_account_page_uses_plain_labels(client, client_user):
     EmailAddress.objects.create(user=client_user, email="second@example.com", verified=False)
     client.force_login(client_user)
@@ -179,6 +185,7 @@ def test_account_page_uses_plain_labels(client, client_user):
 def test_choosing_another_address_for_sign_in(client, client_user):
     EmailAddress.objects.create(user=client_user, email="second@example.com", verified=True)
     client.force_login(client_user)
+    confirm_it_is_me(client)
 
     response = client.post(
         reverse("account_email"), {"email": "second@example.com", "action_primary": ""}, follow=True
@@ -203,6 +210,7 @@ def test_sending_the_confirmation_again(client, client_user):
 def test_removing_an_address(client, client_user):
     EmailAddress.objects.create(user=client_user, email="second@example.com", verified=False)
     client.force_login(client_user)
+    confirm_it_is_me(client)
 
     response = client.post(
         reverse("account_email"), {"email": "second@example.com", "action_remove": ""}, follow=True
@@ -214,6 +222,7 @@ def test_removing_an_address(client, client_user):
 
 def test_the_sign_in_address_cannot_be_removed(client, client_user):
     client.force_login(client_user)
+    confirm_it_is_me(client)
 
     response = client.post(
         reverse("account_email"), {"email": client_user.email, "action_remove": ""}, follow=True
@@ -221,6 +230,61 @@ def test_the_sign_in_address_cannot_be_removed(client, client_user):
 
     assert EmailAddress.objects.filter(email=client_user.email).exists()
     assert "is the address you sign in with, so it cannot be removed yet" in response.content.decode()
+
+
+def test_adding_an_address_asks_for_the_password_first(client, client_user):
+    client.force_login(client_user)
+
+    response = client.post(reverse("account_email"), {"email": "new.address@example.com", "action_add": ""})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    assert not EmailAddress.objects.filter(email="new.address@example.com").exists()
+    assert mail.outbox == []
+
+
+def test_the_address_is_added_once_she_has_typed_her_password(client, client_user):
+    client.force_login(client_user)
+    asked = client.post(reverse("account_email"), {"email": "new.address@example.com", "action_add": ""})
+
+    response = client.post(asked["Location"], {"password": DEFAULT_PASSWORD})
+
+    assert response.status_code == 302
+    address = EmailAddress.objects.get(email="new.address@example.com")
+    assert address.user == client_user
+    assert address.verified is False
+    assert [m.to for m in mail.outbox] == [["new.address@example.com"]]
+
+
+def test_a_wrong_password_adds_no_address(client, client_user):
+    client.force_login(client_user)
+    asked = client.post(reverse("account_email"), {"email": "new.address@example.com", "action_add": ""})
+
+    response = client.post(asked["Location"], {"password": "not-my-password"})
+
+    assert response.status_code == 200
+    assert not EmailAddress.objects.filter(email="new.address@example.com").exists()
+    assert mail.outbox == []
+
+
+def test_choosing_another_address_asks_for_the_password_first(client, client_user):
+    EmailAddress.objects.create(user=client_user, email="second@example.com", verified=True)
+    client.force_login(client_user)
+
+    response = client.post(reverse("account_email"), {"email": "second@example.com", "action_primary": ""})
+
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    assert EmailAddress.objects.get(email="second@example.com").primary is False
+
+
+def test_removing_an_address_asks_for_the_password_first(client, client_user):
+    EmailAddress.objects.create(user=client_user, email="second@example.com", verified=False)
+    client.force_login(client_user)
+
+    response = client.post(reverse("account_email"), {"email": "second@example.com", "action_remove": ""})
+
+    assert response["Location"].startswith(reverse("account_reauthenticate"))
+    assert EmailAddress.objects.filter(email="second@example.com").exists()
 
 
 def test_adding_an_address_with_a_mistake_shows_it_by_the_field(client, client_user):
