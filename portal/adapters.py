@@ -38,6 +38,23 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         user.is_superuser = False
         return super().save_user(request, user, form, commit=commit)
 
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        if template_prefix == "account/email/unknown_account":
+            # A reset asked for an address with no account: audited like a real one (which
+            # send_password_reset_mail records), so both take the same work and the log shows
+            # addresses being tried. The address itself is not kept.
+            request: HttpRequest | None = context.get("request")
+            audit_record(
+                actor=None,
+                action=AuditEvent.Action.NOTIFY,
+                object_type="user",
+                object_id="",
+                client=None,
+                detail="an address with no account was asked for (password reset)",
+                request=request,
+            )
+        super().send_mail(template_prefix, email, context)
+
     def send_password_reset_mail(self, user, email: str, context: dict) -> None:
         # Every reset link sent is audited, whoever asked: the person herself (signed out, so
         # no actor) or a practice admin from Django admin. Recorded before the mail is sent.
