@@ -14,7 +14,7 @@ from django.utils.formats import time_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from portal import access
 from portal.held import hold_when_signed_out
@@ -214,7 +214,7 @@ def _under_age_redirect(intake: Intake) -> HttpResponse | None:
     return None
 
 
-@require_GET
+@require_safe
 @access.client_required
 def start(request: HttpRequest) -> HttpResponse:
     """Begin, or pick up where the client left off."""
@@ -225,7 +225,7 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 @hold_when_signed_out
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @access.client_required
 @calm_when_sent
 def step(request: HttpRequest, number: int) -> HttpResponse:
@@ -330,7 +330,7 @@ def _entry_form_errors(form: forms.Form, exc: IntakeValidationError) -> None:
 
 
 @hold_when_signed_out
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @access.client_required
 @calm_when_sent
 def pregnancy_add(request: HttpRequest) -> HttpResponse:
@@ -352,7 +352,7 @@ def pregnancy_add(request: HttpRequest) -> HttpResponse:
 
 
 @hold_when_signed_out
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @access.client_required
 @calm_when_sent
 def pregnancy_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -375,7 +375,7 @@ def pregnancy_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _pregnancy_form_page(request, intake, form, entry=entry)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @access.client_required
 @calm_when_sent
 def pregnancy_remove(request: HttpRequest, pk: int) -> HttpResponse:
@@ -741,7 +741,7 @@ def _answers_context(intake: Intake) -> dict:
     }
 
 
-@require_GET
+@require_safe
 @access.client_required
 def review(request: HttpRequest) -> HttpResponse:
     intake = intake_for_client(user=request.user, request=request)
@@ -780,7 +780,7 @@ def submit(request: HttpRequest) -> HttpResponse:
     return redirect("intake:summary")
 
 
-@require_GET
+@require_safe
 @access.client_required
 def summary(request: HttpRequest) -> HttpResponse:
     """Everything the client has told us, to read (and, while a draft, to edit from)."""

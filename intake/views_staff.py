@@ -13,7 +13,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from portal import access
 
@@ -35,7 +35,7 @@ from .review_selectors import review_detail, review_queue, review_queue_rows
 QUEUE_PAGE_SIZE = 25
 
 
-@require_GET
+@require_safe
 @access.clinical_staff_required
 def queue(request: HttpRequest) -> HttpResponse:
     """Sent intakes, urgent and high first, then the longest waiting."""
@@ -96,7 +96,7 @@ def _render_detail(request: HttpRequest, intake: Intake, *, status: int = 200, *
     return render(request, "intake/staff/detail.html", context, status=status)
 
 
-@require_GET
+@require_safe
 @access.clinical_staff_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One intake, every section at a glance, in the order of the PDF summary."""

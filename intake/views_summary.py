@@ -10,7 +10,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from portal import access
 
@@ -56,7 +56,7 @@ def _filename(document: SummaryDocument, kind: str) -> str:
     return f"{kind}-{document.intake_id}-{document.rendered_at:%Y%m%d-%H%M}.pdf"
 
 
-@require_GET
+@require_safe
 @access.clinical_staff_required
 def staff_summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     intake = intake_for_staff(user=request.user, pk=pk)
@@ -77,7 +77,7 @@ def staff_summary_rerender(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("intake:staff_detail", pk=intake.pk)
 
 
-@require_GET
+@require_safe
 @access.client_required
 def summary_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The client's own copy: her answers and scores, without the practice's notes."""

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from kombu import Connection
 
 from . import access
@@ -28,12 +28,12 @@ BROKER_CHECK_TIMEOUT = 2
 logger = logging.getLogger(__name__)
 
 
-@require_GET
+@require_safe
 def landing(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/landing.html")
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """Send each person to the page their role starts from."""
     user = request.user
@@ -44,13 +44,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("portal:staff_home")
 
 
-@require_GET
+@require_safe
 @access.client_required
 def client_home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/client_home.html")
 
 
-@require_GET
+@require_safe
 @access.staff_required
 def staff_home(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/staff_home.html")
@@ -81,7 +81,7 @@ def _broker_status() -> str:
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """For load balancers and compose: 200 when the database (and broker, if any) answer."""
     checks = {
@@ -104,7 +104,7 @@ def _session_payload(request: HttpRequest) -> dict:
 
 
 @never_cache
-@require_GET
+@require_safe
 def session_status(request: HttpRequest) -> JsonResponse:
     """How long until automatic sign-out; reading it does not count as activity."""
     if not request.user.is_authenticated:
@@ -149,7 +149,7 @@ def _filtered_audit_events(form: AuditFilterForm):
     )
 
 
-@require_GET
+@require_safe
 @access.practice_admin_required
 def audit_log(request: HttpRequest) -> HttpResponse:
     """The audit trail for the practice admin, filterable and exportable; read-only."""
@@ -175,7 +175,7 @@ class _Echo:
         return value
 
 
-@require_GET
+@require_safe
 @access.practice_admin_required
 def audit_log_csv(request: HttpRequest) -> HttpResponse:
     """The filtered audit trail as CSV; the export itself is audited."""

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from intake.review_selectors import intakes_ready_to_schedule_rows, ready_to_schedule_contacts
 from intake.selectors import (
@@ -65,7 +65,7 @@ def _local(instant: datetime) -> datetime:
 # --- Clients
 
 
-@require_GET
+@require_safe
 @access.client_required
 def my_appointments(request: HttpRequest) -> HttpResponse:
     """The client's upcoming appointments and requests."""
@@ -114,7 +114,7 @@ def _request_initial(intake) -> dict:
     return initial
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @access.client_required
 def request_new(request: HttpRequest) -> HttpResponse:
     """Ask for an appointment; the intake's preferences fill the form in."""
@@ -191,7 +191,7 @@ def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("scheduling:my_appointments")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @access.client_required
 def appointment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     """The client cancels, with enough notice; otherwise she is asked to call."""
@@ -224,7 +224,7 @@ def appointment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @access.client_required
 def appointment_move(request: HttpRequest, pk: int) -> HttpResponse:
     """The client asks for another time; the front desk finds one."""
@@ -286,7 +286,7 @@ def _place(appointment: Appointment) -> dict:
 # --- Front desk
 
 
-@require_GET
+@require_safe
 @access.scheduling_staff_required
 def queue(request: HttpRequest) -> HttpResponse:
     """Open requests, urgent and high priority first, then oldest first."""
@@ -394,7 +394,7 @@ def _windows_text(windows) -> list[str]:
     return lines
 
 
-@require_GET
+@require_safe
 @access.scheduling_staff_required
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     appointment_request = request_for_scheduling(pk=pk)
@@ -467,7 +467,7 @@ def request_decline(request: HttpRequest, pk: int) -> HttpResponse:
     return _request_page(request, appointment_request, decline_form=form)
 
 
-@require_GET
+@require_safe
 @access.staff_required
 def calendar(request: HttpRequest) -> HttpResponse:
     """Day or week view, for one therapist or the whole practice (Denver time)."""
@@ -543,7 +543,7 @@ def _appointment_page(request, appointment, *, reschedule_form=None, cancel_form
     )
 
 
-@require_GET
+@require_safe
 @access.scheduling_staff_required
 def appointment_manage(request: HttpRequest, pk: int) -> HttpResponse:
     appointment = appointment_for_scheduling(pk=pk)
@@ -635,7 +635,7 @@ def _hours_page(request, therapist, *, availability_form=None, time_off_form=Non
     )
 
 
-@require_GET
+@require_safe
 @access.clinical_staff_required
 def hours(request: HttpRequest) -> HttpResponse:
     therapist = therapist_for_hours(user=request.user, pk=request.GET.get("therapist"))

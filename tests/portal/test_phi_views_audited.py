@@ -124,3 +124,30 @@ def test_every_write_endpoint_refuses_the_roles_it_is_not_for(client, personas, 
         if user is not None:
             client.force_login(user)
     assert wrong == []
+
+
+# --- HEAD: a page that answers GET answers HEAD the same way, with no body
+
+
+@pytest.mark.parametrize("persona", ["client", *STAFF])
+def test_every_page_that_answers_get_answers_head(client, personas, sample_objects, persona):
+    user = personas[persona]
+    kwargs_by_name = url_kwargs(personas)
+    differs = []
+    for name, pattern in iter_named_patterns():
+        if expected_for(name)[persona] != "ok":
+            continue
+        kwargs = (
+            admin_kwargs(name, pattern, sample_objects)
+            if name.startswith("admin:")
+            else kwargs_by_name.get(name, {})
+        )
+        url = reverse(name, kwargs=kwargs)
+        client.force_login(user)
+        get_status = client.get(url).status_code
+        client.force_login(user)
+        head = client.head(url)
+        body = b"".join(head.streaming_content) if head.streaming else head.content
+        if head.status_code != get_status or body:
+            differs.append((name, get_status, head.status_code))
+    assert differs == [], f"pages whose HEAD differs from GET: {differs}"
