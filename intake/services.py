@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.audit import audit_record
+from portal.audit import audit_record, client_ip
 from portal.models import AuditEvent, Practice, User
 from portal.selectors import practice_get
 
@@ -656,7 +656,7 @@ def consent_sign(
         typed_name=typed_name.strip(),
         agreed=True,
         signed_at=timezone.now(),
-        ip_address=meta.get("REMOTE_ADDR") or None,
+        ip_address=client_ip(request),
         user_agent=meta.get("HTTP_USER_AGENT", "")[:300],
         text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from .models import AuditEvent, User
 
 
-def _client_ip(request: HttpRequest | None) -> str | None:
+def client_ip(request: HttpRequest | None) -> str | None:
     """The client's address, honouring the trusted proxy count allauth is configured with."""
     if request is None:
         return None
@@ -49,7 +49,7 @@ def audit_record(
         object_type=object_type[:60],
         object_id=str(object_id)[:64],
         detail=detail[:300],
-        ip_address=_client_ip(request),
+        ip_address=client_ip(request),
         user_agent=(request.META.get("HTTP_USER_AGENT", "") if request else "")[:300],
         path=(request.get_full_path() if request else "")[:300],
     )
@@ -71,7 +71,7 @@ def audit_record_many(
     """
     if actor is not None and not actor.is_authenticated:
         actor = None
-    ip = _client_ip(request)
+    ip = client_ip(request)
     user_agent = (request.META.get("HTTP_USER_AGENT", "") if request else "")[:300]
     path = (request.get_full_path() if request else "")[:300]
     return AuditEvent.objects.bulk_create(

@@ -14,15 +14,22 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from .env import env_bool, env_db, env_email, env_fernet_keys, env_int, env_list, env_str
+from .guard import DEVELOPMENT_SECRET_KEY
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("PORTAL_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
-# Only ever used on a developer's own machine: production.py refuses to start without a key.
-SECRET_KEY = env_str("DJANGO_SECRET_KEY", "insecure-local-development-key-do-not-use-in-production")
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
+# Only ever used on a developer's own machine: portal/settings/guard.py refuses it whenever
+# DEBUG is off, and refuses DEBUG unless every allowed host is a loopback name.
+SECRET_KEY = env_str("DJANGO_SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+# How many proxies in front of the portal append to X-Forwarded-For; the client's address
+# (rate limits, sign-in pauses, the audit trail, signatures) is read that many hops back.
+# 0 unless the deployment says so: with no proxy the header is the visitor's own words, and
+# trusting it would let anyone choose the address the audit records. compose sets 1.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("PORTAL_TRUSTED_PROXY_COUNT", 0, minimum=0)
 SITE_URL = env_str("PORTAL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [

@@ -7,7 +7,9 @@ from django.core.exceptions import ImproperlyConfigured
 
 from .env import env_bool, env_fernet_keys, env_int
 
-for _required in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "PORTAL_MFA_KEYS"):
+# REDIS_CACHE_URL: with more than one web process, a cache in each process would let a TOTP
+# code be used twice (once per worker) and multiply every rate limit by the worker count.
+for _required in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "PORTAL_MFA_KEYS", "REDIS_CACHE_URL"):
     if not os.environ.get(_required):
         raise ImproperlyConfigured(f"{_required} must be set for production.")
 
@@ -32,9 +34,6 @@ SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
-# Behind the TLS proxy every request comes from the proxy: take the client's address from
-# X-Forwarded-For, counting this many trusted proxies (used by rate limits and the audit).
-ALLAUTH_TRUSTED_PROXY_COUNT = env_int("PORTAL_TRUSTED_PROXY_COUNT", 1, minimum=0)
 # Sign-up confirmation and password resets must really be sent: the portal.E001 check
 # stops start-up (migrate, runserver, workers) when no EMAIL_URL is configured.
 PORTAL_REQUIRE_EMAIL_URL = True

@@ -2,11 +2,16 @@
 is configured for the integration tests."""
 
 import os
+import secrets
 import tempfile
 from pathlib import Path
 
-from .base import *  # noqa: F403
-from .base import CELERY_BROKER_URL, DATABASES
+# A key of the run's own, never the published development one (DEBUG is off here). In the
+# environment, so the Celery worker and servers the integration tests start share it.
+os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
+
+from .base import *  # noqa: E402, F403
+from .base import CELERY_BROKER_URL, DATABASES  # noqa: E402
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

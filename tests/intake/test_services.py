@@ -263,6 +263,24 @@ def test_consent_sign_records_version_hash_time_ip_and_browser(intake, informed_
     assert AuditEvent.objects.filter(action="sign", client=intake.client).exists()
 
 
+def test_consent_signature_records_the_address_the_trusted_proxy_saw(
+    intake, informed_consent, rf_request, settings
+):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    rf_request.META["HTTP_X_FORWARDED_FOR"] = "198.51.100.20"
+
+    signature = services.consent_sign(
+        intake=intake, document=informed_consent, typed_name="Hope Rivera", agreed=True, request=rf_request
+    )
+
+    # The same address the audit row beside it holds, not the proxy's own.
+    assert signature.ip_address == "198.51.100.20"
+    assert (
+        AuditEvent.objects.filter(action="sign", client=intake.client).latest("pk").ip_address
+        == "198.51.100.20"
+    )
+
+
 def test_consent_text_is_signed_with_the_practice_details_filled_in(informed_consent, practice):
     text = consent_document_text(document=informed_consent, practice=practice)
     assert "{practice_name}" not in text

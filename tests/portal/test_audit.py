@@ -3,7 +3,7 @@ from django.db import connection, transaction
 from django.db.utils import DatabaseError
 from django.test import RequestFactory
 
-from portal.audit import audit_events_list, audit_record
+from portal.audit import audit_events_list, audit_record, client_ip
 from portal.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +85,18 @@ def test_the_admin_cannot_edit_or_delete_audit_events(client, practice_admin, cl
 
     assert response.status_code == 403
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_forwarded_for_is_not_trusted_when_no_proxy_is_declared(rf, settings):
+    assert settings.ALLAUTH_TRUSTED_PROXY_COUNT == 0
+    request = rf.get("/", REMOTE_ADDR="198.51.100.4", HTTP_X_FORWARDED_FOR="203.0.113.66")
+
+    assert client_ip(request) == "198.51.100.4"
+
+
+def test_behind_one_proxy_the_address_it_saw_is_recorded(rf, settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    # The visitor wrote the first entry herself; the proxy appended the address it saw.
+    request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.66, 198.51.100.4")
+
+    assert client_ip(request) == "198.51.100.4"

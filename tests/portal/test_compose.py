@@ -57,7 +57,7 @@ FILLED_SECRETS = {
 # Not secret, but blank as well: a placeholder address would send safety alerts nowhere.
 BLANK_ON_PURPOSE = {"PORTAL_ON_CALL_EMAILS": "oncall@example.com"}
 ENV_LINE = re.compile(r"^(#\s*)?([A-Z][A-Z0-9_]*)=(.*)$")
-INTERPOLATION = re.compile(r"\$\{(\w+)(?::?[-?+][^}]*)?\}")
+INTERPOLATION = re.compile(r"\$\{(\w+)(?:(:?[-?+])([^}]*))?\}")
 HEALTHZ_URL = re.compile(r"http://[^/'\"\s]+(/[^'\"\s]*)")
 
 
@@ -219,8 +219,15 @@ def settings_reads() -> tuple[frozenset[str], frozenset[str]]:
 
 
 def interpolate(value: str, variables: dict[str, str]) -> str:
-    """Compose's ${NAME}, ${NAME:?message} and $$, enough for this compose file."""
-    return INTERPOLATION.sub(lambda match: variables[match.group(1)], value).replace("$$", "$")
+    """Compose's ${NAME}, ${NAME:?message}, ${NAME:-default} and $$, enough for this file."""
+
+    def one(match: re.Match) -> str:
+        name, modifier, default = match.groups()
+        if modifier == ":-" and not variables.get(name):
+            return default
+        return variables[name]
+
+    return INTERPOLATION.sub(one, value).replace("$$", "$")
 
 
 def clean_environ(*layers: dict[str, str]) -> dict[str, str]:
@@ -244,6 +251,7 @@ def load_production_settings(monkeypatch):
     monkeypatch.setenv("DJANGO_SECRET_KEY", FILLED_SECRETS["DJANGO_SECRET_KEY"])
     monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", "portal.example.com")
     monkeypatch.setenv("PORTAL_MFA_KEYS", FILLED_SECRETS["PORTAL_MFA_KEYS"])
+    monkeypatch.setenv("REDIS_CACHE_URL", "redis://redis:6379/1")
     monkeypatch.delenv("DJANGO_DEBUG", raising=False)
     spec = importlib.util.find_spec("portal.settings.production")
     module = importlib.util.module_from_spec(spec)
@@ -461,13 +469,19 @@ def test_env_example_sets_every_variable_production_requires():
     _, required = settings_reads()
 
     assert {"DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"} <= required
-    assert required <= set(active)
+    # What compose sets itself (REDIS_CACHE_URL) need not be in .env.
+    assert required <= set(active) | set(environment(services()["web"]))
 
 
 def test_env_example_sets_every_variable_compose_interpolates():
     active, _ = env_example()
 
-    assert set(INTERPOLATION.findall(COMPOSE_FILE.read_text())) <= set(active)
+    # A variable with a default (${NAME:-1}) may be left out.
+    needed = {
+        name for name, modifier, _ in INTERPOLATION.findall(COMPOSE_FILE.read_text()) if modifier != ":-"
+    }
+
+    assert needed <= set(active)
 
 
 def test_env_example_leaves_secrets_blank():
@@ -577,6 +591,7 @@ def test_dockerfile_gunicorn_command_passes_gunicorn_config_check(tmp_path):
             "DJANGO_SECRET_KEY": FILLED_SECRETS["DJANGO_SECRET_KEY"],
             "DJANGO_ALLOWED_HOSTS": "portal.example.com",
             "PORTAL_MFA_KEYS": FILLED_SECRETS["PORTAL_MFA_KEYS"],
+            "REDIS_CACHE_URL": "redis://redis:6379/1",
             "PORTAL_VAR_DIR": str(tmp_path),
         },
     )
@@ -596,3 +611,10 @@ def test_dockerfile_runs_at_least_two_gunicorn_workers():
     )
 
     assert int(workers) >= 2
+
+
+def test_compose_trusts_one_proxy_unless_env_says_otherwise():
+    web = environment(services()["web"])
+
+    assert interpolate(web["PORTAL_TRUSTED_PROXY_COUNT"], {}) == "1"
+    assert interpolate(web["PORTAL_TRUSTED_PROXY_COUNT"], {"PORTAL_TRUSTED_PROXY_COUNT": "2"}) == "2"

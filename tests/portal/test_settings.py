@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from portal.settings.env import env_bool, env_db, env_int
+from portal.settings.guard import MSG_DEVELOPMENT_KEY, is_loopback_host
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
@@ -17,21 +18,28 @@ PRODUCTION_ENV = {
     "EMAIL_URL": "smtp+tls://portal:secret@smtp.example.org:587",
     "PORTAL_ON_CALL_EMAILS": "oncall@practice.example",
     "PORTAL_MFA_KEYS": "vY0cB0n2bW2mU1d7bC5tq7nq4X0rI3a1m8nXjQx1s1Q=",
+    "REDIS_CACHE_URL": "redis://127.0.0.1:6379/14",
 }
+# Read by the settings; each test names what it wants instead of inheriting the suite's.
+SETTINGS_ENV_PREFIXES = (
+    "DJANGO_",
+    "DATABASE_URL",
+    "EMAIL_URL",
+    "PORTAL_ON_CALL_EMAILS",
+    "PORTAL_MFA_KEYS",
+    "REDIS_CACHE_URL",
+)
+
+
+def _clean_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith(SETTINGS_ENV_PREFIXES)}
 
 
 def _manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(
-            ("DJANGO_", "DATABASE_URL", "EMAIL_URL", "PORTAL_ON_CALL_EMAILS", "PORTAL_MFA_KEYS")
-        )
-    }
     return subprocess.run(  # noqa: S603 - fixed arguments, our own manage.py
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env={**clean, **env},
+        env={**_clean_env(), **env},
         capture_output=True,
         text=True,
         timeout=120,
@@ -46,7 +54,9 @@ def test_production_settings_pass_check_deploy_without_warnings():
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "PORTAL_MFA_KEYS"])
+@pytest.mark.parametrize(
+    "missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "PORTAL_MFA_KEYS", "REDIS_CACHE_URL"]
+)
 def test_production_settings_refuse_to_start_without(missing):
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
 
@@ -99,6 +109,92 @@ def test_production_refuses_debug():
 
     assert result.returncode != 0
     assert "DJANGO_DEBUG must not be true" in result.stderr
+
+
+def _entry_point(module: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """Import a server entry point the way gunicorn, uvicorn or celery would."""
+    return subprocess.run(  # noqa: S603 - fixed arguments
+        [
+            sys.executable,
+            "-c",
+            f"import {module}; from django.conf import settings; print(settings.SETTINGS_MODULE)",
+        ],
+        cwd=ROOT,
+        env={**_clean_env(), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("module", ["portal.wsgi", "portal.asgi", "portal.celery"])
+def test_server_entry_points_default_to_production_settings(module):
+    without_module = {k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_SETTINGS_MODULE"}
+
+    forgot_everything = _entry_point(module, env={})
+    configured = _entry_point(module, env=without_module)
+
+    assert forgot_everything.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set for production" in forgot_everything.stderr
+    assert configured.returncode == 0, configured.stderr
+    assert configured.stdout.strip() == "portal.settings.production"
+
+
+def test_debug_off_refuses_the_published_development_key():
+    result = _manage("check", env={"DJANGO_SETTINGS_MODULE": "portal.settings.base", "DJANGO_DEBUG": "false"})
+
+    assert result.returncode != 0
+    assert MSG_DEVELOPMENT_KEY in result.stderr
+
+
+def test_debug_off_with_a_key_of_its_own_starts():
+    env = {"DJANGO_SETTINGS_MODULE": "portal.settings.base", "DJANGO_DEBUG": "false"}
+
+    result = _manage("check", env={**env, "DJANGO_SECRET_KEY": PRODUCTION_ENV["DJANGO_SECRET_KEY"]})
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_debug_on_refuses_a_host_that_is_not_this_machine():
+    env = {
+        "DJANGO_SETTINGS_MODULE": "portal.settings.base",
+        "DJANGO_ALLOWED_HOSTS": "localhost,portal.example.org",
+    }
+
+    result = _manage("check", env=env)
+
+    assert result.returncode != 0
+    assert "only allowed when every allowed host is a loopback name" in result.stderr
+    assert "portal.example.org" in result.stderr
+
+
+def test_the_developer_default_starts_with_debug_on_loopback_only():
+    result = _manage("check", env={"DJANGO_SETTINGS_MODULE": "portal.settings.base"})
+
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("localhost", True),
+        ("LOCALHOST", True),
+        ("portal.localhost", True),
+        ("127.0.0.1", True),
+        ("127.8.9.10", True),
+        ("[::1]", True),
+        ("::1", True),
+        ("0.0.0.0", False),  # noqa: S104 - every interface, the opposite of loopback
+        ("*", False),
+        (".example.org", False),
+        ("10.0.0.5", False),
+        ("localhost.example.org", False),
+        ("testserver", False),
+    ],
+)
+def test_loopback_names(host, loopback):
+    assert is_loopback_host(host) is loopback
 
 
 def test_a_malformed_boolean_fails_loudly(monkeypatch):
