@@ -1,4 +1,3 @@
-import csv
 import logging
 import sys
 
@@ -18,6 +17,7 @@ from . import access
 from .access import wants_json
 from .audit import audit_events_list, audit_record
 from .crisis import CRISIS_LINES
+from .csv_export import csv_lines
 from .forms import AuditFilterForm
 from .middleware import LAST_ACTIVITY_KEY, database_unavailable_response, idle_timeout_for, request_too_large
 from .models import AuditEvent, User
@@ -170,11 +170,6 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/audit_log.html", {"form": form, "page": page, "query": query.urlencode()})
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @require_safe
 @access.practice_admin_required
 def audit_log_csv(request: HttpRequest) -> HttpResponse:
@@ -190,34 +185,26 @@ def audit_log_csv(request: HttpRequest) -> HttpResponse:
         detail=request.GET.urlencode()[:300],
         request=request,
     )
-    writer = csv.writer(_Echo())
 
     def rows():
-        yield writer.writerow(AUDIT_CSV_COLUMNS)
+        yield AUDIT_CSV_COLUMNS
         for event in events.iterator(chunk_size=500):
-            yield writer.writerow(
-                [
-                    event.created_at.isoformat(),
-                    event.actor.email if event.actor else "",
-                    event.action,
-                    event.object_type,
-                    event.object_id,
-                    event.client.email if event.client else "",
-                    _csv_safe(event.detail),
-                    event.ip_address or "",
-                    _csv_safe(event.path),
-                ]
+            yield (
+                event.created_at.isoformat(),
+                event.actor.email if event.actor else "",
+                event.action,
+                event.object_type,
+                event.object_id,
+                event.client.email if event.client else "",
+                event.detail,
+                event.ip_address,
+                event.path,
             )
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(csv_lines(rows()), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
     response["Cache-Control"] = "no-store"
     return response
-
-
-def _csv_safe(value: str) -> str:
-    # A cell starting with = + - @ is run as a formula by spreadsheet programs.
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 # --- Error pages (wired in portal/urls.py and settings.CSRF_FAILURE_VIEW)

@@ -7,8 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.audit import audit_record
+from portal.csv_export import csv_cell
 from portal.forms import MSG_DATE_ORDER
 from portal.models import AuditEvent
+from tests.factories import StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -117,6 +119,51 @@ def test_audit_csv_defuses_spreadsheet_formulas(client, practice_admin, events):
 
     details = [row[6] for row in rows[1:]]
     assert '\'=HYPERLINK("http://evil")' in details
+
+
+def test_audit_csv_defuses_a_formula_in_every_column(client, practice_admin):
+    # Valid, confirmable addresses: a visitor can choose what the export will hold.
+    hostile_client = UserFactory(email="=2+5@evil.example")
+    hostile_staff = StaffFactory(email="+SUM(A1)@evil.example")
+    AuditEvent.objects.create(
+        actor=hostile_staff,
+        action="view",
+        object_type="@intake",
+        object_id="-1",
+        client=hostile_client,
+        detail="\t=1+1",
+        path="\r=cmd|' /C calc'!A0",
+    )
+    client.force_login(practice_admin)
+
+    row = next(
+        row for row in _rows(client.get(reverse("portal:audit_log_csv"))) if row[5] == "'=2+5@evil.example"
+    )
+
+    assert row[1] == "'+SUM(A1)@evil.example"
+    assert row[3:5] == ["'@intake", "'-1"]
+    assert row[6] == "'\t=1+1"
+    assert row[8] == "'\r=cmd|' /C calc'!A0"
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("\uff1d1+1", "'\uff1d1+1"),
+        ("hope@example.org", "hope@example.org"),
+        ("a=b", "a=b"),
+        (None, ""),
+        (42, "42"),
+    ],
+)
+def test_csv_cell(value, cell):
+    assert csv_cell(value) == cell
 
 
 def test_audit_log_page_query_count_does_not_grow_with_entries(
