@@ -52,7 +52,7 @@ RUN DJANGO_SECRET_KEY=build-time-collectstatic-only-not-a-secret DJANGO_ALLOWED_
 # Mount points for the private files (web and worker) and beat's schedule. Docker copies
 # the owner and mode of these directories into a named volume when it is first mounted, so
 # the volumes start out writable by the portal user and closed to everyone else.
-RUN install -d -o portal -g portal -m 0700 /var/lib/portal/private /var/lib/portal/beat
+RUN install -d -o portal -g portal -m 0700 /var/lib/portal /var/lib/portal/private /var/lib/portal/beat
 
 USER portal
 

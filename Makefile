@@ -38,7 +38,8 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	@touch $@
 
 setup: $(VENV)/.runtime
-	@mkdir -p var/mail var/private
+	@mkdir -p -m 700 var var/mail var/private
+	@chmod 700 var var/mail var/private
 	$(MANAGE) migrate --noinput
 	$(MANAGE) mfa_reencrypt
 	$(MANAGE) seed_demo

@@ -7,6 +7,7 @@ Set DATABASE_URL and CELERY_BROKER_URL to move to PostgreSQL and Redis.
 
 import base64
 import hashlib
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,6 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 from .env import env_bool, env_db, env_email, env_fernet_keys, env_int, env_list, env_str
 from .guard import DEVELOPMENT_SECRET_KEY
+
+# Clinical answers reach files this process writes (the SQLite database, mail files, PDFs,
+# backups): whatever it creates is readable and writable by its owner only.
+os.umask(0o077)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("PORTAL_VAR_DIR", str(BASE_DIR / "var")))

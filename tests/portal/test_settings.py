@@ -268,3 +268,40 @@ def test_celery_is_configured_for_safe_redelivery():
     assert conf.task_reject_on_worker_lost is True
     assert conf.task_soft_time_limit < conf.task_time_limit
     assert conf.broker_transport_options["visibility_timeout"] > conf.task_time_limit
+
+
+def test_files_the_portal_writes_are_readable_by_their_owner_only(tmp_path):
+    script = (
+        "import django, stat; django.setup()\n"
+        "from django.core.files.base import ContentFile\n"
+        "from django.core.files.storage import storages\n"
+        "from django.core.mail import send_mail\n"
+        "from django.core.management import call_command\n"
+        "call_command('migrate', verbosity=0)\n"
+        "send_mail('s', 'b', 'a@example.org', ['b@example.org'])\n"
+        "storages['private'].save('summaries/x.pdf', ContentFile(b'%PDF'))\n"
+    )
+    var = tmp_path / "var"
+    var.mkdir(mode=0o755)
+    env = {
+        "DJANGO_SETTINGS_MODULE": "portal.settings.base",
+        "PORTAL_VAR_DIR": str(var),
+        "PORTAL_PRIVATE_STORAGE": str(var / "private"),
+    }
+
+    result = subprocess.run(  # noqa: S603 - fixed arguments
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**_clean_env(), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    written = list(var.rglob("*"))
+    assert {path.name for path in written} >= {"portal.sqlite3", "mail", "private", "x.pdf"}
+    for path in written:
+        mode = path.stat().st_mode & 0o777
+        assert mode == (0o700 if path.is_dir() else 0o600), f"{path.relative_to(var)}: {oct(mode)}"
