@@ -541,7 +541,8 @@ class SummaryDocument(models.Model):
 
     The staff copy carries the risk banner with acknowledgement notes and the scores; the
     client's copy has her answers without scores, flags or staff notes. At most one current document per
-    intake and audience; older ones are kept (records are never hard-deleted).
+    intake and audience; older rows are kept (records are never hard-deleted), their files
+    removed once the newer copy is stored.
     """
 
     class Audience(models.TextChoices):
@@ -559,6 +560,9 @@ class SummaryDocument(models.Model):
     source_digest = models.CharField(max_length=64)
     is_current = models.BooleanField(default=True)
     rendered_at = models.DateTimeField(default=timezone.now)
+    # When a newer copy replaced this one, its file (every answer in it) is removed from
+    # storage; the row stays, with its digest and the audit rows, as the record it existed.
+    file_removed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-rendered_at", "-pk"]

@@ -147,6 +147,9 @@ def summary_render(
             if current is not None:
                 current.is_current = False
                 current.save(update_fields=["is_current"])
+                superseded_id = current.pk
+                # After commit: a rollback must leave the older copy, and its file, current.
+                transaction.on_commit(lambda: summary_superseded_remove(document_id=superseded_id))
             document.save()
             if intake.summary_problem:
                 Intake.objects.filter(pk=intake_id).update(
@@ -164,6 +167,48 @@ def summary_render(
         document.file.delete(save=False)
         raise
     return document
+
+
+def summary_superseded_remove(*, document_id: int) -> bool:
+    """Remove the file of a summary a newer copy has replaced, keeping its row and audit rows.
+
+    An old copy holds every answer as it was; once a newer one is stored nobody can reach it
+    from the portal, so keeping it would only widen what a stolen disk or backup reveals.
+    Returns whether a file was removed. A failure (the storage is down) is logged and left
+    for `documents_verify --repair`, which removes whatever superseded files remain.
+    """
+    document = (
+        SummaryDocument.objects.select_related("intake__client")
+        .filter(pk=document_id, is_current=False, file_removed_at__isnull=True)
+        .first()
+    )
+    if document is None:
+        return False
+    name = document.file.name
+    # The same bytes rendered again have the same name: that file is the current copy's now.
+    if SummaryDocument.objects.filter(file=name, is_current=True).exists():
+        return False
+    try:
+        document.file.storage.delete(name)
+    except OSError:
+        logger.warning(
+            "Could not remove the superseded PDF %s; documents_verify --repair will", name, exc_info=True
+        )
+        return False
+    with transaction.atomic():
+        removed = SummaryDocument.objects.filter(pk=document_id, file_removed_at__isnull=True).update(
+            file_removed_at=timezone.now()
+        )
+        if removed:
+            audit_record(
+                actor=None,
+                action=AuditEvent.Action.UPDATE,
+                object_type="summary_document",
+                object_id=document_id,
+                client=document.intake.client,
+                detail=f"{document.audience} PDF summary replaced by a newer copy: its file removed",
+            )
+    return bool(removed)
 
 
 def _partial_remove(storage, name: str) -> None:
@@ -318,14 +363,22 @@ class VerifyReport:
     intact: int
     problems: list[DocumentProblem]
     repaired: int
+    superseded_removed: int = 0
 
 
 def summary_documents_verify(*, repair: bool = False) -> VerifyReport:
     """Check every stored summary's file against its recorded SHA-256. With `repair`, the
-    current documents that fail are rendered again (older ones are history: reported only)."""
-    problems, intact, repaired = [], 0, 0
-    documents = SummaryDocument.objects.order_by("pk").only(
-        "pk", "file", "sha256", "intake_id", "audience", "is_current"
+    current documents that fail are rendered again (older ones are history: reported only),
+    and the files of replaced copies that are still stored are removed."""
+    problems, intact, repaired, superseded_removed = [], 0, 0, 0
+    if repair:
+        leftovers = SummaryDocument.objects.filter(is_current=False, file_removed_at__isnull=True)
+        for document_id in leftovers.values_list("pk", flat=True).iterator():
+            superseded_removed += summary_superseded_remove(document_id=document_id)
+    documents = (
+        SummaryDocument.objects.filter(file_removed_at__isnull=True)
+        .order_by("pk")
+        .only("pk", "file", "sha256", "intake_id", "audience", "is_current")
     )
     for document in documents.iterator():
         stored = _file_sha256(document)
@@ -345,4 +398,10 @@ def summary_documents_verify(*, repair: bool = False) -> VerifyReport:
         if repair and document.is_current:
             summary_render(intake_id=document.intake_id, audience=document.audience)
             repaired += 1
-    return VerifyReport(checked=intact + len(problems), intact=intact, problems=problems, repaired=repaired)
+    return VerifyReport(
+        checked=intact + len(problems),
+        intact=intact,
+        problems=problems,
+        repaired=repaired,
+        superseded_removed=superseded_removed,
+    )

@@ -344,7 +344,7 @@ def test_rendering_again_replaces_nothing_that_is_current(sent):
     assert SummaryDocument.objects.filter(intake=sent).count() == 2
 
 
-def test_acknowledging_a_flag_makes_a_new_current_copy_and_keeps_the_old(
+def test_acknowledging_a_flag_makes_a_new_current_copy_and_removes_the_old_file(
     sent, therapist, django_capture_on_commit_callbacks
 ):
     old = SummaryDocument.objects.get(intake=sent, audience=STAFF, is_current=True)
@@ -363,7 +363,12 @@ def test_acknowledging_a_flag_makes_a_new_current_copy_and_keeps_the_old(
     assert new.pk != old.pk
     old.refresh_from_db()
     assert old.is_current is False
-    assert old.file.storage.exists(old.file.name)
+    # The row is the record that it existed; the file, every answer as it was, is gone.
+    assert not old.file.storage.exists(old.file.name)
+    assert old.file_removed_at is not None
+    assert AuditEvent.objects.filter(
+        object_type="summary_document", object_id=str(old.pk), detail__contains="file removed"
+    ).exists()
     text = flat(pdf_text(new))
     assert "acknowledged by Stephanie Poole" in text
     # The flags still open are named, so the acknowledged one does not read as open.

@@ -1,5 +1,6 @@
 """Check every stored PDF against the SHA-256 recorded when it was made (after a restore,
-or whenever in doubt); with --repair, make the current ones that fail again."""
+or whenever in doubt); with --repair, make the current ones that fail again and remove the
+files of replaced copies that are still stored."""
 
 import sys
 
@@ -15,7 +16,11 @@ class Command(BaseCommand):
     help = "Verify every stored PDF summary against its recorded SHA-256."
 
     def add_arguments(self, parser):
-        parser.add_argument("--repair", action="store_true", help="make again each current PDF that fails")
+        parser.add_argument(
+            "--repair",
+            action="store_true",
+            help="make again each current PDF that fails; remove files of replaced copies still stored",
+        )
 
     def handle(self, *args, **options):
         report = summary_documents_verify(repair=options["repair"])
@@ -30,6 +35,8 @@ class Command(BaseCommand):
             f"{report.checked} PDFs checked: {report.intact} intact, {len(report.problems)} missing or "
             f"altered ({len(current)} of them current), {report.repaired} made again."
         )
+        if report.superseded_removed:
+            self.stdout.write(f"Files removed of replaced copies still stored: {report.superseded_removed}.")
         if current and report.repaired < len(current):
             self.stderr.write(
                 "Some current PDFs are missing or altered. Run `manage.py documents_verify --repair` "
