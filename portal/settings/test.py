@@ -26,6 +26,11 @@ STORAGES = {
 }
 WHITENOISE_AUTOREFRESH = True
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Transactional tests empty the throwaway test database with TRUNCATE, which the audit
+    # table refuses unless the session says otherwise (portal/migrations/0007).
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c portal.audit_truncate_allowed=on"
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file rather than shared-cache memory: the live server's threads (a browser's autosave
     # beside its "Save and continue") then wait for each other's write lock, as they do on

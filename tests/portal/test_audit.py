@@ -66,6 +66,26 @@ def test_the_database_itself_refuses_to_rewrite_audit_rows_on_postgresql(therapi
         cursor.execute("UPDATE portal_auditevent SET detail = 'x' WHERE id = %s", [event.pk])
 
 
+def test_the_database_refuses_to_truncate_the_audit_trail_on_postgresql(therapist, client_user):
+    if connection.vendor != "postgresql":
+        pytest.skip("The append-only trigger exists on PostgreSQL only.")
+    event = _event(therapist, client_user)
+
+    with (
+        pytest.raises(DatabaseError, match="TRUNCATE is refused"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        # As any session other than the test suite's own (settings/test.py), with the
+        # test's own foreign-key checks done first so only the guard can refuse.
+        cursor.execute(
+            "SET LOCAL portal.audit_truncate_allowed = 'off'; SET CONSTRAINTS ALL IMMEDIATE; "
+            "TRUNCATE portal_auditevent CASCADE"
+        )
+
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
 def test_audit_events_list_filters_by_staff_client_and_time(
     therapist, front_desk, client_user, second_client_user
 ):
