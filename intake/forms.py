@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from portal.text import TypedTextField
+
 from . import forms_rules, history
 from .catalogue import SYMPTOM_GROUPS
 from .models import Intake, PregnancyEntry, YesNoUnsure
@@ -63,7 +65,7 @@ ERROR_SHORT_TOO_LONG = _(
 def _text(label, help_text="", max_length=200):
     """A short answer. No maxlength on the box: a browser would cut a long paste without a
     word; the form says instead how long it may be, and keeps what was typed."""
-    field = forms.CharField(
+    field = TypedTextField(
         label=label,
         help_text=help_text,
         required=False,
@@ -102,7 +104,7 @@ class StateField(forms.CharField):
         return forms_rules.state_normalise(super().to_python(value))
 
 
-class LongTextField(forms.CharField):
+class LongTextField(TypedTextField):
     """Written text with its line breaks as LF: browsers post CR LF, the page counts one."""
 
     def to_python(self, value):
@@ -375,4 +377,4 @@ PREGNANCY_GROUPED_FIELDS = frozenset({"outcome", "complications"})
 
 class ConsentSignForm(forms.Form):
     agreed = forms.BooleanField(label=_("I have read this and I agree to it"), required=False)
-    typed_name = forms.CharField(label=_("Type your full legal name to sign"), max_length=200, required=False)
+    typed_name = TypedTextField(label=_("Type your full legal name to sign"), max_length=200, required=False)

@@ -4,6 +4,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from portal.text import TypedTextField
+
 from .models import Intake, RiskFlag, RiskLevelChoices
 from .review import TRANSITIONS
 from .review_selectors import ASSIGNED_MINE, ASSIGNED_NONE, assignable_therapists
@@ -69,14 +71,14 @@ class StatusForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(
+    note = TypedTextField(
         label=_("Referral or closing note"),
         help_text=_("Needed to refer out (why) or to close (the reason)."),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    resources = forms.CharField(
+    resources = TypedTextField(
         label=_("Resources given to the client"),
         help_text=_("Needed to refer out: who the client was referred to, and how to reach them."),
         required=False,
@@ -98,7 +100,7 @@ class AcknowledgeForm(forms.Form):
     follow_up = forms.ChoiceField(
         label=_("What was done"), choices=[("", _("Choose what was done")), *RiskFlag.FollowUp.choices]
     )
-    note = forms.CharField(
+    note = TypedTextField(
         label=_("Note"),
         help_text=_("When, who, and what was agreed."),
         max_length=5000,
@@ -107,7 +109,7 @@ class AcknowledgeForm(forms.Form):
 
 
 class NoteForm(forms.Form):
-    body = forms.CharField(
+    body = TypedTextField(
         label=_("Add an internal note"),
         help_text=_("Notes can't be changed once saved; add a new note to correct one."),
         max_length=10_000,

@@ -22,6 +22,7 @@ from .services import (
     user_role_set,
     user_sessions_revoke,
 )
+from .text import TypedTextField
 
 MSG_INVITE_SENT = _(
     "{email} was invited: they choose their own password from the link in the email, then set up "
@@ -38,9 +39,7 @@ MSG_INVITE_NOT_SENT = _(
 
 class StaffInviteForm(forms.Form):
     email = forms.EmailField(label=_("Email address"))
-    full_name = forms.CharField(
-        label=_("Full name"), max_length=200, help_text=_("As clients should see it.")
-    )
+    full_name = TypedTextField(label=_("Full name"), max_length=200, help_text=_("As clients should see it."))
     role = forms.ChoiceField(
         label=_("Role"), choices=[(role.value, role.label) for role in User.Role if role in User.STAFF_ROLES]
     )
@@ -53,6 +52,7 @@ class UserChangeForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ("full_name", "role", "is_active")
+        field_classes = {"full_name": TypedTextField}
 
 
 @admin.register(User)

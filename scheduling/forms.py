@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import User
+from portal.text import TypedTextField
 
 from . import slots
 from .models import AppointmentRequest, Modality, SessionType, WeeklyAvailability
@@ -97,7 +98,7 @@ class TimesThatSuitForm(forms.Form):
     date_2 = DateField(label=_("Another date (optional)"), required=False, widget=DateInput)
     date_3 = DateField(label=_("Another date (optional)"), required=False, widget=DateInput)
     earliest_date = DateField(label=_("The earliest date you could come"), widget=DateInput)
-    note = forms.CharField(
+    note = TypedTextField(
         label=_("Anything about timing we should know (optional)"),
         required=False,
         max_length=1000,
@@ -233,11 +234,11 @@ class BookForm(forms.Form):
 
 
 class RescheduleForm(BookForm):
-    reason = forms.CharField(label=_("Reason (for the record; not sent)"), required=False, max_length=200)
+    reason = TypedTextField(label=_("Reason (for the record; not sent)"), required=False, max_length=200)
 
 
 class DeclineForm(forms.Form):
-    reason = forms.CharField(
+    reason = TypedTextField(
         label=_("Reason, sent to the client"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -246,7 +247,7 @@ class DeclineForm(forms.Form):
 
 
 class StaffCancelForm(forms.Form):
-    reason = forms.CharField(
+    reason = TypedTextField(
         label=_("Reason for cancelling (for the record)"),
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -254,7 +255,7 @@ class StaffCancelForm(forms.Form):
 
 
 class ClientCancelForm(forms.Form):
-    reason = forms.CharField(
+    reason = TypedTextField(
         label=_("Would you like to tell us why? (optional)"),
         required=False,
         max_length=500,
@@ -299,7 +300,7 @@ class TimeOffForm(forms.Form):
     start_time = forms.TimeField(label=_("From (time, Denver)"), widget=TimeInput, initial=time(0))
     end_day = DateField(label=_("Until (date)"), widget=DateInput)
     end_time = forms.TimeField(label=_("Until (time, Denver)"), widget=TimeInput, initial=time(23, 59))
-    reason = forms.CharField(label=_("Note (optional)"), required=False, max_length=200)
+    reason = TypedTextField(label=_("Note (optional)"), required=False, max_length=200)
 
     def clean(self):
         data = super().clean()

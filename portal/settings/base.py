@@ -91,6 +91,7 @@ TEMPLATES = [
                 "portal.context_processors.portal",
                 "intake.context_processors.review",
             ],
+            "builtins": ["portal.templatetags.portal_text"],
         },
     },
 ]
