@@ -91,7 +91,6 @@ def _render_detail(request: HttpRequest, intake: Intake, *, status: int = 200, *
         "pdf_url": _url_if_present(PDF_URL_NAMES, intake),
         "pdf_rerender_url": _url_if_present(PDF_RERENDER_URL_NAMES, intake),
         "not_answered": str(NOT_ANSWERED),
-        "is_therapist": request.user.role == request.user.Role.THERAPIST,
     }
     return render(request, "intake/staff/detail.html", context, status=status)
 

@@ -23,7 +23,14 @@ STAFF_ROLES = User.STAFF_ROLES
 
 
 def has_role(user, *roles: str) -> bool:
+    """Whether the person signed in may act in one of ``roles`` (an active account)."""
     return bool(user and user.is_authenticated and user.is_active and user.role in roles)
+
+
+def client_of_record(user) -> User | None:
+    """The person whose record an audit row is about: the user if hers is a client account,
+    active or not (a closed account's history is still hers). Not an access rule."""
+    return user if user is not None and getattr(user, "role", None) == Role.CLIENT else None
 
 
 def is_client(user) -> bool:
@@ -45,6 +52,23 @@ def is_practice_admin(user) -> bool:
 
 def can_schedule(user) -> bool:
     return has_role(user, *SCHEDULING_ROLES)
+
+
+def is_therapist(user) -> bool:
+    return has_role(user, Role.THERAPIST)
+
+
+def role_flags(user) -> dict[str, bool]:
+    """What a template may ask about the person signed in: the same predicates the views use,
+    handed to every page as `role` by the portal context processor."""
+    return {
+        "client": is_client(user),
+        "staff": is_staff_member(user),
+        "clinical": can_see_clinical(user),
+        "scheduling": can_schedule(user),
+        "therapist": is_therapist(user),
+        "practice_admin": is_practice_admin(user),
+    }
 
 
 def wants_json(request: HttpRequest) -> bool:

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from . import sign_in_limits
-from .access import is_staff_member
+from .access import client_of_record, is_staff_member
 from .audit import audit_record
 from .mfa_secrets import secret_decrypt, secret_encrypt
 from .models import AuditEvent
@@ -65,7 +65,7 @@ class PortalAccountAdapter(DefaultAccountAdapter):
             action=AuditEvent.Action.NOTIFY,
             object_type="user",
             object_id=user.pk,
-            client=user if user.is_client else None,
+            client=client_of_record(user),
             detail="password reset link sent",
             request=request,
         )

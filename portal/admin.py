@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .access import client_of_record
 from .admin_audit import AuditedModelAdmin
 from .audit import audit_record
 from .models import AuditEvent, Practice, User
@@ -80,7 +81,7 @@ class UserAdmin(AuditedModelAdmin):
     actions = ("send_password_reset", "send_invitation_again", "revoke_sessions", "reset_two_step")
 
     def audit_client_of(self, obj: User) -> User | None:
-        return obj if obj.is_client else None
+        return client_of_record(obj)
 
     def get_queryset(self, request):
         totp = Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
@@ -151,7 +152,7 @@ class UserAdmin(AuditedModelAdmin):
             action=AuditEvent.Action.UPDATE,
             object_type="user",
             object_id=obj.pk,
-            client=obj if obj.is_client else None,
+            client=client_of_record(obj),
             detail="changed in Django admin: " + ", ".join(fields),
             request=request,
         )
@@ -177,7 +178,7 @@ class UserAdmin(AuditedModelAdmin):
     @admin.action(description=_("Send the staff invitation again"))
     def send_invitation_again(self, request, queryset):
         users = list(queryset)
-        invited = [user for user in users if user.is_staff_member and not user.has_usable_password()]
+        invited = [user for user in users if user.role in User.STAFF_ROLES and not user.has_usable_password()]
         for user in invited:
             self._send_invitation(request, user)
         if len(invited) < len(users):
@@ -276,7 +277,7 @@ class AuditEventAdmin(AuditedModelAdmin):
         # The list shows the client column, and the actor's, which is a client when she acted.
         if obj.client is not None:
             return obj.client
-        return obj.actor if obj.actor is not None and obj.actor.is_client else None
+        return client_of_record(obj.actor)
 
 
 # Roles are a field on the user, not groups: hide the unused Group admin.
@@ -310,4 +311,4 @@ class EmailAddressAdmin(AuditedModelAdmin):
         return False
 
     def audit_client_of(self, obj: EmailAddress) -> User | None:
-        return obj.user if obj.user.is_client else None
+        return client_of_record(obj.user)

@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from .access import is_practice_admin, is_staff_member
+from .access import is_practice_admin, role_flags
 from .crisis import CRISIS_LINES, HIGH_LINES, URGENT_BUTTONS, URGENT_MORE
 from .middleware import idle_timeout_for
 from .selectors import on_call_alerts_configured, practice_get
@@ -28,5 +28,6 @@ def portal(request) -> dict:
         "crisis_urgent_more": URGENT_MORE,
         "idle_timeout_seconds": idle_timeout_for(user) if signed_in else None,
         "idle_warning_seconds": settings.PORTAL_IDLE_WARNING,
-        "is_staff_member": is_staff_member(user) if signed_in else False,
+        # Templates ask `role.scheduling`, `role.therapist`... never compare role strings.
+        "role": role_flags(user),
     }

@@ -80,14 +80,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
-    @property
-    def is_client(self) -> bool:
-        return self.role == self.Role.CLIENT
-
-    @property
-    def is_staff_member(self) -> bool:
-        return self.role in self.STAFF_ROLES
-
 
 class Practice(TimeStampedModel):
     """The practice's own details and settings; one row, edited in Django admin."""

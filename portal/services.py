@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .access import client_of_record
 from .audit import audit_record
 from .models import AuditEvent, User
 from .sign_in_limits import NETWORK, Pause
@@ -124,7 +125,7 @@ def user_mfa_activate_totp(*, user: User, secret: str) -> list[str]:
 
 def _client_or_none(user: User) -> User | None:
     # Audit rows about a client carry her as the client, so "who touched her account" is one filter.
-    return user if user.is_client else None
+    return client_of_record(user)
 
 
 @transaction.atomic
@@ -284,7 +285,7 @@ def sign_in_pause_record(*, request: HttpRequest, pause: Pause, email: str) -> A
         action=AuditEvent.Action.SIGN_IN_PAUSE,
         object_type="sign_in",
         object_id=person.pk if person else "",
-        client=person if person is not None and person.is_client else None,
+        client=client_of_record(person),
         detail=pause.detail,
         request=request,
     )
