@@ -12,8 +12,8 @@ E001 = Error(
 E002 = Error(
     "No on-call address is configured: set PORTAL_ON_CALL_EMAILS (comma-separated addresses).",
     hint="When an answer raises a same-day safety flag, the on-call is emailed. The practice's "
-    "own addresses (Django admin, Practice) take precedence, but the practice row does not exist "
-    "at first deploy and can be emptied later: these addresses are used whenever it has none.",
+    "own addresses (Django admin, Practice) take precedence, but the practice row is empty at "
+    "first deploy and its addresses can be removed later: these are used whenever it has none.",
     id="portal.E002",
 )
 E003_MESSAGE = "PORTAL_ON_CALL_EMAILS holds something that is not an email address: {addresses}"

@@ -2,14 +2,25 @@ import factory
 from allauth.account.models import EmailAddress
 
 from portal.models import Practice, User
+from portal.reference_data import practice_ensure
 from portal.services import user_mfa_activate_totp
 
 DEFAULT_PASSWORD = "a-Long-test-passphrase-41"
 
 
 class PracticeFactory(factory.django.DjangoModelFactory):
+    """Fills in the practice's one row (portal 0008 creates it empty)."""
+
     class Meta:
         model = Practice
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        practice = practice_ensure(model_class)
+        for name, value in kwargs.items():
+            setattr(practice, name, value)
+        practice.save()
+        return practice
 
     name = "Sitting in Sisterhood"
     address_line1 = "1600 Ogden Street, Suite 200"

@@ -173,8 +173,8 @@ else:
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Client portal <portal@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Comma-separated addresses emailed when an intake needs same-day review, used whenever the
-# practice has set no on-call address of its own in Django admin. The practice row may not
-# exist yet at deploy time, so this is what production start-up can insist on (portal.E002).
+# practice has set no on-call address of its own in Django admin. The practice row is empty
+# at first deploy, so this is what production start-up can insist on (portal.E002).
 PORTAL_ON_CALL_EMAILS = env_list("PORTAL_ON_CALL_EMAILS")
 
 # --- Cache: shared Redis when configured (allauth's rate limits and TOTP replay

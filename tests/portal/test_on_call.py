@@ -24,7 +24,6 @@ def test_the_deployments_addresses_are_used_when_the_practice_has_none(practice,
     practice.on_call_emails = ""
 
     assert on_call_addresses(practice=practice) == ["fallback@practice.example"]
-    assert on_call_addresses(practice=None) == ["fallback@practice.example"]
 
 
 def test_alerts_are_not_configured_with_no_address_anywhere(practice, settings):

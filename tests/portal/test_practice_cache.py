@@ -38,10 +38,15 @@ def test_a_change_in_a_transaction_is_seen_after_it_commits(practice, django_cap
     assert practice_get().name == "Renamed"
 
 
-def test_deleting_the_practice_forgets_it(practice):
+def test_deleting_the_practice_forgets_it_and_an_empty_row_takes_its_place(practice):
     practice_get()
     practice.delete()
-    assert practice_get() is None
+
+    fresh = practice_get()
+
+    assert fresh.pk != practice.pk
+    assert fresh.name == ""
+    assert Practice.objects.count() == 1
 
 
 def test_a_cache_that_cannot_be_reached_falls_back_to_the_database(practice, monkeypatch, caplog):

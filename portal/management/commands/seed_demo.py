@@ -8,6 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from portal.models import Practice, User
+from portal.reference_data import practice_ensure
+from portal.selectors import practice_forget
 from portal.services import user_create_staff, user_mfa_activate_totp
 
 DEMO_PASSWORD = "portal-demo-2026"
@@ -50,9 +52,10 @@ class Command(BaseCommand):
     def handle(self, *args, force=False, **options):
         if not settings.DEBUG and not force:
             raise CommandError("Demo data has known passwords; refusing to load it with DEBUG off.")
-        practice = Practice.objects.order_by("pk").first()
-        if practice is None:
-            Practice.objects.create(**DEMO_PRACTICE)
+        practice = practice_ensure(Practice)
+        if not practice.name:  # still the empty row the migration made: fill in the demo's
+            Practice.objects.filter(pk=practice.pk).update(**DEMO_PRACTICE)
+            practice_forget()
         rows = []
         for email, name, role, secret in DEMO_STAFF:
             user = user_create_staff(email=email, full_name=name, role=role, password=DEMO_PASSWORD)
