@@ -3,6 +3,7 @@
 Idempotent: running it again resets the demo passwords and leaves everything else.
 """
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -63,14 +64,12 @@ class Command(BaseCommand):
             rows.append((email, str(user.get_role_display()), secret))
         client = self._demo_client()
         rows.append((client.email, str(client.get_role_display()), "-"))
-        # Two sent intakes (one urgent) so the therapist review has something to show.
-        from intake.review_demo import demo_intakes_seed
-
-        for intake in demo_intakes_seed(password=DEMO_PASSWORD):
-            rows.append((intake.client.email, f"{intake.client.get_role_display()} (sent intake)", "-"))
-        from scheduling.services import scheduling_demo_seed
-
-        scheduling_demo_seed(therapists=list(User.objects.filter(role=User.Role.THERAPIST, is_active=True)))
+        # Each app seeds its own demo records (AppConfig.demo_seed), in INSTALLED_APPS order:
+        # the portal knows none of their internals.
+        for config in apps.get_app_configs():
+            seed = getattr(config, "demo_seed", None)
+            if seed is not None:
+                rows += [(email, role, "-") for email, role in seed(password=DEMO_PASSWORD)]
 
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD})"))
