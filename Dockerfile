@@ -45,7 +45,7 @@ COPY static ./static
 # Production settings refuse to import without a secret key, allowed hosts, MFA keys and a
 # shared cache. These throwaway values exist for this one command only (not ENV), so no
 # running container can ever start with them (the MFA key reads "build-time-collectstatic-only!!!").
-RUN DJANGO_SECRET_KEY=build-time-collectstatic-only-not-a-secret DJANGO_ALLOWED_HOSTS=build.invalid \
+RUN DJANGO_SECRET_KEY=build-time-collectstatic-only-not-a-secret-never-signs-anything DJANGO_ALLOWED_HOSTS=build.invalid \
     PORTAL_MFA_KEYS=YnVpbGQtdGltZS1jb2xsZWN0c3RhdGljLW9ubHkhISE= REDIS_CACHE_URL=redis://build.invalid/1 \
     python manage.py collectstatic --noinput
 

@@ -22,8 +22,30 @@ from . import held
 from .access import is_staff_member, wants_json
 from .crisis import CRISIS_LINES
 from .selectors import user_has_totp
+from .settings.guard import is_loopback_host
 
 logger = logging.getLogger(__name__)
+
+
+class DebugLoopbackOnlyMiddleware:
+    """With DEBUG on, answer this machine only.
+
+    The settings guard allows DEBUG only with loopback host names, but that checks the Host
+    header, which any visitor writes: `runserver 0.0.0.0` would still show DEBUG pages (code
+    and settings) to anyone on the network who sends `Host: localhost`. The address the
+    request came from cannot be chosen that way.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if settings.DEBUG and not is_loopback_host(request.META.get("REMOTE_ADDR", "")):
+            return HttpResponse(
+                "This development server answers this computer only.", status=403, content_type="text/plain"
+            )
+        return self.get_response(request)
+
 
 MSG_SIGNED_OUT_IDLE = _(
     "You were signed out after a while without activity, to keep your information private. "

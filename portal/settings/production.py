@@ -15,6 +15,9 @@ for _required in ("DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "PORTAL_MFA_KEYS"
 
 from .base import *  # noqa: E402, F403
 
+if not os.environ["REDIS_CACHE_URL"].strip().startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured("REDIS_CACHE_URL must be a redis://, rediss:// or unix:// URL.")
+
 DEBUG = env_bool("DJANGO_DEBUG", False)
 if DEBUG:
     raise ImproperlyConfigured("DJANGO_DEBUG must not be true in production.")

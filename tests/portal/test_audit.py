@@ -1,3 +1,7 @@
+import importlib
+import uuid
+
+import psycopg
 import pytest
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
@@ -84,6 +88,27 @@ def test_the_database_refuses_to_truncate_the_audit_trail_on_postgresql(therapis
         )
 
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_only_a_test_database_lets_its_own_sessions_truncate_the_trail():
+    """The test settings pointed at a real database by mistake cannot empty its trail."""
+    if connection.vendor != "postgresql":
+        pytest.skip("The append-only trigger exists on PostgreSQL only.")
+    guard = importlib.import_module("portal.migrations.0007_audit_no_truncate").FORWARD
+    params = {**connection.get_connection_params(), "autocommit": True}
+    name = f"portal_not_a_test_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(**{**params, "dbname": "postgres"}) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        with psycopg.connect(**{**params, "dbname": name}) as real:
+            real.execute("CREATE TABLE portal_auditevent (id int)")
+            real.execute(guard)
+            real.execute("SET portal.audit_truncate_allowed = 'on'")
+            with pytest.raises(psycopg.errors.RaiseException, match="TRUNCATE is refused"):
+                real.execute("TRUNCATE portal_auditevent")
+    finally:
+        with psycopg.connect(**{**params, "dbname": "postgres"}) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 def test_audit_events_list_filters_by_staff_client_and_time(

@@ -305,3 +305,48 @@ def test_files_the_portal_writes_are_readable_by_their_owner_only(tmp_path):
     for path in written:
         mode = path.stat().st_mode & 0o777
         assert mode == (0o700 if path.is_dir() else 0o600), f"{path.relative_to(var)}: {oct(mode)}"
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "   ",
+        "x",
+        "a" * 60,
+        "insecure-local-development-key-do-not-use-in-production ",
+        "INSECURE-LOCAL-DEVELOPMENT-KEY-DO-NOT-USE-IN-PRODUCTION",
+        " " + PRODUCTION_ENV["DJANGO_SECRET_KEY"],
+    ],
+)
+def test_production_refuses_a_blank_weak_or_disguised_key(key):
+    result = _manage("check", env={**PRODUCTION_ENV, "DJANGO_SECRET_KEY": key})
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize("url", [" ", "locmem://", "memcached://cache:11211"])
+def test_production_refuses_a_cache_url_that_is_not_redis(url):
+    result = _manage("check", env={**PRODUCTION_ENV, "REDIS_CACHE_URL": url})
+
+    assert result.returncode != 0
+    assert "REDIS_CACHE_URL" in result.stderr
+
+
+def test_production_refuses_allowed_hosts_that_name_no_host():
+    result = _manage("check", env={**PRODUCTION_ENV, "DJANGO_ALLOWED_HOSTS": " , "})
+
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS" in result.stderr
+
+
+@pytest.mark.django_db
+def test_with_debug_on_only_this_machine_is_answered(client, settings):
+    settings.DEBUG = True
+
+    from_network = client.get("/", REMOTE_ADDR="192.0.2.2", HTTP_HOST="localhost")
+    from_here = client.get("/", REMOTE_ADDR="127.0.0.1", HTTP_HOST="localhost")
+
+    assert from_network.status_code == 403
+    assert b"DEBUG" not in from_network.content
+    assert from_here.status_code != 403
