@@ -11,12 +11,14 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_base import PortalModelAdmin
+
 from .models import ConsentDocument
 from .services import consent_document_revise
 
 
 @admin.register(ConsentDocument)
-class ConsentDocumentAdmin(admin.ModelAdmin):
+class ConsentDocumentAdmin(PortalModelAdmin):
     list_display = ("title", "kind", "version", "is_current", "created_at", "revise_link")
     list_filter = ("kind", "is_current")
     list_display_links = None

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from portal.text import TypedTextField
+from portal.text import TypedEmailField, TypedTextField
 
 from . import forms_rules, history
 from .catalogue import SYMPTOM_GROUPS
@@ -145,7 +145,7 @@ FIELDS = {
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
     ),
     "phone": lambda: _phone(_("Phone number")),
-    "contact_email": lambda: forms.EmailField(
+    "contact_email": lambda: TypedEmailField(
         label=_("Email address"), required=False, help_text=_("We filled in the one you signed up with.")
     ),
     "address_line": lambda: _text(_("Street address")),

@@ -12,6 +12,7 @@ from .audit import audit_record
 from .mfa_secrets import secret_decrypt, secret_encrypt
 from .models import AuditEvent
 from .services import sign_in_pause_record
+from .text import email_hidden_characters_refuse
 
 # Shown for every kind of pause, and the same whether or not the address has an account.
 MSG_SIGN_IN_PAUSED = _(
@@ -28,6 +29,11 @@ class PortalAccountAdapter(DefaultAccountAdapter):
         **DefaultAccountAdapter.error_messages,
         "too_many_login_attempts": MSG_SIGN_IN_PAUSED,
     }
+
+    def clean_email(self, email: str) -> str:
+        """Every address typed into sign-up, a reset request or the email page."""
+        email_hidden_characters_refuse(email)
+        return super().clean_email(email)
 
     def get_login_redirect_url(self, request) -> str:
         return reverse("portal:home")

@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from .access import client_of_record
 from .admin_audit import AuditedModelAdmin
+from .admin_base import PortalModelAdmin
 from .audit import audit_record
 from .models import AuditEvent, Practice, User
 from .services import (
@@ -23,7 +24,7 @@ from .services import (
     user_role_set,
     user_sessions_revoke,
 )
-from .text import TypedTextField
+from .text import TypedEmailField, TypedTextField
 
 MSG_INVITE_SENT = _(
     "{email} was invited: they choose their own password from the link in the email, then set up "
@@ -39,7 +40,7 @@ MSG_INVITE_NOT_SENT = _(
 
 
 class StaffInviteForm(forms.Form):
-    email = forms.EmailField(label=_("Email address"))
+    email = TypedEmailField(label=_("Email address"))
     full_name = TypedTextField(label=_("Full name"), max_length=200, help_text=_("As clients should see it."))
     role = forms.ChoiceField(
         label=_("Role"), choices=[(role.value, role.label) for role in User.Role if role in User.STAFF_ROLES]
@@ -212,7 +213,7 @@ class UserAdmin(AuditedModelAdmin):
 
 
 @admin.register(Practice)
-class PracticeAdmin(admin.ModelAdmin):
+class PracticeAdmin(PortalModelAdmin):
     list_display = ("name", "phone", "email", "minimum_client_age")
     fieldsets = (
         (

@@ -5,14 +5,14 @@ change page, its history, its delete confirmation) writes one row. Pages that sh
 write nothing.
 """
 
-from django.contrib import admin
 from django.template.response import TemplateResponse
 
+from .admin_base import PortalModelAdmin
 from .audit import audit_record, audit_record_many
 from .models import AuditEvent, User
 
 
-class AuditedModelAdmin(admin.ModelAdmin):
+class AuditedModelAdmin(PortalModelAdmin):
     """Subclasses say which client, if any, a record shows (``audit_client_of``)."""
 
     def audit_client_of(self, obj) -> User | None:

@@ -7,33 +7,35 @@ and write audit records; Django admin would show and change them unaudited.
 
 from django.contrib import admin
 
+from portal.admin_base import PortalModelAdmin
+
 from .models import Office, SessionType, TherapistProfile, TimeOff, WeeklyAvailability
 
 
-class TherapistProfileAdmin(admin.ModelAdmin):
+class TherapistProfileAdmin(PortalModelAdmin):
     list_display = ("user", "credentials", "taking_new_clients", "offers_in_person", "offers_telehealth")
     list_filter = ("taking_new_clients", "offers_in_person", "offers_telehealth")
     search_fields = ("user__full_name", "user__email")
     list_select_related = ("user",)
 
 
-class OfficeAdmin(admin.ModelAdmin):
+class OfficeAdmin(PortalModelAdmin):
     list_display = ("name", "address")
 
 
-class SessionTypeAdmin(admin.ModelAdmin):
+class SessionTypeAdmin(PortalModelAdmin):
     list_display = ("name", "slug", "duration_minutes", "self_pay_fee", "active")
     list_filter = ("active",)
     prepopulated_fields = {"slug": ("name",)}
 
 
-class WeeklyAvailabilityAdmin(admin.ModelAdmin):
+class WeeklyAvailabilityAdmin(PortalModelAdmin):
     list_display = ("therapist", "weekday", "start_time", "end_time", "modality", "valid_from", "valid_until")
     list_filter = ("therapist", "weekday", "modality")
     list_select_related = ("therapist",)
 
 
-class TimeOffAdmin(admin.ModelAdmin):
+class TimeOffAdmin(PortalModelAdmin):
     list_display = ("therapist", "start", "end", "reason")
     list_filter = ("therapist",)
     list_select_related = ("therapist",)
