@@ -1,8 +1,6 @@
-"""How client views reach intake records. Each narrows to the signed-in client's own
-intake first, so any other id answers 404 and reveals nothing.
-
-(These belong beside the other access rules in portal/access.py; they live here until the
-lead moves them, to keep portal free of intake's internals.)
+"""Intake's object rules, on top of the role predicates of portal.access. Each narrows to
+what the signed-in user may see first (a client: her own intake), so any other id answers
+404 and reveals nothing.
 """
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -15,7 +13,7 @@ from .models import ConsentDocument, Intake, PregnancyEntry, RiskFlag, RiskLevel
 from .services import intake_get_or_start
 
 
-def intake_for_client(*, user: User, request=None) -> Intake:
+def intake_own_started(*, user: User, request=None) -> Intake:
     """The signed-in client's own intake, started on first use."""
     return intake_get_or_start(client=user, request=request)
 
@@ -25,7 +23,7 @@ def intake_for_client(*, user: User, request=None) -> Intake:
 _BRIEF_FIELDS = ("id", "client_id", "status", "risk_level", "last_saved_at", "date_of_birth")
 
 
-def intake_for_client_brief(*, user: User, request=None) -> Intake:
+def intake_own_brief(*, user: User, request=None) -> Intake:
     """The client's own intake with only the columns a single-answer save reports on."""
     intake = Intake.objects.only(*_BRIEF_FIELDS).filter(client=user).first()
     if intake is None:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.models import TimeStampedModel
 
 from .forms_rules import long_text_validators
-from .risk import MOST_SEVERE_FIRST, queue_position
+from .risk_rules import MOST_SEVERE_FIRST, queue_position
 
 
 class YesNoUnsure(models.TextChoices):
@@ -26,7 +26,7 @@ class YesNoUnsure(models.TextChoices):
 
 
 class RiskLevelChoices(models.TextChoices):
-    """The triage levels of intake.risk, as stored values (see CLINICAL.md)."""
+    """The triage levels of intake.risk_rules, as stored values (see CLINICAL.md)."""
 
     ROUTINE = "routine", _("Routine")
     ELEVATED = "elevated", _("Elevated")
@@ -35,7 +35,7 @@ class RiskLevelChoices(models.TextChoices):
 
 
 def _queue_rank_sql() -> str:
-    # Built from intake.risk's one order (URGENT, HIGH, ELEVATED, ROUTINE), so the database's
+    # Built from the one order of intake.risk_rules (URGENT, HIGH, ELEVATED, ROUTINE), so the database's
     # order cannot drift from the one the PDF, the detail page and scheduling use.
     whens = " ".join(
         f"WHEN %(expressions)s = '{level.value}' THEN {queue_position(level)}" for level in MOST_SEVERE_FIRST
@@ -305,7 +305,7 @@ class PregnancyEntry(TimeStampedModel):
         TFMR = "tfmr", _("Ending a pregnancy for medical reasons")
         LIVE_BIRTH = "live_birth", _("Birth of a living baby")
         CURRENT = "current", _("I am pregnant now")
-        # Counted as neither a loss nor a birth (intake.history.UNKNOWN).
+        # Counted as neither a loss nor a birth (intake.pregnancy_history.UNKNOWN).
         PREFER_NOT_TO_SAY = "prefer_not_to_say", _("I'd rather not say")
 
     class Complication(models.TextChoices):

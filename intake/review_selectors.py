@@ -20,7 +20,6 @@ from portal.models import User
 
 from .access import intakes_for_staff
 from .display import Row, field_rows, pregnancy_rows
-from .history import age_on
 from .models import (
     ConsentSignature,
     Intake,
@@ -30,9 +29,10 @@ from .models import (
     RiskFlag,
     RiskLevelChoices,
 )
-from .safety import intake_scores, priority_for_level
+from .pregnancy_history import age_on
+from .risk_rules import priority_for_level
 from .screening_display import FlagView, ScreenerRow, intake_flag_views, intake_screener_rows
-from .selectors import intake_history_summary
+from .selectors import intake_history_summary, intake_scores
 
 SAME_DAY = (RiskLevelChoices.URGENT, RiskLevelChoices.HIGH)
 # The queue's default: everything the practice has not finished with.

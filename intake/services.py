@@ -22,11 +22,11 @@ from portal.audit import audit_record, client_ip
 from portal.models import AuditEvent, Practice, User
 from portal.selectors import practice_get
 
-from . import forms_rules, history
+from . import forms_rules, pregnancy_history
 from .catalogue import SYMPTOM_SLUGS
 from .instruments import InvalidAnswersError, get_instrument, visible_items
 from .models import ConsentDocument, ConsentSignature, Intake, PregnancyEntry, QuestionnaireResponse
-from .safety import risk_evaluate
+from .risk_services import risk_evaluate
 from .selectors import (
     consent_document_text,
     consent_documents_unsigned,
@@ -34,6 +34,7 @@ from .selectors import (
     intake_is_under_minimum_age,
 )
 from .steps import ABOUT, AGREEMENTS, PREGNANCIES, QUESTIONNAIRES, STEP_BY_NUMBER, STEP_FOR_FIELD
+from .tasks import summary_queue
 
 logger = logging.getLogger(__name__)
 
@@ -387,7 +388,7 @@ def intake_autosave_field(
 
 def _entry_errors(intake: Intake, candidate: PregnancyEntry, data: dict) -> dict[str, str]:
     others = [e for e in intake.pregnancies.all() if e.pk != candidate.pk]
-    errors = history.history_errors(others, candidate, timezone.localdate())
+    errors = pregnancy_history.history_errors(others, candidate, timezone.localdate())
     if not set(data.get("complications") or []) <= set(PregnancyEntry.Complication.values):
         errors["complications"] = ERROR_CHOICE
     if candidate.outcome not in PregnancyEntry.Outcome.values:
@@ -447,7 +448,9 @@ def pregnancy_entry_add(
             entry.save()
     except IntegrityError:
         # Two tabs adding a current pregnancy at once: the database keeps it to one.
-        raise IntakeValidationError(ERROR_INVALID_VALUE, {"outcome": history.ERROR_ONE_CURRENT}) from None
+        raise IntakeValidationError(
+            ERROR_INVALID_VALUE, {"outcome": pregnancy_history.ERROR_ONE_CURRENT}
+        ) from None
     _touch(fresh, PREGNANCIES)
     intake.last_saved_at = fresh.last_saved_at
     _audit(
@@ -477,7 +480,9 @@ def pregnancy_entry_update(
         with transaction.atomic():
             entry.save(update_fields=[*PREGNANCY_FIELDS, "updated_at"])
     except IntegrityError:
-        raise IntakeValidationError(ERROR_INVALID_VALUE, {"outcome": history.ERROR_ONE_CURRENT}) from None
+        raise IntakeValidationError(
+            ERROR_INVALID_VALUE, {"outcome": pregnancy_history.ERROR_ONE_CURRENT}
+        ) from None
     _touch(fresh, PREGNANCIES)
     _audit(
         intake=fresh,
@@ -736,12 +741,9 @@ def intake_submit(*, intake: Intake, actor: User | None, request: HttpRequest | 
 def intake_submitted_hooks(intake_id: int) -> None:
     """Everything that follows a submitted intake, run once after the submit commits.
 
-    The one place later issues add their work, as thin task calls that take the id, e.g.
-    `render_intake_pdf.delay(intake_id)`, `risk_assess.delay(intake_id)`, notifying the
-    practice. Keep each call idempotent: a retried task may run it twice.
+    The one place to add such work, as a queue function of intake.tasks that takes the id.
+    Keep each idempotent: a retried task may run it twice.
     """
-    from .summary_services import summary_queue
-
     summary_queue(intake_id)
 
 

@@ -26,19 +26,19 @@ from django.utils.translation import gettext as _
 from portal.crisis import CRISIS_LINES
 from portal.selectors import practice_get
 
-from . import history
+from . import pregnancy_history
 from .catalogue import SYMPTOM_GROUPS
 from .display import NOT_ANSWERED, format_datetime, intake_sections, practice_zone, pregnancy_rows
 from .instruments import Result
 from .models import Intake, RiskLevelChoices, SummaryDocument
-from .safety import intake_scores, needs_crisis_resources
+from .risk_rules import needs_crisis_resources
 from .screening_display import (
     CLIENT_ANSWERS_NOTE,
     client_questionnaires,
     intake_flag_views,
     intake_screener_rows,
 )
-from .selectors import consent_signatures, intake_pregnancies, postpartum_state
+from .selectors import consent_signatures, intake_pregnancies, intake_scores, postpartum_state
 from .steps import HEALTH, SUPPORT
 
 # Bump whenever the template, the stylesheet or this context changes what a PDF shows:
@@ -75,7 +75,7 @@ def _reference_date(intake: Intake) -> dt.date:
 
 
 def _client(intake: Intake, on: dt.date) -> dict:
-    age = history.age_on(intake.date_of_birth, on) if intake.date_of_birth else None
+    age = pregnancy_history.age_on(intake.date_of_birth, on) if intake.date_of_birth else None
     address = ", ".join(
         p for p in [intake.address_line, intake.city, f"{intake.state} {intake.postal_code}".strip()] if p
     )
@@ -148,7 +148,7 @@ def _risk(intake: Intake, results: Mapping[str, Result]) -> dict | None:
 
 
 def _entry_sort_key(entry) -> tuple:
-    if entry.outcome == history.CURRENT and entry.due_date:
+    if entry.outcome == pregnancy_history.CURRENT and entry.due_date:
         return (0, entry.due_date.year, entry.due_date.month, entry.order, entry.pk)
     if entry.year and not entry.when_declined:
         return (0, entry.year, entry.month or 0, entry.order, entry.pk)
@@ -164,7 +164,7 @@ def _history(intake: Intake, on: dt.date) -> dict:
         rows.append(
             {
                 "outcome": str(entry.get_outcome_display()),
-                "is_loss": history.is_loss(entry),
+                "is_loss": pregnancy_history.is_loss(entry),
                 "when": details.get(str(_("When")), ""),
                 "weeks": details.get(str(_("Weeks")), ""),
                 "due_date": _date(entry.due_date),
@@ -172,12 +172,12 @@ def _history(intake: Intake, on: dt.date) -> dict:
                 "note": entry.note,
             }
         )
-    days = history.days_since_most_recent_loss_or_birth(entries, on)
+    days = pregnancy_history.days_since_most_recent_loss_or_birth(entries, on)
     return {
         "entries": rows,
-        "losses": history.loss_count(entries),
-        "live_births": history.live_birth_count(entries),
-        "currently_pregnant": history.is_currently_pregnant(entries),
+        "losses": pregnancy_history.loss_count(entries),
+        "live_births": pregnancy_history.live_birth_count(entries),
+        "currently_pregnant": pregnancy_history.is_currently_pregnant(entries),
         "postpartum": postpartum_state(entries, on),
         "days_since_most_recent": days,
     }

@@ -22,8 +22,8 @@ from portal.selectors import practice_get
 
 from .access import (
     consent_document_current,
-    intake_for_client,
-    intake_for_client_brief,
+    intake_own_brief,
+    intake_own_started,
     pregnancy_entry_for_client,
 )
 from .display import NOT_ANSWERED, Row, field_value_display, intake_sections, pregnancy_rows
@@ -42,7 +42,7 @@ from .forms import (
 )
 from .instruments import PREFER_NOT_TO_ANSWER, ItemKind, get_instrument, instruments_for_step, visible_items
 from .models import Intake
-from .safety import needs_crisis_resources
+from .risk_rules import needs_crisis_resources
 from .selectors import (
     consent_document_text,
     consent_documents_required,
@@ -218,7 +218,7 @@ def _under_age_redirect(intake: Intake) -> HttpResponse | None:
 @access.client_required
 def start(request: HttpRequest) -> HttpResponse:
     """Begin, or pick up where the client left off."""
-    intake = intake_for_client(user=request.user, request=request)
+    intake = intake_own_started(user=request.user, request=request)
     if not intake.is_editable:
         return redirect("intake:summary")
     return redirect("intake:step", number=intake.current_step)
@@ -231,7 +231,7 @@ def start(request: HttpRequest) -> HttpResponse:
 def step(request: HttpRequest, number: int) -> HttpResponse:
     if number not in STEP_BY_NUMBER:
         raise Http404
-    intake = intake_for_client(user=request.user, request=request)
+    intake = intake_own_started(user=request.user, request=request)
     if not intake.is_editable:
         return _locked_redirect(request)
     if number != ABOUT and (under_age := _under_age_redirect(intake)):
@@ -334,7 +334,7 @@ def _entry_form_errors(form: forms.Form, exc: IntakeValidationError) -> None:
 @access.client_required
 @calm_when_sent
 def pregnancy_add(request: HttpRequest) -> HttpResponse:
-    intake = intake_for_client(user=request.user, request=request)
+    intake = intake_own_started(user=request.user, request=request)
     if not intake.is_editable:
         return _locked_redirect(request)
     if under_age := _under_age_redirect(intake):
@@ -669,7 +669,7 @@ def _agreements_step(
 @access.client_required
 @calm_when_sent
 def agreement_sign(request: HttpRequest, document_id: int) -> HttpResponse:
-    intake = intake_for_client(user=request.user, request=request)
+    intake = intake_own_started(user=request.user, request=request)
     document = consent_document_current(pk=document_id)
     if not intake.is_editable:
         return _locked_redirect(request)
@@ -744,7 +744,7 @@ def _answers_context(intake: Intake) -> dict:
 @require_safe
 @access.client_required
 def review(request: HttpRequest) -> HttpResponse:
-    intake = intake_for_client(user=request.user, request=request)
+    intake = intake_own_started(user=request.user, request=request)
     if not intake.is_editable:
         return redirect("intake:summary")
     if under_age := _under_age_redirect(intake):
@@ -761,7 +761,7 @@ def review(request: HttpRequest) -> HttpResponse:
 @require_POST
 @access.client_required
 def submit(request: HttpRequest) -> HttpResponse:
-    intake = intake_for_client(user=request.user, request=request)
+    intake = intake_own_started(user=request.user, request=request)
     if intake.is_editable and (under_age := _under_age_redirect(intake)):
         return under_age
     try:
@@ -784,7 +784,7 @@ def submit(request: HttpRequest) -> HttpResponse:
 @access.client_required
 def summary(request: HttpRequest) -> HttpResponse:
     """Everything the client has told us, to read (and, while a draft, to edit from)."""
-    intake = intake_for_client(user=request.user, request=request)
+    intake = intake_own_started(user=request.user, request=request)
     return render(request, "intake/summary.html", _context(request, intake, None, **_answers_context(intake)))
 
 
@@ -865,7 +865,7 @@ def autosave(request: HttpRequest) -> JsonResponse:
         return _json_error(ERROR_UNKNOWN_FIELD)
     try:
         if name.startswith(QUESTIONNAIRE_PREFIX):
-            intake = intake_for_client_brief(user=request.user, request=request)
+            intake = intake_own_brief(user=request.user, request=request)
             return _autosave_questionnaire(request, intake, name, value)
         try:
             form_field = field_for(name)
@@ -881,7 +881,7 @@ def autosave(request: HttpRequest) -> JsonResponse:
         # A date of birth that crosses the minimum age either way changes which steps the
         # page may offer, so the page reloads; other answers never need the extra read.
         was_under_age = name == "date_of_birth" and intake_is_under_minimum_age(
-            intake=intake_for_client_brief(user=request.user, request=request)
+            intake=intake_own_brief(user=request.user, request=request)
         )
         intake = intake_autosave_field(
             client=request.user, field_name=name, value=cleaned, actor=request.user, request=request, **was

@@ -12,7 +12,7 @@ from django.urls import get_resolver, reverse
 from intake.access import intake_for_staff, risk_flag_for_staff
 from intake.instruments import instruments_for_step
 from intake.models import Intake, InternalNote, RiskFlag, SummaryDocument
-from intake.review import (
+from intake.review_services import (
     ERROR_ALREADY_ACKNOWLEDGED,
     ERROR_CLOSE_REASON,
     ERROR_FLAGS_OPEN,

@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from intake.alerts import risk_flag_notify
 from intake.models import Intake, RiskFlag
-from intake.safety import intake_priority_for_client, risk_flags_notify_pending
+from intake.selectors import intake_priority_for_client
 from intake.services import intake_save_step, questionnaire_answers_save
+from intake.tasks import risk_flags_notify_pending
 from portal.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -275,7 +276,7 @@ def test_a_later_answer_at_the_same_level_is_added_to_the_flag_without_a_second_
 def test_a_new_answer_after_acknowledgement_opens_the_flag_again_and_keeps_the_old_note(
     intake, therapist, django_capture_on_commit_callbacks
 ):
-    from intake.review import risk_flag_acknowledge
+    from intake.review_services import risk_flag_acknowledge
 
     with django_capture_on_commit_callbacks(execute=True):
         save_answers(intake, "phq9", {"9": 1})

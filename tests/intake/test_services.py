@@ -6,7 +6,7 @@ import hashlib
 import pytest
 from django.utils import timezone
 
-from intake import history, services
+from intake import pregnancy_history, services
 from intake.models import ConsentDocument, ConsentSignature, Intake, PregnancyEntry
 from intake.selectors import (
     consent_document_text,
@@ -162,7 +162,7 @@ def test_pregnancy_entry_add_refuses_a_future_year(intake, client_user):
         services.pregnancy_entry_add(
             intake=intake, data={"outcome": "miscarriage", "year": today().year + 1}, actor=client_user
         )
-    assert exc.value.errors == {"year": history.ERROR_FUTURE_DATE}
+    assert exc.value.errors == {"year": pregnancy_history.ERROR_FUTURE_DATE}
     assert not intake.pregnancies.exists()
 
 
@@ -171,14 +171,14 @@ def test_pregnancy_entry_add_refuses_weeks_over_45(intake, client_user):
         services.pregnancy_entry_add(
             intake=intake, data={"outcome": "stillbirth", "weeks": 50}, actor=client_user
         )
-    assert exc.value.errors == {"weeks": history.ERROR_WEEKS_RANGE}
+    assert exc.value.errors == {"weeks": pregnancy_history.ERROR_WEEKS_RANGE}
 
 
 def test_pregnancy_entry_add_refuses_a_current_pregnancy_with_a_past_due_date(intake, client_user):
     data = {"outcome": "current", "due_date": today() - dt.timedelta(days=1)}
     with pytest.raises(services.IntakeValidationError) as exc:
         services.pregnancy_entry_add(intake=intake, data=data, actor=client_user)
-    assert exc.value.errors == {"due_date": history.ERROR_DUE_DATE_PAST}
+    assert exc.value.errors == {"due_date": pregnancy_history.ERROR_DUE_DATE_PAST}
 
 
 def test_pregnancy_entry_add_keeps_a_current_pregnancy_without_a_due_date(intake, client_user):
@@ -189,10 +189,13 @@ def test_pregnancy_entry_add_keeps_a_current_pregnancy_without_a_due_date(intake
 
 
 def test_pregnancy_entry_add_refuses_a_due_date_further_than_a_pregnancy_lasts(intake, client_user):
-    data = {"outcome": "current", "due_date": today() + dt.timedelta(days=history.DUE_DATE_MAX_DAYS + 1)}
+    data = {
+        "outcome": "current",
+        "due_date": today() + dt.timedelta(days=pregnancy_history.DUE_DATE_MAX_DAYS + 1),
+    }
     with pytest.raises(services.IntakeValidationError) as exc:
         services.pregnancy_entry_add(intake=intake, data=data, actor=client_user)
-    assert exc.value.errors == {"due_date": history.ERROR_DUE_DATE_TOO_FAR}
+    assert exc.value.errors == {"due_date": pregnancy_history.ERROR_DUE_DATE_TOO_FAR}
     assert not intake.pregnancies.exists()
 
 
@@ -201,7 +204,7 @@ def test_pregnancy_entry_add_refuses_a_second_current_pregnancy(intake, client_u
     services.pregnancy_entry_add(intake=intake, data=data, actor=client_user)
     with pytest.raises(services.IntakeValidationError) as exc:
         services.pregnancy_entry_add(intake=intake, data=data, actor=client_user)
-    assert exc.value.errors == {"outcome": history.ERROR_ONE_CURRENT}
+    assert exc.value.errors == {"outcome": pregnancy_history.ERROR_ONE_CURRENT}
     assert intake.pregnancies.count() == 1
 
 

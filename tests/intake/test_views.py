@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from intake import forms, history, services, views
+from intake import forms, pregnancy_history, services, views
 from intake.forms_rules import ERROR_PHONE, ERROR_POSTAL_CODE, ERROR_STATE
 from intake.models import ConsentSignature, Intake, PregnancyEntry, QuestionnaireResponse
 from intake.selectors import consent_documents_required
@@ -446,7 +446,7 @@ def test_pregnancy_form_keeps_what_was_typed_when_a_rule_is_broken(signed_in, cl
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert str(history.ERROR_WEEKS_RANGE) in html
+    assert str(pregnancy_history.ERROR_WEEKS_RANGE) in html
     assert "Her name was Rose" in html
     assert not PregnancyEntry.objects.exists()
 
@@ -476,7 +476,7 @@ def test_pregnancy_form_explains_letters_in_the_year_and_keeps_the_note(signed_i
         {"outcome": "miscarriage", "year": "twenty twenty", "note": "Her name was Rose"},
     )
     html = response.content.decode()
-    assert str(history.ERROR_YEAR_RANGE) in html
+    assert str(pregnancy_history.ERROR_YEAR_RANGE) in html
     assert 'value="twenty twenty"' in html
     assert "Her name was Rose" in html
 
@@ -498,7 +498,7 @@ def test_a_current_pregnancys_due_date_is_still_checked_when_given(signed_in):
     past = (timezone.localdate() - dt.timedelta(days=2)).isoformat()
     response = signed_in.post(reverse("intake:pregnancy_add"), {"outcome": "current", "due_date": past})
     assert response.status_code == 200
-    assert str(history.ERROR_DUE_DATE_PAST) in response.content.decode().replace("&#x27;", "'")
+    assert str(pregnancy_history.ERROR_DUE_DATE_PAST) in response.content.decode().replace("&#x27;", "'")
     assert not PregnancyEntry.objects.exists()
 
 

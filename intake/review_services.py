@@ -1,6 +1,6 @@
 """The therapist review's writes: assignment, the status workflow, acknowledging a risk
-flag, internal notes, and recording what was viewed. Each runs in one transaction with its
-audit record.
+flag, internal notes, asking for a fresh PDF summary, and recording what was viewed. Each
+runs in one transaction with its audit record.
 
 Status workflow:
     submitted -> in review -> accepted (ready for scheduling) | referred out | closed
@@ -21,6 +21,8 @@ from portal.audit import audit_record, audit_record_many
 from portal.models import AuditEvent, User
 
 from .models import Intake, InternalNote, RiskFlag, RiskLevelChoices
+from .summary_services import summaries_render
+from .tasks import summary_queue, summary_refresh
 
 Status = Intake.Status
 
@@ -67,15 +69,6 @@ def _audit(*, intake: Intake, actor: User, action: str, object_type: str, object
         detail=detail,
         request=request,
     )
-
-
-def _summary_refresh(intake_id: int) -> None:
-    """Bring the PDF summary up to date (it queues the render once this transaction commits)."""
-    # Imported at call time: the summary module brings the PDF renderer, which the review
-    # does not otherwise need.
-    from .summary_services import summary_refresh
-
-    summary_refresh(intake_id=intake_id)
 
 
 # --- Recording views (reads of clinical content are audited too)
@@ -285,7 +278,7 @@ def risk_flag_acknowledge(
         detail=f"{fresh.level} flag acknowledged: {follow_up}",
         request=request,
     )
-    _summary_refresh(fresh.intake_id)
+    summary_refresh(intake_id=fresh.intake_id)
     return Acknowledgement(flag=fresh)
 
 
@@ -312,5 +305,31 @@ def internal_note_add(
         detail="internal note added",
         request=request,
     )
-    _summary_refresh(intake.pk)
+    summary_refresh(intake_id=intake.pk)
     return note
+
+
+def summary_rerender_request(*, intake: Intake, actor: User, request: HttpRequest | None = None) -> None:
+    """A therapist's request for a fresh render, even if nothing changed (a damaged copy, a
+    new template). Queued after commit; rendered here if the broker cannot take it."""
+    requested_after = timezone.now()
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        object_type="summary_document",
+        object_id=intake.pk,
+        client=intake.client,
+        detail="PDF summary re-render requested",
+        request=request,
+    )
+    intake_id = intake.pk
+    # A person asked: whatever stopped the last try, this one is worth making.
+    Intake.objects.filter(pk=intake_id).update(
+        summary_problem=Intake.SummaryProblem.NONE, summary_problem_at=None
+    )
+
+    def queue() -> None:
+        if not summary_queue(intake_id, requested_after=requested_after):
+            summaries_render(intake_id=intake_id, requested_after=requested_after)
+
+    transaction.on_commit(queue)
