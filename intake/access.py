@@ -9,8 +9,8 @@ from portal.access import can_see_clinical, object_or_404
 from portal.models import User
 from portal.selectors import practice_get
 
+from .draft_services import intake_get_or_start
 from .models import ConsentDocument, Intake, PregnancyEntry, RiskFlag, RiskLevelChoices
-from .services import intake_get_or_start
 
 
 def intake_own_started(*, user: User, request=None) -> Intake:

@@ -11,8 +11,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from .consent_services import consent_document_revise
 from .models import ConsentDocument
-from .services import consent_document_revise
 
 
 @admin.register(ConsentDocument)

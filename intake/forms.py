@@ -1,8 +1,8 @@
 """Forms for the intake steps. They convert and validate what was typed; nothing more.
 
 The rules that matter (dates of past events, the minimum age, one current pregnancy,
-signatures) live in intake.services and intake.pregnancy_history, so the autosave endpoint and the
-page forms apply the same ones.
+signatures) live in the write services (intake.step_services and the others beside it) and
+intake.pregnancy_history, so the autosave endpoint and the page forms apply the same ones.
 """
 
 import json
@@ -46,13 +46,12 @@ def _radio(label, choices, help_text=""):
 
 
 def _impact(label):
-    return forms.TypedChoiceField(
+    # Converted only: the range (0 to 10) is checked once, by the service that saves it
+    # (step_services), and held by the database's constraint.
+    return forms.IntegerField(
         label=label,
-        choices=IMPACT_CHOICES,
-        coerce=int,
-        empty_value=None,
         required=False,
-        widget=forms.RadioSelect(attrs={"class": "scale"}),
+        widget=forms.RadioSelect(attrs={"class": "scale"}, choices=IMPACT_CHOICES),
     )
 
 

@@ -59,18 +59,6 @@ class ReviewError(Exception):
         self.errors = errors or {}
 
 
-def _audit(*, intake: Intake, actor: User, action: str, object_type: str, object_id, detail: str, request):
-    audit_record(
-        actor=actor,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        client=intake.client,
-        detail=detail,
-        request=request,
-    )
-
-
 # --- Recording views (reads of clinical content are audited too)
 
 
@@ -91,8 +79,8 @@ def review_detail_viewed(
     *, actor: User, intake: Intake, note_count: int, request: HttpRequest | None = None
 ) -> None:
     """The full intake, its flags and its internal notes were opened."""
-    _audit(
-        intake=intake,
+    audit_record(
+        client=intake.client,
         actor=actor,
         action=AuditEvent.Action.VIEW,
         object_type="intake",
@@ -116,9 +104,8 @@ def intake_assign(
     previous = fresh.assigned_therapist_id
     fresh.assigned_therapist = therapist
     fresh.save(update_fields=["assigned_therapist", "updated_at"])
-    intake.assigned_therapist = therapist
-    _audit(
-        intake=fresh,
+    audit_record(
+        client=fresh.client,
         actor=actor,
         action=AuditEvent.Action.UPDATE,
         object_type="intake",
@@ -185,9 +172,8 @@ def intake_status_change(
             fresh.referral_resources = resources
             fields.append("referral_resources")
     fresh.save(update_fields=fields)
-    intake.status = fresh.status
-    _audit(
-        intake=fresh,
+    audit_record(
+        client=fresh.client,
         actor=actor,
         action=AuditEvent.Action.UPDATE,
         object_type="intake",
@@ -269,8 +255,8 @@ def risk_flag_acknowledge(
             "updated_at",
         ]
     )
-    _audit(
-        intake=fresh.intake,
+    audit_record(
+        client=fresh.intake.client,
         actor=actor,
         action=AuditEvent.Action.UPDATE,
         object_type="risk_flag",
@@ -296,8 +282,8 @@ def internal_note_add(
     if len(body) > NOTE_MAX_LENGTH:
         raise ReviewError(ERROR_NOTE_TOO_LONG, {"body": ERROR_NOTE_TOO_LONG})
     note = InternalNote.objects.create(intake=intake, author=author, body=body, created_at=timezone.now())
-    _audit(
-        intake=intake,
+    audit_record(
+        client=intake.client,
         actor=author,
         action=AuditEvent.Action.CREATE,
         object_type="internal_note",

@@ -1,5 +1,6 @@
 """The client's intake pages. Thin: access helper, form, service, redirect or render."""
 
+import datetime as dt
 import json
 from functools import wraps
 from urllib.parse import urlencode
@@ -26,7 +27,20 @@ from .access import (
     intake_own_started,
     pregnancy_entry_for_client,
 )
+from .consent_services import consent_sign
 from .display import NOT_ANSWERED, Row, field_value_display, intake_sections, pregnancy_rows
+from .draft_services import (
+    ERROR_CHANGED_ELSEWHERE,
+    ERROR_LOCKED,
+    ERROR_UNDER_AGE,
+    ERROR_UNKNOWN_FIELD,
+    IntakeConflictError,
+    IntakeError,
+    IntakeFieldError,
+    IntakeLockedError,
+    IntakeUnderAgeError,
+    IntakeValidationError,
+)
 from .forms import (
     GROUPED_FIELDS,
     LOADED_FIELD,
@@ -42,6 +56,8 @@ from .forms import (
 )
 from .instruments import PREFER_NOT_TO_ANSWER, ItemKind, get_instrument, instruments_for_step, visible_items
 from .models import Intake
+from .pregnancy_services import pregnancy_entry_add, pregnancy_entry_remove, pregnancy_entry_update
+from .questionnaire_services import UNANSWERED, questionnaire_answers_save
 from .risk_rules import needs_crisis_resources
 from .selectors import (
     consent_document_text,
@@ -52,31 +68,9 @@ from .selectors import (
     intake_questionnaires,
     intake_steps_started,
 )
-from .services import (
-    ERROR_CHANGED_ELSEWHERE,
-    ERROR_LOCKED,
-    ERROR_UNDER_AGE,
-    ERROR_UNDER_AGE_FIELD,
-    ERROR_UNKNOWN_FIELD,
-    UNANSWERED,
-    IntakeConflictError,
-    IntakeError,
-    IntakeFieldError,
-    IntakeLockedError,
-    IntakeSubmitError,
-    IntakeUnderAgeError,
-    IntakeValidationError,
-    consent_sign,
-    intake_autosave_field,
-    intake_save_step,
-    intake_submit,
-    intake_submit_problems,
-    pregnancy_entry_add,
-    pregnancy_entry_remove,
-    pregnancy_entry_update,
-    questionnaire_answers_save,
-)
+from .step_services import ERROR_UNDER_AGE_FIELD, intake_autosave_field, intake_save_step
 from .steps import ABOUT, AGREEMENTS, LAST_STEP, PREGNANCIES, QUESTIONNAIRES, STEP_BY_NUMBER, STEPS
+from .submit_services import IntakeSubmitError, intake_submit, intake_submit_problems
 
 QUESTIONNAIRE_PREFIX = "q-"
 DECLINE = "decline"
@@ -96,13 +90,13 @@ PREGNANCY_NOT_SAVED = gettext_lazy(
 )
 
 
-def _saved_at(intake: Intake) -> str:
-    return time_format(localtime(intake.last_saved_at), "H:i") if intake.last_saved_at else ""
+def _saved_at(value: dt.datetime | None) -> str:
+    return time_format(localtime(value), "H:i") if value else ""
 
 
 def _context(request: HttpRequest, intake: Intake, number: int | None, **extra) -> dict:
     under_age = intake_is_under_minimum_age(intake=intake)
-    safety_level = _safety_level(intake)
+    safety_level = _safety_level(intake.risk_level)
     return {
         "intake": intake,
         "steps": STEPS,
@@ -115,7 +109,7 @@ def _context(request: HttpRequest, intake: Intake, number: int | None, **extra) 
             if intake.is_editable and not under_age
             else []
         ),
-        "saved_at": _saved_at(intake),
+        "saved_at": _saved_at(intake.last_saved_at),
         "safety_level": safety_level,
         "safety_full": _safety_panel_full(request, safety_level),
         "under_age": under_age,
@@ -127,9 +121,9 @@ def _context(request: HttpRequest, intake: Intake, number: int | None, **extra) 
     }
 
 
-def _safety_level(intake: Intake) -> str:
+def _safety_level(risk_level: str) -> str:
     """ "urgent" or "high" once an answer has raised a same-day level, else ""."""
-    return intake.risk_level if needs_crisis_resources(intake.risk_level) else ""
+    return risk_level if needs_crisis_resources(risk_level) else ""
 
 
 def _safety_panel_full(request: HttpRequest, level: str) -> bool:
@@ -141,8 +135,8 @@ def _safety_panel_full(request: HttpRequest, level: str) -> bool:
     return True
 
 
-def _raised_to_same_day(before: str, intake: Intake) -> bool:
-    return bool(_safety_level(intake)) and intake.risk_level != before
+def _raised_to_same_day(before: str, after: str) -> bool:
+    return bool(_safety_level(after)) and after != before
 
 
 def _back_to_safety(number: int, action: str, first_new: str = "") -> HttpResponse:
@@ -266,14 +260,15 @@ def _fields_step(request: HttpRequest, intake: Intake, number: int) -> HttpRespo
             form.add_error(name, message)
         for name, current in saved.conflicts.items():
             form.add_error(name, ERROR_CHANGED_ELSEWHERE % {"current": field_value_display(name, current)})
-        stop_for_age = number == ABOUT and intake_is_under_minimum_age(intake=intake)
-        if stop_for_age and "date_of_birth" not in form.errors:
+        if number == ABOUT and saved.under_age and "date_of_birth" not in form.errors:
             # Never a silent stay: say why, next to the answer that can change it.
             form.add_error("date_of_birth", ERROR_UNDER_AGE_FIELD)
         if not form.errors:
-            if _raised_to_same_day(level_before, intake):
+            if _raised_to_same_day(level_before, saved.risk_level):
                 return _back_to_safety(number, request.POST.get("action", "save"))
             return _after_save(number, request.POST.get("action", "save"))
+        # The page again, showing what is saved now.
+        intake = intake_own_started(user=request.user, request=request)
     else:
         form = form_class(initial={name: getattr(intake, name) for name in form_class.base_fields})
     # What is saved now, for the page to post back: its next save writes only what it changed.
@@ -586,7 +581,9 @@ def _questionnaires_step(request: HttpRequest, intake: Intake) -> HttpResponse:
         level_before = intake.risk_level
         waiting_before = set(_questions_waiting(intake))
         conflicts = _questionnaires_save(request, intake)
-        intake_save_step(intake=intake, step=QUESTIONNAIRES, data={}, actor=request.user, request=request)
+        saved = intake_save_step(
+            intake=intake, step=QUESTIONNAIRES, data={}, actor=request.user, request=request
+        )
         if conflicts:
             posted = {name: request.POST.get(name, "") for name in conflicts}
             return _questionnaires_page(request, intake, posted=posted, errors=conflicts)
@@ -595,7 +592,7 @@ def _questionnaires_step(request: HttpRequest, intake: Intake) -> HttpResponse:
         first_new = next((n for n in _questions_waiting(intake) if n not in waiting_before), "")
         here = reverse("intake:step", kwargs={"number": QUESTIONNAIRES})
         more = f"?{urlencode({MORE_PARAM: first_new})}" if first_new else ""
-        if _raised_to_same_day(level_before, intake):
+        if _raised_to_same_day(level_before, saved.risk_level):
             # From the review page (its open "right now" question), the panel shows there.
             if request.POST.get("action") == "review" and not first_new:
                 return redirect(reverse("intake:review") + "#safety")
@@ -848,7 +845,7 @@ def _autosave_questionnaire(request: HttpRequest, intake: Intake, name: str, val
         current = saved.conflicts[item.key]
         posted = [] if current == UNANSWERED else [_answer_to_value(current)]
         return _json_conflict(name, _answer_label(item, current), posted)
-    return _saved_response(request, intake)
+    return _saved_response(request, saved_at=saved.saved_at, risk_level=saved.risk_level)
 
 
 @hold_when_signed_out
@@ -878,12 +875,7 @@ def autosave(request: HttpRequest) -> JsonResponse:
         except ValidationError as exc:
             return _json_error(exc.messages[0], field=name)
         was = _autosave_was(form_field, payload)
-        # A date of birth that crosses the minimum age either way changes which steps the
-        # page may offer, so the page reloads; other answers never need the extra read.
-        was_under_age = name == "date_of_birth" and intake_is_under_minimum_age(
-            intake=intake_own_brief(user=request.user, request=request)
-        )
-        intake = intake_autosave_field(
+        saved = intake_autosave_field(
             client=request.user, field_name=name, value=cleaned, actor=request.user, request=request, **was
         )
     except IntakeConflictError as exc:
@@ -900,12 +892,13 @@ def autosave(request: HttpRequest) -> JsonResponse:
         return _json_error(exc.message, field=name)
     except IntakeError as exc:  # pragma: no cover - every subclass is handled above
         return _json_error(exc.message)
-    reload = name == "date_of_birth" and (was_under_age or intake_is_under_minimum_age(intake=intake))
-    return _saved_response(request, intake, reload=reload)
+    return _saved_response(request, saved_at=saved.saved_at, risk_level=saved.risk_level, reload=saved.reload)
 
 
-def _saved_response(request: HttpRequest, intake: Intake, *, reload: bool = False) -> JsonResponse:
-    level = _safety_level(intake)
+def _saved_response(
+    request: HttpRequest, *, saved_at: dt.datetime | None, risk_level: str, reload: bool = False
+) -> JsonResponse:
+    level = _safety_level(risk_level)
     # The page shows the full panel itself when the level rises: later pages need only the strip.
     _safety_panel_full(request, level)
-    return JsonResponse({"saved": True, "saved_at": _saved_at(intake), "reload": reload, "safety": level})
+    return JsonResponse({"saved": True, "saved_at": _saved_at(saved_at), "reload": reload, "safety": level})

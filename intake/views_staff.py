@@ -106,13 +106,13 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     form = AssignForm(request.POST)
     if form.is_valid():
         try:
-            intake_assign(
+            assigned = intake_assign(
                 intake=intake, therapist=form.cleaned_data["therapist"], actor=request.user, request=request
             )
         except ReviewError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, _("Assigned to %(name)s.") % {"name": intake.assigned_therapist})
+            messages.success(request, _("Assigned to %(name)s.") % {"name": assigned.assigned_therapist})
             return _back(intake)
     return _render_detail(request, intake, status=400, assign_form=form)
 
@@ -125,7 +125,7 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            intake_status_change(
+            changed = intake_status_change(
                 intake=intake,
                 status=data["status"],
                 actor=request.user,
@@ -137,7 +137,7 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
             _add_errors(form, error)
         else:
             messages.success(
-                request, _("Status is now: %(status)s.") % {"status": intake.get_status_display()}
+                request, _("Status is now: %(status)s.") % {"status": changed.get_status_display()}
             )
             return _back(intake)
     return _render_detail(request, intake, status=400, status_form=form)

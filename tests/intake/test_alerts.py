@@ -19,8 +19,8 @@ from intake.alerts import (
     risk_flags_escalate,
 )
 from intake.models import RiskFlag
+from intake.questionnaire_services import questionnaire_answers_save
 from intake.review_services import risk_flag_acknowledge
-from intake.services import questionnaire_answers_save
 from intake.tasks import risk_flags_escalate_task, risk_flags_notify_pending
 from portal.models import AuditEvent
 from tests.factories_review import raise_flag

@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from intake.alerts import risk_flag_notify
 from intake.models import Intake, RiskFlag
+from intake.questionnaire_services import questionnaire_answers_save
 from intake.selectors import intake_priority_for_client
-from intake.services import intake_save_step, questionnaire_answers_save
+from intake.step_services import intake_save_step
 from intake.tasks import risk_flags_notify_pending
 from portal.models import AuditEvent
 
@@ -457,7 +458,7 @@ def test_asq_right_now_unanswered_is_high_in_a_draft(intake):
 def test_asq_right_now_unanswered_becomes_urgent_when_the_intake_is_sent(
     signed_intake, practice, django_capture_on_commit_callbacks
 ):
-    from intake.services import intake_submit
+    from intake.submit_services import intake_submit
 
     with django_capture_on_commit_callbacks(execute=True):
         save_answers(signed_intake, "asq", {**ASQ_NO, "1": True})
@@ -473,7 +474,7 @@ def test_asq_right_now_unanswered_becomes_urgent_when_the_intake_is_sent(
 
 
 def test_asq_right_now_answered_no_stays_high_when_sent(signed_intake):
-    from intake.services import intake_submit
+    from intake.submit_services import intake_submit
 
     save_answers(signed_intake, "asq", {**ASQ_NO, "1": True, "5": False})
     intake_submit(intake=signed_intake, actor=signed_intake.client)

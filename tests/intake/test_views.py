@@ -8,7 +8,15 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from intake import forms, pregnancy_history, services, views
+from intake import (
+    consent_services,
+    draft_services,
+    forms,
+    pregnancy_history,
+    step_services,
+    submit_services,
+    views,
+)
 from intake.forms_rules import ERROR_PHONE, ERROR_POSTAL_CODE, ERROR_STATE
 from intake.models import ConsentSignature, Intake, PregnancyEntry, QuestionnaireResponse
 from intake.selectors import consent_documents_required
@@ -102,7 +110,7 @@ def test_invalid_post_keeps_everything_typed_and_explains_next_to_the_field(sign
     html = response.content.decode()
     assert 'id="error-summary"' in html
     assert 'href="#id_date_of_birth"' in html
-    assert str(services.ERROR_DOB_FUTURE) in html.replace("&#x27;", "'")
+    assert str(step_services.ERROR_DOB_FUTURE) in html.replace("&#x27;", "'")
     assert 'value="not-an-email"' in html
     assert 'value="Hopie"' in html
     intake = Intake.objects.get(client=client_user)
@@ -157,7 +165,7 @@ def test_autosave_saves_a_list_of_choices(signed_in, client_user):
 def test_autosave_of_an_unknown_field_is_400_with_a_message(signed_in):
     response = autosave(signed_in, "status", "accepted")
     assert response.status_code == 400
-    assert response.json()["error"] == services.ERROR_UNKNOWN_FIELD
+    assert response.json()["error"] == draft_services.ERROR_UNKNOWN_FIELD
 
 
 def test_autosave_of_a_bad_value_is_400_with_the_field_message(signed_in, client_user):
@@ -216,7 +224,7 @@ def test_autosave_after_submit_is_409(signed_in, client_user):
     IntakeFactory(client=client_user, status=Intake.Status.SUBMITTED, submitted_at=timezone.now())
     response = autosave(signed_in, "hopes", "late")
     assert response.status_code == 409
-    assert response.json()["error"] == services.ERROR_LOCKED
+    assert response.json()["error"] == draft_services.ERROR_LOCKED
 
 
 def test_autosave_of_an_under_age_birth_date_asks_the_page_to_reload(signed_in):
@@ -347,7 +355,7 @@ def test_save_and_continue_under_age_explains_next_to_the_date_of_birth(signed_i
     )
     assert response.status_code == 200
     html = response.content.decode().replace("&#x27;", "'").replace("&quot;", '"')
-    assert str(services.ERROR_UNDER_AGE_FIELD) in html
+    assert str(step_services.ERROR_UNDER_AGE_FIELD) in html
     assert 'id="id_date_of_birth_error" data-field-error="date_of_birth">' in html
     assert 'role="alert" aria-labelledby="under-age-heading"' in html
     assert 'href="#id_date_of_birth">correct it</a>' in html
@@ -597,14 +605,14 @@ def test_review_shows_answers_with_edit_links_and_what_is_missing(signed_in, cli
     html = signed_in.get(reverse("intake:review")).content.decode()
     assert "Rest" in html
     assert f'href="{step_url(2)}"' in html
-    assert str(services.ERROR_SUBMIT_STATE) in html
+    assert str(submit_services.ERROR_SUBMIT_STATE) in html
 
 
 def test_submit_with_something_missing_stays_on_review(signed_in, client_user):
     IntakeFactory(client=client_user)
     response = signed_in.post(reverse("intake:submit"))
     assert response.status_code == 200
-    assert str(services.ERROR_SUBMIT_CONSENTS) in response.content.decode()
+    assert str(submit_services.ERROR_SUBMIT_CONSENTS) in response.content.decode()
     assert Intake.objects.get(client=client_user).status == Intake.Status.DRAFT
 
 
@@ -700,7 +708,9 @@ def test_read_only_view_query_count_does_not_grow_with_the_history(
 def test_signing_an_old_version_is_404(signed_in, client_user, practice_admin):
     intake = IntakeFactory(client=client_user)
     old = consent_documents_required(intake=intake)[0]
-    services.consent_document_revise(kind=old.kind, title=old.title, body="New words.", actor=practice_admin)
+    consent_services.consent_document_revise(
+        kind=old.kind, title=old.title, body="New words.", actor=practice_admin
+    )
     prefix = f"doc{old.pk}"
     response = signed_in.post(
         reverse("intake:agreement_sign", kwargs={"document_id": old.pk}),
