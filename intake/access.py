@@ -9,25 +9,14 @@ from portal.access import can_see_clinical, object_or_404
 from portal.models import User
 from portal.selectors import practice_get
 
-from .draft_services import intake_get_or_start
 from .models import ConsentDocument, Intake, PregnancyEntry, RiskFlag, RiskLevelChoices
+from .selectors import intake_for_client, intake_unstarted
 
 
-def intake_own_started(*, user: User, request=None) -> Intake:
-    """The signed-in client's own intake, started on first use."""
-    return intake_get_or_start(client=user, request=request)
-
-
-# What the autosave needs to find the row; the write services read the whole row again
-# under a lock and copy back what the response reports (time saved, safety level).
-_BRIEF_FIELDS = ("id", "client_id", "status", "risk_level", "last_saved_at", "date_of_birth")
-
-
-def intake_own_brief(*, user: User, request=None) -> Intake:
-    """The client's own intake with only the columns a single-answer save reports on."""
-    intake = Intake.objects.only(*_BRIEF_FIELDS).filter(client=user).first()
-    if intake is None:
-        return intake_get_or_start(client=user, request=request)
+def intake_own(*, user: User) -> Intake:
+    """The signed-in client's own intake; before her first answer, the unsaved one her first
+    save will start (selectors.intake_unstarted). Reads only: a page never writes."""
+    intake = intake_for_client(client=user) or intake_unstarted(client=user)
     intake.client = user
     return intake
 

@@ -17,7 +17,7 @@ from portal.audit import audit_record
 from portal.models import AuditEvent, User
 
 from .models import Intake
-from .selectors import intake_is_under_minimum_age
+from .selectors import intake_is_under_minimum_age, intake_unstarted
 
 ERROR_LOCKED = _(
     "Your intake has already been sent to the practice, so it can't be changed here. "
@@ -142,9 +142,11 @@ def draft_touch(intake: Intake, step: int) -> None:
 
 
 def intake_get_or_start(*, client: User, request: HttpRequest | None = None) -> Intake:
-    """The client's intake, created (with her name and email filled in) on first visit."""
-    # Every page and autosave asks for it, and it exists after the first visit: one plain
-    # read, with no transaction, unless it has to be made.
+    """The client's intake, started (with her name and email filled in) by her first write.
+
+    Pages only read (access.intake_own); every write path calls this first. It exists after
+    the first save: one plain read, with no transaction, unless it has to be made.
+    """
     intake = Intake.objects.filter(client=client).first()
     if intake is None:
         intake = _intake_start(client=client, request=request)
@@ -154,8 +156,9 @@ def intake_get_or_start(*, client: User, request: HttpRequest | None = None) -> 
 
 @transaction.atomic
 def _intake_start(*, client: User, request: HttpRequest | None) -> Intake:
+    unstarted = intake_unstarted(client=client)
     intake, created = Intake.objects.get_or_create(
-        client=client, defaults={"legal_name": client.full_name, "contact_email": client.email}
+        client=client, defaults={"legal_name": unstarted.legal_name, "contact_email": unstarted.contact_email}
     )
     if created:
         audit_record(

@@ -9,7 +9,7 @@ from portal.selectors import practice_get
 
 from . import pregnancy_history
 from .catalogue import SELF_HARM
-from .instruments import INSTRUMENT_ORDER, Result, score
+from .instruments import INSTRUMENT_ORDER, Instrument, Result, instruments_for_step, score, visible_items
 from .models import (
     ConsentDocument,
     ConsentSignature,
@@ -34,12 +34,43 @@ def intake_for_client(*, client: User) -> Intake | None:
     return Intake.objects.filter(client=client).first()
 
 
+def intake_unstarted(*, client: User) -> Intake:
+    """What a client's intake holds before her first answer: her name and email from her
+    account. Not saved: the pages show it, and her first save starts it
+    (draft_services.intake_get_or_start) with the same values."""
+    return Intake(client=client, legal_name=client.full_name, contact_email=client.email)
+
+
+# The reads below take an intake that may not be saved yet (intake_unstarted): filtering
+# by its id finds nothing for it, where its related managers would refuse.
+
+
 def intake_pregnancies(*, intake: Intake) -> list[PregnancyEntry]:
-    return list(intake.pregnancies.order_by("order", "id"))
+    return list(PregnancyEntry.objects.filter(intake_id=intake.pk).order_by("order", "id"))
 
 
 def intake_questionnaires(*, intake: Intake) -> dict[str, QuestionnaireResponse]:
-    return {r.code: r for r in intake.questionnaires.all()}
+    return {r.code: r for r in QuestionnaireResponse.objects.filter(intake_id=intake.pk)}
+
+
+def questionnaires_offered() -> list[Instrument]:
+    """The instruments step 5 asks, in order (the EPDS when the practice uses it)."""
+    practice = practice_get()
+    return instruments_for_step(bool(practice and practice.epds_enabled))
+
+
+def questionnaire_items_waiting(*, intake: Intake) -> list[tuple[str, str]]:
+    """(instrument code, item key) of every question the client is shown now and has not
+    answered, in page order: an answer may call for a follow-up question (intake.instruments'
+    skip rules)."""
+    responses = intake_questionnaires(intake=intake)
+    waiting = []
+    for instrument in questionnaires_offered():
+        answers = responses[instrument.code].answers if instrument.code in responses else {}
+        waiting += [
+            (instrument.code, key) for key in visible_items(instrument.code, answers) if key not in answers
+        ]
+    return waiting
 
 
 def consent_documents_required(*, intake: Intake) -> list[ConsentDocument]:
@@ -63,7 +94,8 @@ def consent_kinds_unavailable(*, intake: Intake) -> list[str]:
 
 def consent_signatures(*, intake: Intake) -> dict[int, ConsentSignature]:
     """Document id -> the client's signature of that exact version."""
-    return {s.document_id: s for s in intake.signatures.select_related("document")}
+    signatures = ConsentSignature.objects.filter(intake_id=intake.pk).select_related("document")
+    return {s.document_id: s for s in signatures}
 
 
 def consent_documents_unsigned(*, intake: Intake) -> list[ConsentDocument]:

@@ -16,7 +16,7 @@ from intake import (
     step_services,
     submit_services,
 )
-from intake.models import ConsentDocument, ConsentSignature, Intake, PregnancyEntry
+from intake.models import ConsentDocument, ConsentSignature, Intake, PregnancyEntry, QuestionnaireResponse
 from intake.selectors import (
     consent_document_text,
     consent_documents_required,
@@ -484,6 +484,24 @@ def test_questionnaire_answers_refuse_an_unknown_item(intake, client_user):
         questionnaire_services.questionnaire_answers_save(
             intake=intake, code="phq9", answers={"99": 1}, actor=client_user
         )
+
+
+def test_the_questionnaire_step_is_saved_in_one_transaction(intake, client_user):
+    # The GAD-7 answer is refused, so the PHQ-9 answer saved before it in the same post is
+    # not kept either: the step is saved whole or not at all.
+    with pytest.raises(draft_services.IntakeFieldError):
+        questionnaire_services.questionnaires_save(
+            intake=intake, answers={"phq9": {"1": 2}, "gad7": {"99": 1}}, actor=client_user
+        )
+    assert not QuestionnaireResponse.objects.filter(intake=intake).exists()
+
+
+def test_the_questionnaire_step_says_which_follow_up_question_an_answer_called_for(intake, client_user):
+    saved = questionnaire_services.questionnaires_save(
+        intake=intake, answers={"asq": {"1": True, "2": False, "3": False, "4": False}}, actor=client_user
+    )
+    assert saved.first_new == ("asq", "5")
+    assert saved.risk_level == "high"
 
 
 def test_an_intake_is_never_sent_without_the_practice_agreements(intake, rf_request):

@@ -20,6 +20,7 @@ from intake import (
 from intake.forms_rules import ERROR_PHONE, ERROR_POSTAL_CODE, ERROR_STATE
 from intake.models import ConsentSignature, Intake, PregnancyEntry, QuestionnaireResponse
 from intake.selectors import consent_documents_required
+from portal.models import AuditEvent
 from tests.factories import DEFAULT_PASSWORD
 from tests.factories_intake import IntakeFactory, PregnancyEntryFactory
 
@@ -46,11 +47,20 @@ def signed_in(client, client_user):
 # --- flow
 
 
-def test_start_creates_the_intake_and_opens_step_1(signed_in, client_user):
+def test_start_opens_step_1_and_the_first_save_starts_the_intake(signed_in, client_user):
     response = signed_in.get(reverse("intake:start"))
     assert response.status_code == 302
     assert response["Location"] == step_url(1)
-    assert Intake.objects.filter(client=client_user).count() == 1
+    page = signed_in.get(step_url(1)).content.decode()
+    assert f'value="{client_user.email}"' in page  # her account's address, filled in already
+    # Reading pages writes nothing: no intake and no audit row until she saves.
+    assert not Intake.objects.filter(client=client_user).exists()
+    assert not AuditEvent.objects.filter(client=client_user).exists()
+
+    signed_in.post(step_url(2), {"hopes": "Rest", "action": "save"})
+    assert Intake.objects.get(client=client_user).hopes == "Rest"
+    started = AuditEvent.objects.filter(client=client_user, object_type="intake", detail="intake started")
+    assert started.count() == 1
 
 
 @pytest.mark.parametrize("number", [1, 2, 3, 4, 5, 6, 7, 8, 9])
