@@ -7,7 +7,6 @@ than the access rules allow.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
@@ -20,6 +19,7 @@ from portal.models import User
 
 from .access import intakes_for_staff
 from .display import Row, field_rows, pregnancy_rows
+from .facts import intake_facts
 from .models import (
     ConsentSignature,
     Intake,
@@ -29,10 +29,8 @@ from .models import (
     RiskFlag,
     RiskLevelChoices,
 )
-from .pregnancy_history import age_on
 from .risk_rules import priority_for_level
-from .screening_display import FlagView, ScreenerRow, intake_flag_views, intake_screener_rows
-from .selectors import intake_history_summary, intake_scores
+from .screening_display import FlagView, ScreenerRow
 
 SAME_DAY = (RiskLevelChoices.URGENT, RiskLevelChoices.HIGH)
 # The queue's default: everything the practice has not finished with.
@@ -235,39 +233,31 @@ class ReviewDetail:
     age: int | None
 
 
-def _age(intake: Intake, today: dt.date) -> int | None:
-    if intake.date_of_birth is None:
-        return None
-    return age_on(intake.date_of_birth, today)
-
-
 def review_detail(*, intake: Intake) -> ReviewDetail:
     """One intake, every section, for the therapist (the caller has checked access)."""
-    today = timezone.localdate()
-    results = intake_scores(intake=intake)
-    flags = intake_flag_views(intake=intake, results=results)
-    entries = list(intake.pregnancies.order_by("order", "id"))
+    facts = intake_facts(intake=intake, on=timezone.localdate())
+    entries = facts.pregnancies
     own_words = field_rows(intake, [name for name in OWN_WORDS_FIELDS if getattr(intake, name).strip()])
     own_words += [
         Row(str(entry.get_outcome_display()), entry.note) for entry in entries if entry.note.strip()
     ]
     return ReviewDetail(
         intake=intake,
-        flags=flags,
-        unacknowledged=[view.flag for view in flags if view.flag.acknowledged_at is None],
-        screeners=intake_screener_rows(intake=intake, results=results),
+        flags=facts.flags,
+        unacknowledged=[view.flag for view in facts.flags if view.flag.acknowledged_at is None],
+        screeners=facts.screeners,
         pregnancies=[(entry, pregnancy_rows(entry)) for entry in entries],
-        history_facts=intake_history_summary(intake=intake, today=today),
+        history_facts=facts.history,
         about=field_rows(
             intake, ("pronouns", "date_of_birth", "address_line", "city", "state", "heard_about")
         ),
         symptoms=field_rows(intake, SYMPTOM_FIELDS),
         history=field_rows(intake, HISTORY_FIELDS),
         support=field_rows(intake, SUPPORT_FIELDS),
-        signatures=list(intake.signatures.select_related("document")),
+        signatures=facts.signatures,
         own_words=own_words,
-        notes=list(intake.notes.select_related("author")),
-        age=_age(intake, today),
+        notes=facts.notes,
+        age=facts.age,
     )
 
 

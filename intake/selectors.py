@@ -166,10 +166,12 @@ def postpartum_state(entries, today: dt.date) -> str:
     return "unknown" if None in dates else "no"
 
 
-def intake_history_summary(*, intake: Intake, today: dt.date | None = None) -> dict:
-    """Facts from the pregnancy history, for the therapist view and later issues."""
+def intake_history_summary(
+    *, intake: Intake, today: dt.date | None = None, entries: list[PregnancyEntry] | None = None
+) -> dict:
+    """Facts from the pregnancy history (its `entries`, when the caller has read them)."""
     today = today or timezone.localdate()
-    entries = intake_pregnancies(intake=intake)
+    entries = intake_pregnancies(intake=intake) if entries is None else entries
     state = postpartum_state(entries, today)
     return {
         "losses": pregnancy_history.loss_count(entries),
