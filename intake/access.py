@@ -9,7 +9,8 @@ from portal.access import can_see_clinical, object_or_404
 from portal.models import User
 from portal.selectors import practice_get
 
-from .models import ConsentDocument, Intake, PregnancyEntry, RiskFlag, RiskLevelChoices
+from .models import ConsentDocument, Intake, PregnancyEntry, RiskFlag
+from .risk_rules import SAME_DAY_LEVELS
 from .selectors import intake_for_client, intake_unstarted
 
 
@@ -38,9 +39,7 @@ def consent_document_current(*, pk) -> ConsentDocument:
 def _staff_reachable() -> Q:
     """Intakes staff may open: every sent intake, and a draft only once it has raised a
     same-day safety flag (the on-call has been told, so the therapist must be able to act)."""
-    same_day = RiskFlag.objects.filter(
-        intake=OuterRef("pk"), level__in=[RiskLevelChoices.HIGH, RiskLevelChoices.URGENT]
-    )
+    same_day = RiskFlag.objects.filter(intake=OuterRef("pk"), level__in=SAME_DAY_LEVELS)
     return ~Q(status=Intake.Status.DRAFT) | Q(Exists(same_day))
 
 
@@ -76,7 +75,7 @@ def same_day_flags_for_staff(*, user: User) -> QuerySet[RiskFlag]:
     """
     if not can_see_clinical(user):
         return RiskFlag.objects.none()
-    flags = RiskFlag.objects.filter(level__in=[RiskLevelChoices.HIGH, RiskLevelChoices.URGENT])
+    flags = RiskFlag.objects.filter(level__in=SAME_DAY_LEVELS)
     rule = _assignment_rule(user, prefix="intake__")
     return flags if rule is None else flags.filter(rule)
 

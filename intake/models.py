@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.models import TimeStampedModel
 
 from .forms_rules import long_text_validators
-from .risk_rules import MOST_SEVERE_FIRST, queue_position
+from .risk_rules import FLAG_LEVELS, MOST_SEVERE_FIRST, SAME_DAY_LEVELS, queue_position
 
 
 class YesNoUnsure(models.TextChoices):
@@ -487,7 +487,8 @@ class RiskFlag(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["intake", "level"], name="intake_riskflag_once_per_level"),
             models.CheckConstraint(
-                condition=Q(level__in=["elevated", "high", "urgent"]), name="intake_riskflag_level_valid"
+                condition=Q(level__in=[level.value for level in FLAG_LEVELS]),
+                name="intake_riskflag_level_valid",
             ),
             models.CheckConstraint(
                 condition=(Q(acknowledged_at__isnull=True, acknowledged_by__isnull=True))
@@ -510,7 +511,7 @@ class RiskFlag(TimeStampedModel):
 
     @property
     def needs_same_day_review(self) -> bool:
-        return self.level in (RiskLevelChoices.HIGH, RiskLevelChoices.URGENT)
+        return self.level in SAME_DAY_LEVELS
 
 
 class InternalNote(models.Model):

@@ -29,10 +29,9 @@ from .models import (
     RiskFlag,
     RiskLevelChoices,
 )
-from .risk_rules import priority_for_level
+from .risk_rules import SAME_DAY_LEVELS, priority_for_level
 from .screening_display import FlagView, ScreenerRow
 
-SAME_DAY = (RiskLevelChoices.URGENT, RiskLevelChoices.HIGH)
 # The queue's default: everything the practice has not finished with.
 OPEN_STATUSES = (
     Intake.Status.SUBMITTED,
@@ -100,7 +99,7 @@ def review_queue(
     else:
         flagged_draft = Q(
             status=Intake.Status.DRAFT,
-            risk_flags__level__in=SAME_DAY,
+            risk_flags__level__in=SAME_DAY_LEVELS,
             risk_flags__acknowledged_at__isnull=True,
         )
         draft_ids = Intake.objects.filter(flagged_draft).values("pk")
@@ -168,7 +167,7 @@ def review_queue_rows(page: QuerySet[Intake]) -> list[Intake]:
     return list(
         _in_queue_order(rows).annotate(
             unacknowledged_flags=_unacknowledged(),
-            unacknowledged_same_day=_unacknowledged(tuple(SAME_DAY)),
+            unacknowledged_same_day=_unacknowledged(tuple(SAME_DAY_LEVELS)),
         )
     )
 
@@ -197,7 +196,7 @@ def same_day_flags_unacknowledged_counts(*, user: User) -> SameDayFlagCounts | N
     if not can_see_clinical(user):
         return None
     open_flag = RiskFlag.objects.filter(
-        intake=OuterRef("pk"), level__in=SAME_DAY, acknowledged_at__isnull=True
+        intake=OuterRef("pk"), level__in=SAME_DAY_LEVELS, acknowledged_at__isnull=True
     )
     counts = (
         review_queue(user=user)

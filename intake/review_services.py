@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from portal.audit import audit_record, audit_record_many
 from portal.models import AuditEvent, User
 
-from .models import Intake, InternalNote, RiskFlag, RiskLevelChoices
+from .models import Intake, InternalNote, RiskFlag
+from .risk_rules import SAME_DAY_LEVELS
 from .summary_services import summaries_render
 from .tasks import summary_queue, summary_refresh
 
@@ -120,9 +121,7 @@ def intake_assign(
 
 
 def _unacknowledged_same_day(intake: Intake) -> bool:
-    return intake.risk_flags.filter(
-        acknowledged_at__isnull=True, level__in=[RiskLevelChoices.HIGH, RiskLevelChoices.URGENT]
-    ).exists()
+    return intake.risk_flags.filter(acknowledged_at__isnull=True, level__in=SAME_DAY_LEVELS).exists()
 
 
 @transaction.atomic

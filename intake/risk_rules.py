@@ -73,6 +73,8 @@ def queue_position(level: "RiskLevel | str | None") -> int:
 
 
 # What a level means beyond the therapists' queue.
+# Levels a risk flag is raised at, least severe first (the order flags are raised in).
+FLAG_LEVELS: tuple[RiskLevel, ...] = tuple(level for level in reversed(MOST_SEVERE_FIRST) if level.rank > 0)
 # Levels that call for the same-day review, the on-call alert and the client's crisis panel.
 SAME_DAY_LEVELS: tuple[RiskLevel, ...] = (RiskLevel.HIGH, RiskLevel.URGENT)
 

@@ -16,7 +16,7 @@ from portal.models import AuditEvent, User
 from .alerts import alert_ladder_restart
 from .instruments import get_instrument
 from .models import Intake, InternalNote, RiskFlag
-from .risk_rules import CHECKLIST, SAME_DAY_LEVELS, Reason, RiskLevel, max_level
+from .risk_rules import CHECKLIST, FLAG_LEVELS, SAME_DAY_LEVELS, Reason, max_level
 from .selectors import intake_assessment
 from .tasks import risk_flag_notify_queue
 
@@ -65,7 +65,7 @@ def risk_evaluate(
     existing = {flag.level: flag for flag in intake.risk_flags.select_for_update().order_by("pk")}
     now = timezone.now().isoformat()
     raised = []
-    for level in (RiskLevel.ELEVATED, RiskLevel.HIGH, RiskLevel.URGENT):
+    for level in FLAG_LEVELS:
         records = [_reason_record(r, now) for r in assessment.reasons if r.level == level]
         if not records:
             continue
