@@ -55,8 +55,7 @@ def intake_questionnaires(*, intake: Intake) -> dict[str, QuestionnaireResponse]
 
 def questionnaires_offered() -> list[Instrument]:
     """The instruments step 5 asks, in order (the EPDS when the practice uses it)."""
-    practice = practice_get()
-    return instruments_for_step(bool(practice and practice.epds_enabled))
+    return instruments_for_step(practice_get().epds_enabled)
 
 
 def questionnaire_items_waiting(*, intake: Intake) -> list[tuple[str, str]]:
