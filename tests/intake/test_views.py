@@ -63,6 +63,21 @@ def test_start_opens_step_1_and_the_first_save_starts_the_intake(signed_in, clie
     assert started.count() == 1
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        *[step_url(n) for n in range(1, 10)],
+        reverse("intake:pregnancy_add"),
+        reverse("intake:review"),
+        reverse("intake:summary"),
+    ],
+)
+def test_every_page_of_an_intake_not_started_yet_answers_and_writes_nothing(signed_in, client_user, url):
+    assert signed_in.get(url).status_code == 200
+    assert not Intake.objects.filter(client=client_user).exists()
+    assert not AuditEvent.objects.filter(client=client_user).exists()
+
+
 @pytest.mark.parametrize("number", [1, 2, 3, 4, 5, 6, 7, 8, 9])
 def test_every_step_page_shows_progress_with_the_current_step_marked(signed_in, number):
     response = signed_in.get(step_url(number))
