@@ -50,7 +50,8 @@ def _signed_in(user):
 
 
 def _client_with_draft(email: str):
-    from intake.services import intake_get_or_start, intake_save_step
+    from intake.draft_services import intake_get_or_start
+    from intake.step_services import intake_save_step
     from portal.models import User
 
     user, _ = User.objects.get_or_create(email=email, defaults={"full_name": "Dana Bench"})
@@ -245,7 +246,7 @@ def submit_to_pdf(bench) -> None:
 
     from bench.worker import RedisAndWorker
     from intake.models import SummaryDocument
-    from intake.services import intake_submit
+    from intake.submit_services import intake_submit
     from portal.models import User
     from tests.summary_samples import celery_broker, intake_build
 

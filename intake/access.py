@@ -1,8 +1,6 @@
-"""How client views reach intake records. Each narrows to the signed-in client's own
-intake first, so any other id answers 404 and reveals nothing.
-
-(These belong beside the other access rules in portal/access.py; they live here until the
-lead moves them, to keep portal free of intake's internals.)
+"""Intake's object rules, on top of the role predicates of portal.access. Each narrows to
+what the signed-in user may see first (a client: her own intake), so any other id answers
+404 and reveals nothing.
 """
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -11,25 +9,15 @@ from portal.access import can_see_clinical, object_or_404
 from portal.models import User
 from portal.selectors import practice_get
 
-from .models import ConsentDocument, Intake, PregnancyEntry, RiskFlag, RiskLevelChoices
-from .services import intake_get_or_start
+from .models import ConsentDocument, Intake, PregnancyEntry, RiskFlag
+from .risk_rules import SAME_DAY_LEVELS
+from .selectors import intake_for_client, intake_unstarted
 
 
-def intake_for_client(*, user: User, request=None) -> Intake:
-    """The signed-in client's own intake, started on first use."""
-    return intake_get_or_start(client=user, request=request)
-
-
-# What the autosave needs to find the row; the write services read the whole row again
-# under a lock and copy back what the response reports (time saved, safety level).
-_BRIEF_FIELDS = ("id", "client_id", "status", "risk_level", "last_saved_at", "date_of_birth")
-
-
-def intake_for_client_brief(*, user: User, request=None) -> Intake:
-    """The client's own intake with only the columns a single-answer save reports on."""
-    intake = Intake.objects.only(*_BRIEF_FIELDS).filter(client=user).first()
-    if intake is None:
-        return intake_get_or_start(client=user, request=request)
+def intake_own(*, user: User) -> Intake:
+    """The signed-in client's own intake; before her first answer, the unsaved one her first
+    save will start (selectors.intake_unstarted). Reads only: a page never writes."""
+    intake = intake_for_client(client=user) or intake_unstarted(client=user)
     intake.client = user
     return intake
 
@@ -51,9 +39,7 @@ def consent_document_current(*, pk) -> ConsentDocument:
 def _staff_reachable() -> Q:
     """Intakes staff may open: every sent intake, and a draft only once it has raised a
     same-day safety flag (the on-call has been told, so the therapist must be able to act)."""
-    same_day = RiskFlag.objects.filter(
-        intake=OuterRef("pk"), level__in=[RiskLevelChoices.HIGH, RiskLevelChoices.URGENT]
-    )
+    same_day = RiskFlag.objects.filter(intake=OuterRef("pk"), level__in=SAME_DAY_LEVELS)
     return ~Q(status=Intake.Status.DRAFT) | Q(Exists(same_day))
 
 
@@ -89,7 +75,7 @@ def same_day_flags_for_staff(*, user: User) -> QuerySet[RiskFlag]:
     """
     if not can_see_clinical(user):
         return RiskFlag.objects.none()
-    flags = RiskFlag.objects.filter(level__in=[RiskLevelChoices.HIGH, RiskLevelChoices.URGENT])
+    flags = RiskFlag.objects.filter(level__in=SAME_DAY_LEVELS)
     rule = _assignment_rule(user, prefix="intake__")
     return flags if rule is None else flags.filter(rule)
 

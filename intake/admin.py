@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.admin_base import PortalModelAdmin
 
+from .consent_services import consent_document_revise
 from .models import ConsentDocument
-from .services import consent_document_revise
 
 
 @admin.register(ConsentDocument)

@@ -1,8 +1,8 @@
 """Forms for the intake steps. They convert and validate what was typed; nothing more.
 
 The rules that matter (dates of past events, the minimum age, one current pregnancy,
-signatures) live in intake.services and intake.history, so the autosave endpoint and the
-page forms apply the same ones.
+signatures) live in the write services (intake.step_services and the others beside it) and
+intake.pregnancy_history, so the autosave endpoint and the page forms apply the same ones.
 """
 
 import json
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.text import TypedEmailField, TypedTextField
 
-from . import forms_rules, history
+from . import forms_rules, pregnancy_history
 from .catalogue import SYMPTOM_GROUPS
 from .models import Intake, PregnancyEntry, YesNoUnsure
 from .steps import Step
@@ -46,13 +46,12 @@ def _radio(label, choices, help_text=""):
 
 
 def _impact(label):
-    return forms.TypedChoiceField(
+    # Converted only: the range (0 to 10) is checked once, by the service that saves it
+    # (step_services), and held by the database's constraint.
+    return forms.IntegerField(
         label=label,
-        choices=IMPACT_CHOICES,
-        coerce=int,
-        empty_value=None,
         required=False,
-        widget=forms.RadioSelect(attrs={"class": "scale"}),
+        widget=forms.RadioSelect(attrs={"class": "scale"}, choices=IMPACT_CHOICES),
     )
 
 
@@ -332,13 +331,13 @@ class PregnancyEntryForm(forms.Form):
         coerce=int,
         empty_value=None,
         required=False,
-        error_messages={"invalid_choice": history.ERROR_MONTH_RANGE},
+        error_messages={"invalid_choice": pregnancy_history.ERROR_MONTH_RANGE},
     )
     year = forms.IntegerField(
         label=_("Year"),
         required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-        error_messages={"invalid": history.ERROR_YEAR_RANGE},
+        error_messages={"invalid": pregnancy_history.ERROR_YEAR_RANGE},
     )
     when_declined = forms.BooleanField(label=_("I'd rather not say when"), required=False)
     weeks = forms.IntegerField(
@@ -346,7 +345,7 @@ class PregnancyEntryForm(forms.Form):
         required=False,
         help_text=_("An estimate is fine."),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-        error_messages={"invalid": history.ERROR_WEEKS_RANGE},
+        error_messages={"invalid": pregnancy_history.ERROR_WEEKS_RANGE},
     )
     weeks_declined = forms.BooleanField(label=_("I'd rather not say how many weeks"), required=False)
     due_date = forms.DateField(
@@ -354,7 +353,7 @@ class PregnancyEntryForm(forms.Form):
         required=False,
         help_text=_("Only if you'd like to share it. For a pregnancy now, an estimate is fine."),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": history.ERROR_DUE_DATE_INVALID},
+        error_messages={"invalid": pregnancy_history.ERROR_DUE_DATE_INVALID},
     )
     complications = forms.MultipleChoiceField(
         label=_("Did any of these happen?"),

@@ -1,5 +1,5 @@
 """Forms for the therapist review. They convert and validate what was typed; the rules
-(who may be assigned, which status may follow which) live in intake.review."""
+(who may be assigned, which status may follow which) live in intake.review_services."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from portal.text import TypedTextField
 
 from .models import Intake, RiskFlag, RiskLevelChoices
-from .review import TRANSITIONS
 from .review_selectors import ASSIGNED_MINE, ASSIGNED_NONE, assignable_therapists
+from .review_services import TRANSITIONS
 
 SEARCH_MAX_LENGTH = 100
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.models import TimeStampedModel
 
 from .forms_rules import long_text_validators
-from .risk import MOST_SEVERE_FIRST, queue_position
+from .risk_rules import FLAG_LEVELS, MOST_SEVERE_FIRST, SAME_DAY_LEVELS, queue_position
 
 
 class YesNoUnsure(models.TextChoices):
@@ -26,7 +26,7 @@ class YesNoUnsure(models.TextChoices):
 
 
 class RiskLevelChoices(models.TextChoices):
-    """The triage levels of intake.risk, as stored values (see CLINICAL.md)."""
+    """The triage levels of intake.risk_rules, as stored values (see CLINICAL.md)."""
 
     ROUTINE = "routine", _("Routine")
     ELEVATED = "elevated", _("Elevated")
@@ -35,7 +35,7 @@ class RiskLevelChoices(models.TextChoices):
 
 
 def _queue_rank_sql() -> str:
-    # Built from intake.risk's one order (URGENT, HIGH, ELEVATED, ROUTINE), so the database's
+    # Built from the one order of intake.risk_rules (URGENT, HIGH, ELEVATED, ROUTINE), so the database's
     # order cannot drift from the one the PDF, the detail page and scheduling use.
     whens = " ".join(
         f"WHEN %(expressions)s = '{level.value}' THEN {queue_position(level)}" for level in MOST_SEVERE_FIRST
@@ -305,7 +305,7 @@ class PregnancyEntry(TimeStampedModel):
         TFMR = "tfmr", _("Ending a pregnancy for medical reasons")
         LIVE_BIRTH = "live_birth", _("Birth of a living baby")
         CURRENT = "current", _("I am pregnant now")
-        # Counted as neither a loss nor a birth (intake.history.UNKNOWN).
+        # Counted as neither a loss nor a birth (intake.pregnancy_history.UNKNOWN).
         PREFER_NOT_TO_SAY = "prefer_not_to_say", _("I'd rather not say")
 
     class Complication(models.TextChoices):
@@ -487,7 +487,8 @@ class RiskFlag(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["intake", "level"], name="intake_riskflag_once_per_level"),
             models.CheckConstraint(
-                condition=Q(level__in=["elevated", "high", "urgent"]), name="intake_riskflag_level_valid"
+                condition=Q(level__in=[level.value for level in FLAG_LEVELS]),
+                name="intake_riskflag_level_valid",
             ),
             models.CheckConstraint(
                 condition=(Q(acknowledged_at__isnull=True, acknowledged_by__isnull=True))
@@ -510,7 +511,7 @@ class RiskFlag(TimeStampedModel):
 
     @property
     def needs_same_day_review(self) -> bool:
-        return self.level in (RiskLevelChoices.HIGH, RiskLevelChoices.URGENT)
+        return self.level in SAME_DAY_LEVELS
 
 
 class InternalNote(models.Model):

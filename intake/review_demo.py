@@ -14,17 +14,15 @@ from django.utils import timezone
 
 from portal.models import User
 
+from .consent_services import consent_sign
+from .draft_services import intake_get_or_start
 from .models import Intake
+from .pregnancy_services import pregnancy_entry_add
+from .questionnaire_services import questionnaire_answers_save
 from .selectors import consent_documents_required
-from .services import (
-    consent_sign,
-    intake_get_or_start,
-    intake_save_step,
-    intake_submit,
-    pregnancy_entry_add,
-    questionnaire_answers_save,
-)
+from .step_services import intake_save_step
 from .steps import ABOUT, FEELINGS, HEALTH, PREFERENCES, REASONS, SUPPORT
+from .submit_services import intake_submit
 
 FREQ_NONE, FREQ_SEVERAL, FREQ_MORE_THAN_HALF, FREQ_NEARLY_EVERY_DAY = 0, 1, 2, 3
 
@@ -137,6 +135,7 @@ def demo_intakes_seed(*, password: str) -> list[Intake]:
             (PREFERENCES, spec["preferences"]),
         ):
             intake_save_step(intake=intake, step=step, data=data, actor=client)
+        intake.refresh_from_db()  # the answers as saved decide which agreements are asked
         if not intake.pregnancies.exists():
             for entry in spec["pregnancies"]:
                 pregnancy_entry_add(intake=intake, data=entry, actor=client)

@@ -7,7 +7,6 @@ than the access rules allow.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from django.db import connection
@@ -20,7 +19,7 @@ from portal.models import User
 
 from .access import intakes_for_staff
 from .display import Row, field_rows, pregnancy_rows
-from .history import age_on
+from .facts import intake_facts
 from .models import (
     ConsentSignature,
     Intake,
@@ -30,11 +29,9 @@ from .models import (
     RiskFlag,
     RiskLevelChoices,
 )
-from .safety import intake_scores, priority_for_level
-from .screening_display import FlagView, ScreenerRow, intake_flag_views, intake_screener_rows
-from .selectors import intake_history_summary
+from .risk_rules import SAME_DAY_LEVELS, priority_for_level
+from .screening_display import FlagView, ScreenerRow
 
-SAME_DAY = (RiskLevelChoices.URGENT, RiskLevelChoices.HIGH)
 # The queue's default: everything the practice has not finished with.
 OPEN_STATUSES = (
     Intake.Status.SUBMITTED,
@@ -102,7 +99,7 @@ def review_queue(
     else:
         flagged_draft = Q(
             status=Intake.Status.DRAFT,
-            risk_flags__level__in=SAME_DAY,
+            risk_flags__level__in=SAME_DAY_LEVELS,
             risk_flags__acknowledged_at__isnull=True,
         )
         draft_ids = Intake.objects.filter(flagged_draft).values("pk")
@@ -170,7 +167,7 @@ def review_queue_rows(page: QuerySet[Intake]) -> list[Intake]:
     return list(
         _in_queue_order(rows).annotate(
             unacknowledged_flags=_unacknowledged(),
-            unacknowledged_same_day=_unacknowledged(tuple(SAME_DAY)),
+            unacknowledged_same_day=_unacknowledged(tuple(SAME_DAY_LEVELS)),
         )
     )
 
@@ -199,7 +196,7 @@ def same_day_flags_unacknowledged_counts(*, user: User) -> SameDayFlagCounts | N
     if not can_see_clinical(user):
         return None
     open_flag = RiskFlag.objects.filter(
-        intake=OuterRef("pk"), level__in=SAME_DAY, acknowledged_at__isnull=True
+        intake=OuterRef("pk"), level__in=SAME_DAY_LEVELS, acknowledged_at__isnull=True
     )
     counts = (
         review_queue(user=user)
@@ -235,39 +232,31 @@ class ReviewDetail:
     age: int | None
 
 
-def _age(intake: Intake, today: dt.date) -> int | None:
-    if intake.date_of_birth is None:
-        return None
-    return age_on(intake.date_of_birth, today)
-
-
 def review_detail(*, intake: Intake) -> ReviewDetail:
     """One intake, every section, for the therapist (the caller has checked access)."""
-    today = timezone.localdate()
-    results = intake_scores(intake=intake)
-    flags = intake_flag_views(intake=intake, results=results)
-    entries = list(intake.pregnancies.order_by("order", "id"))
+    facts = intake_facts(intake=intake, on=timezone.localdate())
+    entries = facts.pregnancies
     own_words = field_rows(intake, [name for name in OWN_WORDS_FIELDS if getattr(intake, name).strip()])
     own_words += [
         Row(str(entry.get_outcome_display()), entry.note) for entry in entries if entry.note.strip()
     ]
     return ReviewDetail(
         intake=intake,
-        flags=flags,
-        unacknowledged=[view.flag for view in flags if view.flag.acknowledged_at is None],
-        screeners=intake_screener_rows(intake=intake, results=results),
+        flags=facts.flags,
+        unacknowledged=[view.flag for view in facts.flags if view.flag.acknowledged_at is None],
+        screeners=facts.screeners,
         pregnancies=[(entry, pregnancy_rows(entry)) for entry in entries],
-        history_facts=intake_history_summary(intake=intake, today=today),
+        history_facts=facts.history,
         about=field_rows(
             intake, ("pronouns", "date_of_birth", "address_line", "city", "state", "heard_about")
         ),
         symptoms=field_rows(intake, SYMPTOM_FIELDS),
         history=field_rows(intake, HISTORY_FIELDS),
         support=field_rows(intake, SUPPORT_FIELDS),
-        signatures=list(intake.signatures.select_related("document")),
+        signatures=facts.signatures,
         own_words=own_words,
-        notes=list(intake.notes.select_related("author")),
-        age=_age(intake, today),
+        notes=facts.notes,
+        age=facts.age,
     )
 
 

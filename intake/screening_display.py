@@ -5,7 +5,7 @@ Which questionnaires the client was offered and what became of each (scored, inc
 declined, never opened, or not screened after "no" to the trauma question), with the one set
 of flag labels; the client's own answers without any of that; and each risk flag's evidence,
 once per questionnaire, against the answers as they stand now. The scoring and triage are
-intake.instruments' and intake.risk's; this module only words them. Rows and evidence are
+intake.instruments and intake.risk_rules; this module only words them. Rows and evidence are
 plain values (strings, numbers, tuples), so the PDF context can carry them as they are.
 """
 
@@ -42,8 +42,8 @@ from .instruments import (
     score,
 )
 from .models import Intake, RiskFlag
-from .risk import CHECKLIST, ReasonRule, queue_position
-from .safety import intake_risk_flags, intake_scores
+from .risk_rules import CHECKLIST, ReasonRule, queue_position
+from .selectors import intake_risk_flags, intake_scores
 
 # What each flag means, in the staff's words (detail page and practice copy alike).
 FLAG_LABELS = {
@@ -520,7 +520,7 @@ def flag_views(
     *, flags: Iterable[RiskFlag], results: Mapping[str, Result], symptoms: Collection[str]
 ) -> list[FlagView]:
     """The flags with their evidence: still open first, then most severe (the one risk
-    order, intake.risk.queue_position), then the earliest raised."""
+    order, intake.risk_rules.queue_position), then the earliest raised."""
     ordered = sorted(
         flags, key=lambda f: (f.acknowledged_at is not None, queue_position(f.level), f.raised_at)
     )

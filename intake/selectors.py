@@ -2,14 +2,23 @@
 
 import datetime as dt
 
-from django.db import models
 from django.utils import timezone
 
 from portal.models import Practice, User
 from portal.selectors import practice_get
 
-from . import history, safety
-from .models import ConsentDocument, ConsentSignature, Intake, PregnancyEntry, QuestionnaireResponse
+from . import pregnancy_history
+from .catalogue import SELF_HARM
+from .instruments import INSTRUMENT_ORDER, Instrument, Result, instruments_for_step, score, visible_items
+from .models import (
+    ConsentDocument,
+    ConsentSignature,
+    Intake,
+    PregnancyEntry,
+    QuestionnaireResponse,
+    RiskFlag,
+)
+from .risk_rules import Assessment, assess_risk, priority_for_level, priority_position
 from .steps import AGREEMENTS, PREGNANCIES, QUESTIONNAIRES, STEPS
 
 # Always asked; telehealth is added when the client may meet by video.
@@ -25,12 +34,42 @@ def intake_for_client(*, client: User) -> Intake | None:
     return Intake.objects.filter(client=client).first()
 
 
+def intake_unstarted(*, client: User) -> Intake:
+    """What a client's intake holds before her first answer: her name and email from her
+    account. Not saved: the pages show it, and her first save starts it
+    (draft_services.intake_get_or_start) with the same values."""
+    return Intake(client=client, legal_name=client.full_name, contact_email=client.email)
+
+
+# The reads below take an intake that may not be saved yet (intake_unstarted): filtering
+# by its id finds nothing for it, where its related managers would refuse.
+
+
 def intake_pregnancies(*, intake: Intake) -> list[PregnancyEntry]:
-    return list(intake.pregnancies.order_by("order", "id"))
+    return list(PregnancyEntry.objects.filter(intake_id=intake.pk).order_by("order", "id"))
 
 
 def intake_questionnaires(*, intake: Intake) -> dict[str, QuestionnaireResponse]:
-    return {r.code: r for r in intake.questionnaires.all()}
+    return {r.code: r for r in QuestionnaireResponse.objects.filter(intake_id=intake.pk)}
+
+
+def questionnaires_offered() -> list[Instrument]:
+    """The instruments step 5 asks, in order (the EPDS when the practice uses it)."""
+    return instruments_for_step(practice_get().epds_enabled)
+
+
+def questionnaire_items_waiting(*, intake: Intake) -> list[tuple[str, str]]:
+    """(instrument code, item key) of every question the client is shown now and has not
+    answered, in page order: an answer may call for a follow-up question (intake.instruments'
+    skip rules)."""
+    responses = intake_questionnaires(intake=intake)
+    waiting = []
+    for instrument in questionnaires_offered():
+        answers = responses[instrument.code].answers if instrument.code in responses else {}
+        waiting += [
+            (instrument.code, key) for key in visible_items(instrument.code, answers) if key not in answers
+        ]
+    return waiting
 
 
 def consent_documents_required(*, intake: Intake) -> list[ConsentDocument]:
@@ -54,7 +93,8 @@ def consent_kinds_unavailable(*, intake: Intake) -> list[str]:
 
 def consent_signatures(*, intake: Intake) -> dict[int, ConsentSignature]:
     """Document id -> the client's signature of that exact version."""
-    return {s.document_id: s for s in intake.signatures.select_related("document")}
+    signatures = ConsentSignature.objects.filter(intake_id=intake.pk).select_related("document")
+    return {s.document_id: s for s in signatures}
 
 
 def consent_documents_unsigned(*, intake: Intake) -> list[ConsentDocument]:
@@ -85,7 +125,7 @@ def intake_is_under_minimum_age(
     practice = practice or practice_get()
     minimum = practice.minimum_client_age if practice else 18
     today = today or timezone.localdate()
-    return history.age_on(intake.date_of_birth, today) < minimum
+    return pregnancy_history.age_on(intake.date_of_birth, today) < minimum
 
 
 def _step_started(intake: Intake, step, pregnancies, questionnaires, unsigned) -> bool:
@@ -113,40 +153,33 @@ def intake_progress_percent(*, intake: Intake) -> int:
 
 
 # Births after which a person is physically postpartum, whether or not the baby lived.
-_BIRTHS = frozenset({history.LIVE_BIRTH, PregnancyEntry.Outcome.STILLBIRTH.value})
+_BIRTHS = frozenset({pregnancy_history.LIVE_BIRTH, PregnancyEntry.Outcome.STILLBIRTH.value})
 
 
 def postpartum_state(entries, today: dt.date) -> str:
     """ "yes" after a birth (a stillbirth included) within the last year, "unknown" when a
     birth's date was not given and nothing else settles it, else "no"."""
-    dates = [history.latest_possible_date(e, today) for e in entries if e.outcome in _BIRTHS]
-    if any(d is not None and (today - d).days <= history.POSTPARTUM_DAYS for d in dates):
+    dates = [pregnancy_history.latest_possible_date(e, today) for e in entries if e.outcome in _BIRTHS]
+    if any(d is not None and (today - d).days <= pregnancy_history.POSTPARTUM_DAYS for d in dates):
         return "yes"
     return "unknown" if None in dates else "no"
 
 
-def intake_history_summary(*, intake: Intake, today: dt.date | None = None) -> dict:
-    """Facts from the pregnancy history, for the therapist view and later issues."""
+def intake_history_summary(
+    *, intake: Intake, today: dt.date | None = None, entries: list[PregnancyEntry] | None = None
+) -> dict:
+    """Facts from the pregnancy history (its `entries`, when the caller has read them)."""
     today = today or timezone.localdate()
-    entries = intake_pregnancies(intake=intake)
+    entries = intake_pregnancies(intake=intake) if entries is None else entries
     state = postpartum_state(entries, today)
     return {
-        "losses": history.loss_count(entries),
-        "live_births": history.live_birth_count(entries),
-        "currently_pregnant": history.is_currently_pregnant(entries),
+        "losses": pregnancy_history.loss_count(entries),
+        "live_births": pregnancy_history.live_birth_count(entries),
+        "currently_pregnant": pregnancy_history.is_currently_pregnant(entries),
         "postpartum": state == "yes",
         "postpartum_state": state,
-        "days_since_most_recent": history.days_since_most_recent_loss_or_birth(entries, today),
+        "days_since_most_recent": pregnancy_history.days_since_most_recent_loss_or_birth(entries, today),
     }
-
-
-def intakes_submitted() -> models.QuerySet[Intake]:
-    """Intakes sent to the practice, oldest first (for the therapist's queue)."""
-    return (
-        Intake.objects.exclude(status=Intake.Status.DRAFT)
-        .select_related("client")
-        .order_by("submitted_at", "id")
-    )
 
 
 def intake_contact_for_front_desk(*, client: User) -> dict:
@@ -197,19 +230,53 @@ def _front_desk_contact(client: User, intake: Intake | None) -> dict:
 def intake_priority_for_client(*, client: User) -> str:
     """ "urgent", "high" or "routine": the front desk's priority for a client's intake (the
     scheduling app reads it here, through intake's selectors)."""
-    return safety.intake_priority_for_client(client=client)
+    return priority_for_level(
+        Intake.objects.filter(client=client).values_list("risk_level", flat=True).first()
+    )
 
 
 def intake_priority_position(priority: str) -> int:
-    """Where a front-desk priority sorts (urgent first): the one order of intake.risk."""
-    return safety.priority_position(priority)
+    """Where a front-desk priority sorts (urgent first): the one order of intake.risk_rules."""
+    return priority_position(priority)
 
 
 def intake_priorities_for_clients(*, client_ids) -> dict[int, str]:
-    """Front-desk priorities for many clients at once, for queues (one query)."""
-    return safety.intake_priorities_for_clients(client_ids=client_ids)
+    """Each client's front-desk priority in one query (clients without an intake: routine)."""
+    levels = dict(
+        Intake.objects.filter(client_id__in=list(client_ids)).values_list("client_id", "risk_level")
+    )
+    return {client_id: priority_for_level(levels.get(client_id)) for client_id in client_ids}
 
 
 def intake_is_sent(*, client: User) -> bool:
     """Whether the client has sent her intake to the practice (so she may ask for appointments)."""
     return Intake.objects.filter(client=client).exclude(status=Intake.Status.DRAFT).exists()
+
+
+# --- Triage: the rules of intake.risk_rules applied to the saved answers
+
+_INSTRUMENT_POSITION = {instrument.code: position for position, instrument in enumerate(INSTRUMENT_ORDER)}
+
+
+def intake_scores(*, intake: Intake) -> dict[str, Result]:
+    """Each answered questionnaire scored with the practice's settings, in step order."""
+    practice = practice_get()
+    cutoff = practice.pcptsd5_cutoff if practice else None
+    results = {}
+    for response in sorted(intake.questionnaires.all(), key=lambda r: _INSTRUMENT_POSITION[r.code]):
+        results[response.code] = score(response.code, response.answers, pcptsd5_cutoff=cutoff)
+    return results
+
+
+def intake_assessment(*, intake: Intake) -> Assessment:
+    """The triage of the intake's answers as they stand now."""
+    symptoms = intake.symptoms or []
+    return assess_risk(
+        intake_scores(intake=intake),
+        checklist_self_harm=SELF_HARM in symptoms,
+        sent=intake.status != Intake.Status.DRAFT,
+    )
+
+
+def intake_risk_flags(*, intake: Intake) -> list[RiskFlag]:
+    return list(intake.risk_flags.select_related("acknowledged_by").order_by("-raised_at", "-pk"))

@@ -1,4 +1,5 @@
-"""What the PDF summary of an intake says: one selector building a plain context.
+"""What the PDF summary of an intake says: one selector laying out the intake's facts
+(intake.facts, which the therapist's detail page reads too) as a plain context.
 
 The template only lays this out. Everything is plain data (strings, numbers, lists, dicts),
 so the context doubles as the source of the document's digest: the same digest means the
@@ -15,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
 from dataclasses import asdict
 
 from django.utils import timezone
@@ -26,19 +26,13 @@ from django.utils.translation import gettext as _
 from portal.crisis import CRISIS_LINES
 from portal.selectors import practice_get
 
-from . import history
+from . import pregnancy_history
 from .catalogue import SYMPTOM_GROUPS
 from .display import NOT_ANSWERED, format_datetime, intake_sections, practice_zone, pregnancy_rows
-from .instruments import Result
-from .models import Intake, RiskLevelChoices, SummaryDocument
-from .safety import intake_scores, needs_crisis_resources
-from .screening_display import (
-    CLIENT_ANSWERS_NOTE,
-    client_questionnaires,
-    intake_flag_views,
-    intake_screener_rows,
-)
-from .selectors import consent_signatures, intake_pregnancies, postpartum_state
+from .facts import IntakeFacts, intake_facts
+from .models import ConsentSignature, Intake, InternalNote, RiskLevelChoices, SummaryDocument
+from .risk_rules import needs_crisis_resources
+from .screening_display import CLIENT_ANSWERS_NOTE, FlagView, client_questionnaires
 from .steps import HEALTH, SUPPORT
 
 # Bump whenever the template, the stylesheet or this context changes what a PDF shows:
@@ -74,8 +68,7 @@ def _reference_date(intake: Intake) -> dt.date:
 # --- Pieces
 
 
-def _client(intake: Intake, on: dt.date) -> dict:
-    age = history.age_on(intake.date_of_birth, on) if intake.date_of_birth else None
+def _client(intake: Intake, age: int | None) -> dict:
     address = ", ".join(
         p for p in [intake.address_line, intake.city, f"{intake.state} {intake.postal_code}".strip()] if p
     )
@@ -112,8 +105,7 @@ def _client(intake: Intake, on: dt.date) -> dict:
     }
 
 
-def _risk(intake: Intake, results: Mapping[str, Result]) -> dict | None:
-    views = intake_flag_views(intake=intake, results=results)
+def _risk(intake: Intake, views: list[FlagView]) -> dict | None:
     if not views:
         return None
     rows = []
@@ -148,7 +140,7 @@ def _risk(intake: Intake, results: Mapping[str, Result]) -> dict | None:
 
 
 def _entry_sort_key(entry) -> tuple:
-    if entry.outcome == history.CURRENT and entry.due_date:
+    if entry.outcome == pregnancy_history.CURRENT and entry.due_date:
         return (0, entry.due_date.year, entry.due_date.month, entry.order, entry.pk)
     if entry.year and not entry.when_declined:
         return (0, entry.year, entry.month or 0, entry.order, entry.pk)
@@ -156,15 +148,14 @@ def _entry_sort_key(entry) -> tuple:
     return (1, 0, 0, entry.order, entry.pk)
 
 
-def _history(intake: Intake, on: dt.date) -> dict:
-    entries = intake_pregnancies(intake=intake)
+def _history(facts: IntakeFacts) -> dict:
     rows = []
-    for entry in sorted(entries, key=_entry_sort_key):
+    for entry in sorted(facts.pregnancies, key=_entry_sort_key):
         details = {str(row.label): str(row.value) for row in pregnancy_rows(entry)}
         rows.append(
             {
                 "outcome": str(entry.get_outcome_display()),
-                "is_loss": history.is_loss(entry),
+                "is_loss": pregnancy_history.is_loss(entry),
                 "when": details.get(str(_("When")), ""),
                 "weeks": details.get(str(_("Weeks")), ""),
                 "due_date": _date(entry.due_date),
@@ -172,14 +163,14 @@ def _history(intake: Intake, on: dt.date) -> dict:
                 "note": entry.note,
             }
         )
-    days = history.days_since_most_recent_loss_or_birth(entries, on)
+    history = facts.history
     return {
         "entries": rows,
-        "losses": history.loss_count(entries),
-        "live_births": history.live_birth_count(entries),
-        "currently_pregnant": history.is_currently_pregnant(entries),
-        "postpartum": postpartum_state(entries, on),
-        "days_since_most_recent": days,
+        "losses": history["losses"],
+        "live_births": history["live_births"],
+        "currently_pregnant": history["currently_pregnant"],
+        "postpartum": history["postpartum_state"],
+        "days_since_most_recent": history["days_since_most_recent"],
     }
 
 
@@ -231,7 +222,7 @@ def _request(intake: Intake) -> dict:
     }
 
 
-def _consents(intake: Intake) -> list[dict]:
+def _consents(signatures: list[ConsentSignature]) -> list[dict]:
     return [
         {
             "title": s.document.title,
@@ -240,13 +231,12 @@ def _consents(intake: Intake) -> list[dict]:
             "signed_at": format_datetime(s.signed_at),
             "text_sha256": s.text_sha256[:16],
         }
-        for s in consent_signatures(intake=intake).values()
+        for s in signatures
     ]
 
 
-def _staff(intake: Intake) -> dict:
+def _staff(intake: Intake, notes: list[InternalNote]) -> dict:
     therapist = intake.assigned_therapist
-    notes = intake.notes.select_related("author").order_by("created_at", "pk")
     return {
         "assigned_therapist": (therapist.full_name or therapist.email) if therapist else "",
         "notes": [
@@ -266,12 +256,11 @@ def _staff(intake: Intake) -> dict:
 def intake_summary_context(*, intake: Intake, audience: str = Audience.STAFF) -> dict:
     """Everything the PDF summary shows, for one audience, as plain data."""
     audience = Audience(audience)
-    on = _reference_date(intake)
+    facts = intake_facts(intake=intake, on=_reference_date(intake))
     practice = practice_get()
-    results = intake_scores(intake=intake)
-    rows = intake_screener_rows(intake=intake, results=results)
+    rows = facts.screeners
     is_staff = audience == Audience.STAFF
-    risk = _risk(intake, results) if is_staff else None
+    risk = _risk(intake, facts.flags) if is_staff else None
     context = {
         "template_version": TEMPLATE_VERSION,
         "audience": str(audience),
@@ -285,7 +274,7 @@ def intake_summary_context(*, intake: Intake, audience: str = Audience.STAFF) ->
         "status": str(intake.get_status_display()),
         "is_draft": intake.status == Intake.Status.DRAFT,
         "submitted_at": format_datetime(intake.submitted_at),
-        "client": _client(intake, on),
+        "client": _client(intake, facts.age),
         "risk": risk,
         # The client's copy carries the crisis lines whenever an answer raised a same-day level.
         "crisis_lines": (
@@ -297,7 +286,7 @@ def intake_summary_context(*, intake: Intake, audience: str = Audience.STAFF) ->
         "screeners": [asdict(row) for row in rows] if is_staff else [],
         "questionnaires": [] if is_staff else [asdict(q) for q in client_questionnaires(rows)],
         "answers_note": "" if is_staff else str(CLIENT_ANSWERS_NOTE),
-        "history": _history(intake, on),
+        "history": _history(facts),
         "symptoms": _symptoms(intake),
         "request": _request(intake),
         "own_words": {
@@ -306,8 +295,8 @@ def intake_summary_context(*, intake: Intake, audience: str = Audience.STAFF) ->
         },
         "health": _section_rows(intake, HEALTH, skip=("before_losses",)),
         "support": _section_rows(intake, SUPPORT),
-        "consents": _consents(intake),
-        "staff": _staff(intake) if is_staff else None,
+        "consents": _consents(facts.signatures),
+        "staff": _staff(intake, facts.notes) if is_staff else None,
     }
     return context
 

@@ -1,10 +1,10 @@
 """The PDF summary of an intake: render, store privately, keep current, record downloads.
 
-A document is never missing and never stale for long:
+A document is never missing and never stale for long (the queueing is intake.tasks'):
 - submitting queues a render once the transaction commits (intake_submitted_hooks);
 - a broker outage at that moment is logged, never shown to the client, and a periodic
-  sweeper (summaries_missing_requeue) queues every submitted intake still without one;
-- acknowledging a flag or writing a staff note calls summary_refresh;
+  sweeper (tasks.summaries_missing_requeue) queues every intake summaries_missing lists;
+- acknowledging a flag or writing a staff note calls tasks.summary_refresh;
 - a download renders on the spot if the stored copy no longer matches the intake.
 Rendering is idempotent: a current document whose digest still matches is kept as it is.
 """
@@ -48,8 +48,6 @@ AUDIENCES = (Audience.STAFF, Audience.CLIENT)
 # again by the sweeper (the first task had time to run; the broker was probably down).
 SWEEP_AFTER = dt.timedelta(minutes=3)
 SWEEP_BATCH = 200
-# Enqueueing happens inside the client's request: give a dead broker little time.
-ENQUEUE_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 
 
 # --- Selectors
@@ -83,6 +81,32 @@ def _still_right(document: SummaryDocument | None, digest: str, requested_after:
         logger.error("Summary document %s is missing or altered on disk; rendering again", document.pk)
         return False
     return True
+
+
+def summaries_missing(*, older_than: dt.timedelta = SWEEP_AFTER, limit: int = SWEEP_BATCH) -> list[int]:
+    """Submitted intakes still without a current document of each audience some minutes
+    after they were sent, oldest first: what the sweeper queues again."""
+    cutoff = timezone.now() - older_than
+
+    def current(audience: str) -> Exists:
+        return Exists(
+            SummaryDocument.objects.filter(intake=OuterRef("pk"), audience=audience, is_current=True)
+        )
+
+    # An intake whose render failed for a reason that needs a person (too slow, an error)
+    # waits for "Prepare a fresh copy"; one that failed for storage is tried again by itself
+    # as soon as the storage takes files, and not before (each try would render for nothing).
+    waiting = [Problem.TIME_LIMIT, Problem.ERROR]
+    if storage_problem(SummaryDocument._meta.get_field("file").storage):
+        waiting.append(Problem.STORAGE)
+    return list(
+        Intake.objects.exclude(status=Intake.Status.DRAFT)
+        .exclude(summary_problem__in=waiting)
+        .filter(submitted_at__lte=cutoff)
+        .filter(~current(Audience.STAFF) | ~current(Audience.CLIENT))
+        .order_by("submitted_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
 
 
 # --- Services
@@ -248,88 +272,6 @@ def summaries_render(*, intake_id: int, requested_after: dt.datetime | None = No
         summary_render(intake_id=intake_id, audience=audience, requested_after=requested_after)
         for audience in AUDIENCES
     ]
-
-
-def summary_queue(intake_id: int, *, requested_after: dt.datetime | None = None) -> bool:
-    """Queue the render task now. Never raises: a broker outage is logged and left to the
-    sweeper, because the caller is usually the client's submit request."""
-    from .tasks import intake_summaries_render_task
-
-    kwargs = {"requested_after": requested_after.isoformat()} if requested_after else {}
-    try:
-        intake_summaries_render_task.apply_async(
-            args=(intake_id,), kwargs=kwargs, retry=True, retry_policy=ENQUEUE_RETRY_POLICY
-        )
-    except Exception:  # noqa: BLE001 - whatever the broker raises, the submission stands
-        logger.warning(
-            "Could not queue the PDF summary of intake %s; the sweeper will", intake_id, exc_info=True
-        )
-        return False
-    return True
-
-
-def summary_refresh(*, intake_id: int) -> None:
-    """Queue a fresh render once the current transaction commits.
-
-    For changes that alter what the summary shows after submission: a flag acknowledged,
-    a staff note written, a therapist assigned. Cheap when nothing changed (the digest
-    matches and nothing is rendered).
-    """
-    transaction.on_commit(lambda: summary_queue(intake_id))
-
-
-def summaries_missing_requeue(*, older_than: dt.timedelta = SWEEP_AFTER, limit: int = SWEEP_BATCH) -> int:
-    """Queue a render for every submitted intake still without a current document of each
-    audience some minutes after it was sent. What the periodic (beat) task runs."""
-    cutoff = timezone.now() - older_than
-
-    def current(audience: str) -> Exists:
-        return Exists(
-            SummaryDocument.objects.filter(intake=OuterRef("pk"), audience=audience, is_current=True)
-        )
-
-    # An intake whose render failed for a reason that needs a person (too slow, an error)
-    # waits for "Prepare a fresh copy"; one that failed for storage is tried again by itself
-    # as soon as the storage takes files, and not before (each try would render for nothing).
-    waiting = [Problem.TIME_LIMIT, Problem.ERROR]
-    if storage_problem(SummaryDocument._meta.get_field("file").storage):
-        waiting.append(Problem.STORAGE)
-    ids = list(
-        Intake.objects.exclude(status=Intake.Status.DRAFT)
-        .exclude(summary_problem__in=waiting)
-        .filter(submitted_at__lte=cutoff)
-        .filter(~current(Audience.STAFF) | ~current(Audience.CLIENT))
-        .order_by("submitted_at", "pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-    queued = sum(1 for intake_id in ids if summary_queue(intake_id))
-    if ids:
-        logger.info("Summary sweeper: %s intakes without a current PDF, %s queued", len(ids), queued)
-    return queued
-
-
-def summary_rerender_request(*, intake: Intake, actor: User, request: HttpRequest | None = None) -> None:
-    """A therapist's request for a fresh render, even if nothing changed (a damaged copy, a
-    new template). Queued after commit; rendered here if the broker cannot take it."""
-    requested_after = timezone.now()
-    audit_record(
-        actor=actor,
-        action=AuditEvent.Action.UPDATE,
-        object_type="summary_document",
-        object_id=intake.pk,
-        client=intake.client,
-        detail="PDF summary re-render requested",
-        request=request,
-    )
-    intake_id = intake.pk
-    # A person asked: whatever stopped the last try, this one is worth making.
-    Intake.objects.filter(pk=intake_id).update(summary_problem=Problem.NONE, summary_problem_at=None)
-
-    def queue() -> None:
-        if not summary_queue(intake_id, requested_after=requested_after):
-            summaries_render(intake_id=intake_id, requested_after=requested_after)
-
-    transaction.on_commit(queue)
 
 
 def summary_download_record(

@@ -1,22 +1,38 @@
-"""Celery tasks of the intake app. Thin: take ids, call a service."""
+"""Celery tasks of the intake app, and the one function that queues each.
 
-from datetime import datetime
+The tasks are thin: they take ids and call a service. Everything else hands work to them
+through the *_queue functions below, never through a task object, so a broker outage is
+handled in one place: logged, never shown to the client, and left to the sweepers (beat),
+which queue again what was never queued.
+"""
+
+import datetime as dt
+import logging
 from smtplib import SMTPException
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import OperationalError
+from django.db import OperationalError, transaction
 
-from .alerts import risk_flag_notify, risk_flags_escalate
+from .alerts import risk_flag_notify, risk_flags_escalate, risk_flags_first_alert_pending
 from .models import Intake
-from .safety import risk_flags_notify_pending
 from .summary_services import (
+    SWEEP_AFTER,
+    SWEEP_BATCH,
     SummaryStorageError,
-    summaries_missing_requeue,
+    summaries_missing,
     summaries_render,
     summary_problem_record,
 )
+
+logger = logging.getLogger(__name__)
+
+# Enqueueing happens inside the client's request: give a dead broker little time.
+ENQUEUE_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+
+
+# --- The on-call alert of a same-day risk flag (intake.alerts)
 
 
 @shared_task(
@@ -28,6 +44,28 @@ from .summary_services import (
 )
 def risk_flag_notify_task(flag_id: int) -> bool:
     return risk_flag_notify(flag_id=flag_id)
+
+
+def risk_flag_notify_queue(flag_id: int) -> None:
+    """Queue the first alert of a same-day flag. Never raises: a broker outage must never
+    fail the client's save; the sweeper (risk_flags_notify_pending) sends it once the broker
+    is back."""
+    try:
+        risk_flag_notify_task.delay(flag_id)
+    except Exception:  # noqa: BLE001 - whatever the broker raises, the answer stands
+        logger.warning("Could not queue the on-call notification for flag %s", flag_id)
+
+
+def risk_flags_notify_pending() -> int:
+    """Queue the first alert of same-day flags whose task never ran (broker outages).
+
+    A flag already recorded as having nobody to send to is left alone until an on-call
+    address is set (intake.alerts), rather than queued again every minute.
+    """
+    pending = risk_flags_first_alert_pending()
+    for flag_id in pending:
+        risk_flag_notify_queue(flag_id)
+    return len(pending)
 
 
 @shared_task
@@ -42,8 +80,8 @@ def risk_flags_escalate_task() -> int:
     return sum(result.sent for result in risk_flags_escalate())
 
 
-# The PDF summary (intake.summary_services). Rendering is idempotent, so retries are safe;
-# they are bounded and back off, and each way of failing ends in a state staff can see.
+# --- The PDF summary (intake.summary_services). Rendering is idempotent, so retries are
+# safe; they are bounded and back off, and each way of failing ends in a state staff can see.
 SUMMARY_RETRIES = 5
 
 
@@ -53,7 +91,7 @@ def _backoff(retries: int) -> int:
 
 @shared_task(bind=True, max_retries=SUMMARY_RETRIES)
 def intake_summaries_render_task(self, intake_id: int, requested_after: str | None = None) -> int:
-    after = datetime.fromisoformat(requested_after) if requested_after else None
+    after = dt.datetime.fromisoformat(requested_after) if requested_after else None
     try:
         return len(summaries_render(intake_id=intake_id, requested_after=after))
     except ObjectDoesNotExist:
@@ -73,6 +111,42 @@ def intake_summaries_render_task(self, intake_id: int, requested_after: str | No
             )
             raise
         raise self.retry(exc=error, countdown=_backoff(self.request.retries)) from error
+
+
+def summary_queue(intake_id: int, *, requested_after: dt.datetime | None = None) -> bool:
+    """Queue the render task now. Never raises: a broker outage is logged and left to the
+    sweeper, because the caller is usually the client's submit request."""
+    kwargs = {"requested_after": requested_after.isoformat()} if requested_after else {}
+    try:
+        intake_summaries_render_task.apply_async(
+            args=(intake_id,), kwargs=kwargs, retry=True, retry_policy=ENQUEUE_RETRY_POLICY
+        )
+    except Exception:  # noqa: BLE001 - whatever the broker raises, the submission stands
+        logger.warning(
+            "Could not queue the PDF summary of intake %s; the sweeper will", intake_id, exc_info=True
+        )
+        return False
+    return True
+
+
+def summary_refresh(*, intake_id: int) -> None:
+    """Queue a fresh render once the current transaction commits.
+
+    For changes that alter what the summary shows after submission: a flag acknowledged,
+    a staff note written, a therapist assigned. Cheap when nothing changed (the digest
+    matches and nothing is rendered).
+    """
+    transaction.on_commit(lambda: summary_queue(intake_id))
+
+
+def summaries_missing_requeue(*, older_than: dt.timedelta = SWEEP_AFTER, limit: int = SWEEP_BATCH) -> int:
+    """Queue a render for every submitted intake still without a current document of each
+    audience some minutes after it was sent. What the periodic (beat) task runs."""
+    ids = summaries_missing(older_than=older_than, limit=limit)
+    queued = sum(1 for intake_id in ids if summary_queue(intake_id))
+    if ids:
+        logger.info("Summary sweeper: %s intakes without a current PDF, %s queued", len(ids), queued)
+    return queued
 
 
 @shared_task

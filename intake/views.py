@@ -1,5 +1,6 @@
 """The client's intake pages. Thin: access helper, form, service, redirect or render."""
 
+import datetime as dt
 import json
 from functools import wraps
 from urllib.parse import urlencode
@@ -22,11 +23,24 @@ from portal.selectors import practice_get
 
 from .access import (
     consent_document_current,
-    intake_for_client,
-    intake_for_client_brief,
+    intake_own,
     pregnancy_entry_for_client,
 )
+from .consent_services import consent_sign
 from .display import NOT_ANSWERED, Row, field_value_display, intake_sections, pregnancy_rows
+from .draft_services import (
+    ERROR_CHANGED_ELSEWHERE,
+    ERROR_LOCKED,
+    ERROR_UNDER_AGE,
+    ERROR_UNKNOWN_FIELD,
+    IntakeConflictError,
+    IntakeError,
+    IntakeFieldError,
+    IntakeLockedError,
+    IntakeUnderAgeError,
+    IntakeValidationError,
+    intake_get_or_start,
+)
 from .forms import (
     GROUPED_FIELDS,
     LOADED_FIELD,
@@ -40,9 +54,21 @@ from .forms import (
     snapshot_values,
     step_form_class,
 )
-from .instruments import PREFER_NOT_TO_ANSWER, ItemKind, get_instrument, instruments_for_step, visible_items
+from .instruments import visible_items
 from .models import Intake
-from .safety import needs_crisis_resources
+from .pregnancy_services import pregnancy_entry_add, pregnancy_entry_remove, pregnancy_entry_update
+from .questionnaire_forms import (
+    QUESTIONNAIRE_PREFIX,
+    QuestionnairesForm,
+    answer_from_value,
+    answer_label,
+    answer_to_value,
+    question_name,
+    question_options,
+    question_parse,
+)
+from .questionnaire_services import UNANSWERED, questionnaire_answers_autosave, questionnaires_save
+from .risk_rules import needs_crisis_resources
 from .selectors import (
     consent_document_text,
     consent_documents_required,
@@ -51,35 +77,13 @@ from .selectors import (
     intake_pregnancies,
     intake_questionnaires,
     intake_steps_started,
+    questionnaire_items_waiting,
+    questionnaires_offered,
 )
-from .services import (
-    ERROR_CHANGED_ELSEWHERE,
-    ERROR_LOCKED,
-    ERROR_UNDER_AGE,
-    ERROR_UNDER_AGE_FIELD,
-    ERROR_UNKNOWN_FIELD,
-    UNANSWERED,
-    IntakeConflictError,
-    IntakeError,
-    IntakeFieldError,
-    IntakeLockedError,
-    IntakeSubmitError,
-    IntakeUnderAgeError,
-    IntakeValidationError,
-    consent_sign,
-    intake_autosave_field,
-    intake_save_step,
-    intake_submit,
-    intake_submit_problems,
-    pregnancy_entry_add,
-    pregnancy_entry_remove,
-    pregnancy_entry_update,
-    questionnaire_answers_save,
-)
+from .step_services import ERROR_UNDER_AGE_FIELD, intake_autosave_field, intake_save_step
 from .steps import ABOUT, AGREEMENTS, LAST_STEP, PREGNANCIES, QUESTIONNAIRES, STEP_BY_NUMBER, STEPS
+from .submit_services import IntakeSubmitError, intake_submit, intake_submit_problems
 
-QUESTIONNAIRE_PREFIX = "q-"
-DECLINE = "decline"
 # The level whose full crisis panel this client has been shown (see _safety_panel_full).
 SAFETY_SEEN_KEY = "intake_safety_panel_seen"
 MSG_SENT = gettext_lazy("Thank you. Your intake is with the practice now, and we will be in touch soon.")
@@ -96,13 +100,13 @@ PREGNANCY_NOT_SAVED = gettext_lazy(
 )
 
 
-def _saved_at(intake: Intake) -> str:
-    return time_format(localtime(intake.last_saved_at), "H:i") if intake.last_saved_at else ""
+def _saved_at(value: dt.datetime | None) -> str:
+    return time_format(localtime(value), "H:i") if value else ""
 
 
 def _context(request: HttpRequest, intake: Intake, number: int | None, **extra) -> dict:
     under_age = intake_is_under_minimum_age(intake=intake)
-    safety_level = _safety_level(intake)
+    safety_level = _safety_level(intake.risk_level)
     return {
         "intake": intake,
         "steps": STEPS,
@@ -115,7 +119,7 @@ def _context(request: HttpRequest, intake: Intake, number: int | None, **extra) 
             if intake.is_editable and not under_age
             else []
         ),
-        "saved_at": _saved_at(intake),
+        "saved_at": _saved_at(intake.last_saved_at),
         "safety_level": safety_level,
         "safety_full": _safety_panel_full(request, safety_level),
         "under_age": under_age,
@@ -127,9 +131,9 @@ def _context(request: HttpRequest, intake: Intake, number: int | None, **extra) 
     }
 
 
-def _safety_level(intake: Intake) -> str:
+def _safety_level(risk_level: str) -> str:
     """ "urgent" or "high" once an answer has raised a same-day level, else ""."""
-    return intake.risk_level if needs_crisis_resources(intake.risk_level) else ""
+    return risk_level if needs_crisis_resources(risk_level) else ""
 
 
 def _safety_panel_full(request: HttpRequest, level: str) -> bool:
@@ -141,8 +145,8 @@ def _safety_panel_full(request: HttpRequest, level: str) -> bool:
     return True
 
 
-def _raised_to_same_day(before: str, intake: Intake) -> bool:
-    return bool(_safety_level(intake)) and intake.risk_level != before
+def _raised_to_same_day(before: str, after: str) -> bool:
+    return bool(_safety_level(after)) and after != before
 
 
 def _back_to_safety(number: int, action: str, first_new: str = "") -> HttpResponse:
@@ -206,6 +210,14 @@ def _error_summary(form_errors: dict, prefix: str = "id_", leave_out=()) -> list
     ]
 
 
+def _intake_for(request: HttpRequest) -> Intake:
+    """The client's own intake: a page only reads it (unsaved before her first answer); a
+    save starts it first if need be."""
+    if request.method == "POST":
+        return intake_get_or_start(client=request.user, request=request)
+    return intake_own(user=request.user)
+
+
 def _under_age_redirect(intake: Intake) -> HttpResponse | None:
     """To step 1 (which explains, with the practice's phone) when the client is too young to
     go on online; None otherwise."""
@@ -218,7 +230,7 @@ def _under_age_redirect(intake: Intake) -> HttpResponse | None:
 @access.client_required
 def start(request: HttpRequest) -> HttpResponse:
     """Begin, or pick up where the client left off."""
-    intake = intake_for_client(user=request.user, request=request)
+    intake = intake_own(user=request.user)
     if not intake.is_editable:
         return redirect("intake:summary")
     return redirect("intake:step", number=intake.current_step)
@@ -231,7 +243,7 @@ def start(request: HttpRequest) -> HttpResponse:
 def step(request: HttpRequest, number: int) -> HttpResponse:
     if number not in STEP_BY_NUMBER:
         raise Http404
-    intake = intake_for_client(user=request.user, request=request)
+    intake = _intake_for(request)
     if not intake.is_editable:
         return _locked_redirect(request)
     if number != ABOUT and (under_age := _under_age_redirect(intake)):
@@ -266,14 +278,15 @@ def _fields_step(request: HttpRequest, intake: Intake, number: int) -> HttpRespo
             form.add_error(name, message)
         for name, current in saved.conflicts.items():
             form.add_error(name, ERROR_CHANGED_ELSEWHERE % {"current": field_value_display(name, current)})
-        stop_for_age = number == ABOUT and intake_is_under_minimum_age(intake=intake)
-        if stop_for_age and "date_of_birth" not in form.errors:
+        if number == ABOUT and saved.under_age and "date_of_birth" not in form.errors:
             # Never a silent stay: say why, next to the answer that can change it.
             form.add_error("date_of_birth", ERROR_UNDER_AGE_FIELD)
         if not form.errors:
-            if _raised_to_same_day(level_before, intake):
+            if _raised_to_same_day(level_before, saved.risk_level):
                 return _back_to_safety(number, request.POST.get("action", "save"))
             return _after_save(number, request.POST.get("action", "save"))
+        # The page again, showing what is saved now.
+        intake = intake_own(user=request.user)
     else:
         form = form_class(initial={name: getattr(intake, name) for name in form_class.base_fields})
     # What is saved now, for the page to post back: its next save writes only what it changed.
@@ -334,7 +347,7 @@ def _entry_form_errors(form: forms.Form, exc: IntakeValidationError) -> None:
 @access.client_required
 @calm_when_sent
 def pregnancy_add(request: HttpRequest) -> HttpResponse:
-    intake = intake_for_client(user=request.user, request=request)
+    intake = _intake_for(request)
     if not intake.is_editable:
         return _locked_redirect(request)
     if under_age := _under_age_redirect(intake):
@@ -399,29 +412,6 @@ def pregnancy_remove(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Questionnaires
 
 
-def _answer_from_post(kind: ItemKind, raw: str, option_count: int):
-    """(ok, answer): a posted radio value as an answer, None for "prefer not to answer"."""
-    if raw == DECLINE:
-        return True, None
-    if kind is ItemKind.YES_NO:
-        return (raw in ("yes", "no")), raw == "yes"
-    if raw.isdigit() and int(raw) < option_count:
-        return True, int(raw)
-    return False, None
-
-
-def _answer_to_value(answer) -> str:
-    if answer is None:
-        return DECLINE
-    if isinstance(answer, bool):
-        return "yes" if answer else "no"
-    return str(answer)
-
-
-def _question_name(code: str, key: str) -> str:
-    return f"{QUESTIONNAIRE_PREFIX}{code}-{key}"
-
-
 def _questionnaire_blocks(
     intake: Intake, *, first_new: str = "", posted: dict | None = None, errors: dict | None = None
 ) -> list[dict]:
@@ -433,10 +423,9 @@ def _questionnaire_blocks(
     moment the answer is given, without reloading the page; without the script the server
     decides, as here.
     """
-    practice = practice_get()
     responses = intake_questionnaires(intake=intake)
     blocks = []
-    for instrument in instruments_for_step(bool(practice and practice.epds_enabled)):
+    for instrument in questionnaires_offered():
         answers = responses[instrument.code].answers if instrument.code in responses else {}
         shown = set(visible_items(instrument.code, answers))
         items = []
@@ -444,28 +433,23 @@ def _questionnaire_blocks(
         for item in instrument.items:
             show_stem = stem_pending and item.scored
             stem_pending = stem_pending and not show_stem
-            if item.kind is ItemKind.YES_NO:
-                options = [("yes", _("Yes")), ("no", _("No"))]
-            else:
-                options = [(str(i), option.label) for i, option in enumerate(item.options)]
-            options.append((DECLINE, PREFER_NOT_TO_ANSWER))
             rule = item.shown_when
-            name = _question_name(instrument.code, item.key)
+            name = question_name(instrument.code, item.key)
             items.append(
                 {
                     "item": item,
                     "name": name,
-                    "options": options,
+                    "options": question_options(item),
                     "value": (posted or {}).get(name)
-                    or (_answer_to_value(answers[item.key]) if item.key in answers else ""),
+                    or (answer_to_value(answers[item.key]) if item.key in answers else ""),
                     "error": (errors or {}).get(name, ""),
                     "show_stem": show_stem,
                     "hidden": item.key not in shown,
                     "is_new": name == first_new,
-                    "shown_when_fields": " ".join(_question_name(instrument.code, k) for k in rule.keys)
+                    "shown_when_fields": " ".join(question_name(instrument.code, k) for k in rule.keys)
                     if rule
                     else "",
-                    "shown_when_values": " ".join(_answer_to_value(v) for v in rule.values) if rule else "",
+                    "shown_when_values": " ".join(answer_to_value(v) for v in rule.values) if rule else "",
                 }
             )
         blocks.append({"instrument": instrument, "items": items})
@@ -474,42 +458,7 @@ def _questionnaire_blocks(
 
 def _questions_waiting(intake: Intake) -> list[str]:
     """Names of the questions shown now and not yet answered, in page order."""
-    practice = practice_get()
-    responses = intake_questionnaires(intake=intake)
-    waiting = []
-    for instrument in instruments_for_step(bool(practice and practice.epds_enabled)):
-        answers = responses[instrument.code].answers if instrument.code in responses else {}
-        waiting += [
-            _question_name(instrument.code, key)
-            for key in visible_items(instrument.code, answers)
-            if key not in answers
-        ]
-    return waiting
-
-
-def _parse_questionnaire_name(name: str):
-    """'q-phq9-3' -> (instrument, item) or None for a name that is not ours."""
-    try:
-        code, key = name.removeprefix(QUESTIONNAIRE_PREFIX).split("-", 1)
-        instrument = get_instrument(code)
-        return instrument, instrument.item(key)
-    except (ValueError, KeyError):
-        return None
-
-
-def _questionnaire_answers_from_post(post) -> dict[str, dict]:
-    by_code: dict[str, dict] = {}
-    for name in post:
-        if not name.startswith(QUESTIONNAIRE_PREFIX):
-            continue
-        parsed = _parse_questionnaire_name(name)
-        if parsed is None:
-            continue
-        instrument, item = parsed
-        ok, answer = _answer_from_post(item.kind, post.get(name, ""), len(item.options))
-        if ok:
-            by_code.setdefault(instrument.code, {})[item.key] = answer
-    return by_code
+    return [question_name(code, key) for code, key in questionnaire_items_waiting(intake=intake)]
 
 
 def _resume_question(intake: Intake, first_new: str) -> str:
@@ -518,84 +467,29 @@ def _resume_question(intake: Intake, first_new: str) -> str:
     return next((n for n in _questions_waiting(intake) if n.startswith(prefix)), first_new)
 
 
-def _questionnaire_loaded(raw: str | None) -> dict[str, dict] | None:
-    """What the questionnaire page showed when it was loaded, per instrument (item key ->
-    answer, UNANSWERED for none). None when the page did not say (then every answer is
-    written, as before)."""
-    try:
-        data = json.loads(raw or "")
-    except ValueError:
-        return None
-    if not isinstance(data, dict):
-        return None
-    by_code: dict[str, dict] = {}
-    for name, values in data.items():
-        parsed = _parse_questionnaire_name(name) if isinstance(name, str) else None
-        if parsed is None or not isinstance(values, list):
-            continue
-        instrument, item = parsed
-        if not values:
-            by_code.setdefault(instrument.code, {})[item.key] = UNANSWERED
-            continue
-        ok, answer = _answer_from_post(item.kind, str(values[0]), len(item.options))
-        if ok:
-            by_code.setdefault(instrument.code, {})[item.key] = answer
-    return by_code
-
-
 def _questionnaire_snapshot(blocks: list[dict]) -> str:
     """What the page shows for every question, as it would post it unchanged."""
     return json.dumps({q["name"]: [q["value"]] if q["value"] else [] for b in blocks for q in b["items"]})
 
 
-def _answer_label(item, answer) -> str:
-    if answer == UNANSWERED:
-        return str(NOT_ANSWERED)
-    if answer is None:
-        return str(PREFER_NOT_TO_ANSWER)
-    return (
-        str(_("Yes") if answer is True else _("No"))
-        if item.kind is ItemKind.YES_NO
-        else item.option_for(answer).label
-    )
-
-
-def _questionnaires_save(request: HttpRequest, intake: Intake) -> dict[str, str]:
-    """Save the posted answers; the questions changed elsewhere since the page was loaded,
-    as name -> message (nothing of those was written)."""
-    loaded = _questionnaire_loaded(request.POST.get(LOADED_FIELD))
-    conflicts = {}
-    for code, answers in _questionnaire_answers_from_post(request.POST).items():
-        saved = questionnaire_answers_save(
-            intake=intake,
-            code=code,
-            answers=answers,
-            loaded=None if loaded is None else loaded.get(code, {}),
-            actor=request.user,
-            request=request,
-        )
-        instrument = get_instrument(code)
-        for key, current in saved.conflicts.items():
-            label = _answer_label(instrument.item(key), current)
-            conflicts[_question_name(code, key)] = ERROR_CHANGED_ELSEWHERE % {"current": label}
-    return conflicts
-
-
 def _questionnaires_step(request: HttpRequest, intake: Intake) -> HttpResponse:
     if request.method == "POST":
+        form = QuestionnairesForm(request.POST)
+        form.is_valid()  # a value the page never offers is left out, as the form says
         level_before = intake.risk_level
-        waiting_before = set(_questions_waiting(intake))
-        conflicts = _questionnaires_save(request, intake)
-        intake_save_step(intake=intake, step=QUESTIONNAIRES, data={}, actor=request.user, request=request)
-        if conflicts:
-            posted = {name: request.POST.get(name, "") for name in conflicts}
-            return _questionnaires_page(request, intake, posted=posted, errors=conflicts)
+        saved = questionnaires_save(
+            intake=intake, answers=form.answers(), loaded=form.loaded(), actor=request.user, request=request
+        )
+        if saved.conflicts:
+            errors = form.conflict_messages(saved.conflicts)
+            posted = {name: request.POST.get(name, "") for name in errors}
+            return _questionnaires_page(request, intake, posted=posted, errors=errors)
         # An answer may call for a follow-up question the page did not show (without the
         # script, only the server can show it): stay on this step, at that question.
-        first_new = next((n for n in _questions_waiting(intake) if n not in waiting_before), "")
+        first_new = question_name(*saved.first_new) if saved.first_new else ""
         here = reverse("intake:step", kwargs={"number": QUESTIONNAIRES})
         more = f"?{urlencode({MORE_PARAM: first_new})}" if first_new else ""
-        if _raised_to_same_day(level_before, intake):
+        if _raised_to_same_day(level_before, saved.risk_level):
             # From the review page (its open "right now" question), the panel shows there.
             if request.POST.get("action") == "review" and not first_new:
                 return redirect(reverse("intake:review") + "#safety")
@@ -669,7 +563,7 @@ def _agreements_step(
 @access.client_required
 @calm_when_sent
 def agreement_sign(request: HttpRequest, document_id: int) -> HttpResponse:
-    intake = intake_for_client(user=request.user, request=request)
+    intake = intake_get_or_start(client=request.user, request=request)
     document = consent_document_current(pk=document_id)
     if not intake.is_editable:
         return _locked_redirect(request)
@@ -744,7 +638,7 @@ def _answers_context(intake: Intake) -> dict:
 @require_safe
 @access.client_required
 def review(request: HttpRequest) -> HttpResponse:
-    intake = intake_for_client(user=request.user, request=request)
+    intake = intake_own(user=request.user)
     if not intake.is_editable:
         return redirect("intake:summary")
     if under_age := _under_age_redirect(intake):
@@ -761,7 +655,7 @@ def review(request: HttpRequest) -> HttpResponse:
 @require_POST
 @access.client_required
 def submit(request: HttpRequest) -> HttpResponse:
-    intake = intake_for_client(user=request.user, request=request)
+    intake = intake_get_or_start(client=request.user, request=request)
     if intake.is_editable and (under_age := _under_age_redirect(intake)):
         return under_age
     try:
@@ -784,7 +678,7 @@ def submit(request: HttpRequest) -> HttpResponse:
 @access.client_required
 def summary(request: HttpRequest) -> HttpResponse:
     """Everything the client has told us, to read (and, while a draft, to edit from)."""
-    intake = intake_for_client(user=request.user, request=request)
+    intake = intake_own(user=request.user)
     return render(request, "intake/summary.html", _context(request, intake, None, **_answers_context(intake)))
 
 
@@ -821,23 +715,23 @@ def _autosave_was(form_field: forms.Field, payload: dict) -> dict:
         return {}
 
 
-def _autosave_questionnaire(request: HttpRequest, intake: Intake, name: str, value) -> JsonResponse:
-    parsed = _parse_questionnaire_name(name)
+def _autosave_questionnaire(request: HttpRequest, name: str, value) -> JsonResponse:
+    parsed = question_parse(name)
     if parsed is None or not isinstance(value, str):
         return _json_error(ERROR_UNKNOWN_FIELD)
     instrument, item = parsed
-    ok, answer = _answer_from_post(item.kind, value, len(item.options))
+    ok, answer = answer_from_value(item, value)
     if not ok:
         return _json_error(ERROR_UNKNOWN_FIELD)
     loaded = None
     was = json.loads(request.body or b"{}").get("was")
     if isinstance(was, list) and all(isinstance(v, str) for v in was):
-        ok, before = _answer_from_post(item.kind, was[0], len(item.options)) if was else (True, UNANSWERED)
+        ok, before = answer_from_value(item, was[0]) if was else (True, UNANSWERED)
         loaded = {item.key: before} if ok else None
     # Follow-up questions are already in the page and shown by the script, so an answer
     # never needs the page to reload (which could lose an answer given meanwhile).
-    saved = questionnaire_answers_save(
-        intake=intake,
+    saved = questionnaire_answers_autosave(
+        client=request.user,
         code=instrument.code,
         answers={item.key: answer},
         loaded=loaded,
@@ -846,9 +740,9 @@ def _autosave_questionnaire(request: HttpRequest, intake: Intake, name: str, val
     )
     if item.key in saved.conflicts:
         current = saved.conflicts[item.key]
-        posted = [] if current == UNANSWERED else [_answer_to_value(current)]
-        return _json_conflict(name, _answer_label(item, current), posted)
-    return _saved_response(request, intake)
+        posted = [] if current == UNANSWERED else [answer_to_value(current)]
+        return _json_conflict(name, answer_label(item, current), posted)
+    return _saved_response(request, saved_at=saved.saved_at, risk_level=saved.risk_level)
 
 
 @hold_when_signed_out
@@ -865,8 +759,7 @@ def autosave(request: HttpRequest) -> JsonResponse:
         return _json_error(ERROR_UNKNOWN_FIELD)
     try:
         if name.startswith(QUESTIONNAIRE_PREFIX):
-            intake = intake_for_client_brief(user=request.user, request=request)
-            return _autosave_questionnaire(request, intake, name, value)
+            return _autosave_questionnaire(request, name, value)
         try:
             form_field = field_for(name)
         except KeyError:
@@ -878,12 +771,7 @@ def autosave(request: HttpRequest) -> JsonResponse:
         except ValidationError as exc:
             return _json_error(exc.messages[0], field=name)
         was = _autosave_was(form_field, payload)
-        # A date of birth that crosses the minimum age either way changes which steps the
-        # page may offer, so the page reloads; other answers never need the extra read.
-        was_under_age = name == "date_of_birth" and intake_is_under_minimum_age(
-            intake=intake_for_client_brief(user=request.user, request=request)
-        )
-        intake = intake_autosave_field(
+        saved = intake_autosave_field(
             client=request.user, field_name=name, value=cleaned, actor=request.user, request=request, **was
         )
     except IntakeConflictError as exc:
@@ -900,12 +788,13 @@ def autosave(request: HttpRequest) -> JsonResponse:
         return _json_error(exc.message, field=name)
     except IntakeError as exc:  # pragma: no cover - every subclass is handled above
         return _json_error(exc.message)
-    reload = name == "date_of_birth" and (was_under_age or intake_is_under_minimum_age(intake=intake))
-    return _saved_response(request, intake, reload=reload)
+    return _saved_response(request, saved_at=saved.saved_at, risk_level=saved.risk_level, reload=saved.reload)
 
 
-def _saved_response(request: HttpRequest, intake: Intake, *, reload: bool = False) -> JsonResponse:
-    level = _safety_level(intake)
+def _saved_response(
+    request: HttpRequest, *, saved_at: dt.datetime | None, risk_level: str, reload: bool = False
+) -> JsonResponse:
+    level = _safety_level(risk_level)
     # The page shows the full panel itself when the level rises: later pages need only the strip.
     _safety_panel_full(request, level)
-    return JsonResponse({"saved": True, "saved_at": _saved_at(intake), "reload": reload, "safety": level})
+    return JsonResponse({"saved": True, "saved_at": _saved_at(saved_at), "reload": reload, "safety": level})

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import time_format
 from django.utils.translation import gettext as _
@@ -21,7 +21,8 @@ from .access import intake_for_staff, risk_flag_for_staff
 from .display import NOT_ANSWERED
 from .forms_staff import AcknowledgeForm, AssignForm, NoteForm, QueueFilterForm, StatusForm
 from .models import Intake
-from .review import (
+from .review_selectors import review_detail, review_queue, review_queue_rows
+from .review_services import (
     ReviewError,
     intake_assign,
     intake_status_change,
@@ -30,7 +31,6 @@ from .review import (
     review_queue_viewed,
     risk_flag_acknowledge,
 )
-from .review_selectors import review_detail, review_queue, review_queue_rows
 
 QUEUE_PAGE_SIZE = 25
 
@@ -55,20 +55,6 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
 
 
-PDF_URL_NAMES = ("intake:staff_summary_pdf", "intake:summary_pdf_staff")
-PDF_RERENDER_URL_NAMES = ("intake:staff_summary_rerender",)
-
-
-def _url_if_present(names: tuple[str, ...], intake: Intake) -> str | None:
-    """The first of `names` that exists (the PDF pages are views_summary's), else None."""
-    for name in names:
-        try:
-            return reverse(name, kwargs={"pk": intake.pk})
-        except NoReverseMatch:
-            continue
-    return None
-
-
 def _render_detail(request: HttpRequest, intake: Intake, *, status: int = 200, **bound) -> HttpResponse:
     """The detail page (recording the view), with any bound form that failed validation."""
     detail = review_detail(intake=intake)
@@ -88,8 +74,8 @@ def _render_detail(request: HttpRequest, intake: Intake, *, status: int = 200, *
         "assign_form": bound.get("assign_form") or AssignForm(),
         "status_form": bound.get("status_form") or StatusForm(current=intake.status),
         "note_form": bound.get("note_form") or NoteForm(),
-        "pdf_url": _url_if_present(PDF_URL_NAMES, intake),
-        "pdf_rerender_url": _url_if_present(PDF_RERENDER_URL_NAMES, intake),
+        "pdf_url": reverse("intake:staff_summary_pdf", kwargs={"pk": intake.pk}),
+        "pdf_rerender_url": reverse("intake:staff_summary_rerender", kwargs={"pk": intake.pk}),
         "not_answered": str(NOT_ANSWERED),
     }
     return render(request, "intake/staff/detail.html", context, status=status)
@@ -120,13 +106,13 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     form = AssignForm(request.POST)
     if form.is_valid():
         try:
-            intake_assign(
+            assigned = intake_assign(
                 intake=intake, therapist=form.cleaned_data["therapist"], actor=request.user, request=request
             )
         except ReviewError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, _("Assigned to %(name)s.") % {"name": intake.assigned_therapist})
+            messages.success(request, _("Assigned to %(name)s.") % {"name": assigned.assigned_therapist})
             return _back(intake)
     return _render_detail(request, intake, status=400, assign_form=form)
 
@@ -139,7 +125,7 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            intake_status_change(
+            changed = intake_status_change(
                 intake=intake,
                 status=data["status"],
                 actor=request.user,
@@ -151,7 +137,7 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
             _add_errors(form, error)
         else:
             messages.success(
-                request, _("Status is now: %(status)s.") % {"status": intake.get_status_display()}
+                request, _("Status is now: %(status)s.") % {"status": changed.get_status_display()}
             )
             return _back(intake)
     return _render_detail(request, intake, status=400, status_form=form)

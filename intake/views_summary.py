@@ -16,12 +16,8 @@ from portal import access
 
 from .access import intake_for_staff, intake_own_for_client
 from .models import SummaryDocument
-from .summary_services import (
-    SummaryStorageError,
-    summary_download_record,
-    summary_render,
-    summary_rerender_request,
-)
+from .review_services import summary_rerender_request
+from .summary_services import SummaryStorageError, summary_download_record, summary_render
 
 RERENDER_QUEUED = _("A fresh copy of the PDF summary is being prepared. Download it again in a minute.")
 MSG_STORAGE_FULL = _(

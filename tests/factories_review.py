@@ -5,9 +5,9 @@ import datetime as dt
 from django.utils import timezone
 
 from intake.models import Intake, QuestionnaireResponse, RiskFlag
-from intake.risk import max_level
-from intake.safety import risk_evaluate
-from intake.services import questionnaire_answers_save
+from intake.questionnaire_services import questionnaire_answers_save
+from intake.risk_rules import max_level
+from intake.risk_services import risk_evaluate
 from tests.factories import UserFactory
 from tests.factories_intake import IntakeFactory
 

@@ -8,9 +8,11 @@ import datetime as dt
 import os
 from contextlib import contextmanager
 
+from intake.consent_services import consent_sign
 from intake.models import Intake, PregnancyEntry
+from intake.questionnaire_services import questionnaire_answers_save
 from intake.selectors import consent_documents_required
-from intake.services import consent_sign, intake_submit, questionnaire_answers_save
+from intake.submit_services import intake_submit
 from portal.models import User
 from portal.selectors import practice_get
 

@@ -24,7 +24,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from intake.models import Intake, PregnancyEntry, RiskFlag
-from intake.risk import RiskLevel
+from intake.risk_rules import RiskLevel
 from portal.models import User
 from scheduling.models import Appointment, AppointmentRequest, Modality
 from scheduling.notifications import forbidden_words_in

@@ -24,7 +24,7 @@ import pytest
 from django.db import connection
 
 from intake.models import SummaryDocument
-from intake.services import intake_submit
+from intake.submit_services import intake_submit
 from tests.real_services import Redis, database_url
 from tests.summary_samples import celery_broker, intake_build
 

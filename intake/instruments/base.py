@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-# Flag slugs raised by scoring. Triage (intake.risk) reads these rather than item keys, so the
+# Flag slugs raised by scoring. Triage (intake.risk_rules) reads these rather than item keys, so the
 # knowledge of which item means what stays in the definitions.
 FLAG_SELF_HARM = "self_harm"
 FLAG_ACUTE = "acute"

@@ -92,7 +92,7 @@ class Result:
     subscales: Mapping[str, int | None]
     # The positivity cut-off in force (PC-PTSD-5), else None.
     cutoff: int | None
-    # Triage threshold for ELEVATED, compared with `lower_bound` (see intake.risk).
+    # Triage threshold for ELEVATED, compared with `lower_bound` (see intake.risk_rules).
     elevated_at: int | None
     flag_sources: tuple[FlagSource, ...]
     item_answers: tuple[ItemAnswer, ...]

@@ -3,9 +3,9 @@
 import pytest
 from django.test import RequestFactory
 
+from intake.consent_services import consent_sign
 from intake.models import ConsentDocument
 from intake.selectors import consent_documents_required
-from intake.services import consent_sign
 from tests.factories_intake import IntakeFactory
 
 

@@ -19,10 +19,9 @@ from intake.alerts import (
     risk_flags_escalate,
 )
 from intake.models import RiskFlag
-from intake.review import risk_flag_acknowledge
-from intake.safety import risk_flags_notify_pending
-from intake.services import questionnaire_answers_save
-from intake.tasks import risk_flags_escalate_task
+from intake.questionnaire_services import questionnaire_answers_save
+from intake.review_services import risk_flag_acknowledge
+from intake.tasks import risk_flags_escalate_task, risk_flags_notify_pending
 from portal.models import AuditEvent
 from tests.factories_review import raise_flag
 from tests.intake.test_safety import CLINICAL_WORDS

@@ -12,7 +12,8 @@ from django.urls import get_resolver, reverse
 from intake.access import intake_for_staff, risk_flag_for_staff
 from intake.instruments import instruments_for_step
 from intake.models import Intake, InternalNote, RiskFlag, SummaryDocument
-from intake.review import (
+from intake.questionnaire_services import questionnaire_answers_save
+from intake.review_services import (
     ERROR_ALREADY_ACKNOWLEDGED,
     ERROR_CLOSE_REASON,
     ERROR_FLAGS_OPEN,
@@ -26,7 +27,6 @@ from intake.review import (
     internal_note_add,
     risk_flag_acknowledge,
 )
-from intake.services import questionnaire_answers_save
 from portal.models import AuditEvent, User
 from portal.selectors import practice_get
 from tests.factories import StaffFactory

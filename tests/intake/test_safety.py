@@ -10,8 +10,10 @@ from django.urls import reverse
 
 from intake.alerts import risk_flag_notify
 from intake.models import Intake, RiskFlag
-from intake.safety import intake_priority_for_client, risk_flags_notify_pending
-from intake.services import intake_save_step, questionnaire_answers_save
+from intake.questionnaire_services import questionnaire_answers_save
+from intake.selectors import intake_priority_for_client
+from intake.step_services import intake_save_step
+from intake.tasks import risk_flags_notify_pending
 from portal.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -275,7 +277,7 @@ def test_a_later_answer_at_the_same_level_is_added_to_the_flag_without_a_second_
 def test_a_new_answer_after_acknowledgement_opens_the_flag_again_and_keeps_the_old_note(
     intake, therapist, django_capture_on_commit_callbacks
 ):
-    from intake.review import risk_flag_acknowledge
+    from intake.review_services import risk_flag_acknowledge
 
     with django_capture_on_commit_callbacks(execute=True):
         save_answers(intake, "phq9", {"9": 1})
@@ -456,7 +458,7 @@ def test_asq_right_now_unanswered_is_high_in_a_draft(intake):
 def test_asq_right_now_unanswered_becomes_urgent_when_the_intake_is_sent(
     signed_intake, practice, django_capture_on_commit_callbacks
 ):
-    from intake.services import intake_submit
+    from intake.submit_services import intake_submit
 
     with django_capture_on_commit_callbacks(execute=True):
         save_answers(signed_intake, "asq", {**ASQ_NO, "1": True})
@@ -472,7 +474,7 @@ def test_asq_right_now_unanswered_becomes_urgent_when_the_intake_is_sent(
 
 
 def test_asq_right_now_answered_no_stays_high_when_sent(signed_intake):
-    from intake.services import intake_submit
+    from intake.submit_services import intake_submit
 
     save_answers(signed_intake, "asq", {**ASQ_NO, "1": True, "5": False})
     intake_submit(intake=signed_intake, actor=signed_intake.client)

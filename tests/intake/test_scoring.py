@@ -619,7 +619,7 @@ def test_asq_wording_matches_nimh_toolkit() -> None:
 
 def test_instruments_import_without_django() -> None:
     # The definitions must load where Django settings are not configured (and not imported).
-    code = "import sys, intake.instruments, intake.risk; sys.exit('django' in sys.modules)"
+    code = "import sys, intake.instruments, intake.risk_rules; sys.exit('django' in sys.modules)"
     completed = subprocess.run(  # noqa: S603 - fixed command, no user input
         [sys.executable, "-c", code], cwd=REPO_ROOT, check=False, capture_output=True
     )

@@ -7,9 +7,10 @@ import pytest
 from intake.catalogue import SELF_HARM
 from intake.instruments import EPDS, instruments_for_step, score
 from intake.models import RiskFlag
-from intake.safety import intake_scores, risk_evaluate
+from intake.questionnaire_services import questionnaire_answers_save
+from intake.risk_services import risk_evaluate
 from intake.screening_display import ScreenerState, flag_evidence, screener_row, screener_rows
-from intake.services import questionnaire_answers_save
+from intake.selectors import intake_scores
 from tests.factories_review import intake_with_answers
 
 ALL_NO_ASQ = {"1": False, "2": False, "3": False, "4": False}

@@ -8,7 +8,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from intake import services
+from intake import (
+    consent_services,
+    draft_services,
+    pregnancy_services,
+    questionnaire_services,
+    step_services,
+)
 from intake.models import Intake, PregnancyEntry
 from intake.selectors import consent_documents_required
 from tests.factories_intake import IntakeFactory, PregnancyEntryFactory
@@ -19,7 +25,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def sent_meanwhile(monkeypatch):
     """Make the next row lock find the intake sent, as if another tab had just sent it."""
-    real = services._locked_for_write
+    real = draft_services.draft_locked
 
     def sent_then_locked(intake, fields=None):
         Intake.objects.filter(pk=intake.pk).update(
@@ -27,7 +33,9 @@ def sent_meanwhile(monkeypatch):
         )
         return real(intake, fields)
 
-    monkeypatch.setattr(services, "_locked_for_write", sent_then_locked)
+    # Every write service takes its row lock through draft_locked.
+    for module in (step_services, pregnancy_services, questionnaire_services, consent_services):
+        monkeypatch.setattr(module, "draft_locked", sent_then_locked)
 
 
 @pytest.fixture
@@ -77,4 +85,4 @@ def test_every_write_path_answers_calmly_when_the_intake_was_just_sent(client, d
 
     assert response.status_code == 200
     assert response.redirect_chain[-1][0] == reverse("intake:summary")
-    assert str(services.ERROR_LOCKED) in response.content.decode().replace("&#x27;", "'")
+    assert str(draft_services.ERROR_LOCKED) in response.content.decode().replace("&#x27;", "'")

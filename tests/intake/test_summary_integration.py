@@ -20,7 +20,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from intake.models import Intake, SummaryDocument
-from intake.summary_services import summaries_missing_requeue
+from intake.tasks import summaries_missing_requeue
 from tests.real_services import Redis, database_url
 from tests.summary_samples import celery_broker, intake_build
 
@@ -136,7 +136,7 @@ def test_every_intake_sent_while_the_broker_was_down_gets_its_pdfs_and_on_call_e
     from django.test import Client
 
     from intake.models import RiskFlag
-    from intake.safety import risk_flags_notify_pending
+    from intake.tasks import risk_flags_notify_pending
     from tests.factories import UserFactory
 
     # Two intakes finished while all was well (their flags were told at once)...

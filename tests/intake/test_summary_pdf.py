@@ -15,15 +15,12 @@ from pypdf import PdfReader
 
 from intake.instruments import INSTRUMENT_ORDER, get_instrument, instruments_for_step
 from intake.models import InternalNote, SummaryDocument
-from intake.safety import intake_scores
+from intake.questionnaire_services import questionnaire_answers_save
 from intake.screening_display import CLIENT_ANSWERS_NOTE
-from intake.services import questionnaire_answers_save
+from intake.selectors import intake_scores
 from intake.summary import TEMPLATE_VERSION, intake_summary_context, summary_digest
-from intake.summary_services import (
-    summaries_missing_requeue,
-    summary_refresh,
-    summary_render,
-)
+from intake.summary_services import summary_render
+from intake.tasks import summaries_missing_requeue, summary_refresh
 from portal.models import AuditEvent
 from portal.pdf import StaticOnlyURLFetcher, render_pdf
 from portal.selectors import practice_get

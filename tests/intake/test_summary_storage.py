@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from intake import summary_services
 from intake.models import Intake, SummaryDocument
-from intake.summary_services import SummaryStorageError, summaries_missing_requeue, summary_render
-from intake.tasks import SUMMARY_RETRIES, intake_summaries_render_task
+from intake.summary_services import SummaryStorageError, summary_render
+from intake.tasks import SUMMARY_RETRIES, intake_summaries_render_task, summaries_missing_requeue
 from portal.storage import private_storage_problem_forget, storage_problem
 from tests.factories_review import sent_intake
 

@@ -8,9 +8,9 @@ import re
 import pytest
 from django.urls import reverse
 
+from intake.draft_services import ERROR_CHANGED_ELSEWHERE
 from intake.forms import LOADED_FIELD, form_snapshot, snapshot_values, step_form_class
 from intake.models import Intake, QuestionnaireResponse
-from intake.services import ERROR_CHANGED_ELSEWHERE
 from intake.steps import STEPS
 from tests.factories_intake import IntakeFactory
 

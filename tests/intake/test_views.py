@@ -8,10 +8,19 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from intake import forms, history, services, views
+from intake import (
+    consent_services,
+    draft_services,
+    forms,
+    pregnancy_history,
+    step_services,
+    submit_services,
+    views,
+)
 from intake.forms_rules import ERROR_PHONE, ERROR_POSTAL_CODE, ERROR_STATE
 from intake.models import ConsentSignature, Intake, PregnancyEntry, QuestionnaireResponse
 from intake.selectors import consent_documents_required
+from portal.models import AuditEvent
 from tests.factories import DEFAULT_PASSWORD
 from tests.factories_intake import IntakeFactory, PregnancyEntryFactory
 
@@ -38,11 +47,35 @@ def signed_in(client, client_user):
 # --- flow
 
 
-def test_start_creates_the_intake_and_opens_step_1(signed_in, client_user):
+def test_start_opens_step_1_and_the_first_save_starts_the_intake(signed_in, client_user):
     response = signed_in.get(reverse("intake:start"))
     assert response.status_code == 302
     assert response["Location"] == step_url(1)
-    assert Intake.objects.filter(client=client_user).count() == 1
+    page = signed_in.get(step_url(1)).content.decode()
+    assert f'value="{client_user.email}"' in page  # her account's address, filled in already
+    # Reading pages writes nothing: no intake and no audit row until she saves.
+    assert not Intake.objects.filter(client=client_user).exists()
+    assert not AuditEvent.objects.filter(client=client_user).exists()
+
+    signed_in.post(step_url(2), {"hopes": "Rest", "action": "save"})
+    assert Intake.objects.get(client=client_user).hopes == "Rest"
+    started = AuditEvent.objects.filter(client=client_user, object_type="intake", detail="intake started")
+    assert started.count() == 1
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        *[step_url(n) for n in range(1, 10)],
+        reverse("intake:pregnancy_add"),
+        reverse("intake:review"),
+        reverse("intake:summary"),
+    ],
+)
+def test_every_page_of_an_intake_not_started_yet_answers_and_writes_nothing(signed_in, client_user, url):
+    assert signed_in.get(url).status_code == 200
+    assert not Intake.objects.filter(client=client_user).exists()
+    assert not AuditEvent.objects.filter(client=client_user).exists()
 
 
 @pytest.mark.parametrize("number", [1, 2, 3, 4, 5, 6, 7, 8, 9])
@@ -102,7 +135,7 @@ def test_invalid_post_keeps_everything_typed_and_explains_next_to_the_field(sign
     html = response.content.decode()
     assert 'id="error-summary"' in html
     assert 'href="#id_date_of_birth"' in html
-    assert str(services.ERROR_DOB_FUTURE) in html.replace("&#x27;", "'")
+    assert str(step_services.ERROR_DOB_FUTURE) in html.replace("&#x27;", "'")
     assert 'value="not-an-email"' in html
     assert 'value="Hopie"' in html
     intake = Intake.objects.get(client=client_user)
@@ -157,7 +190,7 @@ def test_autosave_saves_a_list_of_choices(signed_in, client_user):
 def test_autosave_of_an_unknown_field_is_400_with_a_message(signed_in):
     response = autosave(signed_in, "status", "accepted")
     assert response.status_code == 400
-    assert response.json()["error"] == services.ERROR_UNKNOWN_FIELD
+    assert response.json()["error"] == draft_services.ERROR_UNKNOWN_FIELD
 
 
 def test_autosave_of_a_bad_value_is_400_with_the_field_message(signed_in, client_user):
@@ -216,7 +249,7 @@ def test_autosave_after_submit_is_409(signed_in, client_user):
     IntakeFactory(client=client_user, status=Intake.Status.SUBMITTED, submitted_at=timezone.now())
     response = autosave(signed_in, "hopes", "late")
     assert response.status_code == 409
-    assert response.json()["error"] == services.ERROR_LOCKED
+    assert response.json()["error"] == draft_services.ERROR_LOCKED
 
 
 def test_autosave_of_an_under_age_birth_date_asks_the_page_to_reload(signed_in):
@@ -347,7 +380,7 @@ def test_save_and_continue_under_age_explains_next_to_the_date_of_birth(signed_i
     )
     assert response.status_code == 200
     html = response.content.decode().replace("&#x27;", "'").replace("&quot;", '"')
-    assert str(services.ERROR_UNDER_AGE_FIELD) in html
+    assert str(step_services.ERROR_UNDER_AGE_FIELD) in html
     assert 'id="id_date_of_birth_error" data-field-error="date_of_birth">' in html
     assert 'role="alert" aria-labelledby="under-age-heading"' in html
     assert 'href="#id_date_of_birth">correct it</a>' in html
@@ -446,7 +479,7 @@ def test_pregnancy_form_keeps_what_was_typed_when_a_rule_is_broken(signed_in, cl
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert str(history.ERROR_WEEKS_RANGE) in html
+    assert str(pregnancy_history.ERROR_WEEKS_RANGE) in html
     assert "Her name was Rose" in html
     assert not PregnancyEntry.objects.exists()
 
@@ -476,7 +509,7 @@ def test_pregnancy_form_explains_letters_in_the_year_and_keeps_the_note(signed_i
         {"outcome": "miscarriage", "year": "twenty twenty", "note": "Her name was Rose"},
     )
     html = response.content.decode()
-    assert str(history.ERROR_YEAR_RANGE) in html
+    assert str(pregnancy_history.ERROR_YEAR_RANGE) in html
     assert 'value="twenty twenty"' in html
     assert "Her name was Rose" in html
 
@@ -498,7 +531,7 @@ def test_a_current_pregnancys_due_date_is_still_checked_when_given(signed_in):
     past = (timezone.localdate() - dt.timedelta(days=2)).isoformat()
     response = signed_in.post(reverse("intake:pregnancy_add"), {"outcome": "current", "due_date": past})
     assert response.status_code == 200
-    assert str(history.ERROR_DUE_DATE_PAST) in response.content.decode().replace("&#x27;", "'")
+    assert str(pregnancy_history.ERROR_DUE_DATE_PAST) in response.content.decode().replace("&#x27;", "'")
     assert not PregnancyEntry.objects.exists()
 
 
@@ -597,14 +630,14 @@ def test_review_shows_answers_with_edit_links_and_what_is_missing(signed_in, cli
     html = signed_in.get(reverse("intake:review")).content.decode()
     assert "Rest" in html
     assert f'href="{step_url(2)}"' in html
-    assert str(services.ERROR_SUBMIT_STATE) in html
+    assert str(submit_services.ERROR_SUBMIT_STATE) in html
 
 
 def test_submit_with_something_missing_stays_on_review(signed_in, client_user):
     IntakeFactory(client=client_user)
     response = signed_in.post(reverse("intake:submit"))
     assert response.status_code == 200
-    assert str(services.ERROR_SUBMIT_CONSENTS) in response.content.decode()
+    assert str(submit_services.ERROR_SUBMIT_CONSENTS) in response.content.decode()
     assert Intake.objects.get(client=client_user).status == Intake.Status.DRAFT
 
 
@@ -700,7 +733,9 @@ def test_read_only_view_query_count_does_not_grow_with_the_history(
 def test_signing_an_old_version_is_404(signed_in, client_user, practice_admin):
     intake = IntakeFactory(client=client_user)
     old = consent_documents_required(intake=intake)[0]
-    services.consent_document_revise(kind=old.kind, title=old.title, body="New words.", actor=practice_admin)
+    consent_services.consent_document_revise(
+        kind=old.kind, title=old.title, body="New words.", actor=practice_admin
+    )
     prefix = f"doc{old.pk}"
     response = signed_in.post(
         reverse("intake:agreement_sign", kwargs={"document_id": old.pk}),

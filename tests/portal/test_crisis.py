@@ -8,7 +8,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from intake.services import questionnaire_answers_save
+from intake.questionnaire_services import questionnaire_answers_save
 from portal.crisis import CRISIS_LINES, HIGH_LINES, MATERNAL_MENTAL_HEALTH_HOTLINE, URGENT_MORE
 from tests.factories_intake import IntakeFactory
 

@@ -3,7 +3,7 @@
 import pytest
 
 from intake.instruments import Result, score
-from intake.risk import Assessment, ReasonRule, RiskLevel, assess_risk, max_level
+from intake.risk_rules import Assessment, ReasonRule, RiskLevel, assess_risk, max_level
 
 
 def spread(total: int, keys: list[str]) -> dict[str, int]:
@@ -269,8 +269,21 @@ def test_max_level_rejects_unknown_level() -> None:
 
 
 def test_one_order_puts_urgent_high_elevated_routine() -> None:
-    from intake.risk import MOST_SEVERE_FIRST, queue_position
+    from intake.risk_rules import MOST_SEVERE_FIRST, queue_position
 
     assert [level.value for level in MOST_SEVERE_FIRST] == ["urgent", "high", "elevated", "routine"]
     assert [queue_position(level) for level in ("urgent", "high", "elevated", "routine")] == [0, 1, 2, 3]
     assert queue_position(None) == queue_position("routine")
+
+
+def test_flags_are_raised_at_every_level_above_routine_least_severe_first() -> None:
+    from intake.risk_rules import FLAG_LEVELS, SAME_DAY_LEVELS
+
+    assert [level.value for level in FLAG_LEVELS] == ["elevated", "high", "urgent"]
+    assert set(SAME_DAY_LEVELS) < set(FLAG_LEVELS)
+
+
+def test_the_stored_levels_are_the_levels_of_the_rules() -> None:
+    from intake.models import RiskLevelChoices
+
+    assert RiskLevelChoices.values == [level.value for level in RiskLevel]

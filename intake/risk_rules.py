@@ -1,4 +1,5 @@
-"""Risk triage from scored screening results. Pure Python, no Django.
+"""The triage rules: risk levels from scored screening results, their one order, and what
+each level means for the crisis panel and the front desk. Pure Python, no Django.
 
 Levels (CLINICAL.md), highest first:
 - URGENT: ASQ acute positive; an ASQ positive screen whose "right now" question is still
@@ -69,6 +70,42 @@ def queue_position(level: "RiskLevel | str | None") -> int:
         return MOST_SEVERE_FIRST.index(RiskLevel(level))
     except ValueError:
         return MOST_SEVERE_FIRST.index(RiskLevel.ROUTINE)
+
+
+# What a level means beyond the therapists' queue.
+# Levels a risk flag is raised at, least severe first (the order flags are raised in).
+FLAG_LEVELS: tuple[RiskLevel, ...] = tuple(level for level in reversed(MOST_SEVERE_FIRST) if level.rank > 0)
+# Levels that call for the same-day review, the on-call alert and the client's crisis panel.
+SAME_DAY_LEVELS: tuple[RiskLevel, ...] = (RiskLevel.HIGH, RiskLevel.URGENT)
+
+
+def needs_crisis_resources(level: "RiskLevel | str") -> bool:
+    return RiskLevel(level) in SAME_DAY_LEVELS
+
+
+# Levels the front desk may see, as a priority with no clinical meaning attached.
+PRIORITY_URGENT = "urgent"
+PRIORITY_HIGH = "high"
+PRIORITY_ROUTINE = "routine"
+_PRIORITY_FOR_LEVEL = {
+    RiskLevel.URGENT: PRIORITY_URGENT,
+    RiskLevel.HIGH: PRIORITY_HIGH,
+    # Severe scores without a safety signal still deserve an earlier first appointment.
+    RiskLevel.ELEVATED: PRIORITY_HIGH,
+    RiskLevel.ROUTINE: PRIORITY_ROUTINE,
+}
+
+
+def priority_for_level(level: str | None) -> str:
+    """The front desk's priority for a stored risk level."""
+    return _PRIORITY_FOR_LEVEL[RiskLevel(level or RiskLevel.ROUTINE)]
+
+
+def priority_position(priority: str) -> int:
+    """Where a front-desk priority sorts in a queue: at the most severe level it stands for,
+    so requests follow the same order as the therapists' queue."""
+    positions = [queue_position(level) for level, mapped in _PRIORITY_FOR_LEVEL.items() if mapped == priority]
+    return min(positions, default=len(RiskLevel))
 
 
 class ReasonRule(StrEnum):

@@ -1,8 +1,7 @@
-"""Safety triage of an intake: scores, risk flags, and telling the on-call clinician.
-
-The triage rules themselves are pure (intake.risk); this module applies them to an
-intake's saved answers, records flags the first time a level is reached, and queues the
-on-call alert, which intake.alerts sends (once per step) and follows up.
+"""Safety triage written down: risk_evaluate applies the rules of intake.risk_rules to an
+intake's saved answers, records a flag the first time a level is reached, keeps each flag's
+evidence current, and hands a new same-day flag to intake.tasks for the on-call alert, which
+intake.alerts sends (once per step) and follows up.
 """
 
 from __future__ import annotations
@@ -13,94 +12,19 @@ from django.utils import timezone
 
 from portal.audit import audit_record
 from portal.models import AuditEvent, User
-from portal.selectors import practice_get
 
-from .alerts import alert_ladder_restart, risk_flags_first_alert_pending
-from .catalogue import SELF_HARM
-from .instruments import INSTRUMENT_ORDER, Result, get_instrument, score
+from .alerts import alert_ladder_restart
+from .instruments import get_instrument
 from .models import Intake, InternalNote, RiskFlag
-from .risk import Assessment, Reason, RiskLevel, assess_risk, max_level, queue_position
-
-# Levels the front desk may see, as a priority with no clinical meaning attached.
-PRIORITY_URGENT = "urgent"
-PRIORITY_HIGH = "high"
-PRIORITY_ROUTINE = "routine"
-_PRIORITY_FOR_LEVEL = {
-    RiskLevel.URGENT: PRIORITY_URGENT,
-    RiskLevel.HIGH: PRIORITY_HIGH,
-    # Severe scores without a safety signal still deserve an earlier first appointment.
-    RiskLevel.ELEVATED: PRIORITY_HIGH,
-    RiskLevel.ROUTINE: PRIORITY_ROUTINE,
-}
-SAME_DAY_LEVELS = (RiskLevel.HIGH, RiskLevel.URGENT)
-_ORDER = {instrument.code: position for position, instrument in enumerate(INSTRUMENT_ORDER)}
-
-
-# --- Selectors
-
-
-def intake_scores(*, intake: Intake) -> dict[str, Result]:
-    """Each answered questionnaire scored with the practice's settings, in step order."""
-    practice = practice_get()
-    cutoff = practice.pcptsd5_cutoff if practice else None
-    results = {}
-    for response in sorted(intake.questionnaires.all(), key=lambda r: _ORDER[r.code]):
-        results[response.code] = score(response.code, response.answers, pcptsd5_cutoff=cutoff)
-    return results
-
-
-def intake_assessment(*, intake: Intake) -> Assessment:
-    """The triage of the intake's answers as they stand now."""
-    symptoms = intake.symptoms or []
-    return assess_risk(
-        intake_scores(intake=intake),
-        checklist_self_harm=SELF_HARM in symptoms,
-        sent=intake.status != Intake.Status.DRAFT,
-    )
-
-
-def intake_risk_flags(*, intake: Intake) -> list[RiskFlag]:
-    return list(intake.risk_flags.select_related("acknowledged_by").order_by("-raised_at", "-pk"))
-
-
-def priority_for_level(level: str | None) -> str:
-    """The front desk's priority for a stored risk level."""
-    return _PRIORITY_FOR_LEVEL[RiskLevel(level or RiskLevel.ROUTINE)]
-
-
-def priority_position(priority: str) -> int:
-    """Where a front-desk priority sorts in a queue: at the most severe level it stands for,
-    so requests follow the same order as the therapists' queue."""
-    positions = [queue_position(level) for level, mapped in _PRIORITY_FOR_LEVEL.items() if mapped == priority]
-    return min(positions, default=len(RiskLevel))
-
-
-def intake_priorities_for_clients(*, client_ids) -> dict[int, str]:
-    """Each client's front-desk priority in one query (clients without an intake: routine)."""
-    levels = dict(
-        Intake.objects.filter(client_id__in=list(client_ids)).values_list("client_id", "risk_level")
-    )
-    return {client_id: priority_for_level(levels.get(client_id)) for client_id in client_ids}
-
-
-def intake_priority_for_client(*, client: User) -> str:
-    """ "urgent", "high" or "routine": what the front desk may know of a client's intake."""
-    return priority_for_level(
-        Intake.objects.filter(client=client).values_list("risk_level", flat=True).first()
-    )
-
-
-def needs_crisis_resources(level: str) -> bool:
-    return RiskLevel(level) in SAME_DAY_LEVELS
-
-
-# --- Services
+from .risk_rules import CHECKLIST, FLAG_LEVELS, SAME_DAY_LEVELS, Reason, max_level
+from .selectors import intake_assessment
+from .tasks import risk_flag_notify_queue
 
 
 def _reason_record(reason: Reason, at: str) -> dict:
     """A reason as a flag stores it: what raised the level, with the words of the question."""
     item_text = ""
-    if reason.item_key and reason.source != "checklist":
+    if reason.item_key and reason.source != CHECKLIST:
         item = get_instrument(reason.source)
         if item.has_item(reason.item_key):
             item_text = item.item(reason.item_key).text
@@ -141,7 +65,7 @@ def risk_evaluate(
     existing = {flag.level: flag for flag in intake.risk_flags.select_for_update().order_by("pk")}
     now = timezone.now().isoformat()
     raised = []
-    for level in (RiskLevel.ELEVATED, RiskLevel.HIGH, RiskLevel.URGENT):
+    for level in FLAG_LEVELS:
         records = [_reason_record(r, now) for r in assessment.reasons if r.level == level]
         if not records:
             continue
@@ -160,7 +84,7 @@ def risk_evaluate(
             request=request,
         )
         if level in SAME_DAY_LEVELS:
-            transaction.on_commit(lambda flag_id=flag.pk: _queue_notification(flag_id))
+            transaction.on_commit(lambda flag_id=flag.pk: risk_flag_notify_queue(flag_id))
     highest = max_level(intake.risk_level, assessment.level)
     if highest != intake.risk_level:
         intake.risk_level = highest.value
@@ -213,7 +137,7 @@ def _flag_reasons_update(flag: RiskFlag, records: list[dict], actor, request) ->
         request=request,
     )
     if reopened:
-        transaction.on_commit(lambda flag_id=flag.pk: _queue_notification(flag_id))
+        transaction.on_commit(lambda flag_id=flag.pk: risk_flag_notify_queue(flag_id))
 
 
 def _acknowledgement_keep_as_note(flag: RiskFlag) -> None:
@@ -228,27 +152,3 @@ def _acknowledgement_keep_as_note(flag: RiskFlag) -> None:
             + " [Kept here automatically when a later answer opened the flag again.]"
         ),
     )
-
-
-def _queue_notification(flag_id: int) -> None:
-    from .tasks import risk_flag_notify_task
-
-    try:
-        risk_flag_notify_task.delay(flag_id)
-    except Exception:  # noqa: BLE001 - a broker outage must never fail the client's save
-        # The sweeper (risk_flags_notify_pending) sends it once the broker is back.
-        import logging
-
-        logging.getLogger(__name__).warning("Could not queue the on-call notification for flag %s", flag_id)
-
-
-def risk_flags_notify_pending() -> int:
-    """Queue the first alert of same-day flags whose task never ran (broker outages).
-
-    A flag already recorded as having nobody to send to is left alone until an on-call
-    address is set (intake.alerts), rather than queued again every minute.
-    """
-    pending = risk_flags_first_alert_pending()
-    for flag_id in pending:
-        _queue_notification(flag_id)
-    return len(pending)

@@ -1,6 +1,6 @@
 """The therapist review's writes: assignment, the status workflow, acknowledging a risk
-flag, internal notes, and recording what was viewed. Each runs in one transaction with its
-audit record.
+flag, internal notes, asking for a fresh PDF summary, and recording what was viewed. Each
+runs in one transaction with its audit record.
 
 Status workflow:
     submitted -> in review -> accepted (ready for scheduling) | referred out | closed
@@ -20,7 +20,10 @@ from django.utils.translation import gettext_lazy as _
 from portal.audit import audit_record, audit_record_many
 from portal.models import AuditEvent, User
 
-from .models import Intake, InternalNote, RiskFlag, RiskLevelChoices
+from .models import Intake, InternalNote, RiskFlag
+from .risk_rules import SAME_DAY_LEVELS
+from .summary_services import summaries_render
+from .tasks import summary_queue, summary_refresh
 
 Status = Intake.Status
 
@@ -57,27 +60,6 @@ class ReviewError(Exception):
         self.errors = errors or {}
 
 
-def _audit(*, intake: Intake, actor: User, action: str, object_type: str, object_id, detail: str, request):
-    audit_record(
-        actor=actor,
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        client=intake.client,
-        detail=detail,
-        request=request,
-    )
-
-
-def _summary_refresh(intake_id: int) -> None:
-    """Bring the PDF summary up to date (it queues the render once this transaction commits)."""
-    # Imported at call time: the summary module brings the PDF renderer, which the review
-    # does not otherwise need.
-    from .summary_services import summary_refresh
-
-    summary_refresh(intake_id=intake_id)
-
-
 # --- Recording views (reads of clinical content are audited too)
 
 
@@ -98,8 +80,8 @@ def review_detail_viewed(
     *, actor: User, intake: Intake, note_count: int, request: HttpRequest | None = None
 ) -> None:
     """The full intake, its flags and its internal notes were opened."""
-    _audit(
-        intake=intake,
+    audit_record(
+        client=intake.client,
         actor=actor,
         action=AuditEvent.Action.VIEW,
         object_type="intake",
@@ -123,9 +105,8 @@ def intake_assign(
     previous = fresh.assigned_therapist_id
     fresh.assigned_therapist = therapist
     fresh.save(update_fields=["assigned_therapist", "updated_at"])
-    intake.assigned_therapist = therapist
-    _audit(
-        intake=fresh,
+    audit_record(
+        client=fresh.client,
         actor=actor,
         action=AuditEvent.Action.UPDATE,
         object_type="intake",
@@ -140,9 +121,7 @@ def intake_assign(
 
 
 def _unacknowledged_same_day(intake: Intake) -> bool:
-    return intake.risk_flags.filter(
-        acknowledged_at__isnull=True, level__in=[RiskLevelChoices.HIGH, RiskLevelChoices.URGENT]
-    ).exists()
+    return intake.risk_flags.filter(acknowledged_at__isnull=True, level__in=SAME_DAY_LEVELS).exists()
 
 
 @transaction.atomic
@@ -192,9 +171,8 @@ def intake_status_change(
             fresh.referral_resources = resources
             fields.append("referral_resources")
     fresh.save(update_fields=fields)
-    intake.status = fresh.status
-    _audit(
-        intake=fresh,
+    audit_record(
+        client=fresh.client,
         actor=actor,
         action=AuditEvent.Action.UPDATE,
         object_type="intake",
@@ -276,8 +254,8 @@ def risk_flag_acknowledge(
             "updated_at",
         ]
     )
-    _audit(
-        intake=fresh.intake,
+    audit_record(
+        client=fresh.intake.client,
         actor=actor,
         action=AuditEvent.Action.UPDATE,
         object_type="risk_flag",
@@ -285,7 +263,7 @@ def risk_flag_acknowledge(
         detail=f"{fresh.level} flag acknowledged: {follow_up}",
         request=request,
     )
-    _summary_refresh(fresh.intake_id)
+    summary_refresh(intake_id=fresh.intake_id)
     return Acknowledgement(flag=fresh)
 
 
@@ -303,8 +281,8 @@ def internal_note_add(
     if len(body) > NOTE_MAX_LENGTH:
         raise ReviewError(ERROR_NOTE_TOO_LONG, {"body": ERROR_NOTE_TOO_LONG})
     note = InternalNote.objects.create(intake=intake, author=author, body=body, created_at=timezone.now())
-    _audit(
-        intake=intake,
+    audit_record(
+        client=intake.client,
         actor=author,
         action=AuditEvent.Action.CREATE,
         object_type="internal_note",
@@ -312,5 +290,31 @@ def internal_note_add(
         detail="internal note added",
         request=request,
     )
-    _summary_refresh(intake.pk)
+    summary_refresh(intake_id=intake.pk)
     return note
+
+
+def summary_rerender_request(*, intake: Intake, actor: User, request: HttpRequest | None = None) -> None:
+    """A therapist's request for a fresh render, even if nothing changed (a damaged copy, a
+    new template). Queued after commit; rendered here if the broker cannot take it."""
+    requested_after = timezone.now()
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        object_type="summary_document",
+        object_id=intake.pk,
+        client=intake.client,
+        detail="PDF summary re-render requested",
+        request=request,
+    )
+    intake_id = intake.pk
+    # A person asked: whatever stopped the last try, this one is worth making.
+    Intake.objects.filter(pk=intake_id).update(
+        summary_problem=Intake.SummaryProblem.NONE, summary_problem_at=None
+    )
+
+    def queue() -> None:
+        if not summary_queue(intake_id, requested_after=requested_after):
+            summaries_render(intake_id=intake_id, requested_after=requested_after)
+
+    transaction.on_commit(queue)

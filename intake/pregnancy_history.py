@@ -93,16 +93,6 @@ def days_since_most_recent_loss_or_birth(entries: Iterable[PregnancyFacts], toda
     return (today - max(dates)).days
 
 
-def is_postpartum(entries: Iterable[PregnancyFacts], today: dt.date) -> bool:
-    """A live birth within the last 365 days (as far as the month/year given allow)."""
-    return any(
-        e.outcome == LIVE_BIRTH
-        and (d := latest_possible_date(e, today)) is not None
-        and (today - d).days <= POSTPARTUM_DAYS
-        for e in entries
-    )
-
-
 def entry_errors(entry: PregnancyFacts, today: dt.date) -> dict[str, str]:
     """Field name -> message for every rule one entry breaks; empty when all is well.
 

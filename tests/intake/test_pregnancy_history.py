@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from intake import history
+from intake import pregnancy_history
 
 TODAY = dt.date(2026, 11, 28)
 
@@ -42,17 +42,17 @@ MIXED = [
     ],
 )
 def test_loss_count_counts_everything_but_births_and_a_current_pregnancy(entries, losses):
-    assert history.loss_count(entries) == losses
+    assert pregnancy_history.loss_count(entries) == losses
 
 
 @pytest.mark.parametrize(("entries", "births"), [([], 0), (MIXED, 1), ([Entry("live_birth")] * 2, 2)])
 def test_live_birth_count(entries, births):
-    assert history.live_birth_count(entries) == births
+    assert pregnancy_history.live_birth_count(entries) == births
 
 
 @pytest.mark.parametrize(("entries", "pregnant"), [([], False), (MIXED, True), (MIXED[:-1], False)])
 def test_is_currently_pregnant(entries, pregnant):
-    assert history.is_currently_pregnant(entries) is pregnant
+    assert pregnancy_history.is_currently_pregnant(entries) is pregnant
 
 
 @pytest.mark.parametrize(
@@ -72,24 +72,7 @@ def test_is_currently_pregnant(entries, pregnant):
     ],
 )
 def test_days_since_most_recent_loss_or_birth_uses_latest_possible_date(entries, days):
-    assert history.days_since_most_recent_loss_or_birth(entries, TODAY) == days
-
-
-@pytest.mark.parametrize(
-    ("entries", "postpartum"),
-    [
-        ([], False),
-        ([Entry("live_birth", 12, 2025)], True),
-        ([Entry("live_birth", 11, 2025)], True),  # Nov 30, 2025 is 363 days ago
-        ([Entry("live_birth", 10, 2025)], False),
-        ([Entry("live_birth", None, 2026)], True),
-        ([Entry("live_birth", None, 2024)], False),
-        ([Entry("live_birth")], False),
-        ([Entry("stillbirth", 10, 2026)], False),
-    ],
-)
-def test_is_postpartum_means_a_live_birth_within_365_days(entries, postpartum):
-    assert history.is_postpartum(entries, TODAY) is postpartum
+    assert pregnancy_history.days_since_most_recent_loss_or_birth(entries, TODAY) == days
 
 
 @pytest.mark.parametrize(
@@ -97,56 +80,60 @@ def test_is_postpartum_means_a_live_birth_within_365_days(entries, postpartum):
     [
         (Entry("miscarriage", 3, 2024, 9), {}),
         (Entry("miscarriage"), {}),
-        (Entry("miscarriage", 12, 2026), {"month": history.ERROR_FUTURE_DATE}),
+        (Entry("miscarriage", 12, 2026), {"month": pregnancy_history.ERROR_FUTURE_DATE}),
         (Entry("miscarriage", 11, 2026), {}),
-        (Entry("live_birth", None, 2027), {"year": history.ERROR_FUTURE_DATE}),
-        (Entry("stillbirth", None, 1850), {"year": history.ERROR_YEAR_RANGE}),
-        (Entry("stillbirth", 13, 2020), {"month": history.ERROR_MONTH_RANGE}),
-        (Entry("miscarriage", weeks=46), {"weeks": history.ERROR_WEEKS_RANGE}),
+        (Entry("live_birth", None, 2027), {"year": pregnancy_history.ERROR_FUTURE_DATE}),
+        (Entry("stillbirth", None, 1850), {"year": pregnancy_history.ERROR_YEAR_RANGE}),
+        (Entry("stillbirth", 13, 2020), {"month": pregnancy_history.ERROR_MONTH_RANGE}),
+        (Entry("miscarriage", weeks=46), {"weeks": pregnancy_history.ERROR_WEEKS_RANGE}),
         (Entry("miscarriage", weeks=45), {}),
         (Entry("miscarriage", weeks=0), {}),
         (Entry("current", due_date=dt.date(2027, 2, 1)), {}),
         # The due date may be left out, like every other detail.
         (Entry("current"), {}),
         (Entry("current", when_declined=True), {}),
-        (Entry("current", due_date=TODAY), {"due_date": history.ERROR_DUE_DATE_PAST}),
-        (Entry("current", due_date=dt.date(2026, 1, 1)), {"due_date": history.ERROR_DUE_DATE_PAST}),
-        (Entry("current", due_date=dt.date(2028, 1, 1)), {"due_date": history.ERROR_DUE_DATE_TOO_FAR}),
+        (Entry("current", due_date=TODAY), {"due_date": pregnancy_history.ERROR_DUE_DATE_PAST}),
+        (Entry("current", due_date=dt.date(2026, 1, 1)), {"due_date": pregnancy_history.ERROR_DUE_DATE_PAST}),
+        (
+            Entry("current", due_date=dt.date(2028, 1, 1)),
+            {"due_date": pregnancy_history.ERROR_DUE_DATE_TOO_FAR},
+        ),
         # A past loss's original due date may still lie ahead: that is no error.
         (Entry("miscarriage", 10, 2026, due_date=dt.date(2027, 5, 1)), {}),
     ],
 )
 def test_entry_errors(entry, errors):
-    assert history.entry_errors(entry, TODAY) == errors
+    assert pregnancy_history.entry_errors(entry, TODAY) == errors
 
 
-UNKNOWN_OUTCOME = [Entry(history.UNKNOWN, 10, 2026), Entry(history.UNKNOWN)]
+UNKNOWN_OUTCOME = [Entry(pregnancy_history.UNKNOWN, 10, 2026), Entry(pregnancy_history.UNKNOWN)]
 
 
 def test_an_outcome_not_given_is_neither_a_loss_nor_a_birth():
-    assert history.loss_count(UNKNOWN_OUTCOME) == 0
-    assert history.live_birth_count(UNKNOWN_OUTCOME) == 0
-    assert history.is_currently_pregnant(UNKNOWN_OUTCOME) is False
-    assert not any(history.is_loss(e) for e in UNKNOWN_OUTCOME)
+    assert pregnancy_history.loss_count(UNKNOWN_OUTCOME) == 0
+    assert pregnancy_history.live_birth_count(UNKNOWN_OUTCOME) == 0
+    assert pregnancy_history.is_currently_pregnant(UNKNOWN_OUTCOME) is False
+    assert not any(pregnancy_history.is_loss(e) for e in UNKNOWN_OUTCOME)
 
 
 def test_an_outcome_not_given_is_not_counted_as_the_most_recent_ending():
     entries = [*UNKNOWN_OUTCOME, Entry("miscarriage", 9, 2026)]
-    assert history.days_since_most_recent_loss_or_birth(UNKNOWN_OUTCOME, TODAY) is None
-    assert history.days_since_most_recent_loss_or_birth(entries, TODAY) == 59
-    assert history.is_postpartum(UNKNOWN_OUTCOME, TODAY) is False
+    assert pregnancy_history.days_since_most_recent_loss_or_birth(UNKNOWN_OUTCOME, TODAY) is None
+    assert pregnancy_history.days_since_most_recent_loss_or_birth(entries, TODAY) == 59
 
 
 def test_history_errors_allow_only_one_current_pregnancy():
     existing = [Entry("current", due_date=dt.date(2027, 3, 1))]
     candidate = Entry("current", due_date=dt.date(2027, 4, 1))
-    assert history.history_errors(existing, candidate, TODAY) == {"outcome": history.ERROR_ONE_CURRENT}
+    assert pregnancy_history.history_errors(existing, candidate, TODAY) == {
+        "outcome": pregnancy_history.ERROR_ONE_CURRENT
+    }
 
 
 def test_history_errors_allow_a_current_pregnancy_after_losses():
     existing = [Entry("miscarriage", 1, 2025)]
     candidate = Entry("current", due_date=dt.date(2027, 4, 1))
-    assert history.history_errors(existing, candidate, TODAY) == {}
+    assert pregnancy_history.history_errors(existing, candidate, TODAY) == {}
 
 
 @pytest.mark.parametrize(
@@ -159,4 +146,4 @@ def test_history_errors_allow_a_current_pregnancy_after_losses():
     ],
 )
 def test_age_on_counts_whole_years(born, age):
-    assert history.age_on(born, TODAY) == age
+    assert pregnancy_history.age_on(born, TODAY) == age

@@ -1,0 +1,70 @@
+"""The one presenter of an intake's facts, read by the therapist's detail page
+(review_selectors.review_detail) and the PDF summary (summary.intake_summary_context).
+
+Each of them lays the facts out its own way; what the facts are (the scores, the flags and
+their evidence, the pregnancy history and what follows from it, her age, the agreements
+signed, the staff notes) is worked out here once, so a fix lands in both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cached_property
+
+from .instruments import Result
+from .models import ConsentSignature, Intake, InternalNote, PregnancyEntry
+from .pregnancy_history import age_on
+from .screening_display import FlagView, ScreenerRow, intake_flag_views, intake_screener_rows
+from .selectors import consent_signatures, intake_history_summary, intake_pregnancies, intake_scores
+
+
+class IntakeFacts:
+    """An intake's facts as of the date `on` (age and "postpartum" are reckoned on it: the
+    detail page takes today, the PDF the day the intake was sent). Each is read from the
+    database the first time it is asked for."""
+
+    def __init__(self, intake: Intake, on: dt.date) -> None:
+        self.intake = intake
+        self.on = on
+
+    @cached_property
+    def results(self) -> dict[str, Result]:
+        """Each answered questionnaire, scored, in step order."""
+        return intake_scores(intake=self.intake)
+
+    @cached_property
+    def screeners(self) -> list[ScreenerRow]:
+        """Every questionnaire offered to the client, opened or not."""
+        return intake_screener_rows(intake=self.intake, results=self.results)
+
+    @cached_property
+    def flags(self) -> list[FlagView]:
+        """Still-open flags first, the most severe at the top, each with its evidence."""
+        return intake_flag_views(intake=self.intake, results=self.results)
+
+    @cached_property
+    def pregnancies(self) -> list[PregnancyEntry]:
+        """The pregnancy history in the order the client gave it."""
+        return intake_pregnancies(intake=self.intake)
+
+    @cached_property
+    def history(self) -> dict:
+        """What follows from the pregnancy history (losses, births, postpartum, how recent)."""
+        return intake_history_summary(intake=self.intake, today=self.on, entries=self.pregnancies)
+
+    @cached_property
+    def age(self) -> int | None:
+        return age_on(self.intake.date_of_birth, self.on) if self.intake.date_of_birth else None
+
+    @cached_property
+    def signatures(self) -> list[ConsentSignature]:
+        return list(consent_signatures(intake=self.intake).values())
+
+    @cached_property
+    def notes(self) -> list[InternalNote]:
+        """Staff notes, oldest first (never in the client's copy)."""
+        return list(self.intake.notes.select_related("author").order_by("created_at", "pk"))
+
+
+def intake_facts(*, intake: Intake, on: dt.date) -> IntakeFacts:
+    return IntakeFacts(intake, on)
