@@ -62,7 +62,7 @@ def _assignment_rule(user: User, prefix: str = "") -> Q | None:
     if user.role != User.Role.THERAPIST:
         return None
     practice = practice_get()
-    if practice is None or not practice.therapists_see_assigned_only:
+    if not practice.therapists_see_assigned_only:
         return None
     return Q(**{f"{prefix}assigned_therapist": user}) | Q(**{f"{prefix}assigned_therapist__isnull": True})
 

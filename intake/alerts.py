@@ -89,14 +89,9 @@ _AUDIT_SENT = {
 # --- Rules
 
 
-def realert_interval(*, practice: Practice | None) -> dt.timedelta:
+def realert_interval(*, practice: Practice) -> dt.timedelta:
     """How long an urgent flag may wait unacknowledged before the ladder's next step."""
-    minutes = (
-        practice.urgent_realert_minutes
-        if practice is not None
-        else Practice._meta.get_field("urgent_realert_minutes").default
-    )
-    return dt.timedelta(minutes=minutes)
+    return dt.timedelta(minutes=practice.urgent_realert_minutes)
 
 
 def _due(step: Step, *, now: dt.datetime, interval: dt.timedelta) -> Q:
@@ -130,7 +125,7 @@ def _unclaimed(now: dt.datetime) -> Q:
     return Q(alert_claimed_at__isnull=True) | Q(alert_claimed_at__lte=now - _claim_lease())
 
 
-def _recipients(step: Step, practice: Practice | None) -> list[str]:
+def _recipients(step: Step, practice: Practice) -> list[str]:
     on_call = on_call_addresses(practice=practice)
     if step == Step.ESCALATE:
         return list(dict.fromkeys([*on_call, *practice_admin_addresses()]))
@@ -174,7 +169,7 @@ def _message(
 # --- Sending one step
 
 
-def _alert_step(*, flag_id: int, step: Step, now: dt.datetime, practice: Practice | None) -> AlertResult:
+def _alert_step(*, flag_id: int, step: Step, now: dt.datetime, practice: Practice) -> AlertResult:
     """Claim, send and record one step of one flag's alerts (see the module docstring)."""
     interval = realert_interval(practice=practice)
     first_failure = False

@@ -294,8 +294,8 @@ def intake_screener_rows(*, intake: Intake, results: Mapping[str, Result] | None
         results = intake_scores(intake=intake)
     return screener_rows(
         results=results,
-        offered=instruments_for_step(bool(practice and practice.epds_enabled)),
-        pcptsd5_cutoff=practice.pcptsd5_cutoff if practice else None,
+        offered=instruments_for_step(practice.epds_enabled),
+        pcptsd5_cutoff=practice.pcptsd5_cutoff,
     )
 
 

@@ -102,13 +102,13 @@ def consent_documents_unsigned(*, intake: Intake) -> list[ConsentDocument]:
     return [d for d in consent_documents_required(intake=intake) if d.pk not in signed]
 
 
-def consent_document_text(*, document: ConsentDocument, practice: Practice | None) -> str:
+def consent_document_text(*, document: ConsentDocument, practice: Practice) -> str:
     """The agreement exactly as shown to and signed by the client, practice details filled in."""
     values = {
-        "{practice_name}": practice.name if practice else "",
-        "{practice_address}": practice.address_one_line if practice else "",
-        "{practice_phone}": practice.phone if practice else "",
-        "{practice_email}": practice.email if practice else "",
+        "{practice_name}": practice.name,
+        "{practice_address}": practice.address_one_line,
+        "{practice_phone}": practice.phone,
+        "{practice_email}": practice.email,
     }
     text = document.body
     for placeholder, value in values.items():
@@ -123,7 +123,7 @@ def intake_is_under_minimum_age(
     if intake.date_of_birth is None:
         return False
     practice = practice or practice_get()
-    minimum = practice.minimum_client_age if practice else 18
+    minimum = practice.minimum_client_age
     today = today or timezone.localdate()
     return pregnancy_history.age_on(intake.date_of_birth, today) < minimum
 
@@ -261,7 +261,7 @@ _INSTRUMENT_POSITION = {instrument.code: position for position, instrument in en
 def intake_scores(*, intake: Intake) -> dict[str, Result]:
     """Each answered questionnaire scored with the practice's settings, in step order."""
     practice = practice_get()
-    cutoff = practice.pcptsd5_cutoff if practice else None
+    cutoff = practice.pcptsd5_cutoff
     results = {}
     for response in sorted(intake.questionnaires.all(), key=lambda r: _INSTRUMENT_POSITION[r.code]):
         results[response.code] = score(response.code, response.answers, pcptsd5_cutoff=cutoff)

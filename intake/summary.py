@@ -266,9 +266,9 @@ def intake_summary_context(*, intake: Intake, audience: str = Audience.STAFF) ->
         "audience": str(audience),
         "is_staff_copy": is_staff,
         "practice": {
-            "name": practice.name if practice else "",
-            "address": practice.address_one_line if practice else "",
-            "phone": practice.phone if practice else "",
+            "name": practice.name,
+            "address": practice.address_one_line,
+            "phone": practice.phone,
         },
         "intake_id": intake.pk,
         "status": str(intake.get_status_display()),
