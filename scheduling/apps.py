@@ -10,7 +10,7 @@ class SchedulingConfig(AppConfig):
         """Every active therapist's hours and a few requests and appointments for the demo."""
         from portal.models import User  # models are ready only once apps are
 
-        from .services import scheduling_demo_seed
+        from .demo import scheduling_demo_seed
 
         scheduling_demo_seed(therapists=list(User.objects.filter(role=User.Role.THERAPIST, is_active=True)))
         return []

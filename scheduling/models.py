@@ -14,7 +14,7 @@ from portal.models import TimeStampedModel, User
 THERAPISTS_ONLY = {"role": User.Role.THERAPIST}
 
 # Name of the PostgreSQL exclusion constraint that stops a therapist being double booked. It
-# is created by migration 0002 on PostgreSQL only (see there); services.appointment_book
+# is created by migration 0002 on PostgreSQL only (see there); appointment_services.appointment_book
 # recognises a violation of it by this name.
 APPOINTMENT_NO_OVERLAP = "scheduling_appointment_no_overlap"
 

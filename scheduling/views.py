@@ -28,7 +28,7 @@ from portal import access
 from portal.audit import audit_record
 from portal.models import AuditEvent, User
 
-from . import selectors, services, slots
+from . import appointment_services, errors, hours_services, request_services, selectors, slots
 from .access import (
     appointment_for_client,
     appointment_for_scheduling,
@@ -124,13 +124,13 @@ def request_new(request: HttpRequest) -> HttpResponse:
     therapists = _bookable_therapists()
     if request.method == "POST" and open_request is not None:
         # A second click of "Send request" (or a second tab): she has a request already.
-        return _already_asked(request, services.REQUEST_ALREADY_OPEN)
+        return _already_asked(request, errors.REQUEST_ALREADY_OPEN)
     if request.method == "POST" and intake_sent:
         form = AppointmentRequestForm(request.POST, therapists=therapists)
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.appointment_request_create(
+                request_services.appointment_request_create(
                     client=request.user,
                     session_type=data["session_type"],
                     modality=data["modality"],
@@ -142,11 +142,11 @@ def request_new(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                     request=request,
                 )
-            except services.RequestAlreadyOpenError as error:
+            except errors.RequestAlreadyOpenError as error:
                 return _already_asked(request, error.message)
-            except services.SchedulingFieldError as error:
+            except errors.SchedulingFieldError as error:
                 form.add_error(error.field, error.message)
-            except services.SchedulingError as error:
+            except errors.SchedulingError as error:
                 form.add_error(None, error.message)
             else:
                 messages.success(request, MSG_REQUEST_RECEIVED)
@@ -181,10 +181,10 @@ def _already_asked(request: HttpRequest, message) -> HttpResponse:
 def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     appointment_request = request_for_client(user=request.user, pk=pk)
     try:
-        services.appointment_request_withdraw(
+        request_services.appointment_request_withdraw(
             appointment_request=appointment_request, actor=request.user, request=request
         )
-    except services.SchedulingError as error:
+    except errors.SchedulingError as error:
         messages.info(request, error.message)
     else:
         messages.success(request, _("Your request has been withdrawn."))
@@ -200,13 +200,13 @@ def appointment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     form = ClientCancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.appointment_cancel(
+            appointment_services.appointment_cancel(
                 appointment=appointment,
                 actor=request.user,
                 reason=form.cleaned_data["reason"],
                 request=request,
             )
-        except services.SchedulingError as error:
+        except errors.SchedulingError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Your appointment is cancelled. We have emailed you to confirm."))
@@ -237,7 +237,7 @@ def appointment_move(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.appointment_request_create(
+            request_services.appointment_request_create(
                 client=request.user,
                 session_type=appointment.session_type,
                 modality=appointment.modality,
@@ -250,11 +250,11 @@ def appointment_move(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 request=request,
             )
-        except services.RequestAlreadyOpenError as error:
+        except errors.RequestAlreadyOpenError as error:
             return _already_asked(request, error.message)
-        except services.SchedulingFieldError as error:
+        except errors.SchedulingFieldError as error:
             form.add_error(error.field, error.message)
-        except services.SchedulingError as error:
+        except errors.SchedulingError as error:
             form.add_error(None, error.message)
         else:
             messages.success(
@@ -290,7 +290,7 @@ def _place(appointment: Appointment) -> dict:
 @access.scheduling_staff_required
 def queue(request: HttpRequest) -> HttpResponse:
     """Open requests, urgent and high priority first, then oldest first."""
-    rows = services.appointment_request_priorities_refresh(requests=selectors.request_queue())
+    rows = request_services.appointment_request_priorities_refresh(requests=selectors.request_queue())
     rows.sort(key=selectors.request_queue_order)
     contacts = intake_contacts_for_front_desk(clients=[r.client for r in rows])
     items = [(r, contacts[r.client_id]) for r in rows]
@@ -302,7 +302,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         {**row, "priority_label": AppointmentRequest.Priority(row["priority"]).label}
         for row in ready_to_schedule_contacts(ready_page.object_list)
     ]
-    services.desk_queue_viewed(
+    request_services.desk_queue_viewed(
         actor=request.user,
         requests=[r for r, _contact in items],
         ready_client_ids=[row["client_id"] for row in ready],
@@ -419,7 +419,7 @@ def request_book(request: HttpRequest, pk: int) -> HttpResponse:
         return _request_page(request, appointment_request, book_form=form)
     data = form.cleaned_data
     try:
-        appointment = services.appointment_request_book(
+        appointment = request_services.appointment_request_book(
             appointment_request=appointment_request,
             therapist=data["therapist"],
             start=data["start"],
@@ -427,9 +427,9 @@ def request_book(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
             request=request,
         )
-    except services.SlotTakenError as error:
+    except errors.SlotTakenError as error:
         return _request_page(request, appointment_request, error=error.message, status=SLOT_TAKEN_STATUS)
-    except services.SchedulingError as error:
+    except errors.SchedulingError as error:
         return _request_page(request, appointment_request, error=error.message)
     local = _local(appointment.start)
     messages.success(
@@ -451,15 +451,15 @@ def request_decline(request: HttpRequest, pk: int) -> HttpResponse:
     form = DeclineForm(request.POST)
     if form.is_valid():
         try:
-            services.appointment_request_decline(
+            request_services.appointment_request_decline(
                 appointment_request=appointment_request,
                 actor=request.user,
                 reason=form.cleaned_data["reason"],
                 request=request,
             )
-        except services.SchedulingFieldError as error:
+        except errors.SchedulingFieldError as error:
             form.add_error(error.field, error.message)
-        except services.SchedulingError as error:
+        except errors.SchedulingError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Request declined. The client has been sent the reason."))
@@ -487,7 +487,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         start=start, end=end, therapist_id=therapist.pk if therapist else None
     )
     rows = list(rows)
-    services.calendar_viewed(actor=request.user, appointments=rows, request=request)
+    appointment_services.calendar_viewed(actor=request.user, appointments=rows, request=request)
     by_day: dict[date, list] = {d: [] for d in days}
     for appointment in rows:
         local_start = _local(appointment.start)
@@ -567,7 +567,7 @@ def appointment_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
         return _appointment_page(request, appointment, reschedule_form=form)
     data = form.cleaned_data
     try:
-        services.appointment_reschedule(
+        appointment_services.appointment_reschedule(
             appointment=appointment,
             start=data["start"],
             therapist=data["therapist"],
@@ -576,11 +576,11 @@ def appointment_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
             actor=request.user,
             request=request,
         )
-    except services.SlotTakenError as error:
+    except errors.SlotTakenError as error:
         return _appointment_page(
             request, appointment, reschedule_form=form, error=error.message, status=SLOT_TAKEN_STATUS
         )
-    except services.SchedulingError as error:
+    except errors.SchedulingError as error:
         return _appointment_page(request, appointment, reschedule_form=form, error=error.message)
     messages.success(request, _("Appointment moved. The client has been emailed the new time."))
     return redirect("scheduling:appointment_manage", pk=appointment.pk)
@@ -593,13 +593,13 @@ def appointment_staff_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     form = StaffCancelForm(request.POST)
     if form.is_valid():
         try:
-            services.appointment_cancel(
+            appointment_services.appointment_cancel(
                 appointment=appointment,
                 actor=request.user,
                 reason=form.cleaned_data["reason"],
                 request=request,
             )
-        except services.SchedulingError as error:
+        except errors.SchedulingError as error:
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Appointment cancelled. The client has been emailed."))
@@ -653,7 +653,7 @@ def availability_add(request: HttpRequest) -> HttpResponse:
     form = AvailabilityForm(request.POST)
     if form.is_valid():
         try:
-            services.weekly_availability_add(
+            hours_services.weekly_availability_add(
                 therapist=therapist,
                 actor=request.user,
                 request=request,
@@ -662,7 +662,7 @@ def availability_add(request: HttpRequest) -> HttpResponse:
                     for k in ("weekday", "start_time", "end_time", "modality", "valid_from", "valid_until")
                 },
             )
-        except services.SchedulingFieldError as error:
+        except errors.SchedulingFieldError as error:
             form.add_error(error.field, error.message)
         except PermissionDenied:
             raise
@@ -677,7 +677,7 @@ def availability_add(request: HttpRequest) -> HttpResponse:
 def availability_remove(request: HttpRequest, pk: int) -> HttpResponse:
     row = availability_for_hours(user=request.user, pk=pk)
     therapist = row.therapist
-    services.weekly_availability_remove(availability=row, actor=request.user, request=request)
+    hours_services.weekly_availability_remove(availability=row, actor=request.user, request=request)
     messages.success(request, _("Hours removed. Appointments already booked are unchanged."))
     return _hours_redirect(therapist)
 
@@ -688,7 +688,7 @@ def time_off_add(request: HttpRequest) -> HttpResponse:
     therapist = therapist_for_hours(user=request.user, pk=request.POST.get("therapist"))
     form = TimeOffForm(request.POST)
     if form.is_valid():
-        services.time_off_add(
+        hours_services.time_off_add(
             therapist=therapist,
             start=form.cleaned_data["start"],
             end=form.cleaned_data["end"],
@@ -719,6 +719,6 @@ def time_off_add(request: HttpRequest) -> HttpResponse:
 def time_off_remove(request: HttpRequest, pk: int) -> HttpResponse:
     row = time_off_for_hours(user=request.user, pk=pk)
     therapist = row.therapist
-    services.time_off_remove(time_off=row, actor=request.user, request=request)
+    hours_services.time_off_remove(time_off=row, actor=request.user, request=request)
     messages.success(request, _("Time off removed."))
     return _hours_redirect(therapist)

@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied
 
 from intake.models import Intake
 from portal.models import AuditEvent
-from scheduling.models import Appointment, AppointmentRequest, Modality, Notification, WeeklyAvailability
-from scheduling.services import (
+from scheduling.appointment_services import appointment_book, appointment_reschedule
+from scheduling.errors import (
     AVAILABILITY_OVERLAPS,
     COLORADO_REQUIRED,
     DECLINE_REASON_REQUIRED,
@@ -21,15 +21,15 @@ from scheduling.services import (
     SchedulingError,
     SchedulingFieldError,
     SlotTakenError,
-    appointment_book,
+)
+from scheduling.hours_services import time_off_add, weekly_availability_add
+from scheduling.models import Appointment, AppointmentRequest, Modality, Notification, WeeklyAvailability
+from scheduling.request_services import (
     appointment_request_book,
     appointment_request_create,
     appointment_request_decline,
     appointment_request_priorities_refresh,
     appointment_request_withdraw,
-    appointment_reschedule,
-    time_off_add,
-    weekly_availability_add,
 )
 from tests.factories import StaffFactory
 from tests.factories_intake import IntakeFactory

@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, connections, transaction
 
 from portal.models import AuditEvent
-from scheduling.models import Appointment, AppointmentRequest, Modality
-from scheduling.services import (
+from scheduling.appointment_services import appointment_book, appointment_cancel
+from scheduling.errors import (
     CANCELLATION_TOO_LATE,
     NO_OFFICE,
     NOT_CANCELLABLE,
@@ -21,9 +21,8 @@ from scheduling.services import (
     RequestNotOpenError,
     SlotNotOfferedError,
     SlotTakenError,
-    appointment_book,
-    appointment_cancel,
 )
+from scheduling.models import Appointment, AppointmentRequest, Modality
 from tests.factories import UserFactory
 from tests.factories_scheduling import (
     AppointmentFactory,

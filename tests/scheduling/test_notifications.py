@@ -13,6 +13,7 @@ from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.db import connection, connections
 
 from intake.models import Intake
+from scheduling.appointment_services import appointment_book, appointment_cancel, appointment_reschedule
 from scheduling.models import Appointment, Modality, Notification
 from scheduling.notifications import (
     EmailChannel,
@@ -21,7 +22,6 @@ from scheduling.notifications import (
     notification_deliver,
     reminders_send_due,
 )
-from scheduling.services import appointment_book, appointment_cancel, appointment_reschedule
 from tests.factories_intake import IntakeFactory
 from tests.factories_scheduling import OfficeFactory, SessionTypeFactory, TherapistProfileFactory
 

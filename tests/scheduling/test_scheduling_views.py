@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from intake.models import Intake
+from scheduling.errors import CANCELLATION_TOO_LATE, SLOT_TAKEN
 from scheduling.models import Appointment, AppointmentRequest, Modality
-from scheduling.services import CANCELLATION_TOO_LATE, SLOT_TAKEN
 from scheduling.slots import PRACTICE_ZONE
 from tests.factories_intake import IntakeFactory
 from tests.factories_scheduling import (

@@ -1,0 +1,243 @@
+"""Writes about appointment requests: a client asks for a time (or to move one), withdraws
+it; the front desk declines it or books it. Audited in the same transaction."""
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from intake.selectors import intake_is_sent, intake_priorities_for_clients, intake_priority_for_client
+from portal.access import is_staff_member
+from portal.audit import audit_record, audit_record_many
+from portal.models import AuditEvent, User
+
+from .appointment_services import appointment_book, appointment_reschedule
+from .errors import (
+    COLORADO_REQUIRED,
+    DECLINE_REASON_CLINICAL,
+    DECLINE_REASON_REQUIRED,
+    NEEDS_INTAKE,
+    NOT_RESCHEDULABLE,
+    REQUEST_ALREADY_OPEN,
+    REQUEST_NOT_OPEN,
+    RESCHEDULE_ALREADY_ASKED,
+    RequestAlreadyOpenError,
+    RequestNotOpenError,
+    SchedulingError,
+    SchedulingFieldError,
+)
+from .models import Appointment, AppointmentRequest, Modality, Notification, SessionType
+from .notifications import forbidden_words_in, notification_enqueue
+from .slots import windows_parse
+
+
+def _priority_for(client: User) -> str:
+    # The intake's triage, as a priority only: no clinical detail reaches scheduling.
+    priority = intake_priority_for_client(client=client)
+    return priority if priority in AppointmentRequest.Priority.values else AppointmentRequest.Priority.ROUTINE
+
+
+def appointment_request_create(
+    *,
+    client: User,
+    session_type: SessionType,
+    modality: str,
+    earliest_date,
+    windows: list,
+    actor: User,
+    preferred_therapist: User | None = None,
+    note: str = "",
+    confirms_in_colorado: bool | None = None,
+    reschedule_of: Appointment | None = None,
+    request: HttpRequest | None = None,
+) -> AppointmentRequest:
+    """A client asks for an appointment (or to move ``reschedule_of``) at times that suit.
+
+    Needs a sent intake; one open request at a time; telehealth (or either) needs the client's
+    confirmation that they will be in Colorado. Priority comes from the intake's triage.
+    """
+    if actor.pk != client.pk and not is_staff_member(actor):
+        raise PermissionDenied
+    if modality not in AppointmentRequest.ModalityPreference.values:
+        raise ValueError(f"{modality!r} is not a modality preference.")
+    windows_parse(windows)
+    if modality != Modality.IN_PERSON and confirms_in_colorado is not True:
+        raise SchedulingFieldError(COLORADO_REQUIRED, "confirms_in_colorado")
+    with transaction.atomic():
+        if not intake_is_sent(client=client):
+            raise SchedulingError(NEEDS_INTAKE)
+        if reschedule_of is not None:
+            moving = Appointment.objects.select_for_update().get(pk=reschedule_of.pk)
+            if moving.client_id != client.pk:
+                raise PermissionDenied
+            if moving.status != Appointment.Status.BOOKED:
+                raise SchedulingError(NOT_RESCHEDULABLE)
+            if moving.reschedule_requests.filter(status=AppointmentRequest.Status.OPEN).exists():
+                raise RequestAlreadyOpenError(RESCHEDULE_ALREADY_ASKED)
+        elif AppointmentRequest.objects.filter(
+            client=client, status=AppointmentRequest.Status.OPEN, reschedule_of__isnull=True
+        ).exists():
+            raise RequestAlreadyOpenError(REQUEST_ALREADY_OPEN)
+        try:
+            # The check above cannot see a request another click is inserting right now; the
+            # database's unique constraints can, and the loser is told it already exists.
+            with transaction.atomic():
+                created = AppointmentRequest.objects.create(
+                    client=client,
+                    session_type=session_type,
+                    modality=modality,
+                    preferred_therapist=preferred_therapist,
+                    windows=windows,
+                    earliest_date=earliest_date,
+                    note=note.strip(),
+                    confirms_in_colorado=confirms_in_colorado if modality != Modality.IN_PERSON else None,
+                    reschedule_of=reschedule_of,
+                    priority=_priority_for(client),
+                )
+        except IntegrityError:
+            raise RequestAlreadyOpenError(
+                RESCHEDULE_ALREADY_ASKED if reschedule_of is not None else REQUEST_ALREADY_OPEN
+            ) from None
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            object_type="appointment_request",
+            object_id=created.pk,
+            client=client,
+            detail="asked to move an appointment" if reschedule_of else "asked for an appointment",
+            request=request,
+        )
+    return created
+
+
+def appointment_request_withdraw(
+    *, appointment_request: AppointmentRequest, actor: User, request: HttpRequest | None = None
+) -> AppointmentRequest:
+    """The client takes back an open request."""
+    with transaction.atomic():
+        locked = AppointmentRequest.objects.select_for_update().get(pk=appointment_request.pk)
+        if actor.pk != locked.client_id:
+            raise PermissionDenied
+        if locked.status != AppointmentRequest.Status.OPEN:
+            raise RequestNotOpenError(REQUEST_NOT_OPEN)
+        locked.status = AppointmentRequest.Status.CANCELLED
+        locked.handled_by, locked.handled_at = actor, timezone.now()
+        locked.save(update_fields=["status", "handled_by", "handled_at", "updated_at"])
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            object_type="appointment_request",
+            object_id=locked.pk,
+            client=locked.client,
+            detail="withdrawn by the client",
+            request=request,
+        )
+    return locked
+
+
+def appointment_request_decline(
+    *, appointment_request: AppointmentRequest, actor: User, reason: str, request: HttpRequest | None = None
+) -> AppointmentRequest:
+    """Staff decline an open request; the reason is always sent to the client, so it must not
+    say anything clinical."""
+    if not is_staff_member(actor):
+        raise PermissionDenied
+    reason = reason.strip()
+    if not reason:
+        raise SchedulingFieldError(DECLINE_REASON_REQUIRED, "reason")
+    words = forbidden_words_in(reason)
+    if words:
+        raise SchedulingFieldError(DECLINE_REASON_CLINICAL % {"words": ", ".join(words)}, "reason")
+    with transaction.atomic():
+        locked = AppointmentRequest.objects.select_for_update().get(pk=appointment_request.pk)
+        if locked.status != AppointmentRequest.Status.OPEN:
+            raise RequestNotOpenError(REQUEST_NOT_OPEN)
+        locked.status, locked.decline_reason = AppointmentRequest.Status.DECLINED, reason
+        locked.handled_by, locked.handled_at = actor, timezone.now()
+        locked.save(update_fields=["status", "decline_reason", "handled_by", "handled_at", "updated_at"])
+        notification_enqueue(kind=Notification.Kind.DECLINE, appointment_request=locked)
+        audit_record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            object_type="appointment_request",
+            object_id=locked.pk,
+            client=locked.client,
+            detail="declined",
+            request=request,
+        )
+    return locked
+
+
+def appointment_request_book(
+    *,
+    appointment_request: AppointmentRequest,
+    therapist: User,
+    start: datetime,
+    modality: str,
+    actor: User,
+    request: HttpRequest | None = None,
+) -> Appointment:
+    """Book a request: a new appointment, or for a request to move one, the same appointment
+    at the new time. Raises SlotTakenError, RequestNotOpenError and the like."""
+    moving = appointment_request.reschedule_of
+    if moving is None or moving.status != Appointment.Status.BOOKED:
+        return appointment_book(
+            therapist=therapist,
+            session_type=appointment_request.session_type,
+            start=start,
+            modality=modality,
+            actor=actor,
+            request_obj=appointment_request,
+            request=request,
+        )
+    with transaction.atomic():
+        locked = AppointmentRequest.objects.select_for_update().get(pk=appointment_request.pk)
+        if locked.status != AppointmentRequest.Status.OPEN:
+            raise RequestNotOpenError(REQUEST_NOT_OPEN)
+        appointment = appointment_reschedule(
+            appointment=moving,
+            start=start,
+            therapist=therapist,
+            modality=modality,
+            actor=actor,
+            reason="asked by the client",
+            request=request,
+        )
+        locked.status = AppointmentRequest.Status.BOOKED
+        locked.handled_by, locked.handled_at = actor, timezone.now()
+        locked.save(update_fields=["status", "handled_by", "handled_at", "updated_at"])
+    return appointment
+
+
+def desk_queue_viewed(
+    *, actor: User, requests: list, ready_client_ids: list[int], request: HttpRequest | None = None
+) -> None:
+    """One audit row per client shown on the front desk's queue (name and contact details
+    seen), in a single INSERT whatever the page's length."""
+    records = [(item.pk, item.client) for item in requests]
+    records += [(client_id, User(pk=client_id)) for client_id in ready_client_ids]
+    audit_record_many(
+        actor=actor,
+        action=AuditEvent.Action.VIEW,
+        object_type="desk_queue_row",
+        records=records,
+        detail="name and contact details seen on the front desk's queue",
+        request=request,
+    )
+
+
+def appointment_request_priorities_refresh(*, requests: list[AppointmentRequest]) -> list[AppointmentRequest]:
+    """Bring each open request's priority up to date with the intake's triage (which may have
+    changed since the request was made). Returns the same requests, updated in place."""
+    changed = []
+    priorities = intake_priorities_for_clients(client_ids={item.client_id for item in requests})
+    for item in requests:
+        priority = priorities[item.client_id]
+        if item.status == AppointmentRequest.Status.OPEN and priority != item.priority:
+            item.priority = priority
+            changed.append(item)
+    if changed:
+        AppointmentRequest.objects.bulk_update(changed, ["priority"])
+    return requests
