@@ -20,14 +20,12 @@ from .errors import (
     NOT_CANCELLABLE,
     NOT_RESCHEDULABLE,
     REQUEST_NOT_OPEN,
-    SLOT_NOT_OFFERED,
     SLOT_TAKEN,
     CancellationTooLateError,
     NoOfficeError,
     NotCancellableError,
     RequestNotOpenError,
     SchedulingError,
-    SlotNotOfferedError,
     SlotTakenError,
 )
 from .models import (
@@ -40,7 +38,6 @@ from .models import (
     SessionType,
 )
 from .notifications import notification_enqueue
-from .selectors import slot_is_offered
 
 # Used only before the practice has been set up in admin.
 DEFAULT_CANCELLATION_NOTICE_HOURS = 24
@@ -58,18 +55,16 @@ def appointment_book(
     client: User | None = None,
     request_obj: AppointmentRequest | None = None,
     office: Office | None = None,
-    now: datetime | None = None,
     request: HttpRequest | None = None,
 ) -> Appointment:
-    """Book ``client`` (or the client of ``request_obj``) with ``therapist`` at ``start``.
+    """Book ``client`` (or the client of ``request_obj``) with ``therapist`` at ``start``, for
+    the front desk: any time that does not overlap another of the therapist's appointments
+    (the slot engine's suggestions are the desk's guide, not a rule here).
 
-    The session lasts session_type.duration_minutes. Staff may book any time that does not
-    overlap another of the therapist's appointments; a client may book only for themselves and
-    only a time the slot engine offers at ``now`` (the therapist's hours in a modality they
-    offer, time off, the buffer, the minimum notice), else SlotNotOfferedError. Raises
-    SlotTakenError if the therapist already has an overlapping booked or completed appointment,
-    including one committed a moment ago by someone else. Marks ``request_obj`` booked and
-    writes an audit record, all in one transaction.
+    The session lasts session_type.duration_minutes. Raises SlotTakenError if the therapist
+    already has an overlapping booked or completed appointment, including one committed a
+    moment ago by someone else. Marks ``request_obj`` booked and writes an audit record, all
+    in one transaction.
     """
     if request_obj is not None:
         if client is not None and client.pk != request_obj.client_id:
@@ -84,8 +79,6 @@ def appointment_book(
     if timezone.is_naive(start):
         raise ValueError("start must be timezone-aware.")
     end = start + timedelta(minutes=session_type.duration_minutes)
-    if actor.role == User.Role.CLIENT and actor.pk != client.pk:
-        raise PermissionDenied
     if modality == Modality.IN_PERSON and office is None:
         # One office today; the earliest created is the practice's main office.
         office = Office.objects.order_by("pk").first()
@@ -102,10 +95,6 @@ def appointment_book(
                 raise RequestNotOpenError(REQUEST_NOT_OPEN)
         if _overlapping(therapist=therapist, start=start, end=end).exists():
             raise SlotTakenError(SLOT_TAKEN)
-        if actor.role == User.Role.CLIENT and not slot_is_offered(
-            therapist=therapist, duration=end - start, start=start, modality=modality, now=now
-        ):
-            raise SlotNotOfferedError(SLOT_NOT_OFFERED)
         try:
             # Django's rule for catching a database error inside atomic(): wrap the statement
             # in its own atomic block, so the error never leaves the transaction half-broken.

@@ -4,7 +4,6 @@ messages from here."""
 from django.utils.translation import gettext_lazy as _
 
 SLOT_TAKEN = _("That time was just taken. Here are other times that are free.")
-SLOT_NOT_OFFERED = _("That time is not available. Please choose one of the times shown.")
 REQUEST_NOT_OPEN = _("This request has already been dealt with.")
 NOT_CANCELLABLE = _("This appointment can no longer be cancelled.")
 CANCELLATION_TOO_LATE = _(
@@ -38,10 +37,6 @@ class SchedulingError(Exception):
 
 
 class SlotTakenError(SchedulingError):
-    pass
-
-
-class SlotNotOfferedError(SchedulingError):
     pass
 
 

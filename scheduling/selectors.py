@@ -93,40 +93,6 @@ def slots_for_request(
     ]
 
 
-def slot_is_offered(
-    *,
-    therapist: User,
-    duration: timedelta,
-    start: datetime,
-    modality: str,
-    now: datetime | None = None,
-) -> bool:
-    """Whether ``start`` is one of the therapist's free slots by the same rules as the
-    suggestions (hours in a modality they offer, time off, bookings with the buffer, minimum
-    notice), whatever the client's preferred times."""
-    now = now or timezone.now()
-    if not TherapistProfile.objects.filter(user=therapist, **{_OFFERS[modality]: True}).exists():
-        return False
-    day = start.astimezone(slots.PRACTICE_ZONE).date()
-    buffer = _buffer()
-    rules, time_off, busy = _therapist_calendars(
-        ids=[therapist.pk], first_day=day, last_day=day + timedelta(days=1), buffer=buffer
-    )
-    found = slots.candidate_slots(
-        rules=rules[therapist.pk],
-        time_off=time_off[therapist.pk],
-        busy=busy[therapist.pk],
-        duration=duration,
-        buffer=buffer,
-        windows=(),
-        earliest_date=day,
-        now=now,
-        modality=modality,
-        horizon_days=1,
-    )
-    return any(slot.start == start and slot.modality == modality for slot in found)
-
-
 # The profile flag that says a therapist offers each modality.
 _OFFERS = {slots.IN_PERSON: "offers_in_person", slots.TELEHEALTH: "offers_telehealth"}
 
