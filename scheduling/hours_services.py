@@ -1,9 +1,10 @@
 """Writes about therapists' hours: weekly availability and time off (therapists for
-themselves, the practice admin for anyone). Audited in the same transaction."""
+themselves, the practice admin for anyone: scheduling.access decides whose). Audited in the
+same transaction."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
 
@@ -11,13 +12,15 @@ from portal.audit import audit_record
 from portal.models import AuditEvent, User
 
 from .errors import AVAILABILITY_OVERLAPS, SchedulingFieldError
-from .models import TimeOff, WeeklyAvailability
+from .models import Appointment, TimeOff, WeeklyAvailability
 
 
-def _may_manage_hours(actor: User, therapist: User) -> bool:
-    return actor.role == User.Role.PRACTICE_ADMIN or (
-        actor.role == User.Role.THERAPIST and actor.pk == therapist.pk
-    )
+@dataclass(frozen=True)
+class TimeOffAdded:
+    """The time off as saved, and how many appointments already hold time inside it."""
+
+    time_off: TimeOff
+    clashing_appointments: int
 
 
 def weekly_availability_add(
@@ -33,8 +36,6 @@ def weekly_availability_add(
     request: HttpRequest | None = None,
 ) -> WeeklyAvailability:
     """Add weekly hours for a therapist (Denver wall-clock time)."""
-    if not _may_manage_hours(actor, therapist):
-        raise PermissionDenied
     with transaction.atomic():
         clash = WeeklyAvailability.objects.filter(
             therapist=therapist, weekday=weekday, start_time__lt=end_time, end_time__gt=start_time
@@ -68,8 +69,6 @@ def weekly_availability_remove(
     *, availability: WeeklyAvailability, actor: User, request: HttpRequest | None = None
 ) -> None:
     """Remove weekly hours. Booked appointments stay booked."""
-    if not _may_manage_hours(actor, availability.therapist):
-        raise PermissionDenied
     with transaction.atomic():
         audit_record(
             actor=actor,
@@ -79,17 +78,25 @@ def weekly_availability_remove(
             detail=f"removed for therapist {availability.therapist_id}",
             request=request,
         )
-        availability.delete()
+        WeeklyAvailability.objects.filter(pk=availability.pk).delete()
 
 
 def time_off_add(
-    *, therapist: User, start: datetime, end: datetime, actor: User, reason: str = "", request=None
-) -> TimeOff:
-    """Block time off. Appointments already booked in it are left for the front desk to move."""
-    if not _may_manage_hours(actor, therapist):
-        raise PermissionDenied
+    *,
+    therapist: User,
+    start: datetime,
+    end: datetime,
+    actor: User,
+    reason: str = "",
+    request: HttpRequest | None = None,
+) -> TimeOffAdded:
+    """Block time off. Appointments already booked in it are left for the front desk to move:
+    the result says how many there are."""
     with transaction.atomic():
         row = TimeOff.objects.create(therapist=therapist, start=start, end=end, reason=reason.strip())
+        clashing = Appointment.objects.filter(
+            therapist=therapist, status__in=Appointment.HOLDS_TIME, start__lt=end, end__gt=start
+        ).count()
         audit_record(
             actor=actor,
             action=AuditEvent.Action.CREATE,
@@ -98,12 +105,11 @@ def time_off_add(
             detail=f"therapist {therapist.pk}",
             request=request,
         )
-    return row
+    return TimeOffAdded(time_off=row, clashing_appointments=clashing)
 
 
 def time_off_remove(*, time_off: TimeOff, actor: User, request: HttpRequest | None = None) -> None:
-    if not _may_manage_hours(actor, time_off.therapist):
-        raise PermissionDenied
+    """Remove time off; the hours it blocked are offered again."""
     with transaction.atomic():
         audit_record(
             actor=actor,
@@ -113,4 +119,4 @@ def time_off_remove(*, time_off: TimeOff, actor: User, request: HttpRequest | No
             detail=f"removed for therapist {time_off.therapist_id}",
             request=request,
         )
-        time_off.delete()
+        TimeOff.objects.filter(pk=time_off.pk).delete()

@@ -7,9 +7,7 @@ cause is a message on the page, never a server error.
 from datetime import date, datetime, time, timedelta
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -664,8 +662,6 @@ def availability_add(request: HttpRequest) -> HttpResponse:
             )
         except errors.SchedulingFieldError as error:
             form.add_error(error.field, error.message)
-        except PermissionDenied:
-            raise
         else:
             messages.success(request, _("Hours added."))
             return _hours_redirect(therapist)
@@ -688,7 +684,7 @@ def time_off_add(request: HttpRequest) -> HttpResponse:
     therapist = therapist_for_hours(user=request.user, pk=request.POST.get("therapist"))
     form = TimeOffForm(request.POST)
     if form.is_valid():
-        hours_services.time_off_add(
+        added = hours_services.time_off_add(
             therapist=therapist,
             start=form.cleaned_data["start"],
             end=form.cleaned_data["end"],
@@ -696,17 +692,14 @@ def time_off_add(request: HttpRequest) -> HttpResponse:
             actor=request.user,
             request=request,
         )
-        clashes = selectors.calendar_appointments(
-            start=form.cleaned_data["start"], end=form.cleaned_data["end"], therapist_id=therapist.pk
-        ).filter(~Q(status=Appointment.Status.NO_SHOW))
-        if clashes.exists():
+        if added.clashing_appointments:
             messages.warning(
                 request,
                 _(
                     "Time off saved. %(count)s booked appointment(s) fall in it: "
                     "please ask the front desk to move them."
                 )
-                % {"count": clashes.count()},
+                % {"count": added.clashing_appointments},
             )
         else:
             messages.success(request, _("Time off saved."))
