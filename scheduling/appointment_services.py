@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from portal.audit import audit_record, audit_record_many
 from portal.models import AuditEvent, User
-from portal.selectors import practice_get
 
 from .errors import (
     CANCELLATION_TOO_LATE,
@@ -36,9 +35,8 @@ from .models import (
     SessionType,
 )
 from .notifications import notification_enqueue
+from .selectors import cancellation_notice_hours, client_may_cancel
 
-# Used only before the practice has been set up in admin.
-DEFAULT_CANCELLATION_NOTICE_HOURS = 24
 # PostgreSQL's SQLSTATE for exclusion_violation.
 EXCLUSION_VIOLATION = "23P01"
 
@@ -153,13 +151,8 @@ def appointment_cancel(
         if appointment.status != Appointment.Status.BOOKED:
             raise NotCancellableError(NOT_CANCELLABLE)
         if by_client:
-            practice = practice_get()
-            hours = (
-                practice.cancellation_notice_hours
-                if practice is not None
-                else DEFAULT_CANCELLATION_NOTICE_HOURS
-            )
-            if appointment.start - now < timedelta(hours=hours):
+            hours = cancellation_notice_hours()
+            if not client_may_cancel(appointment=appointment, now=now, hours=hours):
                 raise CancellationTooLateError(CANCELLATION_TOO_LATE % {"hours": hours})
         appointment.status = Appointment.Status.CANCELLED
         appointment.cancelled_at = now

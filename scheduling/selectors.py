@@ -19,6 +19,7 @@ from .models import Appointment, AppointmentRequest, TherapistProfile, TimeOff, 
 SUGGESTION_LIMIT = 12
 # Used only before the practice has been set up in admin.
 DEFAULT_BUFFER_MINUTES = 10
+DEFAULT_CANCELLATION_NOTICE_HOURS = 24
 
 
 @dataclass(frozen=True)
@@ -188,14 +189,17 @@ def upcoming_appointments_for_client(*, client: User, now: datetime | None = Non
 
 
 def cancellation_notice_hours() -> int:
+    """How many hours before it starts a client may still cancel online (the practice's
+    setting)."""
     practice = practice_get()
-    return practice.cancellation_notice_hours if practice else 24
+    return practice.cancellation_notice_hours if practice else DEFAULT_CANCELLATION_NOTICE_HOURS
 
 
 def client_may_cancel(
     *, appointment: Appointment, now: datetime | None = None, hours: int | None = None
 ) -> bool:
-    """Whether the client may still cancel online (the same rule appointment_cancel applies)."""
+    """Whether the client may still cancel online: the one cancellation-notice rule, for the
+    pages and for appointment_cancel."""
     now = now or timezone.now()
     hours = cancellation_notice_hours() if hours is None else hours
     return appointment.status == Appointment.Status.BOOKED and appointment.start - now >= timedelta(
