@@ -258,6 +258,19 @@ def appointment_reschedule(
     return locked
 
 
+def appointment_viewed(*, actor: User, appointment: Appointment, request: HttpRequest | None = None) -> None:
+    """The audit row for staff opening an appointment's page (the client's name and contact
+    details are on it)."""
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.VIEW,
+        object_type="appointment",
+        object_id=appointment.pk,
+        client=appointment.client,
+        request=request,
+    )
+
+
 def calendar_viewed(*, actor: User, appointments: list, request: HttpRequest | None = None) -> None:
     """One audit row per appointment shown on the calendar (the client's name was seen)."""
     audit_record_many(

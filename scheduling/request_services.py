@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from intake.selectors import intake_is_sent, intake_priorities_for_clients, intake_priority_for_client
+from intake.selectors import intake_is_sent, intake_priority_for_client
 from portal.audit import audit_record, audit_record_many
 from portal.models import AuditEvent, User
 
@@ -220,16 +220,16 @@ def desk_queue_viewed(
     )
 
 
-def appointment_request_priorities_refresh(*, requests: list[AppointmentRequest]) -> list[AppointmentRequest]:
-    """Bring each open request's priority up to date with the intake's triage (which may have
-    changed since the request was made). Returns the same requests, updated in place."""
-    changed = []
-    priorities = intake_priorities_for_clients(client_ids={item.client_id for item in requests})
-    for item in requests:
-        priority = priorities[item.client_id]
-        if item.status == AppointmentRequest.Status.OPEN and priority != item.priority:
-            item.priority = priority
-            changed.append(item)
-    if changed:
-        AppointmentRequest.objects.bulk_update(changed, ["priority"])
-    return requests
+def appointment_request_viewed(
+    *, actor: User, appointment_request: AppointmentRequest, request: HttpRequest | None = None
+) -> None:
+    """The audit row for the front desk opening a request (the client's name and contact
+    details are on it)."""
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.VIEW,
+        object_type="appointment_request",
+        object_id=appointment_request.pk,
+        client=appointment_request.client,
+        request=request,
+    )

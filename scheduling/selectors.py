@@ -1,25 +1,39 @@
-"""Reads for scheduling: load what the slot engine needs, in a constant number of queries."""
+"""Reads for scheduling: what the slot engine needs (in a constant number of queries) and
+what the pages show. The intake is read only through intake's selectors."""
 
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from intake.selectors import intake_priority_position
+from intake.review_selectors import intakes_ready_to_schedule_rows, ready_to_schedule_contacts
+from intake.selectors import intake_priorities_for_clients, intake_priority_position
 from portal.models import User
 from portal.selectors import practice_get
 
 from . import slots
-from .models import Appointment, AppointmentRequest, TherapistProfile, TimeOff, WeeklyAvailability
+from .models import (
+    Appointment,
+    AppointmentRequest,
+    SessionType,
+    TherapistProfile,
+    TimeOff,
+    WeeklyAvailability,
+)
 
 # How many suggestions to show a client or the front desk at once.
 SUGGESTION_LIMIT = 12
 # Used only before the practice has been set up in admin.
 DEFAULT_BUFFER_MINUTES = 10
 DEFAULT_CANCELLATION_NOTICE_HOURS = 24
+# Clients accepted and waiting to be contacted, shown a page at a time.
+READY_PAGE_SIZE = 20
+# The session type a first request is for unless the client picks another.
+FIRST_VISIT_SLUG = "initial-consultation"
 
 
 @dataclass(frozen=True)
@@ -51,21 +65,22 @@ def slots_for_request(
     *,
     now: datetime | None = None,
     limit: int = SUGGESTION_LIMIT,
+    any_time: bool = False,
 ) -> list[Suggestion]:
     """Free times for an appointment request across every matching therapist, earliest first
-    (same time: therapists by name).
+    (same time: therapists by name); ``any_time`` leaves out the client's times that suit.
 
     Six queries whatever the number of therapists: the therapists, the practice, the session
     type (unless already loaded), then everyone's hours, time off and bookings.
     Raises slots.InvalidWindowsError if the request's stored windows cannot be read.
     """
     now = now or timezone.now()
+    windows = () if any_time else slots.windows_parse(appointment_request.windows)
     profiles = list(therapist_profiles_for_request(appointment_request=appointment_request))
     if not profiles:
         return []
     buffer = _buffer()
     duration = timedelta(minutes=appointment_request.session_type.duration_minutes)
-    windows = slots.windows_parse(appointment_request.windows)
     first_day, last_day = slots.search_days(earliest_date=appointment_request.earliest_date, now=now)
     ids = [profile.user_id for profile in profiles]
     rules, time_off, busy = _therapist_calendars(
@@ -142,12 +157,50 @@ def _therapist_calendars(
 # --- Lists for the pages
 
 
+def slots_for_desk(appointment_request: AppointmentRequest) -> tuple[list[Suggestion], bool]:
+    """Free times for the front desk's request page, and whether the client's times that
+    suit could be read (when they cannot, any free time is suggested)."""
+    try:
+        return slots_for_request(appointment_request), True
+    except slots.InvalidWindowsError:
+        return slots_for_request(appointment_request, any_time=True), False
+
+
 def request_queue() -> list[AppointmentRequest]:
-    """Open requests for the front desk: urgent, then high, then routine; oldest first within."""
-    rows = AppointmentRequest.objects.filter(status=AppointmentRequest.Status.OPEN).select_related(
-        "client", "session_type", "preferred_therapist", "reschedule_of"
+    """Open requests for the front desk: urgent, then high, then routine; oldest first within.
+
+    Each shows the priority the intake's triage gives now (it may have changed since she
+    asked): set on the rows loaded here for the page, never saved, so a GET writes nothing.
+    """
+    rows = list(
+        AppointmentRequest.objects.filter(status=AppointmentRequest.Status.OPEN).select_related(
+            "client", "session_type", "preferred_therapist", "reschedule_of"
+        )
     )
+    priorities = intake_priorities_for_clients(client_ids={row.client_id for row in rows})
+    for row in rows:
+        row.priority = priorities[row.client_id]
     return sorted(rows, key=request_queue_order)
+
+
+def request_priority(*, appointment_request: AppointmentRequest) -> AppointmentRequest.Priority:
+    """The priority the front desk sees for a request: the intake's triage now for an open
+    one (as on the queue), the priority it had for one already dealt with."""
+    if appointment_request.status != AppointmentRequest.Status.OPEN:
+        return AppointmentRequest.Priority(appointment_request.priority)
+    priorities = intake_priorities_for_clients(client_ids={appointment_request.client_id})
+    return AppointmentRequest.Priority(priorities[appointment_request.client_id])
+
+
+def ready_to_schedule_page(*, page_number) -> tuple[Page, list[dict]]:
+    """One page of clients a therapist accepted who have neither asked for a time nor have
+    one booked, most urgent first: the page and what the front desk sees of each."""
+    rows = intakes_ready_to_schedule_rows(exclude_clients=clients_asking_or_booked())
+    page = Paginator(rows, READY_PAGE_SIZE).get_page(page_number)
+    return page, [
+        {**row, "priority_label": AppointmentRequest.Priority(row["priority"]).label}
+        for row in ready_to_schedule_contacts(page.object_list)
+    ]
 
 
 def request_queue_order(appointment_request: AppointmentRequest) -> tuple:
@@ -176,6 +229,48 @@ def open_request_for_client(*, client: User) -> AppointmentRequest | None:
         .order_by("-created_at")
         .first()
     )
+
+
+def first_visit_session_type() -> SessionType | None:
+    """What a first request is for unless the client picks another."""
+    return SessionType.objects.filter(slug=FIRST_VISIT_SLUG, active=True).first()
+
+
+def therapists_bookable() -> QuerySet[User]:
+    """Therapists a client may name in a request: active and taking new clients."""
+    return User.objects.filter(
+        role=User.Role.THERAPIST,
+        is_active=True,
+        therapist_profile__taking_new_clients=True,
+    ).order_by("full_name", "pk")
+
+
+def therapist_has_profile(*, therapist: User) -> bool:
+    return TherapistProfile.objects.filter(user=therapist).exists()
+
+
+@dataclass(frozen=True)
+class ClientAppointment:
+    appointment: Appointment
+    may_cancel: bool
+    move_asked: bool
+
+
+def client_appointments_upcoming(*, client: User, now: datetime | None = None) -> list[ClientAppointment]:
+    """The client's upcoming appointments, each with whether she may still cancel online and
+    whether she has asked to move it."""
+    now = now or timezone.now()
+    hours = cancellation_notice_hours()
+    return [
+        ClientAppointment(
+            appointment=appointment,
+            may_cancel=client_may_cancel(appointment=appointment, now=now, hours=hours),
+            move_asked=any(
+                r.status == AppointmentRequest.Status.OPEN for r in appointment.reschedule_requests.all()
+            ),
+        )
+        for appointment in upcoming_appointments_for_client(client=client, now=now)
+    ]
 
 
 def upcoming_appointments_for_client(*, client: User, now: datetime | None = None) -> QuerySet[Appointment]:
@@ -241,3 +336,35 @@ def clients_asking_or_booked(*, now: datetime | None = None) -> tuple[QuerySet, 
     asked = AppointmentRequest.objects.filter(status=AppointmentRequest.Status.OPEN).values("client_id")
     booked = Appointment.objects.filter(status=Appointment.Status.BOOKED, start__gte=now).values("client_id")
     return asked, booked
+
+
+@dataclass(frozen=True)
+class CalendarSpan:
+    """A day or a week of the calendar: each Denver day with its appointments (and their
+    Denver start and end), the appointments shown, and the first day and step for paging."""
+
+    days: list[tuple[date, list[tuple[Appointment, datetime, datetime]]]]
+    appointments: list[Appointment]
+    first: date
+    step: timedelta
+
+
+def calendar_span(*, day: date, view: str, therapist_id: int | None = None) -> CalendarSpan:
+    """The week (Monday first) or the day around ``day``, for one therapist or everyone."""
+    first = day - timedelta(days=day.weekday()) if view == "week" else day
+    count = 7 if view == "week" else 1
+    days = [first + timedelta(days=n) for n in range(count)]
+    start, end = slots.day_bounds_utc(first, first + timedelta(days=count))
+    rows = list(calendar_appointments(start=start, end=end, therapist_id=therapist_id))
+    by_day: dict[date, list] = {d: [] for d in days}
+    for appointment in rows:
+        local_start = slots.to_practice_time(appointment.start)
+        by_day.setdefault(local_start.date(), []).append(
+            (appointment, local_start, slots.to_practice_time(appointment.end))
+        )
+    return CalendarSpan(
+        days=[(d, by_day.get(d, [])) for d in days],
+        appointments=rows,
+        first=first,
+        step=timedelta(days=count),
+    )

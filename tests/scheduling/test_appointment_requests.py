@@ -37,9 +37,9 @@ from scheduling.request_services import (
     appointment_request_book,
     appointment_request_create,
     appointment_request_decline,
-    appointment_request_priorities_refresh,
     appointment_request_withdraw,
 )
+from scheduling.selectors import request_priority, request_queue
 from tests.factories import StaffFactory
 from tests.factories_intake import IntakeFactory
 from tests.factories_scheduling import (
@@ -179,12 +179,12 @@ def test_a_request_dealt_with_cannot_be_declined_again(intake, client_user, fron
         appointment_request_decline(appointment_request=request_obj, actor=front_desk, reason="Full")
 
 
-def test_priorities_refresh_from_the_intake(intake, client_user, session_type):
+def test_the_desk_sees_the_priority_the_intake_gives_now(intake, client_user, session_type):
     request_obj = _ask(client_user, session_type)
     Intake.objects.filter(pk=intake.pk).update(risk_level="high")
-    appointment_request_priorities_refresh(requests=[request_obj])
-    request_obj.refresh_from_db()
-    assert request_obj.priority == "high"
+
+    assert [row.priority for row in request_queue()] == ["high"]
+    assert request_priority(appointment_request=request_obj) == "high"
 
 
 # --- Moving appointments
