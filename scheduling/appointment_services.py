@@ -1,5 +1,5 @@
 """Writes about appointments: booking, moving and cancelling them, and recording that staff
-saw one. Each notifies the client through the ledger (scheduling.notifications) and writes
+saw one. Each notifies the client through the ledger (scheduling.notification_services) and writes
 its audit row in the same transaction."""
 
 from datetime import UTC, datetime, timedelta
@@ -34,7 +34,7 @@ from .models import (
     Office,
     SessionType,
 )
-from .notifications import notification_enqueue
+from .notification_services import notification_enqueue
 from .selectors import cancellation_notice_hours, client_may_cancel
 
 # PostgreSQL's SQLSTATE for exclusion_violation.

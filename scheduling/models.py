@@ -377,7 +377,7 @@ class Notification(TimeStampedModel):
     last_error = models.CharField(max_length=300, blank=True)
     skipped_reason = models.CharField(max_length=100, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
-    # Set while one run is handing the message to the mail server (see notifications._deliver).
+    # Set while one run is handing the message to the mail server (see notification_ledger._deliver).
     claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -26,8 +26,9 @@ from .errors import (
     SchedulingError,
     SchedulingFieldError,
 )
+from .message_content import forbidden_words_in
 from .models import Appointment, AppointmentRequest, Modality, Notification, SessionType
-from .notifications import forbidden_words_in, notification_enqueue
+from .notification_services import notification_enqueue
 from .slots import windows_parse
 
 

@@ -12,13 +12,14 @@ from django.utils import timezone
 
 from intake.review_selectors import intakes_ready_to_schedule_rows, ready_to_schedule_contacts
 from intake.selectors import intake_priorities_for_clients, intake_priority_position
-from portal.models import User
+from portal.models import Practice, User
 from portal.selectors import practice_get
 
 from . import slots
 from .models import (
     Appointment,
     AppointmentRequest,
+    Modality,
     SessionType,
     TherapistProfile,
     TimeOff,
@@ -250,10 +251,33 @@ def therapist_has_profile(*, therapist: User) -> bool:
 
 
 @dataclass(frozen=True)
+class Place:
+    """Where an appointment happens: the office address in person, the therapist's video
+    link by video ("" when there is none yet)."""
+
+    in_person: bool
+    address: str = ""
+    video_link: str = ""
+
+
+def appointment_place(*, appointment: Appointment, practice: Practice | None) -> Place:
+    """The one rule for an appointment's place, for the pages, the emails and the .ics: the
+    office's address (on one line) in person, or the practice's when no office is set; the
+    therapist's video link for telehealth."""
+    if appointment.modality == Modality.TELEHEALTH:
+        profile = getattr(appointment.therapist, "therapist_profile", None)
+        return Place(in_person=False, video_link=profile.video_link if profile else "")
+    if appointment.office is not None:
+        return Place(in_person=True, address=" ".join(appointment.office.address.split()))
+    return Place(in_person=True, address=practice.address_one_line if practice else "")
+
+
+@dataclass(frozen=True)
 class ClientAppointment:
     appointment: Appointment
     may_cancel: bool
     move_asked: bool
+    place: Place
 
 
 def client_appointments_upcoming(*, client: User, now: datetime | None = None) -> list[ClientAppointment]:
@@ -261,6 +285,7 @@ def client_appointments_upcoming(*, client: User, now: datetime | None = None) -
     whether she has asked to move it."""
     now = now or timezone.now()
     hours = cancellation_notice_hours()
+    practice = practice_get()
     return [
         ClientAppointment(
             appointment=appointment,
@@ -268,6 +293,7 @@ def client_appointments_upcoming(*, client: User, now: datetime | None = None) -
             move_asked=any(
                 r.status == AppointmentRequest.Status.OPEN for r in appointment.reschedule_requests.all()
             ),
+            place=appointment_place(appointment=appointment, practice=practice),
         )
         for appointment in upcoming_appointments_for_client(client=client, now=now)
     ]

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .notifications import NotificationSendError, notification_deliver, reminders_send_due
+from .notification_ledger import NotificationSendError, notification_deliver, reminders_send_due
 
 
 @shared_task(
@@ -13,7 +13,7 @@ from .notifications import NotificationSendError, notification_deliver, reminder
     max_retries=10,
 )
 def deliver_notification(notification_id: int) -> None:
-    """Send one recorded message (see scheduling.notifications.notification_deliver)."""
+    """Send one recorded message (see scheduling.notification_ledger.notification_deliver)."""
     notification_deliver(notification_id=notification_id)
 
 

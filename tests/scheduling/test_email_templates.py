@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from scheduling.message_content import FORBIDDEN_WORDS, TEMPLATE_DIR, forbidden_words_in, message_render
 from scheduling.models import Notification
-from scheduling.notifications import FORBIDDEN_WORDS, TEMPLATE_DIR, forbidden_words_in, message_render
 
 EMAIL_DIR = Path(settings.BASE_DIR) / "templates" / TEMPLATE_DIR
 TEMPLATES = sorted(EMAIL_DIR.iterdir())

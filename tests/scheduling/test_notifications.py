@@ -14,11 +14,11 @@ from django.db import connection, connections
 
 from intake.models import Intake
 from scheduling.appointment_services import appointment_book, appointment_cancel, appointment_reschedule
+from scheduling.message_content import forbidden_words_in
 from scheduling.models import Appointment, Modality, Notification
-from scheduling.notifications import (
+from scheduling.notification_ledger import (
     EmailChannel,
     NotificationSendError,
-    forbidden_words_in,
     notification_deliver,
     reminders_send_due,
 )
@@ -482,7 +482,7 @@ def test_a_crash_after_the_mail_server_took_it_repeats_it_once_with_the_same_id(
     """The one window of duplicates: the worker dies between the mail server accepting the
     message and the ledger recording it. The claim keeps every run within the task's time
     limit from sending it; after that it goes once more, with the same Message-ID."""
-    from scheduling import notifications
+    from scheduling import notification_ledger
 
     mail.outbox.clear()
     appointment_reschedule(appointment=booked, start=START + dt.timedelta(hours=3), actor=front_desk)
@@ -492,7 +492,7 @@ def test_a_crash_after_the_mail_server_took_it_repeats_it_once_with_the_same_id(
     def worker_killed(**kwargs):
         raise SystemExit("killed")
 
-    monkeypatch.setattr(notifications, "audit_record", worker_killed)
+    monkeypatch.setattr(notification_ledger, "audit_record", worker_killed)
     with pytest.raises(SystemExit):
         notification_deliver(notification_id=row.pk, now=now)
     monkeypatch.undo()
