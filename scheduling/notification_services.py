@@ -5,7 +5,7 @@ from django.db import transaction
 
 from .models import Appointment, AppointmentRequest, Notification
 from .notification_ledger import notification_record
-from .tasks import deliver_notification
+from .tasks import notification_deliver_task
 
 
 def notification_enqueue(
@@ -33,4 +33,4 @@ def notification_enqueue(
 
 def _send_later(ids: list[int]) -> None:
     for pk in ids:
-        deliver_notification.delay(pk)
+        notification_deliver_task.delay(pk)

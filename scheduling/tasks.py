@@ -1,4 +1,5 @@
-"""Thin Celery tasks: take ids, call a service. Every one is safe to run twice."""
+"""Celery tasks of the scheduling app. Thin: take ids, call the ledger. Every one is safe to run
+twice. Named <service>_task, as intake's are."""
 
 from celery import shared_task
 
@@ -12,12 +13,12 @@ from .notification_ledger import NotificationSendError, notification_deliver, re
     retry_jitter=True,
     max_retries=10,
 )
-def deliver_notification(notification_id: int) -> None:
+def notification_deliver_task(notification_id: int) -> None:
     """Send one recorded message (see scheduling.notification_ledger.notification_deliver)."""
     notification_deliver(notification_id=notification_id)
 
 
 @shared_task
-def send_due_reminders() -> int:
+def reminders_send_due_task() -> int:
     """Periodic (CELERY_BEAT_SCHEDULE): reminders due now, and messages whose task went missing."""
     return reminders_send_due()

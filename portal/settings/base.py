@@ -309,7 +309,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {
     # Appointment reminders (exactly once each), and messages whose first task went missing.
     "scheduling-send-due-reminders": {
-        "task": "scheduling.tasks.send_due_reminders",
+        "task": "scheduling.tasks.reminders_send_due_task",
         "schedule": timedelta(minutes=5),
     },
     # Same-day safety notifications that could not be queued (broker down) are sent late
