@@ -1,6 +1,6 @@
-"""Writes about appointments: booking, moving and cancelling them, and recording that staff
-saw one. Each notifies the client through the ledger (scheduling.notification_services) and writes
-its audit row in the same transaction."""
+"""Writes about appointments: booking, moving, cancelling and reminding, and recording that
+staff saw one. Each tells the client through the portal's message ledger, and writes its
+audit row, in the same transaction."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -9,7 +9,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from portal.audit import audit_record, audit_record_many
+from portal.message_ledger import message_deliver_quietly, message_record
+from portal.messages import message_enqueue
 from portal.models import AuditEvent, User
+from portal.selectors import practice_get
 
 from .errors import (
     CANCELLATION_TOO_LATE,
@@ -30,11 +33,10 @@ from .models import (
     Appointment,
     AppointmentRequest,
     Modality,
-    Notification,
+    NotificationKind,
     Office,
     SessionType,
 )
-from .notification_services import notification_enqueue
 from .selectors import cancellation_notice_hours, client_may_cancel
 
 # PostgreSQL's SQLSTATE for exclusion_violation.
@@ -114,8 +116,11 @@ def appointment_book(
             locked.status = AppointmentRequest.Status.BOOKED
             locked.handled_by, locked.handled_at = actor, timezone.now()
             locked.save(update_fields=["status", "handled_by", "handled_at", "updated_at"])
-        notification_enqueue(
-            kind=Notification.Kind.CONFIRMATION, appointment=appointment, version=appointment.sequence
+        message_enqueue(
+            kind=NotificationKind.CONFIRMATION,
+            client_id=appointment.client_id,
+            subject=appointment,
+            version=appointment.sequence,
         )
         audit_record(
             actor=actor,
@@ -164,8 +169,11 @@ def appointment_cancel(
         appointment.reschedule_requests.filter(status=AppointmentRequest.Status.OPEN).update(
             status=AppointmentRequest.Status.CANCELLED, handled_by=actor, handled_at=now
         )
-        notification_enqueue(
-            kind=Notification.Kind.CANCELLATION, appointment=appointment, version=appointment.sequence
+        message_enqueue(
+            kind=NotificationKind.CANCELLATION,
+            client_id=appointment.client_id,
+            subject=appointment,
+            version=appointment.sequence,
         )
         audit_record(
             actor=actor,
@@ -243,7 +251,12 @@ def appointment_reschedule(
         locked.reschedule_requests.filter(status=AppointmentRequest.Status.OPEN).update(
             status=AppointmentRequest.Status.BOOKED, handled_by=actor, handled_at=timezone.now()
         )
-        notification_enqueue(kind=Notification.Kind.RESCHEDULE, appointment=locked, version=locked.sequence)
+        message_enqueue(
+            kind=NotificationKind.RESCHEDULE,
+            client_id=locked.client_id,
+            subject=locked,
+            version=locked.sequence,
+        )
         audit_record(
             actor=actor,
             action=AuditEvent.Action.UPDATE,
@@ -309,3 +322,35 @@ def _is_overlap_violation(error: IntegrityError) -> bool:
         getattr(cause, "sqlstate", None) == EXCLUSION_VIOLATION
         and getattr(getattr(cause, "diag", None), "constraint_name", None) == APPOINTMENT_NO_OVERLAP
     )
+
+
+# --- Reminders (beat, scheduling.tasks)
+
+# Used only before the practice has been set up in admin.
+DEFAULT_REMINDER_HOURS = 24
+
+
+def reminders_send_due(*, now: datetime | None = None) -> int:
+    """Remind every booked appointment starting within the practice's reminder time that has
+    no reminder yet. Returns how many reminders went out. Overlapping runs are safe: each
+    reminder has one ledger row per channel (key without a revision), sent under its row
+    lock; one that fails is left to the ledger's sweeper (portal.message_ledger).
+    """
+    now = now or timezone.now()
+    practice = practice_get()
+    hours = practice.reminder_hours_before if practice else DEFAULT_REMINDER_HOURS
+    due = Appointment.objects.filter(
+        status=Appointment.Status.BOOKED,
+        reminder_sent_at__isnull=True,
+        start__gt=now,
+        start__lte=now + timedelta(hours=hours),
+    ).only("pk", "client_id")
+    sent = 0
+    for appointment in due:
+        with transaction.atomic():
+            rows = message_record(
+                kind=NotificationKind.REMINDER, client_id=appointment.client_id, subject=appointment
+            )
+        for row in rows:
+            sent += message_deliver_quietly(message_id=row.pk, now=now)
+    return sent

@@ -12,7 +12,7 @@ sent on (a decline reason) is checked against the same list by the service.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import timedelta
 from email.utils import parseaddr
 
@@ -23,10 +23,11 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 
 from intake.selectors import intake_contact_for_front_desk
+from portal.message_ledger import OutgoingMessage, site_host
 from portal.models import Practice, User
 from portal.selectors import practice_get
 
-from .models import Appointment, AppointmentRequest, Notification
+from .models import Appointment, AppointmentRequest, NotificationKind
 from .selectors import appointment_place
 from .slots import to_practice_time
 
@@ -66,9 +67,9 @@ _FORBIDDEN_RE = re.compile(r"\b(" + "|".join(re.escape(w) for w in FORBIDDEN_WOR
 TEMPLATE_DIR = "scheduling/email"
 # Which messages carry a calendar file, and with which iTIP method.
 ICS_METHOD = {
-    Notification.Kind.CONFIRMATION: "REQUEST",
-    Notification.Kind.RESCHEDULE: "REQUEST",
-    Notification.Kind.CANCELLATION: "CANCEL",
+    NotificationKind.CONFIRMATION: "REQUEST",
+    NotificationKind.RESCHEDULE: "REQUEST",
+    NotificationKind.CANCELLATION: "CANCEL",
 }
 PRODID = "-//Client portal//Appointments//EN"
 
@@ -114,18 +115,6 @@ def client_contact(*, client: User) -> Contact:
 
 
 # --- Rendering
-
-
-@dataclass(frozen=True)
-class OutgoingMessage:
-    subject: str
-    text: str
-    html: str = ""
-    # (filename, content, MIME type)
-    attachments: list[tuple[str, bytes, str]] = field(default_factory=list)
-    # The same on every attempt, so a message sent twice (a crash between the mail server
-    # accepting it and the ledger recording it) shows once in the client's mail program.
-    message_id: str = ""
 
 
 def _site_url(name: str) -> str:
@@ -189,7 +178,7 @@ def appointment_ics(
     summary = f"Appointment - {practice_name}" if practice_name else "Appointment"
     calendar = icalendar.Calendar.new(prodid=PRODID, method=method)
     event = icalendar.Event.new(
-        uid=f"appointment-{appointment.pk}@{uid_domain()}",
+        uid=f"appointment-{appointment.pk}@{site_host()}",
         stamp=timezone.now(),
         start=to_practice_time(appointment.start),
         end=to_practice_time(appointment.end),
@@ -212,23 +201,17 @@ def appointment_ics(
     return calendar.to_ical()
 
 
-def uid_domain() -> str:
-    host = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
-    return host or "portal.invalid"
-
-
-def notification_message(*, row: Notification, contact: Contact) -> OutgoingMessage:
-    """The message a ledger row stands for, with its calendar file where the kind has one."""
+def message_for(*, kind: str, subject: Appointment | AppointmentRequest, contact: Contact) -> OutgoingMessage:
+    """The message of ``kind`` about an appointment or a request, with its calendar file
+    where the kind has one."""
     practice = practice_get()
-    if row.appointment is None:
-        context = request_message_context(
-            appointment_request=row.appointment_request, contact=contact, practice=practice
-        )
-        return message_render(kind=row.kind, context=context)
-    context = appointment_message_context(appointment=row.appointment, contact=contact, practice=practice)
-    message = message_render(kind=row.kind, context=context)
-    method = ICS_METHOD.get(row.kind)
+    if isinstance(subject, AppointmentRequest):
+        context = request_message_context(appointment_request=subject, contact=contact, practice=practice)
+        return message_render(kind=kind, context=context)
+    context = appointment_message_context(appointment=subject, contact=contact, practice=practice)
+    message = message_render(kind=kind, context=context)
+    method = ICS_METHOD.get(kind)
     if method:
-        ics = appointment_ics(appointment=row.appointment, method=method, contact=contact, practice=practice)
+        ics = appointment_ics(appointment=subject, method=method, contact=contact, practice=practice)
         message.attachments.append(("appointment.ics", ics, f"text/calendar; method={method}; charset=utf-8"))
     return message

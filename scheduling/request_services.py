@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from intake.selectors import intake_is_sent, intake_priority_for_client
 from portal.audit import audit_record, audit_record_many
+from portal.messages import message_enqueue
 from portal.models import AuditEvent, User
 
 from .appointment_services import appointment_book, appointment_reschedule
@@ -27,8 +28,7 @@ from .errors import (
     SchedulingFieldError,
 )
 from .message_content import forbidden_words_in
-from .models import Appointment, AppointmentRequest, Modality, Notification, SessionType
-from .notification_services import notification_enqueue
+from .models import Appointment, AppointmentRequest, Modality, NotificationKind, SessionType
 from .slots import windows_parse
 
 
@@ -150,7 +150,7 @@ def appointment_request_decline(
         locked.status, locked.decline_reason = AppointmentRequest.Status.DECLINED, reason
         locked.handled_by, locked.handled_at = actor, timezone.now()
         locked.save(update_fields=["status", "decline_reason", "handled_by", "handled_at", "updated_at"])
-        notification_enqueue(kind=Notification.Kind.DECLINE, appointment_request=locked)
+        message_enqueue(kind=NotificationKind.DECLINE, client_id=locked.client_id, subject=locked)
         audit_record(
             actor=actor,
             action=AuditEvent.Action.UPDATE,

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.urls import reverse
 
 from intake.models import Intake
-from portal.models import AuditEvent
+from portal.models import AuditEvent, Message
 from scheduling.access import appointment_for_client, may_manage_hours, therapist_for_hours
 from scheduling.appointment_services import appointment_book, appointment_reschedule
 from scheduling.errors import (
@@ -29,7 +29,6 @@ from scheduling.models import (
     Appointment,
     AppointmentRequest,
     Modality,
-    Notification,
     TimeOff,
     WeeklyAvailability,
 )
@@ -151,7 +150,7 @@ def test_decline_stores_the_reason_and_emails_it(
     )
     assert len(mail.outbox) == 1
     assert "We are full until March." in mail.outbox[0].body
-    assert Notification.objects.get().kind == "decline"
+    assert Message.objects.get().kind == "decline"
 
 
 def test_decline_needs_a_reason(intake, client_user, front_desk, session_type):

@@ -1,7 +1,9 @@
-"""Scheduling's Celery tasks: named as intake's are, and the beat entry runs one that exists."""
+"""The periodic tasks scheduling's messages depend on: named as intake's are, and each beat
+entry runs a task that exists."""
 
 from datetime import timedelta
 
+from portal import tasks as portal_tasks
 from portal.celery import app
 from scheduling import tasks
 
@@ -14,6 +16,9 @@ def test_beat_runs_the_reminder_sweep_every_five_minutes(settings):
     assert entry["schedule"] == timedelta(minutes=5)
 
 
-def test_task_names_follow_the_service_they_run():
-    assert tasks.notification_deliver_task.name == "scheduling.tasks.notification_deliver_task"
-    assert tasks.reminders_send_due_task.name == "scheduling.tasks.reminders_send_due_task"
+def test_beat_runs_the_message_sweeper_every_five_minutes(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["portal-messages-sweep"]
+
+    assert entry["task"] == portal_tasks.messages_sweep_task.name
+    assert entry["task"] in app.tasks
+    assert entry["schedule"] == timedelta(minutes=5)
