@@ -5,7 +5,7 @@ nothing (see portal.access.object_or_404). The services do not decide who may: t
 call these before them.
 """
 
-from portal.access import has_role, is_practice_admin, object_or_404
+from portal.access import is_practice_admin, is_therapist, object_or_404
 from portal.models import User
 
 from .models import Appointment, AppointmentRequest, TimeOff, WeeklyAvailability
@@ -43,7 +43,7 @@ def appointment_for_scheduling(*, pk) -> Appointment:
 
 def may_manage_hours(*, user: User, therapist: User) -> bool:
     """A therapist manages their own hours and time off; the practice admin anyone's."""
-    return is_practice_admin(user) or (has_role(user, User.Role.THERAPIST) and user.pk == therapist.pk)
+    return is_practice_admin(user) or (is_therapist(user) and user.pk == therapist.pk)
 
 
 def therapist_for_hours(*, user: User, pk=None) -> User:
@@ -66,7 +66,7 @@ def _hours_rows(model, user: User):
     rows = model.objects.select_related("therapist")
     if is_practice_admin(user):
         return rows
-    return rows.filter(therapist=user) if has_role(user, User.Role.THERAPIST) else rows.none()
+    return rows.filter(therapist=user) if is_therapist(user) else rows.none()
 
 
 def availability_for_hours(*, user: User, pk) -> WeeklyAvailability:

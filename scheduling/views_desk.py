@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST, require_safe
 
 from intake.selectors import intake_contact_for_front_desk, intake_contacts_for_front_desk
 from portal import access
-from portal.models import User
 
 from . import appointment_services, errors, request_services, selectors
 from .access import appointment_for_scheduling, request_for_scheduling
@@ -167,7 +166,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     view = data.get("view") or "week"
     day = data.get("day") or timezone.localdate()
     therapist = data.get("therapist")
-    if therapist is None and not request.GET and access.has_role(request.user, User.Role.THERAPIST):
+    if therapist is None and not request.GET and access.is_therapist(request.user):
         therapist = request.user
     span = selectors.calendar_span(day=day, view=view, therapist_id=therapist.pk if therapist else None)
     appointment_services.calendar_viewed(actor=request.user, appointments=span.appointments, request=request)
@@ -187,7 +186,6 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "prev_day": span.first - span.step,
             "next_day": span.first + span.step,
             "today": timezone.localdate(),
-            "may_manage": access.can_schedule(request.user),
         },
     )
 
