@@ -326,9 +326,6 @@ def _is_overlap_violation(error: IntegrityError) -> bool:
 
 # --- Reminders (beat, scheduling.tasks)
 
-# Used only before the practice has been set up in admin.
-DEFAULT_REMINDER_HOURS = 24
-
 
 def reminders_send_due(*, now: datetime | None = None) -> int:
     """Remind every booked appointment starting within the practice's reminder time that has
@@ -337,8 +334,7 @@ def reminders_send_due(*, now: datetime | None = None) -> int:
     lock; one that fails is left to the ledger's sweeper (portal.message_ledger).
     """
     now = now or timezone.now()
-    practice = practice_get()
-    hours = practice.reminder_hours_before if practice else DEFAULT_REMINDER_HOURS
+    hours = practice_get().reminder_hours_before
     due = Appointment.objects.filter(
         status=Appointment.Status.BOOKED,
         reminder_sent_at__isnull=True,

@@ -15,7 +15,7 @@ def scheduling_demo_seed(*, therapists: list[User], today=None) -> None:
     Idempotent: leaves anything already set up alone."""
     practice = practice_get()
     today = today or timezone.localdate()
-    if not Office.objects.exists() and practice is not None:
+    if not Office.objects.exists() and practice.address_one_line:
         Office.objects.create(name="Denver office", address=practice.address_one_line)
     for number, therapist in enumerate(therapists, start=1):
         TherapistProfile.objects.get_or_create(

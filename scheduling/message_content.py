@@ -121,13 +121,11 @@ def _site_url(name: str) -> str:
     return settings.SITE_URL + reverse(name)
 
 
-def _practice_name(contact: Contact, practice: Practice | None) -> str:
-    return practice.name if practice is not None and contact.may_name_practice else ""
+def _practice_name(contact: Contact, practice: Practice) -> str:
+    return practice.name if contact.may_name_practice else ""
 
 
-def appointment_message_context(
-    *, appointment: Appointment, contact: Contact, practice: Practice | None
-) -> dict:
+def appointment_message_context(*, appointment: Appointment, contact: Contact, practice: Practice) -> dict:
     """Everything an appointment message may say. Deliberately no session type, no therapist
     name or credentials, no request note: any of them can reveal the reason for care."""
     local_start = to_practice_time(appointment.start)
@@ -144,7 +142,7 @@ def appointment_message_context(
 
 
 def request_message_context(
-    *, appointment_request: AppointmentRequest, contact: Contact, practice: Practice | None
+    *, appointment_request: AppointmentRequest, contact: Contact, practice: Practice
 ) -> dict:
     return {
         "name": contact.name,
@@ -165,9 +163,7 @@ def message_render(*, kind: str, context: dict) -> OutgoingMessage:
     )
 
 
-def appointment_ics(
-    *, appointment: Appointment, method: str, contact: Contact, practice: Practice | None
-) -> bytes:
+def appointment_ics(*, appointment: Appointment, method: str, contact: Contact, practice: Practice) -> bytes:
     """An iCalendar file for the appointment, times in America/Denver with its VTIMEZONE.
 
     UID is stable per appointment and SEQUENCE is its revision, so a calendar replaces the

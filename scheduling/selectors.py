@@ -28,9 +28,6 @@ from .models import (
 
 # How many suggestions to show a client or the front desk at once.
 SUGGESTION_LIMIT = 12
-# Used only before the practice has been set up in admin.
-DEFAULT_BUFFER_MINUTES = 10
-DEFAULT_CANCELLATION_NOTICE_HOURS = 24
 # Clients accepted and waiting to be contacted, shown a page at a time.
 READY_PAGE_SIZE = 20
 # The session type a first request is for unless the client picks another.
@@ -115,8 +112,7 @@ _OFFERS = {slots.IN_PERSON: "offers_in_person", slots.TELEHEALTH: "offers_telehe
 
 
 def _buffer() -> timedelta:
-    practice = practice_get()
-    return timedelta(minutes=practice.booking_buffer_minutes if practice else DEFAULT_BUFFER_MINUTES)
+    return timedelta(minutes=practice_get().booking_buffer_minutes)
 
 
 def _therapist_calendars(
@@ -260,7 +256,7 @@ class Place:
     video_link: str = ""
 
 
-def appointment_place(*, appointment: Appointment, practice: Practice | None) -> Place:
+def appointment_place(*, appointment: Appointment, practice: Practice) -> Place:
     """The one rule for an appointment's place, for the pages, the emails and the .ics: the
     office's address (on one line) in person, or the practice's when no office is set; the
     therapist's video link for telehealth."""
@@ -269,7 +265,7 @@ def appointment_place(*, appointment: Appointment, practice: Practice | None) ->
         return Place(in_person=False, video_link=profile.video_link if profile else "")
     if appointment.office is not None:
         return Place(in_person=True, address=" ".join(appointment.office.address.split()))
-    return Place(in_person=True, address=practice.address_one_line if practice else "")
+    return Place(in_person=True, address=practice.address_one_line)
 
 
 @dataclass(frozen=True)
@@ -312,8 +308,7 @@ def upcoming_appointments_for_client(*, client: User, now: datetime | None = Non
 def cancellation_notice_hours() -> int:
     """How many hours before it starts a client may still cancel online (the practice's
     setting)."""
-    practice = practice_get()
-    return practice.cancellation_notice_hours if practice else DEFAULT_CANCELLATION_NOTICE_HOURS
+    return practice_get().cancellation_notice_hours
 
 
 def client_may_cancel(
