@@ -1,6 +1,6 @@
 """What scheduling's messages to clients say: the context a message may carry, the subject /
-text / html triple, the calendar file, and the appointment's place (one function for emails,
-pages and the .ics).
+text / html triple and the calendar file (the appointment's place comes from
+selectors.appointment_place, as on the client's page).
 
 Minimum necessary (45 CFR 164.502(b)): a message carries a date, a time, a place or video
 link and a sign-in link, the practice's name only if the client allowed it, and never a word
