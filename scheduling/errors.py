@@ -29,7 +29,10 @@ AVAILABILITY_OVERLAPS = _("These hours overlap hours already set for that day.")
 
 
 class SchedulingError(Exception):
-    """A booking or cancellation refused for a reason the person can be told."""
+    """A booking or cancellation refused for a reason the person can be told: next to
+    ``field`` on the form, or above it when the refusal is about no one field."""
+
+    field: str | None = None
 
     def __init__(self, message) -> None:
         super().__init__(str(message))

@@ -88,10 +88,8 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 )
             except errors.RequestAlreadyOpenError as error:
                 return _already_asked(request, error.message)
-            except errors.SchedulingFieldError as error:
-                form.add_error(error.field, error.message)
             except errors.SchedulingError as error:
-                form.add_error(None, error.message)
+                form.add_error(error.field, error.message)
             else:
                 messages.success(request, MSG_REQUEST_RECEIVED)
                 return redirect("scheduling:my_appointments")
@@ -147,7 +145,7 @@ def appointment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except errors.SchedulingError as error:
-            form.add_error(None, error.message)
+            form.add_error(error.field, error.message)
         else:
             messages.success(request, _("Your appointment is cancelled. We have emailed you to confirm."))
             return redirect("scheduling:my_appointments")
@@ -192,10 +190,8 @@ def appointment_move(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except errors.RequestAlreadyOpenError as error:
             return _already_asked(request, error.message)
-        except errors.SchedulingFieldError as error:
-            form.add_error(error.field, error.message)
         except errors.SchedulingError as error:
-            form.add_error(None, error.message)
+            form.add_error(error.field, error.message)
         else:
             messages.success(
                 request,

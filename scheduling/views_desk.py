@@ -146,10 +146,8 @@ def request_decline(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
                 request=request,
             )
-        except errors.SchedulingFieldError as error:
-            form.add_error(error.field, error.message)
         except errors.SchedulingError as error:
-            form.add_error(None, error.message)
+            form.add_error(error.field, error.message)
         else:
             messages.success(request, _("Request declined. The client has been sent the reason."))
             return redirect("scheduling:queue")
@@ -268,7 +266,7 @@ def appointment_staff_cancel(request: HttpRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except errors.SchedulingError as error:
-            form.add_error(None, error.message)
+            form.add_error(error.field, error.message)
         else:
             messages.success(request, _("Appointment cancelled. The client has been emailed."))
             return redirect("scheduling:appointment_manage", pk=appointment.pk)
