@@ -88,9 +88,7 @@ def appointment_book(
     with transaction.atomic():
         _serialise_bookings()
         if request_obj is not None:
-            locked = AppointmentRequest.objects.select_for_update().get(pk=request_obj.pk)
-            if locked.status != AppointmentRequest.Status.OPEN:
-                raise RequestNotOpenError(REQUEST_NOT_OPEN)
+            locked = open_request_lock(pk=request_obj.pk)
         if _overlapping(therapist=therapist, start=start, end=end).exists():
             raise SlotTakenError(SLOT_TAKEN)
         try:
@@ -113,9 +111,7 @@ def appointment_book(
                 raise SlotTakenError(SLOT_TAKEN) from error
             raise
         if request_obj is not None:
-            locked.status = AppointmentRequest.Status.BOOKED
-            locked.handled_by, locked.handled_at = actor, timezone.now()
-            locked.save(update_fields=["status", "handled_by", "handled_at", "updated_at"])
+            request_handled_save(request_obj=locked, status=AppointmentRequest.Status.BOOKED, actor=actor)
         message_enqueue(
             kind=NotificationKind.CONFIRMATION,
             client_id=appointment.client_id,
@@ -133,6 +129,27 @@ def appointment_book(
             request=request,
         )
     return appointment
+
+
+def open_request_lock(*, pk: int) -> AppointmentRequest:
+    """The request, locked until the transaction ends, if it is still open: a request is
+    dealt with once (booked, declined, withdrawn), else RequestNotOpenError."""
+    locked = AppointmentRequest.objects.select_for_update().get(pk=pk)
+    if locked.status != AppointmentRequest.Status.OPEN:
+        raise RequestNotOpenError(REQUEST_NOT_OPEN)
+    return locked
+
+
+def request_handled_save(
+    *, request_obj: AppointmentRequest, status: str, actor: User, decline_reason: str | None = None
+) -> None:
+    """Record on a request locked by open_request_lock how it was dealt with, by whom, when."""
+    request_obj.status, request_obj.handled_by, request_obj.handled_at = status, actor, timezone.now()
+    fields = ["status", "handled_by", "handled_at", "updated_at"]
+    if decline_reason is not None:
+        request_obj.decline_reason = decline_reason
+        fields.append("decline_reason")
+    request_obj.save(update_fields=fields)
 
 
 def appointment_cancel(

@@ -5,14 +5,18 @@ from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from django.utils import timezone
 
 from intake.selectors import intake_is_sent, intake_priority_for_client
 from portal.audit import audit_record, audit_record_many
 from portal.messages import message_enqueue
 from portal.models import AuditEvent, User
 
-from .appointment_services import appointment_book, appointment_reschedule
+from .appointment_services import (
+    appointment_book,
+    appointment_reschedule,
+    open_request_lock,
+    request_handled_save,
+)
 from .errors import (
     COLORADO_REQUIRED,
     DECLINE_REASON_CLINICAL,
@@ -20,10 +24,8 @@ from .errors import (
     NEEDS_INTAKE,
     NOT_RESCHEDULABLE,
     REQUEST_ALREADY_OPEN,
-    REQUEST_NOT_OPEN,
     RESCHEDULE_ALREADY_ASKED,
     RequestAlreadyOpenError,
-    RequestNotOpenError,
     SchedulingError,
     SchedulingFieldError,
 )
@@ -114,12 +116,8 @@ def appointment_request_withdraw(
 ) -> AppointmentRequest:
     """The client takes back an open request."""
     with transaction.atomic():
-        locked = AppointmentRequest.objects.select_for_update().get(pk=appointment_request.pk)
-        if locked.status != AppointmentRequest.Status.OPEN:
-            raise RequestNotOpenError(REQUEST_NOT_OPEN)
-        locked.status = AppointmentRequest.Status.CANCELLED
-        locked.handled_by, locked.handled_at = actor, timezone.now()
-        locked.save(update_fields=["status", "handled_by", "handled_at", "updated_at"])
+        locked = open_request_lock(pk=appointment_request.pk)
+        request_handled_save(request_obj=locked, status=AppointmentRequest.Status.CANCELLED, actor=actor)
         audit_record(
             actor=actor,
             action=AuditEvent.Action.UPDATE,
@@ -144,12 +142,10 @@ def appointment_request_decline(
     if words:
         raise SchedulingFieldError(DECLINE_REASON_CLINICAL % {"words": ", ".join(words)}, "reason")
     with transaction.atomic():
-        locked = AppointmentRequest.objects.select_for_update().get(pk=appointment_request.pk)
-        if locked.status != AppointmentRequest.Status.OPEN:
-            raise RequestNotOpenError(REQUEST_NOT_OPEN)
-        locked.status, locked.decline_reason = AppointmentRequest.Status.DECLINED, reason
-        locked.handled_by, locked.handled_at = actor, timezone.now()
-        locked.save(update_fields=["status", "decline_reason", "handled_by", "handled_at", "updated_at"])
+        locked = open_request_lock(pk=appointment_request.pk)
+        request_handled_save(
+            request_obj=locked, status=AppointmentRequest.Status.DECLINED, actor=actor, decline_reason=reason
+        )
         message_enqueue(kind=NotificationKind.DECLINE, client_id=locked.client_id, subject=locked)
         audit_record(
             actor=actor,
@@ -186,9 +182,7 @@ def appointment_request_book(
             request=request,
         )
     with transaction.atomic():
-        locked = AppointmentRequest.objects.select_for_update().get(pk=appointment_request.pk)
-        if locked.status != AppointmentRequest.Status.OPEN:
-            raise RequestNotOpenError(REQUEST_NOT_OPEN)
+        locked = open_request_lock(pk=appointment_request.pk)
         appointment = appointment_reschedule(
             appointment=moving,
             start=start,
@@ -198,9 +192,7 @@ def appointment_request_book(
             reason="asked by the client",
             request=request,
         )
-        locked.status = AppointmentRequest.Status.BOOKED
-        locked.handled_by, locked.handled_at = actor, timezone.now()
-        locked.save(update_fields=["status", "handled_by", "handled_at", "updated_at"])
+        request_handled_save(request_obj=locked, status=AppointmentRequest.Status.BOOKED, actor=actor)
     return appointment
 
 
