@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.contenttypes.fields import GenericForeignKey
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -258,3 +259,65 @@ class HeldRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.path} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Message(TimeStampedModel):
+    """One message to a client on one channel: the one ledger that makes delivery
+    at-least-once with duplicates only in one narrow window, for every app.
+
+    An app registers each kind it sends (portal.message_ledger.message_kind_register) and
+    names the record a message is about (``subject``: any model, by content type). ``key``
+    names the message (kind, subject, revision, channel). A send first claims the row
+    (claimed_at, in a short transaction), so retried or overlapping tasks find it taken or
+    sent; the result is recorded after the mail server answers. Only a crash between the mail
+    server accepting a message and that record can send it twice, with the same Message-ID.
+    A failed send stays on record to be tried again.
+    """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Email")
+        SMS = "sms", _("Text message")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed, will retry")
+        SKIPPED = "skipped", _("Not sent")
+
+    key = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(max_length=40)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    subject_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.PROTECT, related_name="+")
+    subject_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("subject_type", "subject_id")
+    version = models.PositiveIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    skipped_reason = models.CharField(max_length=100, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # Set while one run is handing the message to the mail server (see message_ledger._deliver).
+    claimed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id"]),
+            models.Index(fields=["status", "created_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=["pending", "sent", "failed", "skipped"]),
+                name="portal_message_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+                name="portal_message_sent_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} ({self.status})"

@@ -1,7 +1,11 @@
-"""How views reach scheduling records. Each helper narrows to what the user may see first, so
-any other id answers 404 and reveals nothing (see portal.access.object_or_404)."""
+"""Who may reach which scheduling record, on top of the role predicates in portal.access.
 
-from portal.access import object_or_404
+Each helper narrows to what the user may see first, so any other id answers 404 and reveals
+nothing (see portal.access.object_or_404). The services do not decide who may: the views
+call these before them.
+"""
+
+from portal.access import is_practice_admin, is_therapist, object_or_404
 from portal.models import User
 
 from .models import Appointment, AppointmentRequest, TimeOff, WeeklyAvailability
@@ -37,12 +41,17 @@ def appointment_for_scheduling(*, pk) -> Appointment:
     )
 
 
+def may_manage_hours(*, user: User, therapist: User) -> bool:
+    """A therapist manages their own hours and time off; the practice admin anyone's."""
+    return is_practice_admin(user) or (is_therapist(user) and user.pk == therapist.pk)
+
+
 def therapist_for_hours(*, user: User, pk=None) -> User:
     """Whose hours a therapist or admin may manage: a therapist only their own; the practice
     admin any active therapist (``pk``), or the first one when none is named."""
     therapists = User.objects.filter(role=User.Role.THERAPIST, is_active=True)
-    if user.role == User.Role.THERAPIST:
-        if pk not in (None, "", str(user.pk), user.pk):
+    if not is_practice_admin(user):
+        if pk not in (None, "", str(user.pk), user.pk) or not may_manage_hours(user=user, therapist=user):
             return object_or_404(therapists.none(), pk=pk)
         return user
     if pk in (None, ""):
@@ -55,9 +64,9 @@ def therapist_for_hours(*, user: User, pk=None) -> User:
 
 def _hours_rows(model, user: User):
     rows = model.objects.select_related("therapist")
-    if user.role == User.Role.PRACTICE_ADMIN:
+    if is_practice_admin(user):
         return rows
-    return rows.filter(therapist=user)
+    return rows.filter(therapist=user) if is_therapist(user) else rows.none()
 
 
 def availability_for_hours(*, user: User, pk) -> WeeklyAvailability:

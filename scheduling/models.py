@@ -14,7 +14,7 @@ from portal.models import TimeStampedModel, User
 THERAPISTS_ONLY = {"role": User.Role.THERAPIST}
 
 # Name of the PostgreSQL exclusion constraint that stops a therapist being double booked. It
-# is created by migration 0002 on PostgreSQL only (see there); services.appointment_book
+# is created by migration 0002 on PostgreSQL only (see there); appointment_services.appointment_book
 # recognises a violation of it by this name.
 APPOINTMENT_NO_OVERLAP = "scheduling_appointment_no_overlap"
 
@@ -333,71 +333,13 @@ class Appointment(TimeStampedModel):
         return f"{self.client} with {self.therapist} at {self.start:%Y-%m-%d %H:%M} UTC"
 
 
-class Notification(TimeStampedModel):
-    """One message to a client on one channel: the ledger that makes delivery at-least-once
-    with duplicates only in one narrow window.
+class NotificationKind(models.TextChoices):
+    """The messages scheduling sends a client, through the portal's message ledger
+    (portal.models.Message); scheduling.message_kinds says what each one says and when it is
+    out of date."""
 
-    ``key`` names the message (kind, subject, revision, channel). A send first claims the row
-    (claimed_at, in a short transaction), so retried or overlapping tasks find it taken or
-    sent; the result is recorded after the mail server answers. Only a crash between the mail
-    server accepting a message and that record can send it twice, with the same Message-ID.
-    A failed send stays on record to be tried again.
-    """
-
-    class Kind(models.TextChoices):
-        CONFIRMATION = "confirmation", _("Booking confirmation")
-        RESCHEDULE = "reschedule", _("New time")
-        CANCELLATION = "cancellation", _("Cancellation")
-        DECLINE = "decline", _("Request declined")
-        REMINDER = "reminder", _("Reminder")
-
-    class Channel(models.TextChoices):
-        EMAIL = "email", _("Email")
-        SMS = "sms", _("Text message")
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Pending")
-        SENT = "sent", _("Sent")
-        FAILED = "failed", _("Failed, will retry")
-        SKIPPED = "skipped", _("Not sent")
-
-    key = models.CharField(max_length=120, unique=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    channel = models.CharField(max_length=10, choices=Channel.choices)
-    client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    appointment = models.ForeignKey(
-        Appointment, null=True, blank=True, on_delete=models.PROTECT, related_name="notifications"
-    )
-    appointment_request = models.ForeignKey(
-        AppointmentRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="notifications"
-    )
-    version = models.PositiveIntegerField(default=0)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=300, blank=True)
-    skipped_reason = models.CharField(max_length=100, blank=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    # Set while one run is handing the message to the mail server (see notifications._deliver).
-    claimed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["-created_at", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=["pending", "sent", "failed", "skipped"]),
-                name="scheduling_notification_status_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(appointment__isnull=False) | Q(appointment_request__isnull=False),
-                name="scheduling_notification_has_subject",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status="sent") | Q(sent_at__isnull=False),
-                name="scheduling_notification_sent_has_time",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.key} ({self.status})"
+    CONFIRMATION = "confirmation", _("Booking confirmation")
+    RESCHEDULE = "reschedule", _("New time")
+    CANCELLATION = "cancellation", _("Cancellation")
+    DECLINE = "decline", _("Request declined")
+    REMINDER = "reminder", _("Reminder")

@@ -1,24 +1,37 @@
-"""Reads for scheduling: load what the slot engine needs, in a constant number of queries."""
+"""Reads for scheduling: what the slot engine needs (in a constant number of queries) and
+what the pages show. The intake is read only through intake's selectors."""
 
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from intake.selectors import intake_priority_position
-from portal.models import User
+from intake.review_selectors import intakes_ready_to_schedule_rows, ready_to_schedule_contacts
+from intake.selectors import intake_priorities_for_clients, intake_priority_position
+from portal.models import Practice, User
 from portal.selectors import practice_get
 
 from . import slots
-from .models import Appointment, AppointmentRequest, TherapistProfile, TimeOff, WeeklyAvailability
+from .models import (
+    Appointment,
+    AppointmentRequest,
+    Modality,
+    SessionType,
+    TherapistProfile,
+    TimeOff,
+    WeeklyAvailability,
+)
 
 # How many suggestions to show a client or the front desk at once.
 SUGGESTION_LIMIT = 12
-# Used only before the practice has been set up in admin.
-DEFAULT_BUFFER_MINUTES = 10
+# Clients accepted and waiting to be contacted, shown a page at a time.
+READY_PAGE_SIZE = 20
+# The session type a first request is for unless the client picks another.
+FIRST_VISIT_SLUG = "initial-consultation"
 
 
 @dataclass(frozen=True)
@@ -50,21 +63,22 @@ def slots_for_request(
     *,
     now: datetime | None = None,
     limit: int = SUGGESTION_LIMIT,
+    any_time: bool = False,
 ) -> list[Suggestion]:
     """Free times for an appointment request across every matching therapist, earliest first
-    (same time: therapists by name).
+    (same time: therapists by name); ``any_time`` leaves out the client's times that suit.
 
     Six queries whatever the number of therapists: the therapists, the practice, the session
     type (unless already loaded), then everyone's hours, time off and bookings.
     Raises slots.InvalidWindowsError if the request's stored windows cannot be read.
     """
     now = now or timezone.now()
+    windows = () if any_time else slots.windows_parse(appointment_request.windows)
     profiles = list(therapist_profiles_for_request(appointment_request=appointment_request))
     if not profiles:
         return []
     buffer = _buffer()
     duration = timedelta(minutes=appointment_request.session_type.duration_minutes)
-    windows = slots.windows_parse(appointment_request.windows)
     first_day, last_day = slots.search_days(earliest_date=appointment_request.earliest_date, now=now)
     ids = [profile.user_id for profile in profiles]
     rules, time_off, busy = _therapist_calendars(
@@ -93,47 +107,12 @@ def slots_for_request(
     ]
 
 
-def slot_is_offered(
-    *,
-    therapist: User,
-    duration: timedelta,
-    start: datetime,
-    modality: str,
-    now: datetime | None = None,
-) -> bool:
-    """Whether ``start`` is one of the therapist's free slots by the same rules as the
-    suggestions (hours in a modality they offer, time off, bookings with the buffer, minimum
-    notice), whatever the client's preferred times."""
-    now = now or timezone.now()
-    if not TherapistProfile.objects.filter(user=therapist, **{_OFFERS[modality]: True}).exists():
-        return False
-    day = start.astimezone(slots.PRACTICE_ZONE).date()
-    buffer = _buffer()
-    rules, time_off, busy = _therapist_calendars(
-        ids=[therapist.pk], first_day=day, last_day=day + timedelta(days=1), buffer=buffer
-    )
-    found = slots.candidate_slots(
-        rules=rules[therapist.pk],
-        time_off=time_off[therapist.pk],
-        busy=busy[therapist.pk],
-        duration=duration,
-        buffer=buffer,
-        windows=(),
-        earliest_date=day,
-        now=now,
-        modality=modality,
-        horizon_days=1,
-    )
-    return any(slot.start == start and slot.modality == modality for slot in found)
-
-
 # The profile flag that says a therapist offers each modality.
 _OFFERS = {slots.IN_PERSON: "offers_in_person", slots.TELEHEALTH: "offers_telehealth"}
 
 
 def _buffer() -> timedelta:
-    practice = practice_get()
-    return timedelta(minutes=practice.booking_buffer_minutes if practice else DEFAULT_BUFFER_MINUTES)
+    return timedelta(minutes=practice_get().booking_buffer_minutes)
 
 
 def _therapist_calendars(
@@ -175,12 +154,50 @@ def _therapist_calendars(
 # --- Lists for the pages
 
 
+def slots_for_desk(appointment_request: AppointmentRequest) -> tuple[list[Suggestion], bool]:
+    """Free times for the front desk's request page, and whether the client's times that
+    suit could be read (when they cannot, any free time is suggested)."""
+    try:
+        return slots_for_request(appointment_request), True
+    except slots.InvalidWindowsError:
+        return slots_for_request(appointment_request, any_time=True), False
+
+
 def request_queue() -> list[AppointmentRequest]:
-    """Open requests for the front desk: urgent, then high, then routine; oldest first within."""
-    rows = AppointmentRequest.objects.filter(status=AppointmentRequest.Status.OPEN).select_related(
-        "client", "session_type", "preferred_therapist", "reschedule_of"
+    """Open requests for the front desk: urgent, then high, then routine; oldest first within.
+
+    Each shows the priority the intake's triage gives now (it may have changed since she
+    asked): set on the rows loaded here for the page, never saved, so a GET writes nothing.
+    """
+    rows = list(
+        AppointmentRequest.objects.filter(status=AppointmentRequest.Status.OPEN).select_related(
+            "client", "session_type", "preferred_therapist", "reschedule_of"
+        )
     )
+    priorities = intake_priorities_for_clients(client_ids={row.client_id for row in rows})
+    for row in rows:
+        row.priority = priorities[row.client_id]
     return sorted(rows, key=request_queue_order)
+
+
+def request_priority(*, appointment_request: AppointmentRequest) -> AppointmentRequest.Priority:
+    """The priority the front desk sees for a request: the intake's triage now for an open
+    one (as on the queue), the priority it had for one already dealt with."""
+    if appointment_request.status != AppointmentRequest.Status.OPEN:
+        return AppointmentRequest.Priority(appointment_request.priority)
+    priorities = intake_priorities_for_clients(client_ids={appointment_request.client_id})
+    return AppointmentRequest.Priority(priorities[appointment_request.client_id])
+
+
+def ready_to_schedule_page(*, page_number) -> tuple[Page, list[dict]]:
+    """One page of clients a therapist accepted who have neither asked for a time nor have
+    one booked, most urgent first: the page and what the front desk sees of each."""
+    rows = intakes_ready_to_schedule_rows(exclude_clients=clients_asking_or_booked())
+    page = Paginator(rows, READY_PAGE_SIZE).get_page(page_number)
+    return page, [
+        {**row, "priority_label": AppointmentRequest.Priority(row["priority"]).label}
+        for row in ready_to_schedule_contacts(page.object_list)
+    ]
 
 
 def request_queue_order(appointment_request: AppointmentRequest) -> tuple:
@@ -211,6 +228,73 @@ def open_request_for_client(*, client: User) -> AppointmentRequest | None:
     )
 
 
+def first_visit_session_type() -> SessionType | None:
+    """What a first request is for unless the client picks another."""
+    return SessionType.objects.filter(slug=FIRST_VISIT_SLUG, active=True).first()
+
+
+def therapists_bookable() -> QuerySet[User]:
+    """Therapists a client may name in a request: active and taking new clients."""
+    return User.objects.filter(
+        role=User.Role.THERAPIST,
+        is_active=True,
+        therapist_profile__taking_new_clients=True,
+    ).order_by("full_name", "pk")
+
+
+def therapist_has_profile(*, therapist: User) -> bool:
+    return TherapistProfile.objects.filter(user=therapist).exists()
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where an appointment happens: the office address in person, the therapist's video
+    link by video ("" when there is none yet)."""
+
+    in_person: bool
+    address: str = ""
+    video_link: str = ""
+
+
+def appointment_place(*, appointment: Appointment, practice: Practice) -> Place:
+    """The one rule for an appointment's place, for the pages, the emails and the .ics: the
+    office's address (on one line) in person, or the practice's when no office is set; the
+    therapist's video link for telehealth."""
+    if appointment.modality == Modality.TELEHEALTH:
+        profile = getattr(appointment.therapist, "therapist_profile", None)
+        return Place(in_person=False, video_link=profile.video_link if profile else "")
+    if appointment.office is not None:
+        return Place(in_person=True, address=" ".join(appointment.office.address.split()))
+    return Place(in_person=True, address=practice.address_one_line)
+
+
+@dataclass(frozen=True)
+class ClientAppointment:
+    appointment: Appointment
+    may_cancel: bool
+    move_asked: bool
+    place: Place
+
+
+def client_appointments_upcoming(*, client: User, now: datetime | None = None) -> list[ClientAppointment]:
+    """The client's upcoming appointments, each with whether she may still cancel online and
+    whether she has asked to move it."""
+    now = now or timezone.now()
+    hours = cancellation_notice_hours()
+    practice = practice_get()
+    return [
+        ClientAppointment(
+            appointment=appointment,
+            may_cancel=client_may_cancel(appointment=appointment, now=now, hours=hours),
+            move_asked=any(
+                r.status == AppointmentRequest.Status.OPEN for r in appointment.reschedule_requests.all()
+            ),
+            place=appointment_place(appointment=appointment, practice=practice),
+        )
+        for appointment in upcoming_appointments_for_client(client=client, now=now)
+    ]
+
+
 def upcoming_appointments_for_client(*, client: User, now: datetime | None = None) -> QuerySet[Appointment]:
     now = now or timezone.now()
     return (
@@ -222,14 +306,16 @@ def upcoming_appointments_for_client(*, client: User, now: datetime | None = Non
 
 
 def cancellation_notice_hours() -> int:
-    practice = practice_get()
-    return practice.cancellation_notice_hours if practice else 24
+    """How many hours before it starts a client may still cancel online (the practice's
+    setting)."""
+    return practice_get().cancellation_notice_hours
 
 
 def client_may_cancel(
     *, appointment: Appointment, now: datetime | None = None, hours: int | None = None
 ) -> bool:
-    """Whether the client may still cancel online (the same rule appointment_cancel applies)."""
+    """Whether the client may still cancel online: the one cancellation-notice rule, for the
+    pages and for appointment_cancel."""
     now = now or timezone.now()
     hours = cancellation_notice_hours() if hours is None else hours
     return appointment.status == Appointment.Status.BOOKED and appointment.start - now >= timedelta(
@@ -271,3 +357,35 @@ def clients_asking_or_booked(*, now: datetime | None = None) -> tuple[QuerySet, 
     asked = AppointmentRequest.objects.filter(status=AppointmentRequest.Status.OPEN).values("client_id")
     booked = Appointment.objects.filter(status=Appointment.Status.BOOKED, start__gte=now).values("client_id")
     return asked, booked
+
+
+@dataclass(frozen=True)
+class CalendarSpan:
+    """A day or a week of the calendar: each Denver day with its appointments (and their
+    Denver start and end), the appointments shown, and the first day and step for paging."""
+
+    days: list[tuple[date, list[tuple[Appointment, datetime, datetime]]]]
+    appointments: list[Appointment]
+    first: date
+    step: timedelta
+
+
+def calendar_span(*, day: date, view: str, therapist_id: int | None = None) -> CalendarSpan:
+    """The week (Monday first) or the day around ``day``, for one therapist or everyone."""
+    first = day - timedelta(days=day.weekday()) if view == "week" else day
+    count = 7 if view == "week" else 1
+    days = [first + timedelta(days=n) for n in range(count)]
+    start, end = slots.day_bounds_utc(first, first + timedelta(days=count))
+    rows = list(calendar_appointments(start=start, end=end, therapist_id=therapist_id))
+    by_day: dict[date, list] = {d: [] for d in days}
+    for appointment in rows:
+        local_start = slots.to_practice_time(appointment.start)
+        by_day.setdefault(local_start.date(), []).append(
+            (appointment, local_start, slots.to_practice_time(appointment.end))
+        )
+    return CalendarSpan(
+        days=[(d, by_day.get(d, [])) for d in days],
+        appointments=rows,
+        first=first,
+        step=timedelta(days=count),
+    )

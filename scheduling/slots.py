@@ -160,6 +160,32 @@ def search_days(*, earliest_date: date, now: datetime, horizon_days: int = HORIZ
     return first, first + timedelta(days=horizon_days)
 
 
+def to_practice_time(instant: datetime) -> datetime:
+    """An instant on the practice's wall clock (Denver), for pages and messages."""
+    return instant.astimezone(PRACTICE_ZONE)
+
+
+def windows_describe(raw: object) -> list[str]:
+    """The client's times that suit, one line per window ("Mon, Wed: mornings"), for the
+    front desk; nothing when they cannot be read."""
+    days = dict(enumerate([_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]))
+    parts = {MORNING: _("mornings"), AFTERNOON: _("afternoons"), EVENING: _("evenings")}
+    try:
+        parsed = windows_parse(raw)
+    except InvalidWindowsError:
+        return []
+    lines = []
+    for window in parsed:
+        when = (
+            window.day.strftime("%a %b %-d")
+            if window.day
+            else ", ".join(str(days[d]) for d in sorted(window.weekdays))
+        )
+        part = ", ".join(str(parts[p]) for p in sorted(window.parts)) or _("any time")
+        lines.append(f"{when or _('Any day')}: {part}")
+    return lines
+
+
 def local_to_utc(day: date, wall: time) -> datetime:
     """The UTC instant of a Denver wall-clock time (fold=0: the first of a repeated time)."""
     return datetime.combine(day, wall, tzinfo=PRACTICE_ZONE).astimezone(UTC)

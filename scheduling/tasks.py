@@ -1,23 +1,12 @@
-"""Thin Celery tasks: take ids, call a service. Every one is safe to run twice."""
+"""Celery tasks of the scheduling app. Thin: call a service. Every one is safe to run twice.
+Named <service>_task, as intake's are. Messages are sent by the portal's ledger tasks."""
 
 from celery import shared_task
 
-from .notifications import NotificationSendError, notification_deliver, reminders_send_due
-
-
-@shared_task(
-    autoretry_for=(NotificationSendError,),
-    retry_backoff=30,
-    retry_backoff_max=3600,
-    retry_jitter=True,
-    max_retries=10,
-)
-def deliver_notification(notification_id: int) -> None:
-    """Send one recorded message (see scheduling.notifications.notification_deliver)."""
-    notification_deliver(notification_id=notification_id)
+from .appointment_services import reminders_send_due
 
 
 @shared_task
-def send_due_reminders() -> int:
-    """Periodic (CELERY_BEAT_SCHEDULE): reminders due now, and messages whose task went missing."""
+def reminders_send_due_task() -> int:
+    """Periodic (CELERY_BEAT_SCHEDULE): reminders due now."""
     return reminders_send_due()

@@ -19,8 +19,9 @@ import django  # noqa: E402
 django.setup()
 
 from portal.models import User  # noqa: E402
+from scheduling.appointment_services import appointment_book  # noqa: E402
+from scheduling.errors import SlotTakenError  # noqa: E402
 from scheduling.models import SessionType  # noqa: E402
-from scheduling.services import SlotTakenError, appointment_book  # noqa: E402
 
 
 def main() -> None:

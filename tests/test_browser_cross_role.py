@@ -26,8 +26,8 @@ from playwright.sync_api import expect
 from intake.models import Intake, PregnancyEntry, RiskFlag
 from intake.risk_rules import RiskLevel
 from portal.models import User
+from scheduling.message_content import forbidden_words_in
 from scheduling.models import Appointment, AppointmentRequest, Modality
-from scheduling.notifications import forbidden_words_in
 from scheduling.slots import MORNING, PRACTICE_ZONE
 from tests.factories import DEFAULT_PASSWORD, totp_code
 from tests.factories_review import sent_intake

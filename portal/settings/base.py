@@ -307,9 +307,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE: dict = {
-    # Appointment reminders (exactly once each), and messages whose first task went missing.
+    # Appointment reminders (exactly once each).
     "scheduling-send-due-reminders": {
-        "task": "scheduling.tasks.send_due_reminders",
+        "task": "scheduling.tasks.reminders_send_due_task",
+        "schedule": timedelta(minutes=5),
+    },
+    # Messages in the ledger (portal.message_ledger) whose first task went missing or whose
+    # send failed are sent again.
+    "portal-messages-sweep": {
+        "task": "portal.tasks.messages_sweep_task",
         "schedule": timedelta(minutes=5),
     },
     # Same-day safety notifications that could not be queued (broker down) are sent late

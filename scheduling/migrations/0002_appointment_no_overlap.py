@@ -7,7 +7,7 @@ table is created and again on every later SQLite table rebuild, Django's system 
 demand django.contrib.postgres in INSTALLED_APPS, and full_clean() would run its validation
 query (PostgreSQL operators) on SQLite. Kept out of the model state, it exists only where it
 can: BtreeGistExtension already does nothing on other databases, and so does add_no_overlap.
-On SQLite, scheduling.services.appointment_book serialises bookings and re-checks overlap
+On SQLite, scheduling.appointment_services.appointment_book serialises bookings and re-checks overlap
 with the same rule. A later migration that changes the statuses that hold time
 (Appointment.HOLDS_TIME) must drop and re-create this constraint.
 """

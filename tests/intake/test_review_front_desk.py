@@ -170,7 +170,7 @@ def test_clients_ready_to_schedule_come_a_page_at_a_time_most_urgent_first(clien
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from scheduling.views import READY_PAGE_SIZE
+    from scheduling.selectors import READY_PAGE_SIZE
 
     urgent = sent_intake(status="accepted", risk_level="urgent")
     client.force_login(front_desk)

@@ -7,7 +7,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from scheduling.notifications import forbidden_words_in
+from scheduling.message_content import forbidden_words_in
 from tests.factories import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from scheduling.models import Notification
-from scheduling.notifications import FORBIDDEN_WORDS, TEMPLATE_DIR, forbidden_words_in, message_render
+from scheduling.message_content import FORBIDDEN_WORDS, TEMPLATE_DIR, forbidden_words_in, message_render
+from scheduling.models import NotificationKind
 
 EMAIL_DIR = Path(settings.BASE_DIR) / "templates" / TEMPLATE_DIR
 TEMPLATES = sorted(EMAIL_DIR.iterdir())
@@ -29,7 +29,7 @@ FULL_CONTEXT = {
 
 def test_every_kind_has_a_subject_text_and_html_template():
     names = {path.name for path in TEMPLATES}
-    for kind in Notification.Kind.values:
+    for kind in NotificationKind.values:
         assert {f"{kind}_subject.txt", f"{kind}_body.txt", f"{kind}_body.html"} <= names
 
 
@@ -38,7 +38,7 @@ def test_template_source_has_no_clinical_word(path):
     assert forbidden_words_in(path.read_text()) == []
 
 
-@pytest.mark.parametrize("kind", Notification.Kind.values)
+@pytest.mark.parametrize("kind", NotificationKind.values)
 @pytest.mark.parametrize("in_person", [True, False])
 def test_rendered_message_has_no_clinical_word(kind, in_person):
     context = {

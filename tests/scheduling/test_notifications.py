@@ -13,15 +13,17 @@ from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.db import connection, connections
 
 from intake.models import Intake
-from scheduling.models import Appointment, Modality, Notification
-from scheduling.notifications import (
-    EmailChannel,
-    NotificationSendError,
-    forbidden_words_in,
-    notification_deliver,
+from portal import message_ledger
+from portal.message_ledger import MessageSendError, message_deliver, messages_sweep
+from portal.models import Message
+from scheduling.appointment_services import (
+    appointment_book,
+    appointment_cancel,
+    appointment_reschedule,
     reminders_send_due,
 )
-from scheduling.services import appointment_book, appointment_cancel, appointment_reschedule
+from scheduling.message_content import forbidden_words_in
+from scheduling.models import Appointment, Modality
 from tests.factories_intake import IntakeFactory
 from tests.factories_scheduling import OfficeFactory, SessionTypeFactory, TherapistProfileFactory
 
@@ -110,7 +112,7 @@ def test_booking_sends_one_confirmation_to_the_client(booked, client_user):
     message = mail.outbox[0]
     assert message.to == [client_user.email]
     assert message.subject == "Your appointment is booked"
-    row = Notification.objects.get()
+    row = Message.objects.get()
     assert (row.kind, row.status, row.attempts) == ("confirmation", "sent", 1)
 
 
@@ -181,9 +183,9 @@ def test_summer_time_is_shown_as_mdt(
 
 
 def test_delivering_again_sends_nothing_more(booked):
-    row = Notification.objects.get()
-    notification_deliver(notification_id=row.pk)
-    notification_deliver(notification_id=row.pk)
+    row = Message.objects.get()
+    message_deliver(message_id=row.pk)
+    message_deliver(message_id=row.pk)
     assert len(mail.outbox) == 1
 
 
@@ -226,8 +228,8 @@ def test_no_email_when_the_client_said_no(
     with django_capture_on_commit_callbacks(execute=True):
         _book(therapist, client_user, front_desk, session_type)
     assert mail.outbox == []
-    row = Notification.objects.get()
-    assert row.status == Notification.Status.SKIPPED
+    row = Message.objects.get()
+    assert row.status == Message.Status.SKIPPED
 
 
 def test_telehealth_messages_carry_the_video_link(
@@ -287,30 +289,30 @@ def test_a_confirmation_overtaken_by_a_move_is_not_sent(
     appointment = _book(therapist, client_user, front_desk, session_type)  # its task never ran
     with django_capture_on_commit_callbacks(execute=True):
         appointment_reschedule(appointment=appointment, start=START + dt.timedelta(hours=2), actor=front_desk)
-    confirmation = Notification.objects.get(kind="confirmation")
-    notification_deliver(notification_id=confirmation.pk)
+    confirmation = Message.objects.get(kind="confirmation")
+    message_deliver(message_id=confirmation.pk)
     confirmation.refresh_from_db()
-    assert confirmation.status == Notification.Status.SKIPPED
+    assert confirmation.status == Message.Status.SKIPPED
     assert [m.subject for m in mail.outbox] == ["A new time for your appointment"]
 
 
 def test_a_failed_send_is_recorded_and_retried_without_duplicates(booked, monkeypatch, front_desk):
     mail.outbox.clear()
     appointment_reschedule(appointment=booked, start=START + dt.timedelta(hours=3), actor=front_desk)
-    row = Notification.objects.get(kind="reschedule")
-    original_send = EmailChannel.send
+    row = Message.objects.get(kind="reschedule")
+    original_send = message_ledger.SENDERS["email"]
 
-    def broken(self, *, address, message):
-        raise NotificationSendError(smtplib.SMTPServerDisconnected.__name__)
+    def broken(*, address, message):
+        raise MessageSendError(smtplib.SMTPServerDisconnected.__name__)
 
-    monkeypatch.setattr(EmailChannel, "send", broken)
-    with pytest.raises(NotificationSendError):
-        notification_deliver(notification_id=row.pk)
+    monkeypatch.setitem(message_ledger.SENDERS, "email", broken)
+    with pytest.raises(MessageSendError):
+        message_deliver(message_id=row.pk)
     row.refresh_from_db()
     assert (row.status, row.attempts, row.last_error) == ("failed", 1, "SMTPServerDisconnected")
-    monkeypatch.setattr(EmailChannel, "send", original_send)
-    notification_deliver(notification_id=row.pk)
-    notification_deliver(notification_id=row.pk)
+    monkeypatch.setitem(message_ledger.SENDERS, "email", original_send)
+    message_deliver(message_id=row.pk)
+    message_deliver(message_id=row.pk)
     row.refresh_from_db()
     assert (row.status, row.attempts) == ("sent", 2)
     assert len(mail.outbox) == 1
@@ -319,9 +321,9 @@ def test_a_failed_send_is_recorded_and_retried_without_duplicates(booked, monkey
 def test_an_smtp_error_becomes_a_retryable_send_error(booked, settings, front_desk):
     settings.EMAIL_BACKEND = "tests.scheduling.test_notifications.FailingBackend"
     appointment_reschedule(appointment=booked, start=START + dt.timedelta(hours=3), actor=front_desk)
-    row = Notification.objects.get(kind="reschedule")
-    with pytest.raises(NotificationSendError):
-        notification_deliver(notification_id=row.pk)
+    row = Message.objects.get(kind="reschedule")
+    with pytest.raises(MessageSendError):
+        message_deliver(message_id=row.pk)
 
 
 class FailingBackend:
@@ -344,7 +346,7 @@ def test_reminder_is_sent_once_even_when_the_task_runs_twice(booked):
     assert [m.subject for m in mail.outbox] == ["A reminder of your appointment"]
     booked.refresh_from_db()
     assert booked.reminder_sent_at == now
-    assert Notification.objects.filter(kind="reminder").count() == 1
+    assert Message.objects.filter(kind="reminder").count() == 1
 
 
 def test_no_reminder_before_the_practice_reminder_time(booked):
@@ -357,7 +359,7 @@ def test_no_reminder_for_a_cancelled_appointment(booked, front_desk):
     appointment_cancel(appointment=booked, actor=front_desk, reason="x", now=START - dt.timedelta(days=3))
     mail.outbox.clear()
     assert reminders_send_due(now=START - dt.timedelta(hours=2)) == 0
-    assert not Notification.objects.filter(kind="reminder").exists()
+    assert not Message.objects.filter(kind="reminder").exists()
 
 
 def test_reminder_follows_the_practice_setting(booked, practice):
@@ -371,11 +373,11 @@ def test_the_periodic_task_resends_a_message_whose_task_was_lost(
     intake, office, profile, therapist, client_user, front_desk, session_type
 ):
     appointment = _book(therapist, client_user, front_desk, session_type)  # on_commit never ran
-    row = Notification.objects.get(kind="confirmation")
-    assert row.status == Notification.Status.PENDING
-    reminders_send_due(now=row.created_at + dt.timedelta(minutes=11))
+    row = Message.objects.get(kind="confirmation")
+    assert row.status == Message.Status.PENDING
+    messages_sweep(now=row.created_at + dt.timedelta(minutes=11))
     row.refresh_from_db()
-    assert row.status == Notification.Status.SENT
+    assert row.status == Message.Status.SENT
     assert len(mail.outbox) == 1
     assert appointment.reminder_sent_at is None
 
@@ -429,7 +431,7 @@ def test_overlapping_reminder_runs_send_exactly_one_reminder(client_user, therap
 
     assert sorted(outcomes) == [0] * (runs - 1) + [1], outcomes
     assert [m.subject for m in mail.outbox if "reminder" in m.subject] == ["A reminder of your appointment"]
-    assert Notification.objects.get(kind="reminder").status == Notification.Status.SENT
+    assert Message.objects.get(kind="reminder").status == Message.Status.SENT
     appointment.refresh_from_db()
     assert appointment.reminder_sent_at == now
 
@@ -455,23 +457,23 @@ def test_a_message_is_handed_to_the_mail_server_with_no_transaction_open(
     _book(therapist, client_user, front_desk, session_type)
 
     assert TransactionRecordingBackend.in_transaction == [False]
-    assert Notification.objects.get(kind="confirmation").status == "sent"
+    assert Message.objects.get(kind="confirmation").status == "sent"
 
 
 def test_every_message_has_a_stable_message_id(booked):
     (message,) = mail.outbox
-    row = Notification.objects.get(kind="confirmation")
+    row = Message.objects.get(kind="confirmation")
     assert message.extra_headers["Message-ID"] == f"<notification-{row.pk}@127.0.0.1>"
 
 
 def test_a_message_claimed_by_another_run_is_not_sent_again(booked, front_desk):
     mail.outbox.clear()
     appointment_reschedule(appointment=booked, start=START + dt.timedelta(hours=3), actor=front_desk)
-    row = Notification.objects.get(kind="reschedule")
+    row = Message.objects.get(kind="reschedule")
     now = dt.datetime.now(dt.UTC)
-    Notification.objects.filter(pk=row.pk).update(claimed_at=now)
+    Message.objects.filter(pk=row.pk).update(claimed_at=now)
 
-    notification_deliver(notification_id=row.pk, now=now + dt.timedelta(seconds=5))
+    message_deliver(message_id=row.pk, now=now + dt.timedelta(seconds=5))
 
     assert mail.outbox == []
 
@@ -482,28 +484,26 @@ def test_a_crash_after_the_mail_server_took_it_repeats_it_once_with_the_same_id(
     """The one window of duplicates: the worker dies between the mail server accepting the
     message and the ledger recording it. The claim keeps every run within the task's time
     limit from sending it; after that it goes once more, with the same Message-ID."""
-    from scheduling import notifications
-
     mail.outbox.clear()
     appointment_reschedule(appointment=booked, start=START + dt.timedelta(hours=3), actor=front_desk)
-    row = Notification.objects.get(kind="reschedule")
+    row = Message.objects.get(kind="reschedule")
     now = dt.datetime.now(dt.UTC)
 
     def worker_killed(**kwargs):
         raise SystemExit("killed")
 
-    monkeypatch.setattr(notifications, "audit_record", worker_killed)
+    monkeypatch.setattr(message_ledger, "audit_record", worker_killed)
     with pytest.raises(SystemExit):
-        notification_deliver(notification_id=row.pk, now=now)
+        message_deliver(message_id=row.pk, now=now)
     monkeypatch.undo()
     assert len(mail.outbox) == 1
 
-    notification_deliver(notification_id=row.pk, now=now + dt.timedelta(seconds=30))  # redelivered at once
+    message_deliver(message_id=row.pk, now=now + dt.timedelta(seconds=30))  # redelivered at once
     assert len(mail.outbox) == 1
     lapsed = now + dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 1)
-    notification_deliver(notification_id=row.pk, now=lapsed)
-    notification_deliver(notification_id=row.pk, now=lapsed)
+    message_deliver(message_id=row.pk, now=lapsed)
+    message_deliver(message_id=row.pk, now=lapsed)
 
     assert len(mail.outbox) == 2
     assert mail.outbox[0].extra_headers["Message-ID"] == mail.outbox[1].extra_headers["Message-ID"]
-    assert Notification.objects.get(pk=row.pk).status == "sent"
+    assert Message.objects.get(pk=row.pk).status == "sent"

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from intake.models import Intake
 from portal.models import User
-from scheduling import services
+from scheduling import errors, request_services
 from scheduling.models import AppointmentRequest, Modality
 from tests.factories import UserFactory
 from tests.factories_intake import IntakeFactory
@@ -61,8 +61,8 @@ def test_a_request_the_early_check_missed_is_caught_by_the_constraint(client_use
 
     monkeypatch.setattr(AppointmentRequest.objects, "filter", check_sees_nothing)
 
-    with pytest.raises(services.RequestAlreadyOpenError) as caught:
-        services.appointment_request_create(
+    with pytest.raises(errors.RequestAlreadyOpenError) as caught:
+        request_services.appointment_request_create(
             client=client_user,
             session_type=session_type,
             modality=Modality.IN_PERSON,
@@ -70,7 +70,7 @@ def test_a_request_the_early_check_missed_is_caught_by_the_constraint(client_use
             windows=[],
             actor=client_user,
         )
-    assert caught.value.message == services.REQUEST_ALREADY_OPEN
+    assert caught.value.message == errors.REQUEST_ALREADY_OPEN
     monkeypatch.undo()
     assert AppointmentRequest.objects.filter(client=client_user, status="open").count() == 1
 

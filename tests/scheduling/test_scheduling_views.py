@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from intake.models import Intake
+from scheduling.errors import CANCELLATION_TOO_LATE, SLOT_TAKEN
 from scheduling.models import Appointment, AppointmentRequest, Modality
-from scheduling.services import CANCELLATION_TOO_LATE, SLOT_TAKEN
 from scheduling.slots import PRACTICE_ZONE
 from tests.factories_intake import IntakeFactory
 from tests.factories_scheduling import (
@@ -224,8 +224,10 @@ def test_queue_puts_urgent_then_high_then_oldest(client, front_desk, intake, cli
     client.force_login(front_desk)
     response = client.get(reverse("scheduling:queue"))
     assert [r.pk for r, _contact in response.context["items"]] == [urgent.pk, old.pk]
-    urgent.refresh_from_db()
-    assert urgent.priority == "urgent"
+    assert response.context["items"][0][0].priority == "urgent"
+    assert 'class="priority priority--urgent"' in response.content.decode()
+    # Shown as the intake's triage says now; the page itself writes nothing.
+    assert AppointmentRequest.objects.get(pk=urgent.pk).priority == urgent.priority
 
 
 def test_front_desk_sees_contact_and_channels_but_nothing_clinical(client, front_desk, intake, client_user):

@@ -1,0 +1,72 @@
+"""What a scheduling service can refuse, and the words a person is told. Tests import the
+messages from here."""
+
+from django.utils.translation import gettext_lazy as _
+
+SLOT_TAKEN = _("That time was just taken. Here are other times that are free.")
+REQUEST_NOT_OPEN = _("This request has already been dealt with.")
+NOT_CANCELLABLE = _("This appointment can no longer be cancelled.")
+CANCELLATION_TOO_LATE = _(
+    "Appointments can be cancelled online up to %(hours)s hours before they start. Please call the practice."
+)
+NO_OFFICE = _("There is no office set up for in-person sessions.")
+NOT_RESCHEDULABLE = _("This appointment can no longer be moved.")
+
+NEEDS_INTAKE = _("Please send your intake first. Then you can ask for an appointment here.")
+REQUEST_ALREADY_OPEN = _(
+    "You already have a request with us. We will be in touch soon; you can change it by withdrawing it first."
+)
+RESCHEDULE_ALREADY_ASKED = _("You have already asked to move this appointment. We will be in touch soon.")
+COLORADO_REQUIRED = _(
+    "Video sessions are only possible while you are in Colorado. Please confirm, or choose in person."
+)
+DECLINE_REASON_REQUIRED = _("Please give the client a reason. It is sent to them.")
+DECLINE_REASON_CLINICAL = _(
+    "This reason is emailed, so please leave out words about why the client is seeking care (%(words)s)."
+)
+
+AVAILABILITY_OVERLAPS = _("These hours overlap hours already set for that day.")
+
+
+class SchedulingError(Exception):
+    """A booking or cancellation refused for a reason the person can be told: next to
+    ``field`` on the form, or above it when the refusal is about no one field."""
+
+    field: str | None = None
+
+    def __init__(self, message) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+class SlotTakenError(SchedulingError):
+    pass
+
+
+class RequestNotOpenError(SchedulingError):
+    pass
+
+
+class NotCancellableError(SchedulingError):
+    pass
+
+
+class CancellationTooLateError(SchedulingError):
+    pass
+
+
+class NoOfficeError(SchedulingError):
+    pass
+
+
+class RequestAlreadyOpenError(SchedulingError):
+    """The client already has the open request this one would duplicate (a second click of
+    "Send", or a second tab): the view takes her to the request she has."""
+
+
+class SchedulingFieldError(SchedulingError):
+    """A refusal about one field of a form: the view shows it next to that field."""
+
+    def __init__(self, message, field: str) -> None:
+        super().__init__(message)
+        self.field = field

@@ -1,0 +1,273 @@
+"""Scheduling pages for staff: the front desk's queue of requests, a request's page (book or
+decline), an appointment's page (move or cancel), and the calendar every staff member sees.
+
+Thin: decorator, access helper, form, service, redirect or render. Every refusal a person can
+cause is a message on the page, never a server error.
+"""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST, require_safe
+
+from intake.selectors import intake_contact_for_front_desk, intake_contacts_for_front_desk
+from portal import access
+
+from . import appointment_services, errors, request_services, selectors
+from .access import appointment_for_scheduling, request_for_scheduling
+from .forms import BookForm, CalendarForm, DeclineForm, RescheduleForm, StaffCancelForm
+from .models import Appointment, AppointmentRequest, Modality
+from .slots import to_practice_time, windows_describe
+
+SLOT_TAKEN_STATUS = 409
+WINDOWS_UNREADABLE = gettext_lazy("The times this client chose could not be read, so any time is shown.")
+
+
+@require_safe
+@access.scheduling_staff_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """Open requests, urgent and high priority first, then oldest first; then the clients a
+    therapist accepted who have not asked for a time yet (the front desk reaches out), a page
+    at a time."""
+    rows = selectors.request_queue()
+    contacts = intake_contacts_for_front_desk(clients=[r.client for r in rows])
+    items = [(r, contacts[r.client_id]) for r in rows]
+    ready_page, ready = selectors.ready_to_schedule_page(page_number=request.GET.get("ready_page"))
+    request_services.desk_queue_viewed(
+        actor=request.user,
+        requests=rows,
+        ready_client_ids=[row["client_id"] for row in ready],
+        request=request,
+    )
+    return render(
+        request, "scheduling/queue.html", {"items": items, "ready": ready, "ready_page": ready_page}
+    )
+
+
+def _request_page(
+    request: HttpRequest,
+    appointment_request: AppointmentRequest,
+    *,
+    book_form=None,
+    decline_form=None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    suggestions, windows_readable = selectors.slots_for_desk(appointment_request)
+    initial_modality = (
+        appointment_request.modality
+        if appointment_request.modality in Modality.values
+        else Modality.IN_PERSON
+    )
+    return render(
+        request,
+        "scheduling/request_detail.html",
+        {
+            "req": appointment_request,
+            "priority": selectors.request_priority(appointment_request=appointment_request),
+            "contact": intake_contact_for_front_desk(client=appointment_request.client),
+            "windows": windows_describe(appointment_request.windows),
+            "suggestions": [(s, to_practice_time(s.start), to_practice_time(s.end)) for s in suggestions],
+            "windows_error": "" if windows_readable else WINDOWS_UNREADABLE,
+            "book_form": book_form
+            or BookForm(
+                therapists=selectors.therapists_active(),
+                initial={
+                    "therapist": appointment_request.preferred_therapist_id,
+                    "modality": initial_modality,
+                    "day": max(appointment_request.earliest_date, timezone.localdate()),
+                },
+            ),
+            "decline_form": decline_form or DeclineForm(),
+            "error": error,
+            "is_open": appointment_request.status == AppointmentRequest.Status.OPEN,
+        },
+        status=status,
+    )
+
+
+@require_safe
+@access.scheduling_staff_required
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment_request = request_for_scheduling(pk=pk)
+    request_services.appointment_request_viewed(
+        actor=request.user, appointment_request=appointment_request, request=request
+    )
+    return _request_page(request, appointment_request)
+
+
+@require_POST
+@access.scheduling_staff_required
+def request_book(request: HttpRequest, pk: int) -> HttpResponse:
+    """Book a suggested time in one click, or a time the front desk typed in."""
+    appointment_request = request_for_scheduling(pk=pk)
+    form = BookForm(request.POST, therapists=selectors.therapists_active())
+    if not form.is_valid():
+        return _request_page(request, appointment_request, book_form=form)
+    data = form.cleaned_data
+    try:
+        appointment = request_services.appointment_request_book(
+            appointment_request=appointment_request,
+            therapist=data["therapist"],
+            start=data["start"],
+            modality=data["modality"],
+            actor=request.user,
+            request=request,
+        )
+    except errors.SlotTakenError as error:
+        return _request_page(request, appointment_request, error=error.message, status=SLOT_TAKEN_STATUS)
+    except errors.SchedulingError as error:
+        return _request_page(request, appointment_request, error=error.message)
+    messages.success(
+        request,
+        _("Booked %(client)s with %(therapist)s on %(when)s. The client has been emailed.")
+        % {
+            "client": appointment.client,
+            "therapist": appointment.therapist,
+            "when": to_practice_time(appointment.start).strftime("%a %b %-d, %-I:%M %p %Z"),
+        },
+    )
+    return redirect("scheduling:queue")
+
+
+@require_POST
+@access.scheduling_staff_required
+def request_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment_request = request_for_scheduling(pk=pk)
+    form = DeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            request_services.appointment_request_decline(
+                appointment_request=appointment_request,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except errors.SchedulingError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, _("Request declined. The client has been sent the reason."))
+            return redirect("scheduling:queue")
+    return _request_page(request, appointment_request, decline_form=form)
+
+
+@require_safe
+@access.staff_required
+def calendar(request: HttpRequest) -> HttpResponse:
+    """Day or week view, for one therapist or the whole practice (Denver time)."""
+    therapists = selectors.therapists_active()
+    form = CalendarForm(request.GET or None, therapists=therapists)
+    data = form.cleaned_data if form.is_valid() else {}
+    view = data.get("view") or "week"
+    day = data.get("day") or timezone.localdate()
+    therapist = data.get("therapist")
+    if therapist is None and not request.GET and access.is_therapist(request.user):
+        therapist = request.user
+    span = selectors.calendar_span(day=day, view=view, therapist_id=therapist.pk if therapist else None)
+    appointment_services.calendar_viewed(actor=request.user, appointments=span.appointments, request=request)
+    return render(
+        request,
+        "scheduling/calendar.html",
+        {
+            # What is shown, defaults filled in (an unreadable value falls back to its default).
+            "form": CalendarForm(
+                initial={"view": view, "day": day, "therapist": therapist.pk if therapist else None},
+                therapists=therapists,
+            ),
+            "view": view,
+            "day": day,
+            "therapist": therapist,
+            "days": span.days,
+            "prev_day": span.first - span.step,
+            "next_day": span.first + span.step,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _appointment_page(request, appointment, *, reschedule_form=None, cancel_form=None, error="", status=200):
+    local = to_practice_time(appointment.start)
+    return render(
+        request,
+        "scheduling/appointment_manage.html",
+        {
+            "appointment": appointment,
+            "local_start": local,
+            "local_end": to_practice_time(appointment.end),
+            "contact": intake_contact_for_front_desk(client=appointment.client),
+            "reschedule_form": reschedule_form
+            or RescheduleForm(
+                therapists=selectors.therapists_active(),
+                initial={
+                    "therapist": appointment.therapist_id,
+                    "day": local.date(),
+                    "start_time": local.time().replace(second=0, microsecond=0),
+                    "modality": appointment.modality,
+                },
+            ),
+            "cancel_form": cancel_form or StaffCancelForm(),
+            "error": error,
+            "is_booked": appointment.status == Appointment.Status.BOOKED,
+        },
+        status=status,
+    )
+
+
+@require_safe
+@access.scheduling_staff_required
+def appointment_manage(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = appointment_for_scheduling(pk=pk)
+    appointment_services.appointment_viewed(actor=request.user, appointment=appointment, request=request)
+    return _appointment_page(request, appointment)
+
+
+@require_POST
+@access.scheduling_staff_required
+def appointment_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = appointment_for_scheduling(pk=pk)
+    form = RescheduleForm(request.POST, therapists=selectors.therapists_active())
+    if not form.is_valid():
+        return _appointment_page(request, appointment, reschedule_form=form)
+    data = form.cleaned_data
+    try:
+        appointment_services.appointment_reschedule(
+            appointment=appointment,
+            start=data["start"],
+            therapist=data["therapist"],
+            modality=data["modality"],
+            reason=data["reason"],
+            actor=request.user,
+            request=request,
+        )
+    except errors.SlotTakenError as error:
+        return _appointment_page(
+            request, appointment, reschedule_form=form, error=error.message, status=SLOT_TAKEN_STATUS
+        )
+    except errors.SchedulingError as error:
+        return _appointment_page(request, appointment, reschedule_form=form, error=error.message)
+    messages.success(request, _("Appointment moved. The client has been emailed the new time."))
+    return redirect("scheduling:appointment_manage", pk=appointment.pk)
+
+
+@require_POST
+@access.scheduling_staff_required
+def appointment_staff_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    appointment = appointment_for_scheduling(pk=pk)
+    form = StaffCancelForm(request.POST)
+    if form.is_valid():
+        try:
+            appointment_services.appointment_cancel(
+                appointment=appointment,
+                actor=request.user,
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except errors.SchedulingError as error:
+            form.add_error(error.field, error.message)
+        else:
+            messages.success(request, _("Appointment cancelled. The client has been emailed."))
+            return redirect("scheduling:appointment_manage", pk=appointment.pk)
+    return _appointment_page(request, appointment, cancel_form=form)
