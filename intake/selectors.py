@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from portal.models import Practice, User
@@ -16,6 +17,7 @@ from .models import (
     Intake,
     PregnancyEntry,
     QuestionnaireResponse,
+    ReviewQueueRank,
     RiskFlag,
 )
 from .risk_rules import Assessment, assess_risk, priority_for_level, priority_position
@@ -280,3 +282,74 @@ def intake_assessment(*, intake: Intake) -> Assessment:
 
 def intake_risk_flags(*, intake: Intake) -> list[RiskFlag]:
     return list(intake.risk_flags.select_related("acknowledged_by").order_by("-raised_at", "-pk"))
+
+
+# --- What the front desk may read (scheduling reads intake only through this module)
+
+READY_TO_SCHEDULE_FIELDS = (
+    "pk",
+    "client_id",
+    "client__full_name",
+    "client__email",
+    "legal_name",
+    "preferred_name",
+    "contact_email",
+    "phone",
+    "may_email",
+    "may_text",
+    "may_voicemail",
+    "may_name_practice",
+    "modality",
+    "in_colorado",
+    "appointment_preferences",
+    "risk_level",
+)
+
+
+def intakes_ready_to_schedule_rows(*, exclude_clients: tuple[QuerySet, ...] = ()) -> QuerySet:
+    """Accepted intakes for the front desk to book, most urgent first, then longest waiting,
+    as value rows to page through; give a page to ready_to_schedule_contacts.
+
+    `exclude_clients` are querysets of client ids to leave out (those who already asked for
+    a time or have one booked), worked out by the database rather than in the page.
+    Minimum necessary: only who to call and how (names, contact details and the channels the
+    client allowed), how she would like to meet (modality, appointment preferences) and a
+    priority level; not why she is in care. Nothing clinical is read from the database here:
+    no answers, scores, flags, notes (the risk level is read only to become a priority, and
+    then dropped).
+    """
+    rows = Intake.objects.filter(status=Intake.Status.ACCEPTED)
+    for client_ids in exclude_clients:
+        rows = rows.exclude(client_id__in=client_ids)
+    return rows.order_by(ReviewQueueRank().asc(), "submitted_at", "pk").values(*READY_TO_SCHEDULE_FIELDS)
+
+
+def ready_to_schedule_contacts(rows) -> list[dict]:
+    """What the front desk sees of each row of intakes_ready_to_schedule_rows."""
+    modalities = dict(Intake.Modality.choices)
+    return [
+        {
+            "id": row["pk"],
+            "client_id": row["client_id"],
+            "name": row["legal_name"] or row["client__full_name"],
+            "preferred_name": row["preferred_name"],
+            "email": row["contact_email"] or row["client__email"],
+            "phone": row["phone"],
+            "channels": {
+                "email": row["may_email"],
+                "text": row["may_text"],
+                "voicemail": row["may_voicemail"],
+                "name_practice": row["may_name_practice"],
+            },
+            "modality": str(modalities.get(row["modality"], "")),
+            "in_colorado": row["in_colorado"],
+            "appointment_preferences": row["appointment_preferences"],
+            "priority": priority_for_level(row["risk_level"]),
+        }
+        for row in rows
+    ]
+
+
+def intakes_ready_to_schedule() -> list[dict]:
+    """Every accepted intake as the front desk sees it (see intakes_ready_to_schedule_rows)."""
+    return ready_to_schedule_contacts(intakes_ready_to_schedule_rows())

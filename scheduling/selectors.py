@@ -10,8 +10,12 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from intake.review_selectors import intakes_ready_to_schedule_rows, ready_to_schedule_contacts
-from intake.selectors import intake_priorities_for_clients, intake_priority_position
+from intake.selectors import (
+    intake_priorities_for_clients,
+    intake_priority_position,
+    intakes_ready_to_schedule_rows,
+    ready_to_schedule_contacts,
+)
 from portal.models import Practice, User
 from portal.selectors import practice_get
 

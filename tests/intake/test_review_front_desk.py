@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from intake.models import Intake, RiskFlag
-from intake.review_selectors import intakes_ready_to_schedule
 from intake.review_services import internal_note_add, risk_flag_acknowledge
+from intake.selectors import intakes_ready_to_schedule
 from tests.access_policy import POLICY, url_kwargs
 from tests.factories_review import ASQ_ACUTE, answer, raise_flag, sent_intake
 
