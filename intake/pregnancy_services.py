@@ -60,6 +60,26 @@ def _apply_entry(entry: PregnancyEntry, data: dict) -> None:
     entry.complications = list(entry.complications or [])
 
 
+def _entry_store(
+    fresh: Intake, entry: PregnancyEntry, data: dict, *, update_fields: list[str] | None
+) -> None:
+    """Apply the answers to an entry, check them against the rest of the history and save it
+    (a new entry when update_fields is None); the caller holds the intake's lock."""
+    _apply_entry(entry, data)
+    errors = _entry_errors(fresh, entry, data)
+    if errors:
+        raise IntakeValidationError(ERROR_INVALID_VALUE, errors)
+    try:
+        with transaction.atomic():
+            entry.save(update_fields=update_fields)
+    except IntegrityError:
+        # Two tabs marking a pregnancy as current at once: the database keeps it to one.
+        raise IntakeValidationError(
+            ERROR_INVALID_VALUE, {"outcome": pregnancy_history.ERROR_ONE_CURRENT}
+        ) from None
+    draft_touch(fresh, PREGNANCIES)
+
+
 @transaction.atomic
 def pregnancy_entry_add(
     *, intake: Intake, data: dict, actor: User | None, request: HttpRequest | None = None
@@ -70,21 +90,8 @@ def pregnancy_entry_add(
     if fresh.pregnancies.count() >= forms_rules.PREGNANCY_ENTRIES_MAX:
         message = forms_rules.ERROR_TOO_MANY_PREGNANCIES % {"limit": forms_rules.PREGNANCY_ENTRIES_MAX}
         raise IntakeValidationError(message, {"__all__": message})
-    entry = PregnancyEntry(intake=fresh)
-    _apply_entry(entry, data)
-    errors = _entry_errors(fresh, entry, data)
-    if errors:
-        raise IntakeValidationError(ERROR_INVALID_VALUE, errors)
-    entry.order = (fresh.pregnancies.aggregate(m=Max("order"))["m"] or 0) + 1
-    try:
-        with transaction.atomic():
-            entry.save()
-    except IntegrityError:
-        # Two tabs adding a current pregnancy at once: the database keeps it to one.
-        raise IntakeValidationError(
-            ERROR_INVALID_VALUE, {"outcome": pregnancy_history.ERROR_ONE_CURRENT}
-        ) from None
-    draft_touch(fresh, PREGNANCIES)
+    entry = PregnancyEntry(intake=fresh, order=(fresh.pregnancies.aggregate(m=Max("order"))["m"] or 0) + 1)
+    _entry_store(fresh, entry, data, update_fields=None)
     audit_record(
         client=fresh.client,
         action=AuditEvent.Action.CREATE,
@@ -104,18 +111,7 @@ def pregnancy_entry_update(
     """Change one pregnancy in the history. Raises IntakeValidationError with field messages."""
     fresh = draft_locked(entry.intake)
     refuse_if_under_age(fresh)
-    _apply_entry(entry, data)
-    errors = _entry_errors(fresh, entry, data)
-    if errors:
-        raise IntakeValidationError(ERROR_INVALID_VALUE, errors)
-    try:
-        with transaction.atomic():
-            entry.save(update_fields=[*PREGNANCY_FIELDS, "updated_at"])
-    except IntegrityError:
-        raise IntakeValidationError(
-            ERROR_INVALID_VALUE, {"outcome": pregnancy_history.ERROR_ONE_CURRENT}
-        ) from None
-    draft_touch(fresh, PREGNANCIES)
+    _entry_store(fresh, entry, data, update_fields=[*PREGNANCY_FIELDS, "updated_at"])
     audit_record(
         client=fresh.client,
         action=AuditEvent.Action.UPDATE,
