@@ -141,7 +141,12 @@ def _step_started(intake: Intake, step, pregnancies, questionnaires, unsigned) -
 
 
 def intake_steps_started(*, intake: Intake) -> dict[int, bool]:
-    """Step number -> whether the client has answered anything there (agreements: all signed)."""
+    """Step number -> whether the client has answered anything there (agreements: all signed).
+
+    An intake not saved yet has no answers, whatever the page fills in for her (the email she
+    signed up with): the step list then agrees with her home page's "Not started yet"."""
+    if intake.pk is None:
+        return {s.number: False for s in STEPS}
     pregnancies = intake_pregnancies(intake=intake)
     questionnaires = intake_questionnaires(intake=intake)
     unsigned = consent_documents_unsigned(intake=intake)

@@ -78,6 +78,16 @@ def test_every_page_of_an_intake_not_started_yet_answers_and_writes_nothing(sign
     assert not AuditEvent.objects.filter(client=client_user).exists()
 
 
+def test_an_intake_only_looked_at_reads_as_not_started_everywhere(signed_in):
+    step = signed_in.get(step_url(1)).content.decode()
+    home = signed_in.get(reverse("portal:client_home")).content.decode()
+
+    # Her sign-up address is filled in on step 1, but nothing is saved: no step has answers,
+    # and her home page says the same.
+    assert "(has answers)" not in step
+    assert "Not started yet" in home
+
+
 @pytest.mark.parametrize("number", [1, 2, 3, 4, 5, 6, 7, 8, 9])
 def test_every_step_page_shows_progress_with_the_current_step_marked(signed_in, number):
     response = signed_in.get(step_url(number))
