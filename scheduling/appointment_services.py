@@ -21,11 +21,13 @@ from .errors import (
     NOT_RESCHEDULABLE,
     REQUEST_NOT_OPEN,
     SLOT_TAKEN,
+    START_IN_PAST,
     CancellationTooLateError,
     NoOfficeError,
     NotCancellableError,
     RequestNotOpenError,
     SchedulingError,
+    SchedulingFieldError,
     SlotTakenError,
 )
 from .models import (
@@ -41,6 +43,13 @@ from .selectors import cancellation_notice_hours, client_may_cancel
 
 # PostgreSQL's SQLSTATE for exclusion_violation.
 EXCLUSION_VIOLATION = "23P01"
+
+
+def _refuse_past(start: datetime) -> None:
+    """A session cannot be booked or moved to a time already gone (the client would be
+    emailed a time she cannot come to)."""
+    if start <= timezone.now():
+        raise SchedulingFieldError(START_IN_PAST, field="day")
 
 
 def appointment_book(
@@ -76,6 +85,7 @@ def appointment_book(
         raise ValueError(f"{modality!r} is not a modality.")
     if timezone.is_naive(start):
         raise ValueError("start must be timezone-aware.")
+    _refuse_past(start)
     end = start + timedelta(minutes=session_type.duration_minutes)
     if modality == Modality.IN_PERSON and office is None:
         # One office today; the earliest created is the practice's main office.
@@ -219,6 +229,7 @@ def appointment_reschedule(
     revision goes up so the client's calendar replaces the event."""
     if timezone.is_naive(start):
         raise ValueError("start must be timezone-aware.")
+    _refuse_past(start)
     with transaction.atomic():
         _serialise_bookings()
         locked = Appointment.objects.select_for_update().select_related("session_type").get(pk=appointment.pk)

@@ -26,6 +26,7 @@ DECLINE_REASON_CLINICAL = _(
 )
 
 AVAILABILITY_OVERLAPS = _("These hours overlap hours already set for that day.")
+START_IN_PAST = _("That time has already passed. Please choose a time from now on.")
 
 
 class SchedulingError(Exception):

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 
 from intake.models import Intake
 from portal.models import AuditEvent, Message
@@ -19,6 +20,7 @@ from scheduling.errors import (
     REQUEST_ALREADY_OPEN,
     RESCHEDULE_ALREADY_ASKED,
     SLOT_TAKEN,
+    START_IN_PAST,
     RequestNotOpenError,
     SchedulingError,
     SchedulingFieldError,
@@ -230,6 +232,42 @@ def test_reschedule_overlapping_its_own_old_time_is_fine(appointment, front_desk
         appointment=appointment, start=START + dt.timedelta(minutes=30), actor=front_desk
     )
     assert moved.start == START + dt.timedelta(minutes=30)
+
+
+def test_an_appointment_cannot_be_moved_into_the_past(client, appointment, front_desk):
+    client.force_login(front_desk)
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+
+    response = client.post(
+        reverse("scheduling:appointment_reschedule", args=[appointment.pk]),
+        {
+            "therapist": appointment.therapist_id,
+            "day": yesterday.isoformat(),
+            "start_time": "10:00",
+            "modality": "telehealth",
+        },
+    )
+
+    assert response.status_code in (200, 400, 409)
+    assert str(START_IN_PAST) in response.content.decode()
+    appointment.refresh_from_db()
+    assert (appointment.start, appointment.sequence) == (START, 0)
+    assert not Message.objects.filter(kind="reschedule").exists()
+
+
+def test_nothing_is_booked_for_a_time_already_gone(therapist, client_user, front_desk, session_type):
+    with pytest.raises(SchedulingFieldError) as caught:
+        appointment_book(
+            therapist=therapist,
+            session_type=session_type,
+            start=timezone.now() - dt.timedelta(minutes=5),
+            modality="telehealth",
+            actor=front_desk,
+            client=client_user,
+        )
+
+    assert caught.value.message == START_IN_PAST
+    assert caught.value.field == "day"
 
 
 def test_a_client_cannot_reschedule_directly(client, appointment, client_user):
