@@ -3,7 +3,9 @@ messages from here."""
 
 from django.utils.translation import gettext_lazy as _
 
-SLOT_TAKEN = _("That time was just taken. Here are other times that are free.")
+SLOT_TAKEN = _(
+    "That time is no longer free: the therapist has another appointment then. Please choose another time."
+)
 REQUEST_NOT_OPEN = _("This request has already been dealt with.")
 NOT_CANCELLABLE = _("This appointment can no longer be cancelled.")
 CANCELLATION_TOO_LATE = _(

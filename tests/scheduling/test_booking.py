@@ -116,7 +116,8 @@ def test_overlapping_booking_is_refused_with_slot_taken(booked, therapist, secon
     assert (
         str(caught.value)
         == str(SLOT_TAKEN)
-        == "That time was just taken. Here are other times that are free."
+        == "That time is no longer free: the therapist has another appointment then. "
+        "Please choose another time."
     )
     assert Appointment.objects.get() == booked
     assert AuditEvent.objects.filter(object_type="appointment").count() == 1
