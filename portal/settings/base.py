@@ -313,10 +313,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": timedelta(minutes=5),
     },
     # Messages in the ledger (portal.message_ledger) whose first task went missing or whose
-    # send failed are sent again.
+    # send failed are sent again, once their kind's resend_after has passed.
     "portal-messages-sweep": {
         "task": "portal.tasks.messages_sweep_task",
-        "schedule": timedelta(minutes=5),
+        "schedule": timedelta(minutes=1),
     },
     # Same-day safety notifications that could not be queued (broker down) are sent late
     # rather than never.

@@ -11,7 +11,9 @@ from portal import message_ledger
 from portal.message_ledger import (
     Composed,
     MessageKind,
+    MessageSendError,
     OutgoingMessage,
+    message_deliver,
     message_kind_register,
     message_record,
     messages_sweep,
@@ -22,8 +24,11 @@ from portal.models import AuditEvent, Message
 pytestmark = pytest.mark.django_db
 
 
+HELLO_MESSAGE = OutgoingMessage(subject="Hello", text="Hello.\n")
+
+
 def _hello(row, now):
-    return Composed(address=row.client.email, message=OutgoingMessage(subject="Hello", text="Hello.\n"))
+    return Composed(to=(row.client.email,), message=HELLO_MESSAGE)
 
 
 HELLO = MessageKind(name="test-hello", compose=_hello)
@@ -66,3 +71,25 @@ def test_the_sweeper_sends_a_message_whose_task_was_lost(hello, client_user):
     assert messages_sweep(now=row.created_at + dt.timedelta(minutes=9)) == 0
     assert messages_sweep(now=row.created_at + dt.timedelta(minutes=11)) == 1
     assert Message.objects.get(pk=row.pk).status == Message.Status.SENT
+
+
+def test_a_message_with_nobody_to_send_to_fails_and_is_tried_again(client_user, monkeypatch):
+    nobody = MessageKind(name="test-nobody", compose=lambda row, now: Composed(message=HELLO_MESSAGE))
+    monkeypatch.setitem(message_ledger._KINDS, nobody.name, nobody)
+    (row,) = message_record(kind=nobody.name, client_id=client_user.pk, subject=client_user)
+
+    with pytest.raises(MessageSendError):
+        message_deliver(message_id=row.pk)
+
+    row.refresh_from_db()
+    assert (row.status, row.last_error, row.attempts) == ("failed", "nobody to send to", 1)
+    assert mail.outbox == []
+
+
+def test_a_kind_may_be_swept_sooner_than_the_others(client_user, monkeypatch):
+    soon = MessageKind(name="test-soon", compose=_hello, resend_after=dt.timedelta(minutes=1))
+    monkeypatch.setitem(message_ledger._KINDS, soon.name, soon)
+    (row,) = message_record(kind=soon.name, client_id=client_user.pk, subject=client_user)
+
+    assert messages_sweep(now=row.created_at + dt.timedelta(seconds=59)) == 0
+    assert messages_sweep(now=row.created_at + dt.timedelta(minutes=2)) == 1
