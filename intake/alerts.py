@@ -52,6 +52,7 @@ RISK_ALERT = "risk_alert"
 # the ten minutes an appointment email may wait.
 RESEND_AFTER = dt.timedelta(minutes=1)
 SAME_DAY = (RiskLevelChoices.HIGH, RiskLevelChoices.URGENT)
+NO_LONGER_WAITING = "no longer due: acknowledged, told already, or opened again"
 LOG_NO_ADDRESS = (
     "Flag %s (%s) was not emailed to anyone: no on-call address is set. Add one in Django admin "
     "(Practice, Safety) or set PORTAL_ON_CALL_EMAILS; the alert is sent once there is one."
@@ -106,10 +107,10 @@ def _recorded(step: Step) -> Exists:
     )
 
 
-def _due(step: Step, *, now: dt.datetime, interval: dt.timedelta) -> Q:
-    """The flags for which `step` is due at `now` and not yet recorded: the one statement of
-    the ladder."""
-    waiting = Q(acknowledged_at__isnull=True, level__in=SAME_DAY) & ~_recorded(step)
+def _waiting(step: Step) -> Q:
+    """The flags still waiting for `step` of their round, whenever it falls due: asked when
+    it is recorded (_due) and again when the ledger is about to send it (_compose)."""
+    waiting = Q(acknowledged_at__isnull=True, level__in=SAME_DAY, **{f"{_SENT_FIELD[step]}__isnull": True})
     if step == Step.FIRST:
         # While the intake has an open urgent flag, its alert speaks for the intake: a high
         # flag raised by the same answers (an acute ASQ is also a positive one) waits, and is
@@ -118,14 +119,19 @@ def _due(step: Step, *, now: dt.datetime, interval: dt.timedelta) -> Q:
         urgent_open = RiskFlag.objects.filter(
             intake=OuterRef("intake"), level=RiskLevelChoices.URGENT, acknowledged_at__isnull=True
         )
-        return waiting & Q(notified_at__isnull=True) & ~(Q(level=RiskLevelChoices.HIGH) & Exists(urgent_open))
+        return waiting & ~(Q(level=RiskLevelChoices.HIGH) & Exists(urgent_open))
+    return waiting & Q(level=RiskLevelChoices.URGENT)
+
+
+def _due(step: Step, *, now: dt.datetime, interval: dt.timedelta) -> Q:
+    """The flags for which `step` is due at `now` and not yet recorded: the one statement of
+    the ladder."""
+    due = _waiting(step) & ~_recorded(step)
     if step == Step.REALERT:
-        return waiting & Q(
-            level=RiskLevelChoices.URGENT, realerted_at__isnull=True, notified_at__lte=now - interval
-        )
-    return waiting & Q(
-        level=RiskLevelChoices.URGENT, escalated_at__isnull=True, realerted_at__lte=now - interval
-    )
+        return due & Q(notified_at__lte=now - interval)
+    if step == Step.ESCALATE:
+        return due & Q(realerted_at__lte=now - interval)
+    return due
 
 
 def _recipients(step: Step, practice: Practice) -> list[str]:
@@ -213,23 +219,6 @@ def alert_ladder_restart(flag: RiskFlag) -> list[str]:
 # --- The kind of message (portal.message_ledger)
 
 
-def _no_longer_due(flag: RiskFlag, *, alert_round: int, step: Step) -> str:
-    """Why a recorded step should not go out now, or "" if it should."""
-    if flag.alert_round != alert_round:
-        return "the flag was opened again since"
-    if flag.acknowledged_at is not None:
-        return "acknowledged"
-    if getattr(flag, _SENT_FIELD[step]) is not None:
-        return "on-call told already"
-    if step == Step.FIRST and flag.level == RiskLevelChoices.HIGH:
-        urgent_open = RiskFlag.objects.filter(
-            intake_id=flag.intake_id, level=RiskLevelChoices.URGENT, acknowledged_at__isnull=True
-        )
-        if urgent_open.exists():
-            return "the urgent alert speaks for the intake"
-    return ""
-
-
 def _first_alert_header_id(row: Message, alert_round: int) -> str:
     first = Message.objects.filter(
         kind=RISK_ALERT,
@@ -243,11 +232,10 @@ def _first_alert_header_id(row: Message, alert_round: int) -> str:
 
 def _compose(row: Message, now: dt.datetime) -> Composed:
     """The email for one step: no client's name, no answer, no clinical word; only a link."""
-    flag = RiskFlag.objects.get(pk=row.subject_id)
     alert_round, step = alert_step(row.version)
-    reason = _no_longer_due(flag, alert_round=alert_round, step=step)
-    if reason:
-        return Composed(skip=reason)
+    flag = RiskFlag.objects.filter(_waiting(step), pk=row.subject_id, alert_round=alert_round).first()
+    if flag is None:
+        return Composed(skip=NO_LONGER_WAITING)
     recipients = _recipients(step, practice_get())
     context = {
         "step": step.value,

@@ -13,7 +13,13 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from intake.alerts import LOG_NO_ADDRESS, RISK_ALERT, alert_step, risk_alerts_due_enqueue
+from intake.alerts import (
+    LOG_NO_ADDRESS,
+    NO_LONGER_WAITING,
+    RISK_ALERT,
+    alert_step,
+    risk_alerts_due_enqueue,
+)
 from intake.models import RiskFlag
 from intake.questionnaire_services import questionnaire_answers_save
 from intake.review_services import risk_flag_acknowledge
@@ -359,6 +365,16 @@ def test_nothing_is_sent_after_acknowledgement(urgent_flag, therapist):
     for minute in (30, 60, 90, 120):
         assert ladder_run(urgent_flag.notified_at + minute * MINUTE) == []
 
+    assert len(mail.outbox) == 1
+
+
+def test_a_step_recorded_before_the_acknowledgement_is_not_sent(urgent_flag, therapist):
+    (row,) = risk_alerts_due_enqueue(now=urgent_flag.notified_at + 30 * MINUTE)
+    acknowledge(urgent_flag, therapist)
+
+    row = message_deliver(message_id=row.pk, now=urgent_flag.notified_at + 31 * MINUTE)
+
+    assert (row.status, row.skipped_reason) == (Message.Status.SKIPPED, NO_LONGER_WAITING)
     assert len(mail.outbox) == 1
 
 
