@@ -1,5 +1,5 @@
 """On-call alerts for same-day safety flags, and the ladder for an urgent one nobody takes:
-one kind of message ("risk_alert") in the portal's message ledger.
+one kind of message ("risk_alert") in the portal's message ledger (intake.message_kinds).
 
 A HIGH or URGENT flag emails the on-call addresses once. An URGENT flag still not
 acknowledged the practice's re-alert interval after that email is emailed to them again;
@@ -11,10 +11,10 @@ step's number counting rounds (alert_version), recorded when it is due: the firs
 in the transaction that raises the flag (risk_alerts_raised_enqueue), the others by the
 periodic check (risk_alerts_due_enqueue), which records and sends nothing itself. The ledger
 claims, sends outside any transaction, retries, keeps the Message-ID and writes the audit
-row; this module says to whom and what (no client's name, no answer, no clinical word: only
-a link), and records on the flag what the staff page shows once a step is sent. With nobody
-to send to, no step is recorded: the flag says so (notify_failed_at), the error is logged
-once, and the check records the step once there is an address.
+row; intake.message_kinds says what the email says and records on the flag what the staff
+page shows once a step is sent. With nobody to send to, no step is recorded: the flag says so
+(notify_failed_at), the error is logged once, and the check records the step once there is
+an address.
 """
 
 from __future__ import annotations
@@ -23,22 +23,12 @@ import datetime as dt
 import logging
 from enum import StrEnum
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from portal.audit import audit_record
-from portal.message_ledger import (
-    Composed,
-    MessageKind,
-    OutgoingMessage,
-    message_header_id,
-    message_kind_register,
-)
 from portal.messages import message_enqueue
 from portal.models import AuditEvent, Message, Practice
 from portal.selectors import on_call_addresses, practice_admin_addresses, practice_get
@@ -48,11 +38,7 @@ from .models import RiskFlag, RiskLevelChoices
 logger = logging.getLogger(__name__)
 
 RISK_ALERT = "risk_alert"
-# A first alert whose task was lost goes out on the ledger's next sweep after this, not after
-# the ten minutes an appointment email may wait.
-RESEND_AFTER = dt.timedelta(minutes=1)
 SAME_DAY = (RiskLevelChoices.HIGH, RiskLevelChoices.URGENT)
-NO_LONGER_WAITING = "no longer due: acknowledged, told already, or opened again"
 LOG_NO_ADDRESS = (
     "Flag %s (%s) was not emailed to anyone: no on-call address is set. Add one in Django admin "
     "(Practice, Safety) or set PORTAL_ON_CALL_EMAILS; the alert is sent once there is one."
@@ -67,12 +53,8 @@ class Step(StrEnum):
 
 LADDER = (Step.FIRST, Step.REALERT, Step.ESCALATE)
 
-_SENT_FIELD = {Step.FIRST: "notified_at", Step.REALERT: "realerted_at", Step.ESCALATE: "escalated_at"}
-_AUDIT_SENT = {
-    Step.FIRST: "on-call notified ({n} addresses)",
-    Step.REALERT: "on-call alerted again, not acknowledged ({n} addresses)",
-    Step.ESCALATE: "practice admins alerted, not acknowledged ({n} addresses)",
-}
+# Where the flag records that a step went out (what the staff page shows).
+SENT_FIELD = {Step.FIRST: "notified_at", Step.REALERT: "realerted_at", Step.ESCALATE: "escalated_at"}
 
 
 # --- Rules
@@ -107,14 +89,15 @@ def _recorded(step: Step) -> Exists:
     )
 
 
-def _waiting(step: Step) -> Q:
+def flags_waiting(step: Step) -> Q:
     """The flags still waiting for `step` of their round, whenever it falls due: asked when
-    it is recorded (_due) and again when the ledger is about to send it (_compose)."""
-    waiting = Q(acknowledged_at__isnull=True, level__in=SAME_DAY, **{f"{_SENT_FIELD[step]}__isnull": True})
+    it is recorded (_due) and again when the ledger is about to send it
+    (intake.message_kinds)."""
+    waiting = Q(acknowledged_at__isnull=True, level__in=SAME_DAY, **{f"{SENT_FIELD[step]}__isnull": True})
     if step == Step.FIRST:
         # While the intake has an open urgent flag, its alert speaks for the intake: a high
         # flag raised by the same answers (an acute ASQ is also a positive one) waits, and is
-        # marked as told when the urgent alert goes (_covered_flags_mark), so the on-call
+        # marked as told when the urgent alert goes (intake.message_kinds), so the on-call
         # gets one email, not two at once.
         urgent_open = RiskFlag.objects.filter(
             intake=OuterRef("intake"), level=RiskLevelChoices.URGENT, acknowledged_at__isnull=True
@@ -126,7 +109,7 @@ def _waiting(step: Step) -> Q:
 def _due(step: Step, *, now: dt.datetime, interval: dt.timedelta) -> Q:
     """The flags for which `step` is due at `now` and not yet recorded: the one statement of
     the ladder."""
-    due = _waiting(step) & ~_recorded(step)
+    due = flags_waiting(step) & ~_recorded(step)
     if step == Step.REALERT:
         return due & Q(notified_at__lte=now - interval)
     if step == Step.ESCALATE:
@@ -134,7 +117,8 @@ def _due(step: Step, *, now: dt.datetime, interval: dt.timedelta) -> Q:
     return due
 
 
-def _recipients(step: Step, practice: Practice) -> list[str]:
+def alert_recipients(step: Step, practice: Practice) -> list[str]:
+    """Who a step goes to: the on-call addresses, and the practice admins for the last."""
     on_call = on_call_addresses(practice=practice)
     if step == Step.ESCALATE:
         return list(dict.fromkeys([*on_call, *practice_admin_addresses()]))
@@ -148,7 +132,7 @@ def _step_enqueue(*, flag: RiskFlag, step: Step, practice: Practice, now: dt.dat
     """Record one due step of a flag in the ledger, sent once the caller's transaction
     commits; or, with nobody to send to, say so on the flag, in the audit and in the log,
     once, and record nothing."""
-    if _recipients(step, practice):
+    if alert_recipients(step, practice):
         return message_enqueue(
             kind=RISK_ALERT,
             client_id=flag.intake.client_id,
@@ -214,85 +198,3 @@ def alert_ladder_restart(flag: RiskFlag) -> list[str]:
     flag.notified_at = flag.realerted_at = flag.escalated_at = flag.notify_failed_at = None
     flag.alert_round += 1
     return ["notified_at", "realerted_at", "escalated_at", "notify_failed_at", "alert_round"]
-
-
-# --- The kind of message (portal.message_ledger)
-
-
-def _first_alert_header_id(row: Message, alert_round: int) -> str:
-    first = Message.objects.filter(
-        kind=RISK_ALERT,
-        subject_type_id=row.subject_type_id,
-        subject_id=row.subject_id,
-        channel=row.channel,
-        version=alert_version(alert_round=alert_round, step=Step.FIRST),
-    ).first()
-    return message_header_id(first) if first else ""
-
-
-def _compose(row: Message, now: dt.datetime) -> Composed:
-    """The email for one step: no client's name, no answer, no clinical word; only a link."""
-    alert_round, step = alert_step(row.version)
-    flag = RiskFlag.objects.filter(_waiting(step), pk=row.subject_id, alert_round=alert_round).first()
-    if flag is None:
-        return Composed(skip=NO_LONGER_WAITING)
-    recipients = _recipients(step, practice_get())
-    context = {
-        "step": step.value,
-        "urgent": flag.level == RiskLevelChoices.URGENT,
-        "raised_at": flag.raised_at,
-        "waited_minutes": int((now - flag.notified_at).total_seconds() // 60) if flag.notified_at else 0,
-        "review_url": settings.SITE_URL + reverse("intake:staff_detail", kwargs={"pk": flag.intake_id}),
-    }
-    message = OutgoingMessage(
-        subject=render_to_string("intake/email/review_needed_subject.txt", context).strip(),
-        text=render_to_string("intake/email/review_needed.txt", context),
-        html=render_to_string("intake/email/review_needed.html", context),
-        in_reply_to="" if step == Step.FIRST else _first_alert_header_id(row, alert_round),
-    )
-    return Composed(to=tuple(recipients), message=message, audit=_AUDIT_SENT[step].format(n=len(recipients)))
-
-
-def _sent(row: Message, now: dt.datetime) -> None:
-    """Record on the flag what the staff page shows: when each step went out."""
-    alert_round, step = alert_step(row.version)
-    intake_id = RiskFlag.objects.values_list("intake_id", flat=True).get(pk=row.subject_id)
-    # Every flag of the intake, in key order (the order a client's save takes them in),
-    # since an urgent alert may mark the others as told.
-    locked = list(RiskFlag.objects.select_for_update(of=("self",)).filter(intake_id=intake_id).order_by("pk"))
-    flag = next(f for f in locked if f.pk == row.subject_id)
-    # A later answer may have opened the flag again while the email was on its way: the new
-    # round's steps are still to send.
-    if flag.alert_round != alert_round:
-        return
-    setattr(flag, _SENT_FIELD[step], now)
-    flag.notify_failed_at = None
-    flag.save(update_fields=[_SENT_FIELD[step], "notify_failed_at", "updated_at"])
-    if step == Step.FIRST and flag.level == RiskLevelChoices.URGENT:
-        _covered_flags_mark(flag, locked, client=row.client, now=now)
-
-
-def _covered_flags_mark(flag: RiskFlag, locked: list[RiskFlag], *, client, now: dt.datetime) -> None:
-    """The intake's high flags not yet alerted were told of by this urgent alert (it names
-    the intake, not the answer): record them as notified, so none is sent later on its own.
-    `locked` are the intake's flags, already locked by the caller."""
-    covered = [f for f in locked if f.level == RiskLevelChoices.HIGH and f.notified_at is None]
-    for high in covered:
-        high.notified_at = now
-        high.save(update_fields=["notified_at", "updated_at"])
-        audit_record(
-            actor=None,
-            action=AuditEvent.Action.NOTIFY,
-            object_type="risk_flag",
-            object_id=high.pk,
-            client=client,
-            detail=f"on-call told by the urgent alert of flag {flag.pk}",
-        )
-
-
-RISK_ALERT_KIND = MessageKind(name=RISK_ALERT, compose=_compose, sent=_sent, resend_after=RESEND_AFTER)
-
-
-def message_kinds_register() -> None:
-    """Called by IntakeConfig.ready()."""
-    message_kind_register(RISK_ALERT_KIND)

@@ -8,7 +8,7 @@ class IntakeConfig(AppConfig):
 
     def ready(self) -> None:
         # Here, not at import: the kind names models, which exist only once apps are ready.
-        from .alerts import message_kinds_register
+        from .message_kinds import message_kinds_register
 
         message_kinds_register()
 

@@ -13,13 +13,8 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from intake.alerts import (
-    LOG_NO_ADDRESS,
-    NO_LONGER_WAITING,
-    RISK_ALERT,
-    alert_step,
-    risk_alerts_due_enqueue,
-)
+from intake.alerts import LOG_NO_ADDRESS, RISK_ALERT, alert_step, risk_alerts_due_enqueue
+from intake.message_kinds import NO_LONGER_WAITING
 from intake.models import RiskFlag
 from intake.questionnaire_services import questionnaire_answers_save
 from intake.review_services import risk_flag_acknowledge

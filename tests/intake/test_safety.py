@@ -9,7 +9,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from intake.alerts import RESEND_AFTER, RISK_ALERT
+from intake.alerts import RISK_ALERT
+from intake.message_kinds import RESEND_AFTER
 from intake.models import Intake, RiskFlag
 from intake.questionnaire_services import questionnaire_answers_save
 from intake.selectors import intake_priority_for_client
