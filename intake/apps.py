@@ -6,6 +6,12 @@ class IntakeConfig(AppConfig):
     name = "intake"
     verbose_name = _("Intake")
 
+    def ready(self) -> None:
+        # Here, not at import: the kind names models, which exist only once apps are ready.
+        from .message_kinds import message_kinds_register
+
+        message_kinds_register()
+
     def demo_seed(self, *, password: str) -> list[tuple[str, str]]:
         """Two sent intakes (one urgent) so the therapist review has something to show; the
         demo logins they add, for `manage.py seed_demo` to print."""

@@ -463,17 +463,17 @@ class RiskFlag(TimeStampedModel):
     # What raised it: a list of {"source", "item_key", "item_text", "answer", "why"}.
     reasons = models.JSONField(_("what raised it"), default=list)
     raised_at = models.DateTimeField(_("raised at"), default=timezone.now)
+    # The alert ladder of a same-day flag (intake.alerts), as the staff page shows it: when
+    # each step went out. An urgent flag nobody acknowledges is emailed to the on-call again,
+    # then to the practice admins too; each step is one message in the portal's ledger
+    # (portal.models.Message), which sends it once.
     notified_at = models.DateTimeField(_("on-call notified at"), null=True, blank=True)
-    # The alert ladder of a same-day flag (intake.alerts). An urgent flag nobody acknowledges
-    # is emailed to the on-call again, then to the practice admins too; each step once.
     realerted_at = models.DateTimeField(_("on-call alerted again at"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("practice admins alerted at"), null=True, blank=True)
     # Set when a step found nobody to send to; the flag waits, visibly, for an address.
     notify_failed_at = models.DateTimeField(_("no on-call address to alert at"), null=True, blank=True)
-    # A step being sent since then: claimed before the email, cleared when its result is saved.
-    alert_claimed_at = models.DateTimeField(_("alert being sent since"), null=True, blank=True)
-    # How many times a later answer opened the flag again; part of each alert's Message-ID,
-    # so a mail program never files a new round's alert away as a copy of the last one's.
+    # How many times a later answer opened the flag again; part of each step's version in the
+    # ledger, so a new round's alerts are new messages.
     alert_round = models.PositiveSmallIntegerField(_("alert round"), default=0)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     acknowledged_by = models.ForeignKey(

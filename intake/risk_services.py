@@ -1,24 +1,22 @@
 """Safety triage written down: risk_evaluate applies the rules of intake.risk_rules to an
 intake's saved answers, records a flag the first time a level is reached, keeps each flag's
-evidence current, and hands a new same-day flag to intake.tasks for the on-call alert, which
-intake.alerts sends (once per step) and follows up.
+evidence current, and records the first on-call alert of a new same-day flag
+(intake.alerts), which the portal's message ledger sends once the save commits.
 """
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from portal.audit import audit_record
 from portal.models import AuditEvent, User
 
-from .alerts import alert_ladder_restart
+from .alerts import alert_ladder_restart, risk_alerts_raised_enqueue
 from .instruments import get_instrument
 from .models import Intake, InternalNote, RiskFlag
 from .risk_rules import CHECKLIST, FLAG_LEVELS, SAME_DAY_LEVELS, Reason, max_level
 from .selectors import intake_assessment
-from .tasks import risk_flag_notify_queue
 
 
 def _reason_record(reason: Reason, at: str) -> dict:
@@ -57,20 +55,21 @@ def risk_evaluate(
     """Triage the intake's current answers and record any level reached for the first time.
 
     Call inside the transaction that saved the answers. The intake's risk level only ever
-    rises. A new HIGH or URGENT flag queues the on-call notification once the transaction
-    commits. Returns the flags raised by this call.
+    rises. A new HIGH or URGENT flag (or one opened again) records its on-call alert, sent
+    once the transaction commits. Returns the flags raised by this call.
     """
     assessment = intake_assessment(intake=intake)
     # The intake is locked already; its flags are locked in key order, as everywhere.
     existing = {flag.level: flag for flag in intake.risk_flags.select_for_update().order_by("pk")}
     now = timezone.now().isoformat()
     raised = []
+    alert = False
     for level in FLAG_LEVELS:
         records = [_reason_record(r, now) for r in assessment.reasons if r.level == level]
         if not records:
             continue
         if level.value in existing:
-            _flag_reasons_update(existing[level.value], records, actor, request)
+            alert |= _flag_reasons_update(existing[level.value], records, actor, request)
             continue
         flag = RiskFlag.objects.create(intake=intake, level=level.value, reasons=records)
         raised.append(flag)
@@ -83,8 +82,10 @@ def risk_evaluate(
             detail=f"{level.value} flag raised",
             request=request,
         )
-        if level in SAME_DAY_LEVELS:
-            transaction.on_commit(lambda flag_id=flag.pk: risk_flag_notify_queue(flag_id))
+        alert |= level in SAME_DAY_LEVELS
+    if alert:
+        # Once every flag is saved: an urgent flag's alert speaks for the high one raised with it.
+        risk_alerts_raised_enqueue(intake_id=intake.pk)
     highest = max_level(intake.risk_level, assessment.level)
     if highest != intake.risk_level:
         intake.risk_level = highest.value
@@ -92,8 +93,9 @@ def risk_evaluate(
     return raised
 
 
-def _flag_reasons_update(flag: RiskFlag, records: list[dict], actor, request) -> None:
-    """Bring a flag's evidence up to date with the answers as they stand now.
+def _flag_reasons_update(flag: RiskFlag, records: list[dict], actor, request) -> bool:
+    """Bring a flag's evidence up to date with the answers as they stand now; whether it
+    opened again (its on-call alert is then due afresh).
 
     One record per item (or total) and rule: an answer that changes while still at the
     flag's level replaces its record (with the time it changed), so the therapist reads the
@@ -115,7 +117,7 @@ def _flag_reasons_update(flag: RiskFlag, records: list[dict], actor, request) ->
             updated.append(old)
     added = [r for key, r in current.items() if key not in known]
     if not added and not changed:
-        return
+        return False
     flag.reasons = [*updated, *added]
     fields = ["reasons", "updated_at"]
     reopened = bool(added) and flag.acknowledged_at is not None and flag.needs_same_day_review
@@ -136,8 +138,7 @@ def _flag_reasons_update(flag: RiskFlag, records: list[dict], actor, request) ->
         detail=detail + ("; opened again" if reopened else ""),
         request=request,
     )
-    if reopened:
-        transaction.on_commit(lambda flag_id=flag.pk: risk_flag_notify_queue(flag_id))
+    return reopened
 
 
 def _acknowledgement_keep_as_note(flag: RiskFlag) -> None:

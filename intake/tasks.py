@@ -8,14 +8,13 @@ which queue again what was never queued.
 
 import datetime as dt
 import logging
-from smtplib import SMTPException
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded, TimeLimitExceeded
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import OperationalError, transaction
+from django.db import transaction
 
-from .alerts import risk_flag_notify, risk_flags_escalate, risk_flags_first_alert_pending
+from .alerts import risk_alerts_due_enqueue
 from .models import Intake
 from .summary_services import (
     SWEEP_AFTER,
@@ -32,52 +31,11 @@ logger = logging.getLogger(__name__)
 ENQUEUE_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 
 
-# --- The on-call alert of a same-day risk flag (intake.alerts)
-
-
-@shared_task(
-    # OperationalError: a deadlock or a lost connection, worth another try.
-    autoretry_for=(SMTPException, ConnectionError, OSError, OperationalError),
-    retry_backoff=5,
-    retry_backoff_max=60,
-    max_retries=10,
-)
-def risk_flag_notify_task(flag_id: int) -> bool:
-    return risk_flag_notify(flag_id=flag_id)
-
-
-def risk_flag_notify_queue(flag_id: int) -> None:
-    """Queue the first alert of a same-day flag. Never raises: a broker outage must never
-    fail the client's save; the sweeper (risk_flags_notify_pending) sends it once the broker
-    is back."""
-    try:
-        risk_flag_notify_task.delay(flag_id)
-    except Exception:  # noqa: BLE001 - whatever the broker raises, the answer stands
-        logger.warning("Could not queue the on-call notification for flag %s", flag_id)
-
-
-def risk_flags_notify_pending() -> int:
-    """Queue the first alert of same-day flags whose task never ran (broker outages).
-
-    A flag already recorded as having nobody to send to is left alone until an on-call
-    address is set (intake.alerts), rather than queued again every minute.
-    """
-    pending = risk_flags_first_alert_pending()
-    for flag_id in pending:
-        risk_flag_notify_queue(flag_id)
-    return len(pending)
-
-
+# --- The on-call alert ladder (intake.alerts). Every minute (beat): record the steps now due;
+# the portal's message ledger sends them, and its sweeper sends again what was lost.
 @shared_task
-def risk_flags_notify_pending_task() -> int:
-    return risk_flags_notify_pending()
-
-
-# Every minute (beat): the next alert for urgent flags nobody has acknowledged. Not retried:
-# a step that could not be sent is due again on the next run.
-@shared_task
-def risk_flags_escalate_task() -> int:
-    return sum(result.sent for result in risk_flags_escalate())
+def risk_alerts_due_enqueue_task() -> int:
+    return len(risk_alerts_due_enqueue())
 
 
 # --- The PDF summary (intake.summary_services). Rendering is idempotent, so retries are

@@ -1,7 +1,8 @@
 """The one message ledger (portal.models.Message): record, claim, send, record the result,
 sweep. Any app sends through it: it registers each kind of message it sends (what the
-message says, where it goes, when it is out of date) and records one with message_enqueue
-(portal.messages).
+message says, to whom, when it is out of date) and records one with message_enqueue
+(portal.messages). A message is about one client (for the audit row) and goes to her or,
+for a staff alert, to the addresses its kind names.
 
 No row lock or transaction is held while a channel talks to its server; a crash can repeat a
 message only within one round trip, with the same Message-ID.
@@ -11,15 +12,18 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMultiAlternatives
 from django.db import models, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 
 from .audit import audit_record
@@ -50,26 +54,35 @@ class OutgoingMessage:
     # The same on every attempt, so a message sent twice (a crash between the mail server
     # accepting it and the ledger recording it) shows once in the client's mail program.
     message_id: str = ""
+    # The Message-ID of an earlier message this one follows up, so mail programs thread them.
+    in_reply_to: str = ""
 
 
 @dataclass(frozen=True)
 class Composed:
-    """What a kind says about one recorded message now: why it should not go out, or where
-    it goes and what it says."""
+    """What a kind says about one recorded message now: why it should not go out, or to whom
+    it goes (one client, or several staff addresses in one email) and what it says.
+
+    Nobody to send to without a reason to skip is a failure, tried again like any other.
+    """
 
     skip: str = ""
-    address: str = ""
+    to: tuple[str, ...] = ()
     message: OutgoingMessage | None = None
+    # What the audit row says was sent; "<kind> sent by <channel>" unless the kind says more.
+    audit: str = ""
 
 
 @dataclass(frozen=True)
 class MessageKind:
     """One kind of message an app sends. ``compose`` is called under the row's lock, in the
-    practice's language; ``sent`` in the transaction that records the send."""
+    practice's language; ``sent`` in the transaction that records the send. The sweeper
+    sends one again once its first task has had ``resend_after`` to do it."""
 
     name: str
     compose: Callable[[Message, datetime], Composed]
     sent: Callable[[Message, datetime], None] = lambda row, now: None
+    resend_after: timedelta = STALE_AFTER
 
 
 _KINDS: dict[str, MessageKind] = {}
@@ -88,10 +101,15 @@ def site_host() -> str:
     return host or "portal.invalid"
 
 
-def email_send(*, address: str, message: OutgoingMessage) -> None:
+def message_header_id(message: Message) -> str:
+    """The Message-ID a recorded message goes out with, the same on every attempt."""
+    return f"<notification-{message.pk}@{site_host()}>"
+
+
+def email_send(*, to: Sequence[str], message: OutgoingMessage) -> None:
     """Hand one message to the mail server; MessageSendError if that failed."""
     email = EmailMultiAlternatives(
-        subject=message.subject, body=message.text, to=[address], from_email=settings.DEFAULT_FROM_EMAIL
+        subject=message.subject, body=message.text, to=list(to), from_email=settings.DEFAULT_FROM_EMAIL
     )
     if message.html:
         email.attach_alternative(message.html, "text/html")
@@ -99,6 +117,8 @@ def email_send(*, address: str, message: OutgoingMessage) -> None:
         email.attach(filename, content, mimetype)
     if message.message_id:
         email.extra_headers["Message-ID"] = message.message_id
+    if message.in_reply_to:
+        email.extra_headers |= {"In-Reply-To": message.in_reply_to, "References": message.in_reply_to}
     try:
         email.send()
     except (smtplib.SMTPException, OSError) as error:
@@ -154,12 +174,15 @@ def message_deliver_quietly(*, message_id: int, now: datetime) -> bool:
 
 
 def messages_sweep(*, now: datetime | None = None) -> int:
-    """Send again every message still pending or failed after STALE_AFTER (its task went
-    missing, or the channel failed), up to MAX_ATTEMPTS each. Returns how many went out."""
+    """Send again every message still pending or failed after its kind's resend_after (its
+    task went missing, or the channel failed), up to MAX_ATTEMPTS each. Returns how many went
+    out."""
     now = now or timezone.now()
+    if not _KINDS:
+        return 0
     stale = Message.objects.filter(
+        reduce(or_, (Q(kind=kind.name, created_at__lt=now - kind.resend_after) for kind in _KINDS.values())),
         status__in=(Message.Status.PENDING, Message.Status.FAILED),
-        created_at__lt=now - STALE_AFTER,
         attempts__lt=MAX_ATTEMPTS,
     ).values_list("pk", flat=True)
     return sum(message_deliver_quietly(message_id=pk, now=now) for pk in stale)
@@ -187,18 +210,19 @@ def _deliver(message_id: int, now: datetime) -> tuple[Message, bool]:
         send = SENDERS.get(row.channel)
         with translation.override(settings.LANGUAGE_CODE):
             composed = kind.compose(row, now)
-        skip = composed.skip or ("" if send and composed.address else "client has not allowed this channel")
+        skip = composed.skip or ("" if send else "no way to send on this channel")
         if skip:
             row.status, row.skipped_reason = Message.Status.SKIPPED, skip
             row.save(update_fields=["status", "skipped_reason", "updated_at"])
             return row, False
-        message = replace(composed.message, message_id=f"<notification-{row.pk}@{site_host()}>")
         row.attempts += 1
         row.claimed_at = now
         row.save(update_fields=["attempts", "claimed_at", "updated_at"])
 
     try:
-        send(address=composed.address, message=message)
+        if not composed.to:
+            raise MessageSendError("nobody to send to")
+        send(to=composed.to, message=replace(composed.message, message_id=message_header_id(row)))
     except MessageSendError as error:
         with transaction.atomic():
             Message.objects.filter(pk=row.pk).update(
@@ -216,6 +240,6 @@ def _deliver(message_id: int, now: datetime) -> tuple[Message, bool]:
             object_type="notification",
             object_id=row.pk,
             client=row.client,
-            detail=f"{row.kind} sent by {row.channel}",
+            detail=composed.audit or f"{row.kind} sent by {row.channel}",
         )
     return row, True

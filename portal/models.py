@@ -262,9 +262,11 @@ class HeldRequest(models.Model):
 
 
 class Message(TimeStampedModel):
-    """One message to a client on one channel: the one ledger that makes delivery
-    at-least-once with duplicates only in one narrow window, for every app.
+    """One message on one channel: the one ledger that makes delivery at-least-once with
+    duplicates only in one narrow window, for every app.
 
+    ``client`` is the person the message is about (the audit row's client): it goes to her,
+    or, for a staff alert, to the addresses its kind names, never with clinical detail.
     An app registers each kind it sends (portal.message_ledger.message_kind_register) and
     names the record a message is about (``subject``: any model, by content type). ``key``
     names the message (kind, subject, revision, channel). A send first claims the row

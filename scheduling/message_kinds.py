@@ -55,7 +55,7 @@ def _compose(row: Message, now: datetime) -> Composed:
     address = address_for(contact) if address_for else ""
     if not address:
         return Composed(skip="client has not allowed this channel")
-    return Composed(address=address, message=message_for(kind=row.kind, subject=subject, contact=contact))
+    return Composed(to=(address,), message=message_for(kind=row.kind, subject=subject, contact=contact))
 
 
 def _reminder_sent(row: Message, now: datetime) -> None:

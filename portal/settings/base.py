@@ -313,21 +313,16 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": timedelta(minutes=5),
     },
     # Messages in the ledger (portal.message_ledger) whose first task went missing or whose
-    # send failed are sent again.
+    # send failed are sent again: on-call alerts after a minute, others after ten.
     "portal-messages-sweep": {
         "task": "portal.tasks.messages_sweep_task",
-        "schedule": timedelta(minutes=5),
+        "schedule": timedelta(minutes=1),
     },
-    # Same-day safety notifications that could not be queued (broker down) are sent late
-    # rather than never.
-    "intake-risk-notifications-pending": {
-        "task": "intake.tasks.risk_flags_notify_pending_task",
-        "schedule": 60.0,
-    },
-    # An urgent flag nobody has acknowledged is emailed to the on-call again, then to the
-    # practice admins too (intake.alerts); each run sends only the steps that are due.
+    # The alert ladder (intake.alerts): records the steps now due (an urgent flag nobody has
+    # acknowledged is emailed to the on-call again, then to the practice admins too); the
+    # message ledger sends them.
     "intake-urgent-alert-ladder": {
-        "task": "intake.tasks.risk_flags_escalate_task",
+        "task": "intake.tasks.risk_alerts_due_enqueue_task",
         "schedule": 60.0,
     },
     # Submitted intakes still without a current PDF summary (broker down at submit) are

@@ -11,18 +11,16 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
-from intake.alerts import (
-    LOG_NO_ADDRESS,
-    Outcome,
-    risk_flag_notify,
-    risk_flags_escalate,
-)
+from intake.alerts import LOG_NO_ADDRESS, RISK_ALERT, alert_step, risk_alerts_due_enqueue
+from intake.message_kinds import NO_LONGER_WAITING
 from intake.models import RiskFlag
 from intake.questionnaire_services import questionnaire_answers_save
 from intake.review_services import risk_flag_acknowledge
-from intake.tasks import risk_flags_escalate_task, risk_flags_notify_pending
-from portal.models import AuditEvent
+from intake.tasks import risk_alerts_due_enqueue_task
+from portal.message_ledger import MessageSendError, message_deliver, message_header_id, messages_sweep
+from portal.models import AuditEvent, Message
 from tests.factories_review import raise_flag
 from tests.intake.test_safety import CLINICAL_WORDS
 
@@ -52,20 +50,36 @@ def no_on_call(practice, settings):
     return practice
 
 
+def ladder_run(now) -> list[Message]:
+    """One minute of beat at `now`: intake's check records the steps due, and the ledger's
+    task sends each (here at the same `now`, as the worker does a moment later)."""
+    return [message_deliver(message_id=row.pk, now=now) for row in risk_alerts_due_enqueue(now=now)]
+
+
+def alert_rows(flag):
+    return Message.objects.filter(kind=RISK_ALERT, subject_id=flag.pk).order_by("version")
+
+
+def first_alert(flag) -> Message:
+    (row,) = alert_rows(flag).filter(version=1)
+    return row
+
+
 @pytest.fixture
 def urgent_flag(intake, practice, practice_admin):
     """An urgent flag (alone: a real acute answer raises a high one too) whose first alert
     has just gone to the on-call (mail.outbox[0])."""
     flag = raise_flag(intake, "urgent")
-    assert risk_flag_notify(flag_id=flag.pk) is True
+    assert [row.status for row in ladder_run(timezone.now())] == [Message.Status.SENT]
     flag.refresh_from_db()
     return flag
 
 
-def sent_ids(flag) -> list[str]:
-    """The Message-IDs of the alerts sent about `flag`, in order."""
+def steps_sent(flag) -> list[tuple[int, str]]:
+    """The round and step of each alert sent about `flag`, in order, read from its Message-ID."""
+    steps = {message_header_id(row): alert_step(row.version) for row in alert_rows(flag)}
     ids = [m.extra_headers["Message-ID"] for m in mail.outbox]
-    return [i for i in ids if i.startswith(f"<alert-{flag.pk}.")]
+    return [steps[i] for i in ids if i in steps]
 
 
 def acknowledge(flag, therapist):
@@ -106,7 +120,7 @@ def test_no_on_call_address_is_recorded_on_the_flag_and_audited(
     ).exists()
 
 
-def test_the_sweeper_does_not_queue_again_a_flag_with_nobody_to_send_to(
+def test_the_ladder_does_not_record_again_a_flag_with_nobody_to_send_to(
     intake, no_on_call, caplog, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
@@ -114,22 +128,24 @@ def test_the_sweeper_does_not_queue_again_a_flag_with_nobody_to_send_to(
     caplog.clear()
 
     with caplog.at_level(logging.ERROR, logger="intake.alerts"):
-        queued = [risk_flags_notify_pending() for _ in range(5)]
+        recorded = [risk_alerts_due_enqueue() for _ in range(5)]
 
-    assert queued == [0, 0, 0, 0, 0]
+    assert recorded == [[], [], [], [], []]
+    assert not Message.objects.exists()
     assert [r for r in caplog.records if r.levelno == logging.ERROR] == []
 
 
-def test_a_flag_missed_by_the_broker_is_logged_once_however_often_the_sweeper_runs(
+def test_a_flag_with_nobody_to_send_to_is_logged_once_however_often_the_ladder_and_sweeper_run(
     intake, no_on_call, caplog
 ):
-    save_answers(intake, "phq9", {"9": 1})  # on-commit callbacks not run: the broker was down
-
     with caplog.at_level(logging.ERROR, logger="intake.alerts"):
-        queued = [risk_flags_notify_pending() for _ in range(5)]
+        save_answers(intake, "phq9", {"9": 1})  # on-commit callbacks not run: the broker was down
+        for minute in range(1, 6):
+            risk_alerts_due_enqueue()
+            messages_sweep(now=timezone.now() + minute * MINUTE)
 
-    assert queued == [1, 0, 0, 0, 0]
     assert len([r for r in caplog.records if r.levelno == logging.ERROR]) == 1
+    assert mail.outbox == []
 
 
 def test_a_waiting_flag_is_sent_once_an_address_is_set(
@@ -140,12 +156,13 @@ def test_a_waiting_flag_is_sent_once_an_address_is_set(
     no_on_call.on_call_emails = "oncall@practice.example"
     no_on_call.save(update_fields=["on_call_emails"])
 
-    assert risk_flags_notify_pending() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert len(risk_alerts_due_enqueue()) == 1
 
     assert [m.to for m in mail.outbox] == [["oncall@practice.example"]]
     flag = RiskFlag.objects.get(intake=intake)
     assert (flag.notified_at is not None, flag.notify_failed_at) == (True, None)
-    assert risk_flags_notify_pending() == 0
+    assert risk_alerts_due_enqueue() == []
 
 
 def test_the_deployments_on_call_addresses_are_used_when_the_practice_has_none(
@@ -186,17 +203,19 @@ def test_the_alert_links_to_the_intake_for_staff(urgent_flag):
 
 
 def test_the_alert_has_a_stable_message_id(urgent_flag):
-    assert mail.outbox[0].extra_headers["Message-ID"] == f"<alert-{urgent_flag.pk}.0.first@localhost>"
-    assert f"<alert-{urgent_flag.pk}.0.first@localhost>" in mail.outbox[0].message().as_string()
+    message_id = message_header_id(first_alert(urgent_flag))
+
+    assert mail.outbox[0].extra_headers["Message-ID"] == message_id
+    assert message_id in mail.outbox[0].message().as_string()
 
 
 def test_a_step_claimed_by_another_run_is_not_sent_twice(intake, practice):
-    save_answers(intake, "phq9", {"9": 1})
+    save_answers(intake, "phq9", {"9": 1})  # recorded; on-commit callbacks (the send) not run
     flag = RiskFlag.objects.get(intake=intake)
     now = flag.raised_at + MINUTE
-    RiskFlag.objects.filter(pk=flag.pk).update(alert_claimed_at=now - MINUTE)
+    Message.objects.filter(pk=first_alert(flag).pk).update(claimed_at=now - MINUTE)
 
-    assert risk_flag_notify(flag_id=flag.pk, now=now) is False
+    assert message_deliver(message_id=first_alert(flag).pk, now=now).status == Message.Status.PENDING
     assert mail.outbox == []
 
 
@@ -204,11 +223,11 @@ def test_a_claim_left_by_a_sender_that_died_lapses(intake, practice, settings):
     save_answers(intake, "phq9", {"9": 1})
     flag = RiskFlag.objects.get(intake=intake)
     now = flag.raised_at + dt.timedelta(hours=1)
-    RiskFlag.objects.filter(pk=flag.pk).update(
-        alert_claimed_at=now - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 1)
+    Message.objects.filter(pk=first_alert(flag).pk).update(
+        claimed_at=now - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 1)
     )
 
-    assert risk_flag_notify(flag_id=flag.pk, now=now) is True
+    assert message_deliver(message_id=first_alert(flag).pk, now=now).status == Message.Status.SENT
     assert len(mail.outbox) == 1
 
 
@@ -227,14 +246,18 @@ def test_a_failed_send_gives_the_step_back_for_the_retry(intake, practice, setti
     FailsOnceBackend.failures = 0
     save_answers(intake, "phq9", {"9": 1})
     flag = RiskFlag.objects.get(intake=intake)
+    row = first_alert(flag)
 
-    with pytest.raises(SMTPException):
-        risk_flag_notify(flag_id=flag.pk)
+    with pytest.raises(MessageSendError):
+        message_deliver(message_id=row.pk)
     flag.refresh_from_db()
-    assert (flag.alert_claimed_at, flag.notified_at) == (None, None)
+    row.refresh_from_db()
+    assert (row.status, row.claimed_at, flag.notified_at) == (Message.Status.FAILED, None, None)
 
-    assert risk_flag_notify(flag_id=flag.pk) is True
+    assert message_deliver(message_id=row.pk).status == Message.Status.SENT
     assert len(mail.outbox) == 1
+    # The retry is the same message.
+    assert mail.outbox[0].extra_headers["Message-ID"] == message_header_id(row)
 
 
 class TransactionRecordingBackend(EmailBackend):
@@ -250,15 +273,19 @@ def test_alerts_are_sent_outside_any_transaction(intake, practice, practice_admi
     settings.EMAIL_BACKEND = f"{__name__}.TransactionRecordingBackend"
     TransactionRecordingBackend.in_transaction = []
     flag = raise_flag(intake, "urgent")
-    risk_flag_notify(flag_id=flag.pk)
+    ladder_run(timezone.now())
     first = RiskFlag.objects.get(pk=flag.pk).notified_at
 
-    risk_flags_escalate(now=first + 30 * MINUTE)
-    risk_flags_escalate(now=first + 60 * MINUTE)
+    ladder_run(first + 30 * MINUTE)
+    ladder_run(first + 60 * MINUTE)
 
     assert TransactionRecordingBackend.in_transaction == [False, False, False]
     assert (
-        AuditEvent.objects.filter(object_type="risk_flag", object_id=str(flag.pk), action="notify").count()
+        AuditEvent.objects.filter(
+            object_type="notification",
+            object_id__in=[str(pk) for pk in alert_rows(flag).values_list("pk", flat=True)],
+            action="notify",
+        ).count()
         == 3
     )
 
@@ -269,10 +296,10 @@ def test_alerts_are_sent_outside_any_transaction(intake, practice, practice_admi
 def test_an_unacknowledged_urgent_flag_is_alerted_again_after_30_minutes(urgent_flag):
     first = urgent_flag.notified_at
 
-    assert risk_flags_escalate(now=first + 29 * MINUTE) == []
-    (result,) = risk_flags_escalate(now=first + 30 * MINUTE)
+    assert ladder_run(first + 29 * MINUTE) == []
+    (result,) = ladder_run(first + 30 * MINUTE)
 
-    assert result.outcome == Outcome.SENT
+    assert result.status == Message.Status.SENT
     assert len(mail.outbox) == 2
     reminder = mail.outbox[1]
     assert sorted(reminder.to) == sorted(ON_CALL)
@@ -284,10 +311,10 @@ def test_an_unacknowledged_urgent_flag_is_alerted_again_after_30_minutes(urgent_
 
 def test_the_practice_admins_are_alerted_after_a_further_30_minutes(urgent_flag):
     first = urgent_flag.notified_at
-    risk_flags_escalate(now=first + 30 * MINUTE)
+    ladder_run(first + 30 * MINUTE)
 
-    assert risk_flags_escalate(now=first + 59 * MINUTE) == []
-    risk_flags_escalate(now=first + 60 * MINUTE)
+    assert ladder_run(first + 59 * MINUTE) == []
+    ladder_run(first + 60 * MINUTE)
 
     assert len(mail.outbox) == 3
     escalation = mail.outbox[2]
@@ -302,22 +329,21 @@ def test_each_step_is_sent_exactly_once_however_often_the_ladder_runs(urgent_fla
     first = urgent_flag.notified_at
 
     for minute in range(0, 180):
-        risk_flags_escalate(now=first + minute * MINUTE)
-        risk_flags_escalate(now=first + minute * MINUTE)
+        ladder_run(first + minute * MINUTE)
+        ladder_run(first + minute * MINUTE)
 
-    assert sent_ids(urgent_flag) == [
-        f"<alert-{urgent_flag.pk}.0.{step}@localhost>" for step in ("first", "realert", "escalate")
-    ]
+    assert steps_sent(urgent_flag) == [(0, "first"), (0, "realert"), (0, "escalate")]
 
 
 def test_each_step_writes_an_audit_row(urgent_flag):
     first = urgent_flag.notified_at
 
-    risk_flags_escalate(now=first + 30 * MINUTE)
-    risk_flags_escalate(now=first + 60 * MINUTE)
+    ladder_run(first + 30 * MINUTE)
+    ladder_run(first + 60 * MINUTE)
 
+    sent = [str(pk) for pk in alert_rows(urgent_flag).values_list("pk", flat=True)]
     details = list(
-        AuditEvent.objects.filter(object_type="risk_flag", object_id=str(urgent_flag.pk), action="notify")
+        AuditEvent.objects.filter(object_type="notification", object_id__in=sent, action="notify")
         .order_by("pk")
         .values_list("detail", flat=True)
     )
@@ -332,17 +358,27 @@ def test_nothing_is_sent_after_acknowledgement(urgent_flag, therapist):
     acknowledge(urgent_flag, therapist)
 
     for minute in (30, 60, 90, 120):
-        assert risk_flags_escalate(now=urgent_flag.notified_at + minute * MINUTE) == []
+        assert ladder_run(urgent_flag.notified_at + minute * MINUTE) == []
 
+    assert len(mail.outbox) == 1
+
+
+def test_a_step_recorded_before_the_acknowledgement_is_not_sent(urgent_flag, therapist):
+    (row,) = risk_alerts_due_enqueue(now=urgent_flag.notified_at + 30 * MINUTE)
+    acknowledge(urgent_flag, therapist)
+
+    row = message_deliver(message_id=row.pk, now=urgent_flag.notified_at + 31 * MINUTE)
+
+    assert (row.status, row.skipped_reason) == (Message.Status.SKIPPED, NO_LONGER_WAITING)
     assert len(mail.outbox) == 1
 
 
 def test_acknowledging_after_the_reminder_stops_the_admins_alert(urgent_flag, therapist):
     first = urgent_flag.notified_at
-    risk_flags_escalate(now=first + 30 * MINUTE)
+    ladder_run(first + 30 * MINUTE)
     acknowledge(urgent_flag, therapist)
 
-    assert risk_flags_escalate(now=first + 60 * MINUTE) == []
+    assert ladder_run(first + 60 * MINUTE) == []
     assert len(mail.outbox) == 2
 
 
@@ -351,7 +387,7 @@ def test_a_high_flag_is_not_alerted_again(intake, practice, django_capture_on_co
         save_answers(intake, "phq9", {"9": 1})
     first = RiskFlag.objects.get(intake=intake).notified_at
 
-    assert risk_flags_escalate(now=first + 3 * 60 * MINUTE) == []
+    assert ladder_run(first + 3 * 60 * MINUTE) == []
     assert len(mail.outbox) == 1
 
 
@@ -360,8 +396,8 @@ def test_the_wait_is_the_practices_setting(urgent_flag, practice):
     practice.save(update_fields=["urgent_realert_minutes"])
     first = urgent_flag.notified_at
 
-    risk_flags_escalate(now=first + 10 * MINUTE)
-    risk_flags_escalate(now=first + 20 * MINUTE)
+    ladder_run(first + 10 * MINUTE)
+    ladder_run(first + 20 * MINUTE)
 
     assert len(mail.outbox) == 3
 
@@ -372,9 +408,9 @@ def test_a_flag_opened_again_by_a_later_answer_starts_its_ladder_again(
     # Raised by an answer the client has since changed, so her acute answer below is new
     # evidence however reasons are keyed, and opens the acknowledged flag again.
     flag = raise_flag(intake, "urgent", reasons=[EARLIER_ANSWER])
-    risk_flag_notify(flag_id=flag.pk)
+    ladder_run(timezone.now())
     flag.refresh_from_db()
-    risk_flags_escalate(now=flag.notified_at + 30 * MINUTE)
+    ladder_run(flag.notified_at + 30 * MINUTE)
     acknowledge(flag, therapist)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -383,18 +419,15 @@ def test_a_flag_opened_again_by_a_later_answer_starts_its_ladder_again(
     flag.refresh_from_db()
     assert (flag.acknowledged_at, flag.realerted_at, flag.alert_round) == (None, None, 1)
     reopened = flag.notified_at
-    risk_flags_escalate(now=reopened + 30 * MINUTE)
-    risk_flags_escalate(now=reopened + 60 * MINUTE)
-    assert sent_ids(flag) == [
-        f"<alert-{flag.pk}.{round_}.{step}@localhost>"
-        for round_, step in ((0, "first"), (0, "realert"), (1, "first"), (1, "realert"), (1, "escalate"))
-    ]
+    ladder_run(reopened + 30 * MINUTE)
+    ladder_run(reopened + 60 * MINUTE)
+    assert steps_sent(flag) == [(0, "first"), (0, "realert"), (1, "first"), (1, "realert"), (1, "escalate")]
 
 
 def test_a_reminder_quotes_the_first_alert_so_mail_programs_thread_them(urgent_flag):
-    risk_flags_escalate(now=urgent_flag.notified_at + 30 * MINUTE)
+    ladder_run(urgent_flag.notified_at + 30 * MINUTE)
 
-    assert mail.outbox[1].extra_headers["In-Reply-To"] == f"<alert-{urgent_flag.pk}.0.first@localhost>"
+    assert mail.outbox[1].extra_headers["In-Reply-To"] == mail.outbox[0].extra_headers["Message-ID"]
 
 
 # --- What the therapist sees on the flag
@@ -414,7 +447,7 @@ def test_the_staff_page_says_when_nobody_could_be_emailed(
 
 
 def test_the_staff_page_lists_each_alert_sent(client, therapist, urgent_flag):
-    risk_flags_escalate(now=urgent_flag.notified_at + 30 * MINUTE)
+    ladder_run(urgent_flag.notified_at + 30 * MINUTE)
     client.force_login(therapist)
 
     html = client.get(reverse("intake:staff_detail", kwargs={"pk": urgent_flag.intake_id})).content.decode()
@@ -432,18 +465,21 @@ def test_beat_runs_the_ladder_every_minute(settings):
     (entry,) = [
         entry
         for entry in settings.CELERY_BEAT_SCHEDULE.values()
-        if entry["task"] == "intake.tasks.risk_flags_escalate_task"
+        if entry["task"] == risk_alerts_due_enqueue_task.name
     ]
 
     assert entry["schedule"] == 60.0
 
 
-def test_the_ladder_task_sends_the_steps_due_now(urgent_flag):
-    with patch("django.utils.timezone.now", return_value=urgent_flag.notified_at + 31 * MINUTE):
-        assert risk_flags_escalate_task.delay().get() == 1
-        assert risk_flags_escalate_task.delay().get() == 0
+def test_the_ladder_task_sends_the_steps_due_now(urgent_flag, django_capture_on_commit_callbacks):
+    with (
+        patch("django.utils.timezone.now", return_value=urgent_flag.notified_at + 31 * MINUTE),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        assert risk_alerts_due_enqueue_task.delay().get() == 1
+        assert risk_alerts_due_enqueue_task.delay().get() == 0
 
-    assert len(sent_ids(urgent_flag)) == 2
+    assert len(steps_sent(urgent_flag)) == 2
 
 
 # --- What the client is told
@@ -498,7 +534,9 @@ def test_one_acute_answer_sends_one_email_not_one_per_flag(
     assert AuditEvent.objects.filter(
         object_id=str(high.pk), detail__startswith="on-call told by the urgent"
     ).exists()
-    risk_flags_notify_pending()
+    with django_capture_on_commit_callbacks(execute=True):
+        risk_alerts_due_enqueue()
+    messages_sweep(now=timezone.now() + 60 * MINUTE)
     assert len(mail.outbox) == 1
 
 

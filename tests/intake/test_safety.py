@@ -7,14 +7,16 @@ import re
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
-from intake.alerts import risk_flag_notify
+from intake.alerts import RISK_ALERT
+from intake.message_kinds import RESEND_AFTER
 from intake.models import Intake, RiskFlag
 from intake.questionnaire_services import questionnaire_answers_save
 from intake.selectors import intake_priority_for_client
 from intake.step_services import intake_save_step
-from intake.tasks import risk_flags_notify_pending
-from portal.models import AuditEvent
+from portal.message_ledger import message_deliver, messages_sweep
+from portal.models import AuditEvent, Message
 
 pytestmark = pytest.mark.django_db
 
@@ -332,7 +334,7 @@ def test_a_high_flag_emails_the_on_call_addresses_once(intake, practice, django_
     assert sorted(mail.outbox[0].to) == sorted(practice.on_call_list)
     flag = RiskFlag.objects.get(intake=intake)
     assert flag.notified_at is not None
-    assert AuditEvent.objects.filter(object_type="risk_flag", action="notify").count() == 1
+    assert AuditEvent.objects.filter(object_type="notification", action="notify").count() == 1
 
 
 def test_the_notification_names_no_client_and_no_clinical_words(intake, django_capture_on_commit_callbacks):
@@ -350,10 +352,10 @@ def test_the_notification_names_no_client_and_no_clinical_words(intake, django_c
 def test_running_the_notification_twice_sends_once(intake, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         save_answers(intake, "phq9", {"9": 1})
-    flag = RiskFlag.objects.get(intake=intake)
+    (row,) = Message.objects.filter(kind=RISK_ALERT)
 
-    assert risk_flag_notify(flag_id=flag.pk) is False
-    assert risk_flag_notify(flag_id=flag.pk) is False
+    assert message_deliver(message_id=row.pk).sent_at == row.sent_at
+    assert message_deliver(message_id=row.pk).sent_at == row.sent_at
     assert len(mail.outbox) == 1
 
 
@@ -380,11 +382,12 @@ def test_the_sweeper_sends_a_notification_that_was_never_queued(intake):
     # Without running on-commit callbacks, as when the broker was down at save time.
     save_answers(intake, "phq9", {"9": 1})
     assert mail.outbox == []
+    later = timezone.now() + RESEND_AFTER + dt.timedelta(seconds=1)
 
-    assert risk_flags_notify_pending() == 1
+    assert messages_sweep(now=later) == 1
 
     assert len(mail.outbox) == 1
-    assert risk_flags_notify_pending() == 0
+    assert messages_sweep(now=later) == 0
 
 
 # --- what the front desk may know

@@ -302,7 +302,7 @@ def test_a_failed_send_is_recorded_and_retried_without_duplicates(booked, monkey
     row = Message.objects.get(kind="reschedule")
     original_send = message_ledger.SENDERS["email"]
 
-    def broken(*, address, message):
+    def broken(*, to, message):
         raise MessageSendError(smtplib.SMTPServerDisconnected.__name__)
 
     monkeypatch.setitem(message_ledger.SENDERS, "email", broken)
