@@ -34,11 +34,11 @@ from portal.models import AuditEvent, Message, Practice
 from portal.selectors import on_call_addresses, practice_admin_addresses, practice_get
 
 from .models import RiskFlag, RiskLevelChoices
+from .risk_rules import SAME_DAY_LEVELS
 
 logger = logging.getLogger(__name__)
 
 RISK_ALERT = "risk_alert"
-SAME_DAY = (RiskLevelChoices.HIGH, RiskLevelChoices.URGENT)
 LOG_NO_ADDRESS = (
     "Flag %s (%s) was not emailed to anyone: no on-call address is set. Add one in Django admin "
     "(Practice, Safety) or set PORTAL_ON_CALL_EMAILS; the alert is sent once there is one."
@@ -93,7 +93,9 @@ def flags_waiting(step: Step) -> Q:
     """The flags still waiting for `step` of their round, whenever it falls due: asked when
     it is recorded (_due) and again when the ledger is about to send it
     (intake.message_kinds)."""
-    waiting = Q(acknowledged_at__isnull=True, level__in=SAME_DAY, **{f"{SENT_FIELD[step]}__isnull": True})
+    waiting = Q(
+        acknowledged_at__isnull=True, level__in=SAME_DAY_LEVELS, **{f"{SENT_FIELD[step]}__isnull": True}
+    )
     if step == Step.FIRST:
         # While the intake has an open urgent flag, its alert speaks for the intake: a high
         # flag raised by the same answers (an acute ASQ is also a positive one) waits, and is

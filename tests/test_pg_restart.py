@@ -26,7 +26,11 @@ from tests.real_services import Gunicorn
 ROOT = Path(__file__).resolve().parent.parent
 # The longest any answer may take, outage or not; a hung request is the failure to catch.
 ANSWER_WITHIN = 5.0
-PATHS = ("/", "/healthz")
+# A page that reads the database for an anonymous visitor (a reset link's account), and the
+# health check. The landing page needs no database once the practice's details are cached:
+# it keeps answering during an outage, crisis lines and all (checked below).
+NEEDS_DATABASE = "/accounts/password/reset/key/1-abc/"
+PATHS = (NEEDS_DATABASE, "/healthz")
 TIMED_OUT = -1
 REFUSED = 0
 
@@ -129,6 +133,7 @@ def portal_server(postgres, tmp_path_factory):
     with Gunicorn(env, log, ROOT) as server:
         # The first page a worker renders loads its templates: keep that out of the timings.
         for _ in range(6):
+            assert _get(server.url + NEEDS_DATABASE)[0] == 200
             assert _get(server.url + "/")[0] == 200
         yield server.url
 
@@ -163,8 +168,9 @@ def test_requests_during_an_outage_get_a_quick_503(postgres, portal_server):
         down = time.monotonic()
         try:
             time.sleep(2)
-            page = _get(portal_server + "/")
+            page = _get(portal_server + NEEDS_DATABASE)
             health = _get(portal_server + "/healthz")
+            landing = _get(portal_server + "/")
         finally:
             up = time.monotonic()
             postgres.start()
@@ -184,6 +190,9 @@ def test_requests_during_an_outage_get_a_quick_503(postgres, portal_server):
     assert b'href="tel:911"' in body
     assert b"Traceback" not in body
     assert health[0] == 503
+    # The public landing page, with the crisis lines, stays up: it needs no database.
+    assert landing[0] == 200
+    assert b'href="tel:988"' in landing[1]
 
 
 def test_the_portal_answers_again_after_an_outage(postgres, portal_server):
