@@ -40,14 +40,11 @@ POLICY: dict[str, dict[str, str]] = {
 def sample_kwargs(personas: dict) -> dict[str, dict[str, str]]:
     """URL kwargs for intake URLs, naming objects that belong to personas["client"]."""
     from intake.models import ConsentDocument, RiskFlag, RiskLevelChoices
-    from tests.factories_intake import ConsentDocumentFactory, IntakeFactory, PregnancyEntryFactory
+    from tests.factories_intake import IntakeFactory, PregnancyEntryFactory
 
     intake = IntakeFactory(client=personas["client"])
     entry = PregnancyEntryFactory(intake=intake)
-    # Seeded by a data migration; a live-server test's flush may have removed it.
-    document = ConsentDocument.objects.filter(is_current=True).first() or ConsentDocumentFactory(
-        is_current=True
-    )
+    document = ConsentDocument.objects.filter(is_current=True).first()
     # A draft reaches staff once it has raised a same-day flag (intake.access).
     flag, _created = RiskFlag.objects.get_or_create(intake=intake, level=RiskLevelChoices.URGENT)
     return {

@@ -19,7 +19,7 @@ from tests.real_services import database_url
 ROOT = Path(__file__).resolve().parent.parent
 PROCESSES = 8
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
 def test_concurrent_bookings_from_many_processes_exactly_one_wins(therapist, front_desk):

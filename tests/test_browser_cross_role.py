@@ -33,9 +33,7 @@ from tests.factories import DEFAULT_PASSWORD, totp_code
 from tests.factories_review import sent_intake
 from tests.factories_scheduling import OfficeFactory, TherapistProfileFactory, WeeklyAvailabilityFactory
 
-# serialized_rollback: the flush after a live-server test would otherwise remove the session
-# types and agreements the data migrations seeded, which other tests rely on.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 EMAIL = "rosa.alvarez@example.com"
 LEGAL_NAME = "Rosalind Maria Alvarez"

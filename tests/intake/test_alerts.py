@@ -245,7 +245,7 @@ class TransactionRecordingBackend(EmailBackend):
         return super().send_messages(messages)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_alerts_are_sent_outside_any_transaction(intake, practice, practice_admin, settings):
     settings.EMAIL_BACKEND = f"{__name__}.TransactionRecordingBackend"
     TransactionRecordingBackend.in_transaction = []

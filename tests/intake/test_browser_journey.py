@@ -11,7 +11,7 @@ from intake.models import ConsentSignature, Intake, PregnancyEntry, Questionnair
 from intake.selectors import intake_history_summary
 from tests.factories import DEFAULT_PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PREGNANCIES = [
     # outcome, month label, year, weeks, complication

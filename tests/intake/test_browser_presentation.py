@@ -10,7 +10,7 @@ from tests.factories import DEFAULT_PASSWORD, totp_code
 from tests.factories_intake import IntakeFactory, PregnancyEntryFactory
 from tests.factories_review import sent_intake
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LONG_NAME = "A" * 200
 CHOICES = "input[type=radio], input[type=checkbox]"

@@ -11,9 +11,7 @@ from portal.models import AuditEvent
 from tests.factories import DEFAULT_PASSWORD, totp_code
 from tests.factories_review import ASQ_ACUTE, answer, raise_flag, sent_intake
 
-# serialized_rollback: the flush after a live-server test would otherwise remove the agreements
-# the data migration seeded, which the other intake tests rely on.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def totp_now() -> str:

@@ -11,7 +11,7 @@ from tests.conftest import PHONE, settle
 from tests.factories import DEFAULT_PASSWORD
 from tests.factories_intake import IntakeFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SUPPORT = "/intake/step/7/"
 SUPPORTERS = "Who do you turn to for support? (optional)"

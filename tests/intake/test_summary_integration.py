@@ -24,7 +24,7 @@ from intake.tasks import summaries_missing_requeue
 from tests.real_services import Redis, database_url
 from tests.summary_samples import celery_broker, intake_build
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 WAIT_SECONDS = 90

@@ -18,7 +18,7 @@ from portal.backup import BackupError, backup_create, backup_restore
 from tests.factories_review import sent_intake
 from tests.real_services import database_url
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 MARKER = "Ottoline Vasquez-Marchetti"
 

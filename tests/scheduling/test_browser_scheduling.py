@@ -20,9 +20,7 @@ from tests.factories_scheduling import (
     WeeklyAvailabilityFactory,
 )
 
-# serialized_rollback: the flush after a live-server test would otherwise remove the session
-# types and agreements the data migrations seeded, which other tests rely on.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _sign_in(page, live_server, user, axe, *, mfa=False):

@@ -105,7 +105,7 @@ def test_asking_again_later_says_she_already_has_a_request(client, client_user):
 
 
 @pytest.mark.integration
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_eight_clients_double_clicking_at_once_get_one_request_each():
     if connection.vendor != "postgresql":
         pytest.skip("Concurrent writers need PostgreSQL; SQLite takes one writer at a time.")
