@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.db import connections
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
@@ -16,6 +17,18 @@ from portal.reference_data import practice_ensure
 from scheduling.models import SessionType
 from scheduling.reference_data import session_types_seed
 from tests.factories import PracticeFactory, StaffFactory, UserFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings, request):
+    """A reused SQLite test database (--reuse-db, the default in pyproject) is one file in
+    this checkout's var/: the test settings name a new file for each run, never found again."""
+    database = connections["default"].settings_dict
+    if request.config.getvalue("reuse_db") and database["ENGINE"] == "django.db.backends.sqlite3":
+        (ROOT / "var").mkdir(exist_ok=True)
+        database["TEST"]["NAME"] = str(ROOT / "var" / "test.sqlite3")
 
 
 def reference_data_seed() -> None:
@@ -150,12 +163,12 @@ def settle(page) -> None:
 @pytest.fixture
 def screenshot_dir():
     """Screenshots of browser journeys, kept for people to look at (git-ignored)."""
-    path = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+    path = ROOT / "test-artifacts" / "screenshots"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
-AXE_SOURCE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+AXE_SOURCE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_RUN = """async () => {
   const found = await axe.run(document, {resultTypes: ["violations"]});
   return found.violations.map(v => ({
