@@ -16,7 +16,7 @@ from portal.models import Practice, User
 from portal.reference_data import practice_ensure
 from scheduling.models import SessionType
 from scheduling.reference_data import session_types_seed
-from tests.factories import PracticeFactory, StaffFactory, UserFactory
+from tests.portal.factories import PracticeFactory, StaffFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 

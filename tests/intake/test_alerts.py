@@ -23,7 +23,7 @@ from intake.questionnaire_services import questionnaire_answers_save
 from intake.review_services import risk_flag_acknowledge
 from intake.tasks import risk_flags_escalate_task, risk_flags_notify_pending
 from portal.models import AuditEvent
-from tests.factories_review import raise_flag
+from tests.intake.factories_review import raise_flag
 from tests.intake.test_safety import CLINICAL_WORDS
 
 pytestmark = pytest.mark.django_db

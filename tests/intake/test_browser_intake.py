@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from intake.models import Intake
-from tests.factories import DEFAULT_PASSWORD
+from tests.portal.factories import DEFAULT_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

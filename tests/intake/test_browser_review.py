@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 
 from intake.models import Intake, RiskFlag
 from portal.models import AuditEvent
-from tests.factories import DEFAULT_PASSWORD, totp_code
-from tests.factories_review import ASQ_ACUTE, answer, raise_flag, sent_intake
+from tests.intake.factories_review import ASQ_ACUTE, answer, raise_flag, sent_intake
+from tests.portal.factories import DEFAULT_PASSWORD, totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

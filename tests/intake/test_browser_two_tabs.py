@@ -8,8 +8,8 @@ from playwright.sync_api import expect
 
 from intake.models import Intake
 from tests.conftest import PHONE, settle
-from tests.factories import DEFAULT_PASSWORD
-from tests.factories_intake import IntakeFactory
+from tests.intake.factories import IntakeFactory
+from tests.portal.factories import DEFAULT_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from intake.models import SummaryDocument
 from intake.summary_services import summary_render
-from tests.summary_samples import HOSTILE_TEXT, intake_build
+from tests.intake.summary_samples import HOSTILE_TEXT, intake_build
 
 pytestmark = pytest.mark.django_db
 

@@ -21,8 +21,8 @@ from pypdf import PdfReader
 
 from intake.models import Intake, SummaryDocument
 from intake.tasks import summaries_missing_requeue
-from tests.real_services import Redis, database_url
-from tests.summary_samples import celery_broker, intake_build
+from tests.intake.summary_samples import celery_broker, intake_build
+from tests.portal.real_services import Redis, database_url
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
@@ -137,7 +137,7 @@ def test_every_intake_sent_while_the_broker_was_down_gets_its_pdfs_and_on_call_e
 
     from intake.models import RiskFlag
     from intake.tasks import risk_flags_notify_pending
-    from tests.factories import UserFactory
+    from tests.portal.factories import UserFactory
 
     # Two intakes finished while all was well (their flags were told at once)...
     people = [client_user, second_client_user]

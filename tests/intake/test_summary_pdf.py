@@ -24,9 +24,9 @@ from intake.tasks import summaries_missing_requeue, summary_refresh
 from portal.models import AuditEvent
 from portal.pdf import StaticOnlyURLFetcher, render_pdf
 from portal.selectors import practice_get
-from tests.factories_review import ASQ_ACUTE, intake_with_answers
-from tests.screening_cases import PHQ9_ITEM_9_DECLINED, SCREENING_CASES, expected_statuses
-from tests.summary_samples import HOSTILE_TEXT, celery_broker, intake_build
+from tests.intake.factories_review import ASQ_ACUTE, intake_with_answers
+from tests.intake.screening_cases import PHQ9_ITEM_9_DECLINED, SCREENING_CASES, expected_statuses
+from tests.intake.summary_samples import HOSTILE_TEXT, celery_broker, intake_build
 
 pytestmark = pytest.mark.django_db
 
@@ -545,7 +545,7 @@ def test_a_client_cannot_use_the_staff_download(client, sent_without_pdfs, clien
 def test_a_therapist_limited_to_assigned_intakes_gets_404_for_another_therapists(
     client, sent_without_pdfs, therapist, practice, practice_admin
 ):
-    from tests.factories import StaffFactory
+    from tests.portal.factories import StaffFactory
 
     other = StaffFactory(email="other@practice.example", full_name="Other Therapist")
     sent_without_pdfs.assigned_therapist = other

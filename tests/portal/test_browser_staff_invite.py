@@ -8,7 +8,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from portal.services import staff_invite, staff_invite_send
-from tests.factories import totp_code
+from tests.portal.factories import totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from portal.models import User
 from portal.services import user_mfa_activate_totp
-from tests.factories import DEFAULT_PASSWORD, TOTP_SECRET, StaffFactory, UserFactory, totp_code
+from tests.portal.factories import DEFAULT_PASSWORD, TOTP_SECRET, StaffFactory, UserFactory, totp_code
 
 pytestmark = pytest.mark.django_db
 

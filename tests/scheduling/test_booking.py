@@ -22,8 +22,8 @@ from scheduling.errors import (
     SlotTakenError,
 )
 from scheduling.models import Appointment, AppointmentRequest, Modality
-from tests.factories import UserFactory
-from tests.factories_scheduling import (
+from tests.portal.factories import UserFactory
+from tests.scheduling.factories import (
     AppointmentFactory,
     AppointmentRequestFactory,
     OfficeFactory,

@@ -11,9 +11,9 @@ from playwright.sync_api import expect
 from intake.models import Intake
 from scheduling.models import Appointment, AppointmentRequest, Modality
 from scheduling.slots import PRACTICE_ZONE
-from tests.factories import DEFAULT_PASSWORD, totp_code
-from tests.factories_intake import IntakeFactory
-from tests.factories_scheduling import (
+from tests.intake.factories import IntakeFactory
+from tests.portal.factories import DEFAULT_PASSWORD, totp_code
+from tests.scheduling.factories import (
     AppointmentRequestFactory,
     OfficeFactory,
     TherapistProfileFactory,

@@ -24,8 +24,8 @@ from scheduling.appointment_services import (
 )
 from scheduling.message_content import forbidden_words_in
 from scheduling.models import Appointment, Modality
-from tests.factories_intake import IntakeFactory
-from tests.factories_scheduling import OfficeFactory, SessionTypeFactory, TherapistProfileFactory
+from tests.intake.factories import IntakeFactory
+from tests.scheduling.factories import OfficeFactory, SessionTypeFactory, TherapistProfileFactory
 
 pytestmark = pytest.mark.django_db
 

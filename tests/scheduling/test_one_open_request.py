@@ -13,9 +13,9 @@ from intake.models import Intake
 from portal.models import User
 from scheduling import errors, request_services
 from scheduling.models import AppointmentRequest, Modality
-from tests.factories import UserFactory
-from tests.factories_intake import IntakeFactory
-from tests.factories_scheduling import AppointmentRequestFactory, SessionTypeFactory
+from tests.intake.factories import IntakeFactory
+from tests.portal.factories import UserFactory
+from tests.scheduling.factories import AppointmentRequestFactory, SessionTypeFactory
 
 
 def _sent_intake(user):

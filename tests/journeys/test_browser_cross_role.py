@@ -29,9 +29,9 @@ from portal.models import User
 from scheduling.message_content import forbidden_words_in
 from scheduling.models import Appointment, AppointmentRequest, Modality
 from scheduling.slots import MORNING, PRACTICE_ZONE
-from tests.factories import DEFAULT_PASSWORD, totp_code
-from tests.factories_review import sent_intake
-from tests.factories_scheduling import OfficeFactory, TherapistProfileFactory, WeeklyAvailabilityFactory
+from tests.intake.factories_review import sent_intake
+from tests.portal.factories import DEFAULT_PASSWORD, totp_code
+from tests.scheduling.factories import OfficeFactory, TherapistProfileFactory, WeeklyAvailabilityFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
