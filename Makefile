@@ -70,10 +70,11 @@ format: $(VENV)/.dev
 pytest: $(VENV)/.dev node_modules/.installed
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# A fresh test database every time (pytest otherwise reuses the last one: pyproject addopts).
 test: $(VENV)/.dev node_modules/.installed system-test-deps lint
 	@mkdir -p var
 	$(MANAGE) makemigrations --check --dry-run
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest --create-db $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var test-artifacts node_modules

@@ -2,7 +2,7 @@
 
 The services are far too slow for 10,000 intakes, so rows are written with bulk_create in
 batches; the few intakes whose pages are loaded are built through the services instead
-(tests.summary_samples.intake_build).
+(tests.intake.summary_samples.intake_build).
 """
 
 from __future__ import annotations

@@ -95,7 +95,7 @@ def pdf_summary(bench) -> None:
     from intake.summary_services import summary_render
     from portal.models import User
     from portal.pdf import render_pdf
-    from tests.summary_samples import intake_build
+    from tests.intake.summary_samples import intake_build
 
     if not bench.wanted("PDF summary"):
         return

@@ -104,7 +104,7 @@ def _scale_setup(size: int) -> dict:
     from intake.models import Intake
     from portal.models import User
     from scheduling.models import AppointmentRequest
-    from tests.summary_samples import intake_build
+    from tests.intake.summary_samples import intake_build
 
     reviewed_client, created = User.objects.get_or_create(
         email=REVIEW_EMAIL, defaults={"full_name": "Hope Rivera"}
@@ -248,7 +248,7 @@ def submit_to_pdf(bench) -> None:
     from intake.models import SummaryDocument
     from intake.submit_services import intake_submit
     from portal.models import User
-    from tests.summary_samples import celery_broker, intake_build
+    from tests.intake.summary_samples import celery_broker, intake_build
 
     name = f"submit to PDF ready (Redis + Celery worker, {SUBMITS} intakes)"
     if not bench.wanted(name):

@@ -6,9 +6,49 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import cache
+from django.db import connections
+from django.db.models.signals import post_migrate
+from django.dispatch import receiver
 
-from portal.models import User
-from tests.factories import PracticeFactory, StaffFactory, UserFactory
+from intake.models import ConsentDocument
+from intake.reference_data import consent_documents_seed
+from portal.models import Practice, User
+from portal.reference_data import practice_ensure
+from scheduling.models import SessionType
+from scheduling.reference_data import session_types_seed
+from tests.portal.factories import PracticeFactory, StaffFactory, UserFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings, request):
+    """A reused SQLite test database (--reuse-db, the default in pyproject) is one file in
+    this checkout's var/: the test settings name a new file for each run, never found again."""
+    database = connections["default"].settings_dict
+    if request.config.getvalue("reuse_db") and database["ENGINE"] == "django.db.backends.sqlite3":
+        (ROOT / "var").mkdir(exist_ok=True)
+        database["TEST"]["NAME"] = str(ROOT / "var" / "test.sqlite3")
+
+
+def reference_data_seed() -> None:
+    """The rows the data migrations seed and the portal cannot work without."""
+    practice_ensure(Practice)
+    consent_documents_seed(ConsentDocument)
+    session_types_seed(SessionType)
+
+
+@receiver(post_migrate, dispatch_uid="tests_reference_data")
+def _reference_data_put_back(sender, **kwargs) -> None:
+    """Seed the reference data after every migrate and every flush, so that every test, in
+    whatever order pytest runs them, starts with it.
+
+    A test that commits (transactional, live server) ends with a flush that empties every
+    table and then sends post_migrate, as Django does to bring back the content types; a
+    reused test database (--reuse-db) is migrated, which sends it too.
+    """
+    if sender.label == "scheduling":  # once per migrate or flush, after both apps' tables exist
+        reference_data_seed()
 
 
 @pytest.fixture(autouse=True)
@@ -123,12 +163,12 @@ def settle(page) -> None:
 @pytest.fixture
 def screenshot_dir():
     """Screenshots of browser journeys, kept for people to look at (git-ignored)."""
-    path = Path(__file__).resolve().parent.parent / "test-artifacts" / "screenshots"
+    path = ROOT / "test-artifacts" / "screenshots"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
-AXE_SOURCE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+AXE_SOURCE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_RUN = """async () => {
   const found = await axe.run(document, {resultTypes: ["violations"]});
   return found.violations.map(v => ({
@@ -179,75 +219,3 @@ def viewport(request, page, screenshot_dir):
         shots.mkdir(exist_ok=True)
         return {"shots": shots, "size": PHONE}
     return {"shots": screenshot_dir, "size": page.viewport_size}
-
-
-@pytest.fixture(autouse=True)
-def _agreements_for_transactional_tests(request):
-    """Put back the agreements and session types the data migrations seed, for browser and
-    transactional tests.
-
-    A transactional test flushes the database when it ends, taking migration-seeded rows
-    with it; a live-server or transactional test that runs after one would otherwise find no
-    agreements (and no client could send an intake).
-    """
-    marker = request.node.get_closest_marker("django_db")
-    transactional = bool(marker and marker.kwargs.get("transaction"))
-    if "live_server" not in request.fixturenames and not transactional:
-        yield
-        return
-    request.getfixturevalue("transactional_db")
-    from importlib import import_module
-
-    from django.apps import apps
-
-    from intake.models import ConsentDocument
-    from scheduling.models import SessionType
-
-    # serialized_rollback normally brings them back; it has been seen not to after tests
-    # whose threads opened connections of their own, so the seeds are checked here too.
-    if not ConsentDocument.objects.exists():
-        import_module("intake.migrations.0002_seed_consent_documents").seed(apps, None)
-    if not SessionType.objects.exists():
-        import_module("scheduling.migrations.0003_seed_session_types").seed(apps, None)
-    yield
-
-
-def _transactional(item) -> bool:
-    marker = item.get_closest_marker("django_db")
-    fixtures = getattr(item, "fixturenames", ())
-    return bool(
-        (marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
-        or "transactional_db" in fixtures
-        or "live_server" in fixtures
-    )
-
-
-def _uses_db(item) -> bool:
-    return bool(item.get_closest_marker("django_db")) or "db" in getattr(item, "fixturenames", ())
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(config, items):
-    """Transactional tests last, and each restoring the migrations' rows.
-
-    A transactional test ends by emptying the database, so every test that expects the rows
-    the data migrations seed (agreements, session types) must run before the first of them.
-    pytest-django orders them so, but pytest then groups the browser tests by Playwright's
-    session-wide parameters and can pull them ahead: this runs after both and puts them back.
-
-    Every transactional test also passes serialized_rollback=True. One that does not is
-    flushed with post-migrate signals, which recreate content types under new ids; the next
-    serialized test then fails to load them back ("UNIQUE constraint failed").
-    """
-    items.sort(key=lambda item: 1 if _transactional(item) else 0 if _uses_db(item) else 2)
-    missing = [
-        item.nodeid
-        for item in items
-        if (marker := item.get_closest_marker("django_db"))
-        and marker.kwargs.get("transaction")
-        and not marker.kwargs.get("serialized_rollback")
-    ]
-    if missing:
-        raise pytest.UsageError(
-            "Transactional tests must also pass serialized_rollback=True: " + ", ".join(missing)
-        )

@@ -1,25 +1,12 @@
-"""The practice's three session types. Fees are self-pay rates typical for Denver in 2026;
-the practice admin edits them in Django admin."""
-
-from decimal import Decimal
+"""The practice's three session types (scheduling.reference_data)."""
 
 from django.db import migrations
 
-SESSION_TYPES = [
-    # slug, name, minutes, self-pay fee (USD)
-    ("initial-consultation", "Initial consultation", 50, Decimal("175.00")),
-    ("individual", "Individual therapy", 53, Decimal("160.00")),
-    ("couples", "Couples therapy", 60, Decimal("190.00")),
-]
+from scheduling.reference_data import SESSION_TYPES, session_types_seed
 
 
 def seed(apps, schema_editor):
-    SessionType = apps.get_model("scheduling", "SessionType")
-    for slug, name, minutes, fee in SESSION_TYPES:
-        # get_or_create: never overwrite fees an admin has already changed.
-        SessionType.objects.get_or_create(
-            slug=slug, defaults={"name": name, "duration_minutes": minutes, "self_pay_fee": fee}
-        )
+    session_types_seed(apps.get_model("scheduling", "SessionType"))
 
 
 def unseed(apps, schema_editor):

@@ -6,7 +6,7 @@ from django.test import RequestFactory
 from intake.consent_services import consent_sign
 from intake.models import ConsentDocument
 from intake.selectors import consent_documents_required
-from tests.factories_intake import IntakeFactory
+from tests.intake.factories import IntakeFactory
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from intake.review_services import risk_flag_acknowledge
 from intake.tasks import risk_alerts_due_enqueue_task
 from portal.message_ledger import MessageSendError, message_deliver, message_header_id, messages_sweep
 from portal.models import AuditEvent, Message
-from tests.factories_review import raise_flag
+from tests.intake.factories_review import raise_flag
 from tests.intake.test_safety import CLINICAL_WORDS
 
 pytestmark = pytest.mark.django_db
@@ -268,7 +268,7 @@ class TransactionRecordingBackend(EmailBackend):
         return super().send_messages(messages)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_alerts_are_sent_outside_any_transaction(intake, practice, practice_admin, settings):
     settings.EMAIL_BACKEND = f"{__name__}.TransactionRecordingBackend"
     TransactionRecordingBackend.in_transaction = []

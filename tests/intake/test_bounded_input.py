@@ -9,7 +9,7 @@ from django.urls import reverse
 from intake import forms_rules
 from intake.models import Intake, PregnancyEntry
 from intake.step_services import intake_save_step
-from tests.factories_intake import IntakeFactory, PregnancyEntryFactory
+from tests.intake.factories import IntakeFactory, PregnancyEntryFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from playwright.sync_api import expect
 
 from intake.models import QuestionnaireResponse, RiskFlag
 from tests.conftest import PHONE, settle
-from tests.factories import DEFAULT_PASSWORD
+from tests.portal.factories import DEFAULT_PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 STEP_5 = "/intake/step/5/"
 

@@ -6,11 +6,9 @@ import pytest
 from playwright.sync_api import expect
 
 from intake.models import Intake
-from tests.factories import DEFAULT_PASSWORD
+from tests.portal.factories import DEFAULT_PASSWORD
 
-# serialized_rollback: the flush after a live-server test would otherwise remove the agreements
-# the data migration seeded, which the other intake tests rely on.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _sign_in(page, live_server, user):

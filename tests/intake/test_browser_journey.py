@@ -9,9 +9,9 @@ from playwright.sync_api import expect
 
 from intake.models import ConsentSignature, Intake, PregnancyEntry, QuestionnaireResponse
 from intake.selectors import intake_history_summary
-from tests.factories import DEFAULT_PASSWORD
+from tests.portal.factories import DEFAULT_PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PREGNANCIES = [
     # outcome, month label, year, weeks, complication

@@ -6,11 +6,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.factories import DEFAULT_PASSWORD, totp_code
-from tests.factories_intake import IntakeFactory, PregnancyEntryFactory
-from tests.factories_review import sent_intake
+from tests.intake.factories import IntakeFactory, PregnancyEntryFactory
+from tests.intake.factories_review import sent_intake
+from tests.portal.factories import DEFAULT_PASSWORD, totp_code
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LONG_NAME = "A" * 200
 CHOICES = "input[type=radio], input[type=checkbox]"

@@ -8,12 +8,10 @@ from playwright.sync_api import expect
 
 from intake.models import Intake, RiskFlag
 from portal.models import AuditEvent
-from tests.factories import DEFAULT_PASSWORD, totp_code
-from tests.factories_review import ASQ_ACUTE, answer, raise_flag, sent_intake
+from tests.intake.factories_review import ASQ_ACUTE, answer, raise_flag, sent_intake
+from tests.portal.factories import DEFAULT_PASSWORD, totp_code
 
-# serialized_rollback: the flush after a live-server test would otherwise remove the agreements
-# the data migration seeded, which the other intake tests rely on.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def totp_now() -> str:

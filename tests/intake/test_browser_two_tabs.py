@@ -8,10 +8,10 @@ from playwright.sync_api import expect
 
 from intake.models import Intake
 from tests.conftest import PHONE, settle
-from tests.factories import DEFAULT_PASSWORD
-from tests.factories_intake import IntakeFactory
+from tests.intake.factories import IntakeFactory
+from tests.portal.factories import DEFAULT_PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SUPPORT = "/intake/step/7/"
 SUPPORTERS = "Who do you turn to for support? (optional)"

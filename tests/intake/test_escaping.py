@@ -11,7 +11,8 @@ from django.utils.html import escape
 from pypdf import PdfReader
 
 from intake.models import SummaryDocument
-from tests.summary_samples import HOSTILE_TEXT, intake_build
+from intake.summary_services import summary_render
+from tests.intake.summary_samples import HOSTILE_TEXT, intake_build
 
 pytestmark = pytest.mark.django_db
 
@@ -24,11 +25,10 @@ RAW_MARKUP = (
 
 
 @pytest.fixture
-def hostile(client_user, django_capture_on_commit_callbacks):
-    """A sent intake whose free-text answers are all markup; the PDFs render on commit."""
-    with django_capture_on_commit_callbacks(execute=True):
-        intake = intake_build(client=client_user, hopes=HOSTILE_TEXT, free_text=HOSTILE_TEXT)
-    return intake
+def hostile(client_user):
+    """A sent intake whose free-text answers are all markup (its PDFs are rendered by the
+    tests that read them, one copy each)."""
+    return intake_build(client=client_user, hopes=HOSTILE_TEXT, free_text=HOSTILE_TEXT)
 
 
 def _flat(text: str) -> str:
@@ -36,7 +36,8 @@ def _flat(text: str) -> str:
 
 
 def _pdf_bytes(intake, audience: str) -> bytes:
-    document = SummaryDocument.objects.get(intake=intake, audience=audience, is_current=True)
+    """The copy for that audience, rendered and stored as the render task does it."""
+    document = summary_render(intake_id=intake.pk, audience=audience)
     with document.file.open("rb") as handle:
         return handle.read()
 

@@ -12,8 +12,8 @@ from pypdf import PdfReader
 from intake.facts import intake_facts
 from intake.models import SummaryDocument
 from intake.submit_services import intake_submit
-from tests.factories_intake import PregnancyEntryFactory
-from tests.summary_samples import intake_build
+from tests.intake.factories import PregnancyEntryFactory
+from tests.intake.summary_samples import intake_build
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from intake.models import ConsentDocument, Intake
 from portal.models import AuditEvent
-from tests.factories_intake import IntakeFactory
+from tests.intake.factories import IntakeFactory
 
 
 def render_status(user) -> str:

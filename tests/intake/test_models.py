@@ -6,7 +6,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from intake.models import ConsentDocument, ConsentSignature, PregnancyEntry
-from tests.factories_intake import PregnancyEntryFactory
+from tests.intake.factories import PregnancyEntryFactory
 
 
 def test_consent_documents_are_seeded_one_current_version_each(db):

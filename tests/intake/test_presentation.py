@@ -15,8 +15,8 @@ from intake.display import NOT_ANSWERED, pregnancy_rows
 from intake.instruments import INSTRUMENT_ORDER
 from intake.instruments.epds import EPDS
 from intake.models import Intake
-from tests.factories_intake import PregnancyEntryFactory
-from tests.factories_review import answer, raise_flag, sent_intake
+from tests.intake.factories import PregnancyEntryFactory
+from tests.intake.factories_review import answer, raise_flag, sent_intake
 
 pytestmark = pytest.mark.django_db
 

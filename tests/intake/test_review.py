@@ -29,9 +29,9 @@ from intake.review_services import (
 )
 from portal.models import AuditEvent, User
 from portal.selectors import practice_get
-from tests.factories import StaffFactory
-from tests.factories_review import ASQ_ACUTE, answer, intake_with_answers, raise_flag, sent_intake
-from tests.screening_cases import PHQ9_ITEM_9_DECLINED, SCREENING_CASES, expected_statuses
+from tests.intake.factories_review import ASQ_ACUTE, answer, intake_with_answers, raise_flag, sent_intake
+from tests.intake.screening_cases import PHQ9_ITEM_9_DECLINED, SCREENING_CASES, expected_statuses
+from tests.portal.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 

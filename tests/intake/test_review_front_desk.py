@@ -6,8 +6,8 @@ from django.urls import reverse
 from intake.models import Intake, RiskFlag
 from intake.review_services import internal_note_add, risk_flag_acknowledge
 from intake.selectors import intakes_ready_to_schedule
-from tests.access_policy import POLICY, url_kwargs
-from tests.factories_review import ASQ_ACUTE, answer, raise_flag, sent_intake
+from tests.intake.factories_review import ASQ_ACUTE, answer, raise_flag, sent_intake
+from tests.portal.access_policy import POLICY, url_kwargs
 
 pytestmark = pytest.mark.django_db
 
@@ -134,7 +134,7 @@ def test_front_desk_queue_lists_accepted_clients_who_have_not_asked_for_a_time(c
 
 
 def test_front_desk_queue_leaves_out_accepted_clients_who_already_asked(client, front_desk):
-    from tests.factories_scheduling import AppointmentRequestFactory
+    from tests.scheduling.factories import AppointmentRequestFactory
 
     accepted = sent_intake(status="accepted")
     AppointmentRequestFactory(client=accepted.client)
@@ -148,7 +148,7 @@ def test_front_desk_queue_leaves_out_accepted_clients_who_already_asked(client, 
 def test_front_desk_queue_leaves_out_accepted_clients_with_a_time_booked_ahead(client, front_desk):
     from django.utils import timezone
 
-    from tests.factories_scheduling import AppointmentFactory
+    from tests.scheduling.factories import AppointmentFactory
 
     booked = sent_intake(status="accepted")
     AppointmentFactory(client=booked.client, start=timezone.now() + timezone.timedelta(days=3))

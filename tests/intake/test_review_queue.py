@@ -13,8 +13,8 @@ from intake.models import Intake, RiskFlag
 from intake.review_selectors import review_queue, same_day_flags_unacknowledged_counts
 from portal.models import AuditEvent, User
 from portal.selectors import practice_get
-from tests.factories import StaffFactory, UserFactory
-from tests.factories_review import raise_flag, sent_intake
+from tests.intake.factories_review import raise_flag, sent_intake
+from tests.portal.factories import StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from intake.questionnaire_services import questionnaire_answers_save
 from intake.risk_services import risk_evaluate
 from intake.screening_display import ScreenerState, flag_evidence, screener_row, screener_rows
 from intake.selectors import intake_scores
-from tests.factories_review import intake_with_answers
+from tests.intake.factories_review import intake_with_answers
 
 ALL_NO_ASQ = {"1": False, "2": False, "3": False, "4": False}
 

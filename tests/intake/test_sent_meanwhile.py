@@ -17,7 +17,7 @@ from intake import (
 )
 from intake.models import Intake, PregnancyEntry
 from intake.selectors import consent_documents_required
-from tests.factories_intake import IntakeFactory, PregnancyEntryFactory
+from tests.intake.factories import IntakeFactory, PregnancyEntryFactory
 
 pytestmark = pytest.mark.django_db
 

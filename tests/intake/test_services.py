@@ -25,7 +25,7 @@ from intake.selectors import (
 )
 from portal.models import AuditEvent
 from portal.selectors import practice_get
-from tests.factories_intake import PregnancyEntryFactory
+from tests.intake.factories import PregnancyEntryFactory
 
 
 def today() -> dt.date:

@@ -21,10 +21,10 @@ from pypdf import PdfReader
 
 from intake.models import Intake, SummaryDocument
 from intake.tasks import summaries_missing_requeue
-from tests.real_services import Redis, database_url
-from tests.summary_samples import celery_broker, intake_build
+from tests.intake.summary_samples import celery_broker, intake_build
+from tests.portal.real_services import Redis, database_url
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 WAIT_SECONDS = 90
@@ -138,7 +138,7 @@ def test_every_intake_sent_while_the_broker_was_down_gets_its_pdfs_and_on_call_e
     from intake.models import RiskFlag
     from portal.models import Message
     from portal.tasks import messages_sweep_task
-    from tests.factories import UserFactory
+    from tests.portal.factories import UserFactory
 
     # Two intakes finished while all was well (their flags were told at once)...
     people = [client_user, second_client_user]

@@ -24,9 +24,9 @@ from intake.tasks import summaries_missing_requeue, summary_refresh
 from portal.models import AuditEvent
 from portal.pdf import StaticOnlyURLFetcher, render_pdf
 from portal.selectors import practice_get
-from tests.factories_review import ASQ_ACUTE, intake_with_answers
-from tests.screening_cases import PHQ9_ITEM_9_DECLINED, SCREENING_CASES, expected_statuses
-from tests.summary_samples import HOSTILE_TEXT, celery_broker, intake_build
+from tests.intake.factories_review import ASQ_ACUTE, intake_with_answers
+from tests.intake.screening_cases import PHQ9_ITEM_9_DECLINED, SCREENING_CASES, expected_statuses
+from tests.intake.summary_samples import HOSTILE_TEXT, celery_broker, intake_build
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +40,14 @@ def sent(client_user, django_capture_on_commit_callbacks):
     """A typical intake, sent; the render task runs on commit (eager Celery in tests)."""
     with django_capture_on_commit_callbacks(execute=True):
         return intake_build(client=client_user)
+
+
+@pytest.fixture
+def sent_without_pdfs(client_user):
+    """A typical intake, sent, its PDFs not rendered (the slow part of these tests): for the
+    tests that never read them. The download views render a missing copy, so a refusal that
+    wrongly let someone through would still show as a download."""
+    return intake_build(client=client_user)
 
 
 def pdf_text(document: SummaryDocument) -> str:
@@ -209,10 +217,10 @@ def test_the_pdf_banner_shows_a_changed_answer_once_with_what_it_is_now(client_u
     assert "Several days" not in banner
 
 
-def test_the_timeline_is_in_date_order_whatever_order_it_was_given(sent):
-    sent.pregnancies.filter(year=2021).update(order=99)
+def test_the_timeline_is_in_date_order_whatever_order_it_was_given(sent_without_pdfs):
+    sent_without_pdfs.pregnancies.filter(year=2021).update(order=99)
 
-    context = intake_summary_context(intake=sent, audience=STAFF)
+    context = intake_summary_context(intake=sent_without_pdfs, audience=STAFF)
 
     assert [e["when"] for e in context["history"]["entries"]] == [
         "April 2021",
@@ -222,10 +230,10 @@ def test_the_timeline_is_in_date_order_whatever_order_it_was_given(sent):
     ]
 
 
-def test_times_are_shown_in_denver(sent):
-    sent.submitted_at = dt.datetime(2026, 1, 15, 17, 30, tzinfo=dt.UTC)
+def test_times_are_shown_in_denver(sent_without_pdfs):
+    sent_without_pdfs.submitted_at = dt.datetime(2026, 1, 15, 17, 30, tzinfo=dt.UTC)
 
-    context = intake_summary_context(intake=sent, audience=STAFF)
+    context = intake_summary_context(intake=sent_without_pdfs, audience=STAFF)
 
     assert context["submitted_at"] == "Jan 15, 2026, 10:30 AM MST"
 
@@ -385,14 +393,14 @@ def test_a_file_altered_on_disk_is_rendered_again(sent):
         assert hashlib.sha256(handle.read()).hexdigest() == again.sha256
 
 
-def test_the_digest_ignores_nothing_the_document_shows(sent, therapist):
-    before = summary_digest(intake_summary_context(intake=sent, audience=STAFF))
-    InternalNote.objects.create(intake=sent, author=therapist, body="A note.")
+def test_the_digest_ignores_nothing_the_document_shows(sent_without_pdfs, therapist):
+    before = summary_digest(intake_summary_context(intake=sent_without_pdfs, audience=STAFF))
+    InternalNote.objects.create(intake=sent_without_pdfs, author=therapist, body="A note.")
 
-    assert summary_digest(intake_summary_context(intake=sent, audience=STAFF)) != before
-    assert summary_digest(intake_summary_context(intake=sent, audience=CLIENT)) == summary_digest(
-        intake_summary_context(intake=sent, audience=CLIENT)
-    )
+    assert summary_digest(intake_summary_context(intake=sent_without_pdfs, audience=STAFF)) != before
+    assert summary_digest(
+        intake_summary_context(intake=sent_without_pdfs, audience=CLIENT)
+    ) == summary_digest(intake_summary_context(intake=sent_without_pdfs, audience=CLIENT))
 
 
 # --- Broker outage and the sweeper
@@ -508,45 +516,45 @@ def test_a_therapist_downloads_the_practice_copy_and_it_is_audited(client, sent,
     assert (event.actor, event.client, event.object_id) == (therapist, sent.client, str(document.pk))
 
 
-def test_the_practice_admin_downloads_the_practice_copy(client, sent, practice_admin):
+def test_the_practice_admin_downloads_the_practice_copy(client, sent_without_pdfs, practice_admin):
     client.force_login(practice_admin)
 
-    response = client.get(reverse("intake:staff_summary_pdf", kwargs={"pk": sent.pk}))
+    response = client.get(reverse("intake:staff_summary_pdf", kwargs={"pk": sent_without_pdfs.pk}))
 
     assert response.status_code == 200
     assert AuditEvent.objects.filter(action=AuditEvent.Action.DOWNLOAD, actor=practice_admin).count() == 1
 
 
-def test_front_desk_cannot_download_the_summary(client, sent, front_desk):
+def test_front_desk_cannot_download_the_summary(client, sent_without_pdfs, front_desk):
     client.force_login(front_desk)
 
-    response = client.get(reverse("intake:staff_summary_pdf", kwargs={"pk": sent.pk}))
+    response = client.get(reverse("intake:staff_summary_pdf", kwargs={"pk": sent_without_pdfs.pk}))
 
     assert response.status_code == 403
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.DOWNLOAD).exists()
 
 
-def test_a_client_cannot_use_the_staff_download(client, sent, client_user):
+def test_a_client_cannot_use_the_staff_download(client, sent_without_pdfs, client_user):
     client.force_login(client_user)
 
-    response = client.get(reverse("intake:staff_summary_pdf", kwargs={"pk": sent.pk}))
+    response = client.get(reverse("intake:staff_summary_pdf", kwargs={"pk": sent_without_pdfs.pk}))
 
     assert response.status_code == 403
 
 
 def test_a_therapist_limited_to_assigned_intakes_gets_404_for_another_therapists(
-    client, sent, therapist, practice, practice_admin
+    client, sent_without_pdfs, therapist, practice, practice_admin
 ):
-    from tests.factories import StaffFactory
+    from tests.portal.factories import StaffFactory
 
     other = StaffFactory(email="other@practice.example", full_name="Other Therapist")
-    sent.assigned_therapist = other
-    sent.save(update_fields=["assigned_therapist"])
+    sent_without_pdfs.assigned_therapist = other
+    sent_without_pdfs.save(update_fields=["assigned_therapist"])
     practice.therapists_see_assigned_only = True
     practice.save(update_fields=["therapists_see_assigned_only"])
     client.force_login(therapist)
 
-    response = client.get(reverse("intake:staff_summary_pdf", kwargs={"pk": sent.pk}))
+    response = client.get(reverse("intake:staff_summary_pdf", kwargs={"pk": sent_without_pdfs.pk}))
 
     assert response.status_code == 404
     assert not AuditEvent.objects.filter(action=AuditEvent.Action.DOWNLOAD).exists()
@@ -584,18 +592,18 @@ def test_the_client_downloads_her_own_copy_and_it_is_audited(client, sent, clien
     assert (event.actor, event.client) == (client_user, client_user)
 
 
-def test_another_client_gets_404_for_her_copy(client, sent, second_client_user):
+def test_another_client_gets_404_for_her_copy(client, sent_without_pdfs, second_client_user):
     client.force_login(second_client_user)
 
-    response = client.get(reverse("intake:summary_pdf", kwargs={"pk": sent.pk}))
+    response = client.get(reverse("intake:summary_pdf", kwargs={"pk": sent_without_pdfs.pk}))
 
     assert response.status_code == 404
 
 
-def test_staff_cannot_use_the_clients_download(client, sent, therapist):
+def test_staff_cannot_use_the_clients_download(client, sent_without_pdfs, therapist):
     client.force_login(therapist)
 
-    response = client.get(reverse("intake:summary_pdf", kwargs={"pk": sent.pk}))
+    response = client.get(reverse("intake:summary_pdf", kwargs={"pk": sent_without_pdfs.pk}))
 
     assert response.status_code == 403
 
@@ -615,20 +623,20 @@ def test_a_therapist_asks_for_a_fresh_render(client, sent, therapist, django_cap
     ).exists()
 
 
-def test_front_desk_cannot_ask_for_a_render(client, sent, front_desk):
+def test_front_desk_cannot_ask_for_a_render(client, sent_without_pdfs, front_desk):
     client.force_login(front_desk)
 
-    response = client.post(reverse("intake:staff_summary_rerender", kwargs={"pk": sent.pk}))
+    response = client.post(reverse("intake:staff_summary_rerender", kwargs={"pk": sent_without_pdfs.pk}))
 
     assert response.status_code == 403
 
 
-def test_the_sent_intake_page_offers_her_copy(client, sent, client_user):
+def test_the_sent_intake_page_offers_her_copy(client, sent_without_pdfs, client_user):
     client.force_login(client_user)
 
     response = client.get(reverse("intake:summary"))
 
-    assert reverse("intake:summary_pdf", kwargs={"pk": sent.pk}) in response.content.decode()
+    assert reverse("intake:summary_pdf", kwargs={"pk": sent_without_pdfs.pk}) in response.content.decode()
 
 
 def test_a_failed_render_is_retried(client_user, monkeypatch):

@@ -16,7 +16,7 @@ from intake.models import Intake, SummaryDocument
 from intake.summary_services import SummaryStorageError, summary_render
 from intake.tasks import SUMMARY_RETRIES, intake_summaries_render_task, summaries_missing_requeue
 from portal.storage import private_storage_problem_forget, storage_problem
-from tests.factories_review import sent_intake
+from tests.intake.factories_review import sent_intake
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from intake.draft_services import ERROR_CHANGED_ELSEWHERE
 from intake.forms import LOADED_FIELD, form_snapshot, snapshot_values, step_form_class
 from intake.models import Intake, QuestionnaireResponse
 from intake.steps import STEPS
-from tests.factories_intake import IntakeFactory
+from tests.intake.factories import IntakeFactory
 
 pytestmark = pytest.mark.django_db
 

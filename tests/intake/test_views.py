@@ -21,8 +21,8 @@ from intake.forms_rules import ERROR_PHONE, ERROR_POSTAL_CODE, ERROR_STATE
 from intake.models import ConsentSignature, Intake, PregnancyEntry, QuestionnaireResponse
 from intake.selectors import consent_documents_required
 from portal.models import AuditEvent
-from tests.factories import DEFAULT_PASSWORD
-from tests.factories_intake import IntakeFactory, PregnancyEntryFactory
+from tests.intake.factories import IntakeFactory, PregnancyEntryFactory
+from tests.portal.factories import DEFAULT_PASSWORD
 
 
 def step_url(number: int) -> str:

@@ -19,7 +19,7 @@ def sample_objects(personas, practice):
         object_id=personas["client"].pk,
         client=personas["client"],
     )
-    from tests.factories_scheduling import (
+    from tests.scheduling.factories import (
         OfficeFactory,
         TherapistProfileFactory,
         TimeOffFactory,

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from tests.access_policy import (
+from tests.portal.access_policy import (
     ADMIN_EXCEPTIONS,
     ADMIN_POLICY,
     PERSONAS,
@@ -55,7 +55,7 @@ def expected_for(name: str) -> dict[str, str] | None:
 
 def test_every_url_has_a_declared_policy():
     missing = [name for name, _ in iter_named_patterns() if expected_for(name) is None]
-    assert missing == [], f"Add these URLs to tests/access_policy.py POLICY: {missing}"
+    assert missing == [], f"Add these URLs to tests/portal/access_policy.py POLICY: {missing}"
 
 
 def test_policy_names_only_existing_urls():

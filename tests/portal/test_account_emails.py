@@ -8,7 +8,7 @@ from django.core import mail
 from django.urls import reverse
 
 from scheduling.message_content import forbidden_words_in
-from tests.factories import DEFAULT_PASSWORD
+from tests.portal.factories import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from django.test import Client
 from django.urls import reverse
 
 from portal.models import User
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.portal.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

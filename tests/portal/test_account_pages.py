@@ -14,7 +14,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.urls import reverse
 
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.portal.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from portal.adapters import MSG_SIGN_IN_PAUSED
 from portal.middleware import MSG_STAFF_MFA_REQUIRED
 from portal.models import User
-from tests.factories import DEFAULT_PASSWORD, StaffFactory
+from tests.portal.factories import DEFAULT_PASSWORD, StaffFactory
 
 pytestmark = pytest.mark.django_db
 

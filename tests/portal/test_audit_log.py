@@ -10,7 +10,7 @@ from portal.audit import audit_record
 from portal.csv_export import csv_cell
 from portal.forms import MSG_DATE_ORDER
 from portal.models import AuditEvent
-from tests.factories import StaffFactory, UserFactory
+from tests.portal.factories import StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -15,10 +15,10 @@ from django.db import connection
 from intake.models import Intake, SummaryDocument
 from intake.summary_services import summary_render
 from portal.backup import BackupError, backup_create, backup_restore
-from tests.factories_review import sent_intake
-from tests.real_services import database_url
+from tests.intake.factories_review import sent_intake
+from tests.portal.real_services import database_url
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 MARKER = "Ottoline Vasquez-Marchetti"
 

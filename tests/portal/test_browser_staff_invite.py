@@ -8,9 +8,9 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from portal.services import staff_invite, staff_invite_send
-from tests.factories import totp_code
+from tests.portal.factories import totp_code
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "Willow-bark-harbour-73"
 

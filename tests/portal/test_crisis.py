@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from intake.questionnaire_services import questionnaire_answers_save
 from portal.crisis import CRISIS_LINES, HIGH_LINES, MATERNAL_MENTAL_HEALTH_HOTLINE, URGENT_MORE
-from tests.factories_intake import IntakeFactory
+from tests.intake.factories import IntakeFactory
 
 pytestmark = pytest.mark.django_db
 

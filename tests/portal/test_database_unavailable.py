@@ -1,7 +1,7 @@
 """While the database cannot be reached, pages answer a calm 503 that still shows the crisis lines.
 
 The outage is made by refusing every new connection, which is what the portal meets while
-PostgreSQL restarts; tests/test_pg_restart.py does the same against a real restart.
+PostgreSQL restarts; tests/portal/test_pg_restart.py does the same against a real restart.
 """
 
 import logging

@@ -27,7 +27,7 @@ def test_an_unknown_address_gets_a_kind_not_found_page(client, practice):
 
 
 def test_another_client_s_object_gets_the_same_not_found_page(client, client_user, second_client_user):
-    from tests.factories_intake import IntakeFactory, PregnancyEntryFactory
+    from tests.intake.factories import IntakeFactory, PregnancyEntryFactory
 
     other = PregnancyEntryFactory(intake=IntakeFactory(client=second_client_user))
     client.force_login(client_user)

@@ -11,8 +11,8 @@ from intake.models import Intake, QuestionnaireResponse
 from portal import held
 from portal.middleware import LAST_ACTIVITY_KEY, MSG_SIGNED_OUT_IDLE
 from portal.models import HeldRequest
-from tests.factories import DEFAULT_PASSWORD
-from tests.factories_intake import IntakeFactory
+from tests.intake.factories import IntakeFactory
+from tests.portal.factories import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from intake.models import Intake
 from portal.admin_base import MSG_ACTION_ROWS_UNKNOWN
 from portal.models import Practice, User
 from portal.text import MSG_EMAIL_HIDDEN_CHARACTER
-from tests.factories import DEFAULT_PASSWORD
+from tests.portal.factories import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -25,8 +25,8 @@ from portal.messages import message_enqueue
 from portal.models import AuditEvent, Message
 from scheduling.appointment_services import appointment_book
 from scheduling.models import Modality
-from tests.factories_intake import IntakeFactory
-from tests.factories_scheduling import OfficeFactory, SessionTypeFactory, TherapistProfileFactory
+from tests.intake.factories import IntakeFactory
+from tests.scheduling.factories import OfficeFactory, SessionTypeFactory, TherapistProfileFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from portal.models import User
 from portal.services import user_mfa_activate_totp
-from tests.factories import DEFAULT_PASSWORD, TOTP_SECRET, StaffFactory, UserFactory, totp_code
+from tests.portal.factories import DEFAULT_PASSWORD, TOTP_SECRET, StaffFactory, UserFactory, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +122,7 @@ def test_setup_page_has_no_inline_style_or_script(client, practice):
 
 
 # allauth adds its message when the transaction commits, so these run outside the test's one.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_activating_with_the_right_code_turns_two_step_sign_in_on(client, practice):
     staff = StaffFactory(role=User.Role.THERAPIST, mfa=False)
     signed_in_and_confirmed(client, staff)
@@ -182,7 +182,7 @@ def test_staff_deactivate_page_says_it_stays_on_and_offers_no_button(client, the
     assert Authenticator.objects.filter(user=therapist, type=Authenticator.Type.TOTP).exists()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_client_with_an_app_can_turn_it_off(client, practice):
     person = UserFactory()
     user_mfa_activate_totp(user=person, secret=TOTP_SECRET)
@@ -203,7 +203,7 @@ def test_generate_page_warns_that_old_codes_stop_working(client, therapist):
     assert "Your 10 unused codes will stop working" in content
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_generating_new_codes_replaces_the_old_ones(client, therapist):
     signed_in_and_confirmed(client, therapist)
     old = Authenticator.objects.get(user=therapist, type=Authenticator.Type.RECOVERY_CODES).wrap()

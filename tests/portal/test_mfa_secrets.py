@@ -13,7 +13,7 @@ from django.db import connection
 
 from portal.models import AuditEvent
 from portal.settings.env import env_fernet_keys
-from tests.factories import TOTP_SECRET, StaffFactory, totp_code
+from tests.portal.factories import TOTP_SECRET, StaffFactory, totp_code
 from tests.portal.test_settings import PRODUCTION_ENV, _manage
 
 pytestmark = pytest.mark.django_db

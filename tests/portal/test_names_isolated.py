@@ -18,7 +18,7 @@ from django.urls import reverse
 from intake.models import Intake
 from portal.models import User
 from portal.text import typed_text_clean
-from tests.access_policy import iter_named_patterns, url_kwargs
+from tests.portal.access_policy import iter_named_patterns, url_kwargs
 from tests.portal.test_access_matrix import expected_for
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from portal.selectors import on_call_addresses, on_call_alerts_configured, practice_admin_addresses
-from tests.factories import StaffFactory
+from tests.portal.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from portal.crisis import CRISIS_LINES
-from tests.access_policy import PERSONAS, POLICY, iter_named_patterns, url_kwargs
+from tests.portal.access_policy import PERSONAS, POLICY, iter_named_patterns, url_kwargs
 
 pytestmark = pytest.mark.django_db
 

@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import AuditEvent
-from tests.access_policy import PERSONAS, POLICY, iter_named_patterns, url_kwargs
-from tests.factories_scheduling import AppointmentFactory
+from tests.portal.access_policy import PERSONAS, POLICY, iter_named_patterns, url_kwargs
 from tests.portal.test_access_matrix import admin_kwargs, expected_for, outcome
+from tests.scheduling.factories import AppointmentFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from portal.adapters import MSG_SIGN_IN_PAUSED
 from portal.models import AuditEvent
-from tests.factories import DEFAULT_PASSWORD, totp_code
+from tests.portal.factories import DEFAULT_PASSWORD, totp_code
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from portal.audit import audit_record
 from portal.models import AuditEvent, User
-from tests.factories import DEFAULT_PASSWORD, TOTP_SECRET
+from tests.portal.factories import DEFAULT_PASSWORD, TOTP_SECRET
 
 pytestmark = pytest.mark.django_db
 

@@ -154,7 +154,7 @@ def test_an_invited_staff_member_is_held_on_mfa_set_up_after_signing_in(admin_cl
     "name", ["mfa_activate_totp", "account_reauthenticate", "account_logout", "portal:session_status"]
 )
 def test_staff_without_an_authenticator_still_reach_the_set_up_pages(client, practice, name):
-    from tests.factories import StaffFactory
+    from tests.portal.factories import StaffFactory
 
     client.force_login(StaffFactory(mfa=False))
 

@@ -41,9 +41,9 @@ from scheduling.request_services import (
     appointment_request_withdraw,
 )
 from scheduling.selectors import request_priority, request_queue
-from tests.factories import StaffFactory
-from tests.factories_intake import IntakeFactory
-from tests.factories_scheduling import (
+from tests.intake.factories import IntakeFactory
+from tests.portal.factories import StaffFactory
+from tests.scheduling.factories import (
     AppointmentFactory,
     OfficeFactory,
     SessionTypeFactory,

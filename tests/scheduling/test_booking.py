@@ -22,8 +22,8 @@ from scheduling.errors import (
     SlotTakenError,
 )
 from scheduling.models import Appointment, AppointmentRequest, Modality
-from tests.factories import UserFactory
-from tests.factories_scheduling import (
+from tests.portal.factories import UserFactory
+from tests.scheduling.factories import (
     AppointmentFactory,
     AppointmentRequestFactory,
     OfficeFactory,
@@ -347,7 +347,7 @@ def _in_thread(target, outcomes: list):
     return thread
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_booking_that_loses_the_race_at_the_constraint_gets_slot_taken(therapist, client_user, front_desk):
     # Another booking's row is inserted but not yet committed, so the service's own overlap
     # check sees nothing; its insert then waits on the constraint and fails when the other commits.
@@ -392,7 +392,7 @@ def _wait_for_a_blocked_lock(timeout: float = 10) -> None:
     raise AssertionError("The second booking never waited on the first.")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_bookings_of_one_slot_exactly_one_wins(therapist, front_desk):
     if not _is_postgresql():
         pytest.skip("Real concurrency needs PostgreSQL (the SQLite test database is in memory).")

@@ -11,18 +11,16 @@ from playwright.sync_api import expect
 from intake.models import Intake
 from scheduling.models import Appointment, AppointmentRequest, Modality
 from scheduling.slots import PRACTICE_ZONE
-from tests.factories import DEFAULT_PASSWORD, totp_code
-from tests.factories_intake import IntakeFactory
-from tests.factories_scheduling import (
+from tests.intake.factories import IntakeFactory
+from tests.portal.factories import DEFAULT_PASSWORD, totp_code
+from tests.scheduling.factories import (
     AppointmentRequestFactory,
     OfficeFactory,
     TherapistProfileFactory,
     WeeklyAvailabilityFactory,
 )
 
-# serialized_rollback: the flush after a live-server test would otherwise remove the session
-# types and agreements the data migrations seeded, which other tests rely on.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _sign_in(page, live_server, user, axe, *, mfa=False):

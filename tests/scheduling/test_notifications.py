@@ -24,8 +24,8 @@ from scheduling.appointment_services import (
 )
 from scheduling.message_content import forbidden_words_in
 from scheduling.models import Appointment, Modality
-from tests.factories_intake import IntakeFactory
-from tests.factories_scheduling import OfficeFactory, SessionTypeFactory, TherapistProfileFactory
+from tests.intake.factories import IntakeFactory
+from tests.scheduling.factories import OfficeFactory, SessionTypeFactory, TherapistProfileFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -399,7 +399,7 @@ def test_no_message_carries_a_clinical_word(booked, front_desk, django_capture_o
 # --- Overlapping runs on PostgreSQL
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_overlapping_reminder_runs_send_exactly_one_reminder(client_user, therapist, front_desk, practice):
     if connection.vendor != "postgresql":
         pytest.skip("Real concurrency needs PostgreSQL (the SQLite test database is in memory).")
@@ -447,7 +447,7 @@ class TransactionRecordingBackend(LocmemBackend):
         return super().send_messages(messages)
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_a_message_is_handed_to_the_mail_server_with_no_transaction_open(
     intake, office, profile, therapist, client_user, front_desk, session_type, settings
 ):

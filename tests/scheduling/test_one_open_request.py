@@ -13,9 +13,9 @@ from intake.models import Intake
 from portal.models import User
 from scheduling import errors, request_services
 from scheduling.models import AppointmentRequest, Modality
-from tests.factories import UserFactory
-from tests.factories_intake import IntakeFactory
-from tests.factories_scheduling import AppointmentRequestFactory, SessionTypeFactory
+from tests.intake.factories import IntakeFactory
+from tests.portal.factories import UserFactory
+from tests.scheduling.factories import AppointmentRequestFactory, SessionTypeFactory
 
 
 def _sent_intake(user):
@@ -105,7 +105,7 @@ def test_asking_again_later_says_she_already_has_a_request(client, client_user):
 
 
 @pytest.mark.integration
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_eight_clients_double_clicking_at_once_get_one_request_each():
     if connection.vendor != "postgresql":
         pytest.skip("Concurrent writers need PostgreSQL; SQLite takes one writer at a time.")

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 
 from scheduling import slots
 from scheduling.models import AppointmentRequest, Modality, SessionType
-from tests.factories_scheduling import (
+from tests.scheduling.factories import (
     AppointmentFactory,
     SessionTypeFactory,
     TimeOffFactory,

@@ -11,8 +11,8 @@ from intake.models import Intake
 from scheduling.errors import CANCELLATION_TOO_LATE, SLOT_TAKEN
 from scheduling.models import Appointment, AppointmentRequest, Modality
 from scheduling.slots import PRACTICE_ZONE
-from tests.factories_intake import IntakeFactory
-from tests.factories_scheduling import (
+from tests.intake.factories import IntakeFactory
+from tests.scheduling.factories import (
     AppointmentFactory,
     AppointmentRequestFactory,
     OfficeFactory,
@@ -381,7 +381,7 @@ def test_staff_cancel_needs_a_reason(client, front_desk, therapist, client_user)
 
 
 def test_therapist_cannot_open_another_therapists_hours(client, therapist):
-    from tests.factories import StaffFactory
+    from tests.portal.factories import StaffFactory
 
     other = StaffFactory(role="therapist", mfa=False)
     client.force_login(therapist)

@@ -4,7 +4,7 @@ import pytest
 
 from scheduling.models import Appointment, Modality
 from scheduling.selectors import slots_for_request
-from tests.factories_scheduling import (
+from tests.scheduling.factories import (
     AppointmentFactory,
     AppointmentRequestFactory,
     SessionTypeFactory,

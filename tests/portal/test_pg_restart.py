@@ -2,7 +2,7 @@
 own, and in the meantime it answers a calm 503 quickly rather than an error or a hang.
 
 The machine's PostgreSQL is shared with other test runs, so this brings a throwaway cluster
-of its own (tests/private_postgres.py), migrates it, and serves the portal from it with
+of its own (tests/portal/private_postgres.py), migrates it, and serves the portal from it with
 gunicorn. Persistent connections with health checks (portal/settings/base.py) are what let
 the workers recover without being restarted. It does not use the test run's own database.
 """
@@ -20,10 +20,10 @@ from pathlib import Path
 import pytest
 
 from portal.middleware import DATABASE_RETRY_AFTER
-from tests.private_postgres import PrivatePostgres, unavailable_reason
-from tests.real_services import Gunicorn
+from tests.portal.private_postgres import PrivatePostgres, unavailable_reason
+from tests.portal.real_services import Gunicorn
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 # The longest any answer may take, outage or not; a hung request is the failure to catch.
 ANSWER_WITHIN = 5.0
 # A page that reads the database for an anonymous visitor (a reset link's account), and the

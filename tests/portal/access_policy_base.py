@@ -1,4 +1,4 @@
-"""Building blocks of the access policy table (see tests/access_policy.py)."""
+"""Building blocks of the access policy table (see tests/portal/access_policy.py)."""
 
 PERSONAS = ("anon", "client", "client2", "front_desk", "therapist", "admin")
 

@@ -14,7 +14,7 @@ from scheduling.models import (
     TimeOff,
     WeeklyAvailability,
 )
-from tests.factories import StaffFactory, UserFactory
+from tests.portal.factories import StaffFactory, UserFactory
 
 
 class TherapistProfileFactory(factory.django.DjangoModelFactory):

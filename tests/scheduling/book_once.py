@@ -1,6 +1,6 @@
 """One booking attempt in a process of its own, for the multi-process race test.
 
-Usage: python tests/book_once.py START_AT THERAPIST_ID CLIENT_ID ACTOR_ID SESSION_TYPE_ID SLOT_ISO
+Usage: python tests/scheduling/book_once.py START_AT THERAPIST_ID CLIENT_ID ACTOR_ID SESSION_TYPE_ID SLOT_ISO
 Waits until START_AT (a time.time() value) so all processes try at once, then prints
 "booked", "taken" or "error <name>".
 """
@@ -11,7 +11,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.test")
 
 import django  # noqa: E402

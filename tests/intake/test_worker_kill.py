@@ -25,12 +25,12 @@ from django.db import connection
 
 from intake.models import SummaryDocument
 from intake.submit_services import intake_submit
-from tests.real_services import Redis, database_url
-from tests.summary_samples import celery_broker, intake_build
+from tests.intake.summary_samples import celery_broker, intake_build
+from tests.portal.real_services import Redis, database_url
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 WAIT_SECONDS = 90
 # Above the render time of LARGE in a worker (about 6 s), so the second worker's own delivery
 # is not restored again while it renders (harmless, the render is idempotent, but noisy).

@@ -29,13 +29,11 @@ from portal.models import User
 from scheduling.message_content import forbidden_words_in
 from scheduling.models import Appointment, AppointmentRequest, Modality
 from scheduling.slots import MORNING, PRACTICE_ZONE
-from tests.factories import DEFAULT_PASSWORD, totp_code
-from tests.factories_review import sent_intake
-from tests.factories_scheduling import OfficeFactory, TherapistProfileFactory, WeeklyAvailabilityFactory
+from tests.intake.factories_review import sent_intake
+from tests.portal.factories import DEFAULT_PASSWORD, totp_code
+from tests.scheduling.factories import OfficeFactory, TherapistProfileFactory, WeeklyAvailabilityFactory
 
-# serialized_rollback: the flush after a live-server test would otherwise remove the session
-# types and agreements the data migrations seeded, which other tests rely on.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 EMAIL = "rosa.alvarez@example.com"
 LEGAL_NAME = "Rosalind Maria Alvarez"

@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.real_services import free_port
+from tests.portal.real_services import free_port
 
 START_TIMEOUT = 30
 SYSTEM_USER = "postgres"

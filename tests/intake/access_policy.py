@@ -1,11 +1,11 @@
-"""Access policy for the intake app's URLs (merged into tests/access_policy.py).
+"""Access policy for the intake app's URLs (merged into tests/portal/access_policy.py).
 
 The intake is the client's own: its pages are for clients only; staff read intakes through
 the therapist review (intake:staff_*), for clinical staff only. Pages without an id show the
 signed-in client her own intake; pages with a pregnancy id answer 404 to any other client.
 """
 
-from tests.access_policy_base import CLIENT_ONLY, CLINICAL_ONLY, OWNER_ONLY, by_role, everyone  # noqa: F401
+from tests.portal.access_policy_base import CLIENT_ONLY, CLINICAL_ONLY, OWNER_ONLY, by_role, everyone  # noqa: F401
 
 # A client arriving at the start is sent on to the step she was on.
 CLIENT_REDIRECT = by_role("login", "redirect", "redirect", "forbidden", "forbidden", "forbidden")
@@ -40,14 +40,11 @@ POLICY: dict[str, dict[str, str]] = {
 def sample_kwargs(personas: dict) -> dict[str, dict[str, str]]:
     """URL kwargs for intake URLs, naming objects that belong to personas["client"]."""
     from intake.models import ConsentDocument, RiskFlag, RiskLevelChoices
-    from tests.factories_intake import ConsentDocumentFactory, IntakeFactory, PregnancyEntryFactory
+    from tests.intake.factories import IntakeFactory, PregnancyEntryFactory
 
     intake = IntakeFactory(client=personas["client"])
     entry = PregnancyEntryFactory(intake=intake)
-    # Seeded by a data migration; a live-server test's flush may have removed it.
-    document = ConsentDocument.objects.filter(is_current=True).first() or ConsentDocumentFactory(
-        is_current=True
-    )
+    document = ConsentDocument.objects.filter(is_current=True).first()
     # A draft reaches staff once it has raised a same-day flag (intake.access).
     flag, _created = RiskFlag.objects.get_or_create(intake=intake, level=RiskLevelChoices.URGENT)
     return {

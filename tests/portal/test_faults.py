@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tests.real_services import Gunicorn, database_url
+from tests.portal.real_services import Gunicorn, database_url
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
 def _get(url: str) -> int:

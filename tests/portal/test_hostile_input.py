@@ -9,9 +9,9 @@ from django.urls import resolve, reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.access_policy import PERSONAS, POLICY, url_kwargs
-from tests.factories import DEFAULT_PASSWORD
-from tests.hostile import SCRIPT_MARKER, hostile_text, post_forms
+from tests.portal.access_policy import PERSONAS, POLICY, url_kwargs
+from tests.portal.factories import DEFAULT_PASSWORD
+from tests.portal.hostile import SCRIPT_MARKER, hostile_text, post_forms
 
 pytestmark = pytest.mark.django_db
 

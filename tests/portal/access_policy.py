@@ -8,7 +8,7 @@ Later issues add their URLs to POLICY; a URL missing from it fails the access te
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.access_policy_base import (  # noqa: F401
+from tests.portal.access_policy_base import (  # noqa: F401
     ADMIN_ONLY,
     ANON_ONLY,
     CLIENT_ONLY,
@@ -65,11 +65,11 @@ POLICY: dict[str, dict[str, str]] = {
     ),
 }
 
-# Each app's URLs are declared in its own fragment (tests/policy_<app>.py) and merged here.
-from tests.policy_intake import POLICY as INTAKE_POLICY  # noqa: E402
-from tests.policy_intake import sample_kwargs as intake_sample_kwargs  # noqa: E402
-from tests.policy_scheduling import POLICY as SCHEDULING_POLICY  # noqa: E402
-from tests.policy_scheduling import sample_kwargs as scheduling_sample_kwargs  # noqa: E402
+# Each app's URLs are declared in its own fragment (tests/<app>/access_policy.py), merged here.
+from tests.intake.access_policy import POLICY as INTAKE_POLICY  # noqa: E402
+from tests.intake.access_policy import sample_kwargs as intake_sample_kwargs  # noqa: E402
+from tests.scheduling.access_policy import POLICY as SCHEDULING_POLICY  # noqa: E402
+from tests.scheduling.access_policy import sample_kwargs as scheduling_sample_kwargs  # noqa: E402
 
 POLICY.update(INTAKE_POLICY)
 POLICY.update(SCHEDULING_POLICY)

@@ -8,8 +8,8 @@ from intake.models import Intake, QuestionnaireResponse, RiskFlag
 from intake.questionnaire_services import questionnaire_answers_save
 from intake.risk_rules import max_level
 from intake.risk_services import risk_evaluate
-from tests.factories import UserFactory
-from tests.factories_intake import IntakeFactory
+from tests.intake.factories import IntakeFactory
+from tests.portal.factories import UserFactory
 
 ASQ_ACUTE = {"1": True, "2": False, "3": False, "4": False, "5": True}
 ACUTE_REASON = {

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 APPS = ("portal", "intake", "scheduling")
 # What intake exposes to scheduling: its selectors (reads) and nothing else.
 INTAKE_PUBLIC = frozenset({"intake.selectors"})

@@ -12,14 +12,14 @@ from django.db import connection
 
 from portal.models import User
 from scheduling.models import Appointment
-from tests.factories import UserFactory
-from tests.factories_scheduling import SessionTypeFactory
-from tests.real_services import database_url
+from tests.portal.factories import UserFactory
+from tests.portal.real_services import database_url
+from tests.scheduling.factories import SessionTypeFactory
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 PROCESSES = 8
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 
 def test_concurrent_bookings_from_many_processes_exactly_one_wins(therapist, front_desk):
@@ -38,7 +38,7 @@ def test_concurrent_bookings_from_many_processes_exactly_one_wins(therapist, fro
         subprocess.Popen(  # noqa: S603 - our own script and ids
             [
                 sys.executable,
-                "tests/book_once.py",
+                "tests/scheduling/book_once.py",
                 str(start_at),
                 str(therapist.pk),
                 str(client.pk),

@@ -1,4 +1,4 @@
-"""Access policy for the scheduling app's URLs (merged into tests/access_policy.py).
+"""Access policy for the scheduling app's URLs (merged into tests/portal/access_policy.py).
 
 Clients reach only their own requests and appointments (another client's id: 404); the front
 desk and the practice admin work the request queue and manage appointments; every staff role
@@ -6,7 +6,7 @@ sees the calendar; therapists manage their own hours and the practice admin anyo
 POST-only URLs answer 405 to a GET before anything else is looked at.
 """
 
-from tests.access_policy_base import (  # noqa: F401
+from tests.portal.access_policy_base import (  # noqa: F401
     CLIENT_ONLY,
     CLINICAL_ONLY,
     OWNER_ONLY,
@@ -48,7 +48,7 @@ def sample_kwargs(personas: dict) -> dict[str, dict[str, str]]:
 
     from django.utils import timezone
 
-    from tests.factories_scheduling import (
+    from tests.scheduling.factories import (
         AppointmentFactory,
         AppointmentRequestFactory,
         TimeOffFactory,

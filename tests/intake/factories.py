@@ -3,7 +3,7 @@ import datetime as dt
 import factory
 
 from intake.models import ConsentDocument, Intake, PregnancyEntry
-from tests.factories import UserFactory
+from tests.portal.factories import UserFactory
 
 
 class IntakeFactory(factory.django.DjangoModelFactory):
