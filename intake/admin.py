@@ -5,6 +5,7 @@ revising an agreement is adding its next version, pre-filled with the current te
 (?kind=<kind>), and saving calls consent_document_revise.
 """
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
@@ -12,16 +13,41 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin_base import PortalModelAdmin
+from portal.selectors import practice_get
 
 from .consent_services import consent_document_revise
 from .models import ConsentDocument
+from .selectors import consent_text_problems_now
+
+
+class ConsentDocumentForm(forms.ModelForm):
+    """Says beside the text what is missing, before anything is published."""
+
+    class Meta:
+        model = ConsentDocument
+        fields = ("kind", "title", "body")
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if problems := consent_text_problems_now(body=body, practice=practice_get()):
+            raise forms.ValidationError(problems)
+        return body
 
 
 @admin.register(ConsentDocument)
 class ConsentDocumentAdmin(PortalModelAdmin):
-    list_display = ("title", "kind", "version", "is_current", "created_at", "revise_link")
+    list_display = (
+        "title",
+        "kind",
+        "version",
+        "is_current",
+        "incomplete_reason",
+        "created_at",
+        "revise_link",
+    )
     list_filter = ("kind", "is_current")
     list_display_links = None
+    form = ConsentDocumentForm
     fields = ("kind", "title", "body")
 
     def get_urls(self):

@@ -18,11 +18,12 @@ from .draft_services import (
     IntakeValidationError,
     draft_locked,
     draft_touch,
+    intake_locked,
     refuse_if_under_age,
     request_actor,
 )
 from .models import ConsentDocument, ConsentSignature, Intake
-from .selectors import consent_document_text
+from .selectors import consent_document_text, consent_documents_to_sign_again, consent_text_problems_now
 from .steps import AGREEMENTS
 
 ERROR_CONSENT_NOT_CURRENT = _(
@@ -40,6 +41,14 @@ ERROR_CONSENT_NAME_MISMATCH = _('Please type your full legal name exactly as you
 
 
 ERROR_CONSENT_ALREADY_SIGNED = _("You have already signed this agreement. Thank you.")
+
+
+class ConsentDocumentIncomplete(Exception):
+    """A text that cannot be made the version clients sign; `problems` says what is missing."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__(" ".join(problems))
+        self.problems = problems
 
 
 # Letters that carry their mark in the letter itself, so NFKD leaves them whole.
@@ -75,9 +84,11 @@ def consent_sign(
     The typed name must match her legal name, ignoring accents, case, punctuation and
     spacing. The signature keeps the version, a SHA-256 of the text shown, the time, IP
     address and browser. It is never changed: signing the same version again is refused, and
-    a new version is signed anew.
+    a new version is signed anew. Once the intake is sent, she may still sign the complete
+    version of an agreement whose earlier version she signed was incomplete.
     """
-    fresh = draft_locked(intake)
+    again = {d.pk for d, _why in consent_documents_to_sign_again(intake=intake)}
+    fresh = intake_locked(intake) if document.pk in again else draft_locked(intake)
     refuse_if_under_age(fresh)
     errors: dict[str, str] = {}
     document = ConsentDocument.objects.select_for_update().get(pk=document.pk)
@@ -106,13 +117,15 @@ def consent_sign(
         user_agent=meta.get("HTTP_USER_AGENT", "")[:300],
         text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )
-    draft_touch(fresh, AGREEMENTS)
+    if fresh.is_editable:
+        draft_touch(fresh, AGREEMENTS)
     audit_record(
         client=fresh.client,
         action=AuditEvent.Action.SIGN,
         object_type="consent_signature",
         object_id=signature.pk,
-        detail=f"signed {document.kind} version {document.version}",
+        detail=f"signed {document.kind} version {document.version}"
+        + (" again (the version signed before was incomplete)" if document.pk in again else ""),
         request=request,
         actor=request_actor(request, fresh.client),
     )
@@ -132,9 +145,13 @@ def consent_document_revise(
 
     Signed versions are never edited: clients who signed an earlier version are asked to
     sign the new one. Returns the current version unchanged if title and text are the same.
+    Refuses (ConsentDocumentIncomplete) a text with a placeholder or a detail the practice
+    has left empty, so nobody is ever asked to sign an unfinished agreement.
     """
     if kind not in ConsentDocument.Kind.values:
         raise ValueError(f"{kind!r} is not a consent document kind.")
+    if problems := consent_text_problems_now(body=body, practice=practice_get()):
+        raise ConsentDocumentIncomplete(problems)
     current = ConsentDocument.objects.select_for_update().filter(kind=kind, is_current=True).first()
     if current is not None and current.title == title and current.body == body:
         return current

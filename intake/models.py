@@ -403,6 +403,9 @@ class ConsentDocument(TimeStampedModel):
     # filled in from the Practice row when shown and hashed.
     body = models.TextField(_("text"))
     is_current = models.BooleanField(_("current version"), default=True)
+    # Set on a version that was published unfinished (a placeholder where facts belong):
+    # a signature of it is not enough, and the client is asked to sign the complete one.
+    incomplete_reason = models.CharField(_("why this version was incomplete"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("consent document")

@@ -10,6 +10,7 @@ from portal.selectors import practice_get
 
 from . import pregnancy_history
 from .catalogue import SELF_HARM
+from .consent_rules import consent_text_fill, consent_text_problems
 from .instruments import INSTRUMENT_ORDER, Instrument, Result, instruments_for_step, score, visible_items
 from .models import (
     ConsentDocument,
@@ -104,18 +105,40 @@ def consent_documents_unsigned(*, intake: Intake) -> list[ConsentDocument]:
     return [d for d in consent_documents_required(intake=intake) if d.pk not in signed]
 
 
+def consent_documents_to_sign_again(*, intake: Intake) -> list[tuple[ConsentDocument, str]]:
+    """(current version, why) for each agreement she signed only in a version since marked
+    incomplete: she is asked to sign the complete one, even after sending her intake."""
+    signatures = consent_signatures(intake=intake)
+    why = {s.document.kind: s.document.incomplete_reason for s in signatures.values()}
+    why = {kind: reason for kind, reason in why.items() if reason}
+    if not why:
+        return []
+    return [
+        (document, why[document.kind])
+        for document in consent_documents_required(intake=intake)
+        if document.kind in why and document.pk not in signatures
+    ]
+
+
+def consent_fill_values(*, practice: Practice) -> dict[str, str]:
+    """The practice's details an agreement may name (consent_rules.FILLABLE)."""
+    return {
+        "practice_name": practice.name,
+        # The city and state have defaults: without a street there is no address yet.
+        "practice_address": practice.address_one_line if practice.address_line1 else "",
+        "practice_phone": practice.phone,
+        "practice_email": practice.email,
+    }
+
+
 def consent_document_text(*, document: ConsentDocument, practice: Practice) -> str:
     """The agreement exactly as shown to and signed by the client, practice details filled in."""
-    values = {
-        "{practice_name}": practice.name,
-        "{practice_address}": practice.address_one_line,
-        "{practice_phone}": practice.phone,
-        "{practice_email}": practice.email,
-    }
-    text = document.body
-    for placeholder, value in values.items():
-        text = text.replace(placeholder, value)
-    return text
+    return consent_text_fill(document.body, consent_fill_values(practice=practice))
+
+
+def consent_text_problems_now(*, body: str, practice: Practice) -> list[str]:
+    """Why this agreement text could not be signed with the practice's details as they are now."""
+    return consent_text_problems(body, consent_fill_values(practice=practice))
 
 
 def intake_is_under_minimum_age(

@@ -72,6 +72,7 @@ from .risk_rules import needs_crisis_resources
 from .selectors import (
     consent_document_text,
     consent_documents_required,
+    consent_documents_to_sign_again,
     consent_signatures,
     intake_is_under_minimum_age,
     intake_pregnancies,
@@ -530,18 +531,23 @@ def _questionnaires_page(request: HttpRequest, intake: Intake, *, posted=None, e
 # --- Agreements
 
 
-def _agreement_blocks(intake: Intake, bound: dict | None = None) -> list[dict]:
+def _agreement_blocks(intake: Intake, bound: dict | None = None, *, again_only: bool = False) -> list[dict]:
+    """Each agreement to read (and, unsigned, its form); with again_only, only those to sign
+    again because the version she signed was incomplete."""
     practice = practice_get()
     signatures = consent_signatures(intake=intake)
+    again = dict(consent_documents_to_sign_again(intake=intake))
+    documents = list(again) if again_only else consent_documents_required(intake=intake)
     bound = bound or {}
     return [
         {
             "document": document,
             "text": consent_document_text(document=document, practice=practice),
             "signature": signatures.get(document.pk),
+            "again_reason": again.get(document),
             "form": bound.get(document.pk) or ConsentSignForm(prefix=f"doc{document.pk}"),
         }
-        for document in consent_documents_required(intake=intake)
+        for document in documents
     ]
 
 
@@ -565,7 +571,8 @@ def _agreements_step(
 def agreement_sign(request: HttpRequest, document_id: int) -> HttpResponse:
     intake = intake_get_or_start(client=request.user, request=request)
     document = consent_document_current(pk=document_id)
-    if not intake.is_editable:
+    again = not intake.is_editable and document in dict(consent_documents_to_sign_again(intake=intake))
+    if not intake.is_editable and not again:
         return _locked_redirect(request)
     if under_age := _under_age_redirect(intake):
         return under_age
@@ -582,8 +589,12 @@ def agreement_sign(request: HttpRequest, document_id: int) -> HttpResponse:
     except IntakeValidationError as exc:
         for name, message in exc.errors.items():
             form.add_error(name if name in form.fields else None, message)
+        if again:
+            return _summary_page(request, intake, bound={document.pk: form})
         return _agreements_step(request, intake, bound={document.pk: form})
     messages.success(request, _("Thank you. You signed “%(title)s”.") % {"title": document.title})
+    if again:
+        return redirect(reverse("intake:summary"))
     return redirect(reverse("intake:step", kwargs={"number": AGREEMENTS}) + f"#doc-{document.pk}")
 
 
@@ -678,8 +689,18 @@ def submit(request: HttpRequest) -> HttpResponse:
 @access.client_required
 def summary(request: HttpRequest) -> HttpResponse:
     """Everything the client has told us, to read (and, while a draft, to edit from)."""
-    intake = intake_own(user=request.user)
-    return render(request, "intake/summary.html", _context(request, intake, None, **_answers_context(intake)))
+    return _summary_page(request, intake_own(user=request.user))
+
+
+def _summary_page(request: HttpRequest, intake: Intake, bound: dict | None = None) -> HttpResponse:
+    # A sent intake is read-only, except for signing the complete version of an agreement
+    # she signed while it was incomplete.
+    again = [] if intake.is_editable else _agreement_blocks(intake, bound, again_only=True)
+    return render(
+        request,
+        "intake/summary.html",
+        _context(request, intake, None, sign_again=again, **_answers_context(intake)),
+    )
 
 
 # --- Autosave (JavaScript on)

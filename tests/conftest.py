@@ -207,6 +207,7 @@ def _agreements_for_transactional_tests(request):
     # whose threads opened connections of their own, so the seeds are checked here too.
     if not ConsentDocument.objects.exists():
         import_module("intake.migrations.0002_seed_consent_documents").seed(apps, None)
+        import_module("intake.migrations.0013_consent_incomplete_versions").forward(apps, None)
     if not SessionType.objects.exists():
         import_module("scheduling.migrations.0003_seed_session_types").seed(apps, None)
     yield
