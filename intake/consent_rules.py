@@ -16,6 +16,7 @@ FILLABLE = {
     "practice_address": _("the practice's address"),
     "practice_phone": _("the practice's phone number"),
     "practice_email": _("the practice's email address"),
+    "regulator_contact": _("the regulator's contact"),
 }
 
 ERROR_EMPTY_TEXT = _("The text is empty.")

@@ -3,6 +3,7 @@ publishing a new version."""
 
 import hashlib
 import unicodedata
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Max
@@ -11,9 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.audit import audit_record, client_ip
-from portal.models import AuditEvent, User
+from portal.models import AuditEvent, TherapistCredentials, User
 from portal.selectors import practice_get
 
+from .disclosure import CREDENTIAL_FIELDS, disclosure_body, disclosure_problems
+from .disclosure import TITLE as DISCLOSURE_TITLE
 from .draft_services import (
     IntakeValidationError,
     draft_locked,
@@ -23,7 +26,12 @@ from .draft_services import (
     request_actor,
 )
 from .models import ConsentDocument, ConsentSignature, Intake
-from .selectors import consent_document_text, consent_documents_to_sign_again, consent_text_problems_now
+from .selectors import (
+    consent_document_text,
+    consent_documents_to_sign_again,
+    consent_text_problems_now,
+    disclosure_therapists,
+)
 from .steps import AGREEMENTS
 
 ERROR_CONSENT_NOT_CURRENT = _(
@@ -115,6 +123,7 @@ def consent_sign(
         signed_at=timezone.now(),
         ip_address=client_ip(request),
         user_agent=meta.get("HTTP_USER_AGENT", "")[:300],
+        text=text,
         text_sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
     )
     if fresh.is_editable:
@@ -171,3 +180,64 @@ def consent_document_revise(
         request=request,
     )
     return document
+
+
+@dataclass(frozen=True)
+class DisclosurePublished:
+    document: ConsentDocument
+    new_version: bool
+
+
+@transaction.atomic
+def disclosure_publish(*, actor: User | None, request: HttpRequest | None = None) -> DisclosurePublished:
+    """Write the Colorado disclosure from every active therapist's credentials, and make it
+    the current version if it reads differently from the one clients sign now.
+
+    Refuses (ConsentDocumentIncomplete, naming each missing part) while any therapist's
+    required part is empty. Earlier versions, and the signatures of them, stay as they were.
+    """
+    therapists = disclosure_therapists()
+    if problems := disclosure_problems(therapists):
+        raise ConsentDocumentIncomplete(problems)
+    kind = ConsentDocument.Kind.CO_MANDATORY_DISCLOSURE
+    before = ConsentDocument.objects.filter(kind=kind, is_current=True).values_list("pk", flat=True).first()
+    document = consent_document_revise(
+        kind=kind, title=DISCLOSURE_TITLE, body=disclosure_body(therapists), actor=actor, request=request
+    )
+    return DisclosurePublished(document=document, new_version=document.pk != before)
+
+
+@dataclass(frozen=True)
+class CredentialsSaved:
+    credentials: TherapistCredentials
+    published: DisclosurePublished | None
+    # Why the disclosure could not be published yet (another therapist's part still empty).
+    problems: list[str]
+
+
+@transaction.atomic
+def therapist_credentials_save(
+    *, therapist: User, data: dict[str, str], actor: User | None, request: HttpRequest | None = None
+) -> CredentialsSaved:
+    """Save what the disclosure says of one therapist and publish the disclosure anew, so a
+    therapist who joins, or whose details change, is in the version clients sign next.
+
+    Her details are kept even when the disclosure cannot be published yet; `problems` then
+    says what is still missing.
+    """
+    credentials, _created = TherapistCredentials.objects.update_or_create(
+        user=therapist, defaults={field: data.get(field, "").strip() for field in CREDENTIAL_FIELDS}
+    )
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        object_type="therapist_credentials",
+        object_id=credentials.pk,
+        detail=f"credentials of therapist {therapist.pk}",
+        request=request,
+    )
+    try:
+        published = disclosure_publish(actor=actor, request=request)
+    except ConsentDocumentIncomplete as incomplete:
+        return CredentialsSaved(credentials=credentials, published=None, problems=incomplete.problems)
+    return CredentialsSaved(credentials=credentials, published=published, problems=[])

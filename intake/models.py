@@ -432,7 +432,10 @@ class ConsentSignature(models.Model):
     signed_at = models.DateTimeField(_("signed at"), default=timezone.now)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=300, blank=True)
-    # SHA-256 of the exact text shown (practice details filled in), to prove what was signed.
+    # The exact text shown (practice details filled in), and its SHA-256, to prove what was
+    # signed however the practice's details or the therapists change later. Empty for
+    # signatures made before the text was kept.
+    text = models.TextField(_("text signed"), blank=True)
     text_sha256 = models.CharField(_("SHA-256 of the text signed"), max_length=64)
 
     class Meta:
