@@ -7,6 +7,7 @@ unfinished, so it cannot be made the version clients sign.
 """
 
 import re
+import unicodedata
 
 from django.utils.translation import gettext_lazy as _
 
@@ -52,3 +53,54 @@ def consent_text_problems(body: str, values: dict[str, str]) -> list[str]:
     for placeholder in dict.fromkeys(_BRACKETED.findall(consent_text_fill(body, values))):
         problems.append(str(ERROR_PLACEHOLDER % {"placeholder": placeholder}))
     return problems
+
+
+# Letters that carry their mark in the letter itself, so NFKD leaves them whole.
+_UNMARKED = str.maketrans(
+    {"ø": "o", "ł": "l", "đ": "d", "ð": "d", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th"}
+)
+# Between the parts of a name: spaces, and hyphens of every kind.
+_BETWEEN = re.compile(r"[\s\-\u2010-\u2015]+")
+
+
+def _name_parts(name: str) -> list[str]:
+    """A name's parts, each reduced to its letters and digits: accents and other marks
+    (NFKD, combining marks dropped), case and punctuation (apostrophes, periods, commas) do
+    not count."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).translate(_UNMARKED)
+    parts = ("".join(ch for ch in part if ch.isalnum()) for part in _BETWEEN.split(bare))
+    return [part for part in parts if part]
+
+
+def name_has_letters(name: str) -> bool:
+    return bool(_name_parts(name))
+
+
+def name_signs_for(typed: str, *, legal_name: str, preferred_name: str = "") -> bool:
+    """Whether a typed signature is what this person would reasonably type for herself.
+
+    Case, accents, punctuation and spacing do not count ("ana maria nunez obrien" for
+    "Ana María Núñez-O'Brien"), nor how the parts are run together ("Maryann" for
+    "Mary Ann"). Beyond that, her first name (or the name she asked to be called) and her
+    surname must come first and last. Middle names given may be left out; one may be added
+    where none was given. A different first name, middle name or surname is refused.
+    """
+    legal, signed = _name_parts(legal_name), _name_parts(typed)
+    if not legal or not signed:
+        return False
+    if "".join(signed) == "".join(legal):
+        return True
+    if len(legal) < 2 or len(signed) < 2 or signed[-1] != legal[-1]:
+        return False
+    preferred = _name_parts(preferred_name)
+    if signed[0] == legal[0]:
+        middle = signed[1:-1]
+    elif preferred and signed[: len(preferred)] == preferred:
+        middle = signed[len(preferred) : -1]
+    else:
+        return False
+    if len(legal) == 2:
+        return True
+    given = iter(legal[1:-1])
+    return all(part in given for part in middle)  # in order, each one of hers

@@ -164,7 +164,8 @@ def test_at_her_next_visit_she_is_asked_to_sign_the_complete_version(client, cli
     page = client.get(reverse("intake:summary")).content.decode()
     current = ConsentDocument.objects.get(kind=DISCLOSURE, is_current=True)
     assert "in the copy you signed before, the therapists&#x27; degrees" in page
-    assert reverse("intake:agreement_sign", kwargs={"document_id": current.pk}) in page
+    assert reverse("intake:agreements_sign") in page
+    assert f'name="shown" value="{current.pk}"' in page
 
 
 def test_she_signs_the_complete_version_after_sending(client, client_user, signed_incomplete):
@@ -172,8 +173,8 @@ def test_she_signs_the_complete_version_after_sending(client, client_user, signe
     client.force_login(client_user)
 
     response = client.post(
-        reverse("intake:agreement_sign", kwargs={"document_id": current.pk}),
-        {f"doc{current.pk}-agreed": "on", f"doc{current.pk}-typed_name": "Hope Rivera"},
+        reverse("intake:agreements_sign"),
+        {"shown": [current.pk], "read": [current.pk], "typed_name": "Hope Rivera"},
     )
 
     assert response.status_code == 302
@@ -194,8 +195,8 @@ def test_a_wrong_name_when_signing_again_is_shown_on_the_same_page(client, clien
     client.force_login(client_user)
 
     response = client.post(
-        reverse("intake:agreement_sign", kwargs={"document_id": current.pk}),
-        {f"doc{current.pk}-agreed": "on", f"doc{current.pk}-typed_name": "Someone Else"},
+        reverse("intake:agreements_sign"),
+        {"shown": [current.pk], "read": [current.pk], "typed_name": "Someone Else"},
     )
 
     assert response.status_code == 200
@@ -208,8 +209,8 @@ def test_a_sent_intake_still_cannot_sign_anything_else(client, client_user, sign
     client.force_login(client_user)
 
     response = client.post(
-        reverse("intake:agreement_sign", kwargs={"document_id": other.pk}),
-        {f"doc{other.pk}-agreed": "on", f"doc{other.pk}-typed_name": "Hope Rivera"},
+        reverse("intake:agreements_sign"),
+        {"shown": [other.pk], "read": [other.pk], "typed_name": "Hope Rivera"},
     )
 
     assert response.status_code == 302
