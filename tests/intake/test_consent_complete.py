@@ -216,3 +216,28 @@ def test_a_sent_intake_still_cannot_sign_anything_else(client, client_user, sign
     assert response.status_code == 302
     assert response["Location"] == reverse("intake:summary")
     assert not ConsentSignature.objects.filter(document=other).exists()
+
+
+def test_the_therapist_sees_a_signed_version_since_replaced(
+    client, therapist, signed_incomplete, practice_admin
+):
+    informed = ConsentDocument.objects.get(kind="informed_consent", is_current=True)
+    ConsentSignature.objects.create(
+        intake=signed_incomplete,
+        document=informed,
+        document_version=informed.version,
+        typed_name="Hope Rivera",
+        agreed=True,
+        text_sha256="0" * 64,
+    )
+    detail = reverse("intake:staff_detail", kwargs={"pk": signed_incomplete.pk})
+    client.force_login(therapist)
+    assert "Replaced since by a newer version." not in client.get(detail).content.decode()
+
+    consent_document_revise(
+        kind="informed_consent", title=informed.title, body="New words.", actor=practice_admin
+    )
+
+    html = client.get(detail).content.decode()
+    assert html.count("Replaced since by a newer version.") == 1
+    assert html.count("Signed an incomplete disclosure: ask again.") == 1
