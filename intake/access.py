@@ -27,9 +27,11 @@ def pregnancy_entry_for_client(*, user: User, pk) -> PregnancyEntry:
     return object_or_404(PregnancyEntry.objects.select_related("intake"), pk=pk, intake__client=user)
 
 
-def consent_document_current(*, pk) -> ConsentDocument:
-    """A current agreement (any client may read and sign it), else 404."""
-    return object_or_404(ConsentDocument.objects.filter(is_current=True), pk=pk)
+def consent_documents_posted(*, pks: list[int]) -> list[ConsentDocument]:
+    """The agreements a signing page showed, in its order: any client may read every version,
+    and one replaced since the page was opened is refused by the service, with a reason."""
+    found = {d.pk: d for d in ConsentDocument.objects.filter(pk__in=pks)}
+    return [found[pk] for pk in dict.fromkeys(pks) if pk in found]
 
 
 # --- Staff (the therapist review). The front desk never reaches these: the views are

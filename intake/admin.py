@@ -5,23 +5,67 @@ revising an agreement is adding its next version, pre-filled with the current te
 (?kind=<kind>), and saving calls consent_document_revise.
 """
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from portal.admin_base import PortalModelAdmin
+from portal.models import TherapistCredentials
+from portal.selectors import practice_get
 
-from .consent_services import consent_document_revise
+from .consent_services import consent_document_revise, therapist_credentials_save
+from .disclosure import CREDENTIAL_FIELDS
 from .models import ConsentDocument
+from .selectors import consent_text_problems_now
+
+ERROR_DISCLOSURE_IS_WRITTEN = _(
+    "The Colorado disclosure is written from the therapists' credentials and the practice's "
+    "details: change those, and a new version is made."
+)
+MSG_DISCLOSURE_PUBLISHED = _(
+    "Saved. Version %(version)s of the Colorado disclosure is now the one clients sign."
+)
+MSG_DISCLOSURE_UNCHANGED = _("Saved. The Colorado disclosure reads the same, so its version is unchanged.")
+MSG_DISCLOSURE_WAITING = _("Saved. The Colorado disclosure was not published again yet: %(problems)s")
+
+
+class ConsentDocumentForm(forms.ModelForm):
+    """Says beside the text what is missing, before anything is published."""
+
+    class Meta:
+        model = ConsentDocument
+        fields = ("kind", "title", "body")
+
+    def clean_kind(self):
+        kind = self.cleaned_data["kind"]
+        if kind == ConsentDocument.Kind.CO_MANDATORY_DISCLOSURE:
+            raise forms.ValidationError(ERROR_DISCLOSURE_IS_WRITTEN)
+        return kind
+
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        if problems := consent_text_problems_now(body=body, practice=practice_get()):
+            raise forms.ValidationError(problems)
+        return body
 
 
 @admin.register(ConsentDocument)
 class ConsentDocumentAdmin(PortalModelAdmin):
-    list_display = ("title", "kind", "version", "is_current", "created_at", "revise_link")
+    list_display = (
+        "title",
+        "kind",
+        "version",
+        "is_current",
+        "incomplete_reason",
+        "created_at",
+        "revise_link",
+    )
     list_filter = ("kind", "is_current")
     list_display_links = None
+    form = ConsentDocumentForm
     fields = ("kind", "title", "body")
 
     def get_urls(self):
@@ -41,7 +85,7 @@ class ConsentDocumentAdmin(PortalModelAdmin):
 
     @admin.display(description=_("Revise"))
     def revise_link(self, obj: ConsentDocument) -> str:
-        if not obj.is_current:
+        if not obj.is_current or obj.kind == ConsentDocument.Kind.CO_MANDATORY_DISCLOSURE:
             return ""
         url = reverse("admin:intake_consentdocument_add") + f"?kind={obj.kind}"
         return format_html('<a href="{}">{}</a>', url, _("Write a new version"))
@@ -77,3 +121,39 @@ class ConsentDocumentAdmin(PortalModelAdmin):
             % {"version": obj.version},
         )
         return HttpResponseRedirect(reverse("admin:intake_consentdocument_changelist"))
+
+
+@admin.register(TherapistCredentials)
+class TherapistCredentialsAdmin(PortalModelAdmin):
+    """Where the practice keeps what the Colorado disclosure says of each therapist. Saving
+    publishes the disclosure anew (therapist_credentials_save), here because the intake
+    writes the disclosure and the portal knows nothing of it."""
+
+    list_display = ("user", "licence", "licence_number", "updated_at")
+    list_select_related = ("user",)
+    fields = ("user", *CREDENTIAL_FIELDS)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("user",) if obj is not None else ()
+
+    def save_model(self, request, obj, form, change):
+        saved = therapist_credentials_save(
+            therapist=obj.user,
+            data={field: form.cleaned_data.get(field, getattr(obj, field)) for field in CREDENTIAL_FIELDS},
+            actor=request.user,
+            request=request,
+        )
+        obj.pk = saved.credentials.pk
+        if saved.problems:
+            self.message_user(
+                request, MSG_DISCLOSURE_WAITING % {"problems": " ".join(saved.problems)}, messages.WARNING
+            )
+        elif saved.published.new_version:
+            self.message_user(
+                request, MSG_DISCLOSURE_PUBLISHED % {"version": saved.published.document.version}
+            )
+        else:
+            self.message_user(request, MSG_DISCLOSURE_UNCHANGED)

@@ -13,10 +13,14 @@ class IntakeConfig(AppConfig):
         message_kinds_register()
 
     def demo_seed(self, *, password: str) -> list[tuple[str, str]]:
-        """Two sent intakes (one urgent) so the therapist review has something to show; the
-        demo logins they add, for `manage.py seed_demo` to print."""
-        from .review_demo import demo_intakes_seed  # models are ready only once apps are
+        """The demo therapists' credentials and the disclosure written from them, and two sent
+        intakes (one urgent) so the therapist review has something to show; the demo logins
+        they add, for `manage.py seed_demo` to print."""
+        # Models are ready only once apps are.
+        from .disclosure_demo import demo_credentials_seed
+        from .review_demo import demo_intakes_seed
 
+        demo_credentials_seed()  # first: the demo clients sign the disclosure written from them
         return [
             (intake.client.email, f"{intake.client.get_role_display()} (sent intake)")
             for intake in demo_intakes_seed(password=password)

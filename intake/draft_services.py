@@ -108,13 +108,18 @@ def draft_locked(intake: Intake, fields: tuple[str, ...] | None = None) -> Intak
     With `fields`, only those columns (and the checks') are read: a single answer saved
     does not need the whole row, whose select is most of an autosave's cost.
     """
+    return _refuse_if_sent(intake_locked(intake, fields))
+
+
+def intake_locked(intake: Intake, fields: tuple[str, ...] | None = None) -> Intake:
+    """Re-read the intake under a row lock, sent or not (draft_locked refuses a sent one)."""
     rows = Intake.objects.select_for_update()
     if fields is not None:
         rows = rows.only(*_write_columns(fields))
     fresh = rows.get(pk=intake.pk)
     if Intake.client.is_cached(intake):
         fresh.client = intake.client  # the same person: no second read for the audit row
-    return _refuse_if_sent(fresh)
+    return fresh
 
 
 def draft_locked_for_client(client: User, fields: tuple[str, ...] | None, request) -> Intake:

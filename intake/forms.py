@@ -374,6 +374,21 @@ class PregnancyEntryForm(forms.Form):
 PREGNANCY_GROUPED_FIELDS = frozenset({"outcome", "complications"})
 
 
-class ConsentSignForm(forms.Form):
-    agreed = forms.BooleanField(label=_("I have read this and I agree to it"), required=False)
-    typed_name = TypedTextField(label=_("Type your full legal name to sign"), max_length=200, required=False)
+class AgreementsSignForm(forms.Form):
+    """One signature for every agreement shown: a tick for each one read, and her name once.
+    `shown` says which versions the page showed, so a version replaced meanwhile is noticed."""
+
+    shown = forms.TypedMultipleChoiceField(coerce=int, required=False, widget=forms.MultipleHiddenInput)
+    read = forms.TypedMultipleChoiceField(coerce=int, required=False, widget=forms.CheckboxSelectMultiple)
+    typed_name = TypedTextField(
+        label=_("Type your full name to sign"),
+        help_text=_("Your first name, or the name you like to be called, and your surname."),
+        max_length=200,
+        required=False,
+    )
+
+    def __init__(self, *args, document_ids: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(pk, str(pk)) for pk in document_ids]
+        self.fields["shown"].choices = choices
+        self.fields["read"].choices = choices

@@ -403,6 +403,9 @@ class ConsentDocument(TimeStampedModel):
     # filled in from the Practice row when shown and hashed.
     body = models.TextField(_("text"))
     is_current = models.BooleanField(_("current version"), default=True)
+    # Set on a version that was published unfinished (a placeholder where facts belong):
+    # a signature of it is not enough, and the client is asked to sign the complete one.
+    incomplete_reason = models.CharField(_("why this version was incomplete"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("consent document")
@@ -429,7 +432,10 @@ class ConsentSignature(models.Model):
     signed_at = models.DateTimeField(_("signed at"), default=timezone.now)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     user_agent = models.CharField(_("browser"), max_length=300, blank=True)
-    # SHA-256 of the exact text shown (practice details filled in), to prove what was signed.
+    # The exact text shown (practice details filled in), and its SHA-256, to prove what was
+    # signed however the practice's details or the therapists change later. Empty for
+    # signatures made before the text was kept.
+    text = models.TextField(_("text signed"), blank=True)
     text_sha256 = models.CharField(_("SHA-256 of the text signed"), max_length=64)
 
     class Meta:

@@ -53,16 +53,29 @@ CO_MANDATORY_DISCLOSURE = """\
 Colorado law asks every psychotherapist to give clients this information in writing at the \
 first contact (C.R.S. 12-245-216). Please read it and keep a copy.
 
-Your therapist
-Stephanie Poole, Licensed Clinical Social Worker (LCSW), {practice_name}.
-Degrees, credentials and Colorado licence number: [to be completed by the practice before use].
+The therapists at {practice_name}
 Business address: {practice_address}. Business phone: {practice_phone}.
+
+Stephanie Poole, Licensed Clinical Social Worker (LCSW), Colorado licence number CSW.09924517.
+Degree: Master of Social Work (MSW), University of Denver, 2011. A Colorado LCSW holds a \
+master's or doctoral degree in social work, has completed at least two years and 3,360 hours of \
+supervised clinical practice after that degree, and has passed the national clinical \
+examination and the Colorado jurisprudence examination. Further training: Perinatal Mental \
+Health certification (PMH-C), Postpartum Support International, 2019.
+
+Maya Herrera, Licensed Professional Counselor (LPC), Colorado licence number LPC.00187342.
+Degree: Master of Arts in Clinical Mental Health Counseling, Regis University, 2015. A Colorado \
+LPC holds a master's or doctoral degree in professional counseling, has completed at least two \
+years and 2,000 hours of supervised practice after that degree, and has passed the national \
+counselor examination and the Colorado jurisprudence examination. Further training: perinatal \
+loss and bereavement care, Resolve Through Sharing, 2018.
 
 Who regulates your therapist
 The practice of licensed or registered persons in the field of psychotherapy is regulated by \
-the Colorado Department of Regulatory Agencies, State Board of Social Work Examiners. You can \
-contact the Board at: Colorado State Board of Social Work Examiners, Division of Professions and \
-Occupations, 1560 Broadway, Suite 1350, Denver, CO 80202; phone (303) 894-7800.
+the Colorado Department of Regulatory Agencies: social workers by the State Board of Social Work \
+Examiners, and professional counselors by the State Board of Licensed Professional Counselor \
+Examiners. You can contact either Board at the Division of Professions and Occupations, \
+1560 Broadway, Suite 1350, Denver, CO 80202; phone (303) 894-7800.
 
 Your rights as a client
 - You are entitled to receive information about the methods of therapy, the techniques used, the \

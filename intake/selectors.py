@@ -1,6 +1,7 @@
 """Reads of intake data. Other apps (scheduling, the therapist review) use these."""
 
 import datetime as dt
+import hashlib
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -10,6 +11,8 @@ from portal.selectors import practice_get
 
 from . import pregnancy_history
 from .catalogue import SELF_HARM
+from .consent_rules import consent_text_fill, consent_text_problems
+from .disclosure import CREDENTIAL_FIELDS, TherapistFacts
 from .instruments import INSTRUMENT_ORDER, Instrument, Result, instruments_for_step, score, visible_items
 from .models import (
     ConsentDocument,
@@ -104,18 +107,64 @@ def consent_documents_unsigned(*, intake: Intake) -> list[ConsentDocument]:
     return [d for d in consent_documents_required(intake=intake) if d.pk not in signed]
 
 
+def consent_documents_to_sign_again(*, intake: Intake) -> list[tuple[ConsentDocument, str]]:
+    """(current version, why) for each agreement she signed only in a version since marked
+    incomplete: she is asked to sign the complete one, even after sending her intake."""
+    signatures = consent_signatures(intake=intake)
+    why = {s.document.kind: s.document.incomplete_reason for s in signatures.values()}
+    why = {kind: reason for kind, reason in why.items() if reason}
+    if not why:
+        return []
+    return [
+        (document, why[document.kind])
+        for document in consent_documents_required(intake=intake)
+        if document.kind in why and document.pk not in signatures
+    ]
+
+
+def consent_fill_values(*, practice: Practice) -> dict[str, str]:
+    """The practice's details an agreement may name (consent_rules.FILLABLE)."""
+    return {
+        "practice_name": practice.name,
+        # The city and state have defaults: without a street there is no address yet.
+        "practice_address": practice.address_one_line if practice.address_line1 else "",
+        "practice_phone": practice.phone,
+        "practice_email": practice.email,
+        "regulator_contact": practice.regulator_contact,
+    }
+
+
 def consent_document_text(*, document: ConsentDocument, practice: Practice) -> str:
     """The agreement exactly as shown to and signed by the client, practice details filled in."""
-    values = {
-        "{practice_name}": practice.name,
-        "{practice_address}": practice.address_one_line,
-        "{practice_phone}": practice.phone,
-        "{practice_email}": practice.email,
-    }
-    text = document.body
-    for placeholder, value in values.items():
-        text = text.replace(placeholder, value)
-    return text
+    return consent_text_fill(document.body, consent_fill_values(practice=practice))
+
+
+def disclosure_therapists() -> list[TherapistFacts]:
+    """Every active therapist, as the Colorado disclosure lists her (parts empty until her
+    credentials are filled in)."""
+    therapists = (
+        User.objects.filter(role=User.Role.THERAPIST, is_active=True)
+        .select_related("credentials")
+        .order_by("full_name", "pk")
+    )
+    facts = []
+    for therapist in therapists:
+        credentials = getattr(therapist, "credentials", None)
+        parts = {field: getattr(credentials, field) for field in CREDENTIAL_FIELDS} if credentials else {}
+        facts.append(TherapistFacts(name=therapist.full_name or therapist.email, **parts))
+    return facts
+
+
+def consent_signature_text_verifies(*, signature: ConsentSignature) -> bool:
+    """Whether the text kept with a signature is still the text its hash was taken of (for
+    a signature made before texts were kept, its version shown with today's details)."""
+    text = signature.text or consent_document_text(document=signature.document, practice=practice_get())
+    return hashlib.sha256(text.encode("utf-8")).hexdigest() == signature.text_sha256
+
+
+def consent_text_problems_now(*, body: str, practice: Practice) -> list[str]:
+    """Why this agreement text could not be signed with the practice's details as they are now."""
+    return consent_text_problems(body, consent_fill_values(practice=practice))
 
 
 def intake_is_under_minimum_age(

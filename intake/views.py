@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.formats import time_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from portal import access
@@ -22,11 +22,11 @@ from portal.held import hold_when_signed_out
 from portal.selectors import practice_get
 
 from .access import (
-    consent_document_current,
+    consent_documents_posted,
     intake_own,
     pregnancy_entry_for_client,
 )
-from .consent_services import consent_sign
+from .consent_services import consent_sign_set
 from .display import NOT_ANSWERED, Row, field_value_display, intake_sections, pregnancy_rows
 from .draft_services import (
     ERROR_CHANGED_ELSEWHERE,
@@ -46,7 +46,7 @@ from .forms import (
     LOADED_FIELD,
     PREGNANCY_GROUPED_FIELDS,
     SECTION_BEFORE,
-    ConsentSignForm,
+    AgreementsSignForm,
     PregnancyEntryForm,
     field_for,
     form_snapshot,
@@ -55,7 +55,7 @@ from .forms import (
     step_form_class,
 )
 from .instruments import visible_items
-from .models import Intake
+from .models import ConsentDocument, Intake
 from .pregnancy_services import pregnancy_entry_add, pregnancy_entry_remove, pregnancy_entry_update
 from .questionnaire_forms import (
     QUESTIONNAIRE_PREFIX,
@@ -72,6 +72,8 @@ from .risk_rules import needs_crisis_resources
 from .selectors import (
     consent_document_text,
     consent_documents_required,
+    consent_documents_to_sign_again,
+    consent_documents_unsigned,
     consent_signatures,
     intake_is_under_minimum_age,
     intake_pregnancies,
@@ -530,61 +532,117 @@ def _questionnaires_page(request: HttpRequest, intake: Intake, *, posted=None, e
 # --- Agreements
 
 
-def _agreement_blocks(intake: Intake, bound: dict | None = None) -> list[dict]:
+def _agreements_to_sign(intake: Intake) -> list[ConsentDocument]:
+    """What her one signature covers now: while a draft, every agreement not yet signed; once
+    sent, only the complete versions of those she signed while they were incomplete."""
+    if intake.is_editable:
+        return consent_documents_unsigned(intake=intake)
+    return [document for document, _why in consent_documents_to_sign_again(intake=intake)]
+
+
+def _agreements_signing(intake: Intake, form: AgreementsSignForm | None = None) -> dict:
+    """The one signing form for every agreement she has still to sign: each to open and read,
+    with its version and date and a tick; her name once. After a refusal, what she ticked and
+    typed is kept, each error sits by its field, and the first one takes the focus."""
     practice = practice_get()
-    signatures = consent_signatures(intake=intake)
-    bound = bound or {}
-    return [
-        {
-            "document": document,
-            "text": consent_document_text(document=document, practice=practice),
-            "signature": signatures.get(document.pk),
-            "form": bound.get(document.pk) or ConsentSignForm(prefix=f"doc{document.pk}"),
-        }
-        for document in consent_documents_required(intake=intake)
-    ]
+    again = dict(consent_documents_to_sign_again(intake=intake))
+    documents = _agreements_to_sign(intake)
+    form = form or AgreementsSignForm(
+        initial={"shown": [d.pk for d in documents]}, document_ids=[d.pk for d in documents]
+    )
+    ticked = {int(v) for v in form.data.getlist("read") if v.isdigit()} if form.is_bound else set()
+    read_error = form.is_bound and "read" in form.errors
+    blocks = []
+    for document in documents:
+        missing = read_error and document.pk not in ticked
+        blocks.append(
+            {
+                "document": document,
+                "text": consent_document_text(document=document, practice=practice),
+                "again_reason": again.get(document),
+                "ticked": document.pk in ticked,
+                "missing": missing,
+                "focus": missing and not any(b["focus"] for b in blocks),
+            }
+        )
+    if form.is_bound and "typed_name" in form.errors and not any(b["focus"] for b in blocks):
+        form.fields["typed_name"].widget.attrs["autofocus"] = True
+    return {"blocks": blocks, "form": form}
 
 
-def _agreements_step(
-    request: HttpRequest, intake: Intake, bound: dict | None = None, status=200
-) -> HttpResponse:
-    if request.method == "POST" and bound is None:
+def _agreements_step(request: HttpRequest, intake: Intake) -> HttpResponse:
+    if request.method == "POST":
         intake_save_step(intake=intake, step=AGREEMENTS, data={}, actor=request.user, request=request)
         return _after_save(AGREEMENTS, request.POST.get("action", "save"))
+    return _agreements_page(request, intake)
+
+
+def _agreements_page(
+    request: HttpRequest, intake: Intake, form: AgreementsSignForm | None = None
+) -> HttpResponse:
+    signatures = consent_signatures(intake=intake)
+    signed = [d for d in consent_documents_required(intake=intake) if d.pk in signatures]
     return render(
         request,
         "intake/step_agreements.html",
-        _context(request, intake, AGREEMENTS, blocks=_agreement_blocks(intake, bound)),
-        status=status,
+        _context(
+            request,
+            intake,
+            AGREEMENTS,
+            signing=_agreements_signing(intake, form),
+            signed=[
+                {
+                    "document": d,
+                    "signature": signatures[d.pk],
+                    "text": signatures[d.pk].text
+                    or consent_document_text(document=d, practice=practice_get()),
+                }
+                for d in signed
+            ],
+        ),
     )
 
 
 @require_POST
 @access.client_required
 @calm_when_sent
-def agreement_sign(request: HttpRequest, document_id: int) -> HttpResponse:
+def agreements_sign(request: HttpRequest) -> HttpResponse:
     intake = intake_get_or_start(client=request.user, request=request)
-    document = consent_document_current(pk=document_id)
-    if not intake.is_editable:
+    to_sign = _agreements_to_sign(intake)
+    if not intake.is_editable and not to_sign:
         return _locked_redirect(request)
     if under_age := _under_age_redirect(intake):
         return under_age
-    form = ConsentSignForm(request.POST, prefix=f"doc{document.pk}")
+    posted = [int(v) for v in request.POST.getlist("shown") if v.isdigit()]
+    documents = consent_documents_posted(pks=posted)
+    form = AgreementsSignForm(request.POST, document_ids=[d.pk for d in documents])
     form.is_valid()
     try:
-        consent_sign(
+        signed = consent_sign_set(
             intake=intake,
-            document=document,
+            documents=documents,
+            read=set(form.cleaned_data.get("read", [])),
             typed_name=form.cleaned_data.get("typed_name", ""),
-            agreed=bool(form.cleaned_data.get("agreed")),
             request=request,
         )
     except IntakeValidationError as exc:
         for name, message in exc.errors.items():
             form.add_error(name if name in form.fields else None, message)
-        return _agreements_step(request, intake, bound={document.pk: form})
-    messages.success(request, _("Thank you. You signed “%(title)s”.") % {"title": document.title})
-    return redirect(reverse("intake:step", kwargs={"number": AGREEMENTS}) + f"#doc-{document.pk}")
+        if intake.is_editable:
+            return _agreements_page(request, intake, form)
+        return _summary_page(request, intake, form)
+    messages.success(
+        request,
+        ngettext(
+            "Thank you. You signed %(count)s agreement.",
+            "Thank you. You signed %(count)s agreements.",
+            len(signed),
+        )
+        % {"count": len(signed)},
+    )
+    if intake.is_editable:
+        return redirect(reverse("intake:step", kwargs={"number": AGREEMENTS}))
+    return redirect(reverse("intake:summary"))
 
 
 # --- Review, submit, read-only view
@@ -678,8 +736,22 @@ def submit(request: HttpRequest) -> HttpResponse:
 @access.client_required
 def summary(request: HttpRequest) -> HttpResponse:
     """Everything the client has told us, to read (and, while a draft, to edit from)."""
-    intake = intake_own(user=request.user)
-    return render(request, "intake/summary.html", _context(request, intake, None, **_answers_context(intake)))
+    return _summary_page(request, intake_own(user=request.user))
+
+
+def _summary_page(
+    request: HttpRequest, intake: Intake, form: AgreementsSignForm | None = None
+) -> HttpResponse:
+    # A sent intake is read-only, except for signing the complete version of an agreement
+    # she signed while it was incomplete.
+    signing = None
+    if not intake.is_editable and consent_documents_to_sign_again(intake=intake):
+        signing = _agreements_signing(intake, form)
+    return render(
+        request,
+        "intake/summary.html",
+        _context(request, intake, None, signing=signing, **_answers_context(intake)),
+    )
 
 
 # --- Autosave (JavaScript on)

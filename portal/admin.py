@@ -229,6 +229,7 @@ class PracticeAdmin(PortalModelAdmin):
                     "phone",
                     "email",
                     "website",
+                    "regulator_contact",
                 )
             },
         ),

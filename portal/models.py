@@ -137,6 +137,17 @@ class Practice(TimeStampedModel):
     booking_buffer_minutes = models.PositiveSmallIntegerField(
         _("buffer between sessions (minutes)"), default=10
     )
+    regulator_contact = models.TextField(
+        _("the regulator's contact"),
+        default=(
+            "the State Board of Social Work Examiners or the State Board of Licensed Professional "
+            "Counselor Examiners, Division of Professions and Occupations, 1560 Broadway, Suite 1350, "
+            "Denver, CO 80202; phone (303) 894-7800"
+        ),
+        help_text=_(
+            "Where clients can reach the boards that license the therapists (the Colorado disclosure)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("practice")
@@ -167,6 +178,40 @@ class Practice(TimeStampedModel):
     def address_one_line(self) -> str:
         parts = [self.address_line1, self.address_line2, f"{self.city}, {self.state} {self.postal_code}"]
         return ", ".join(p for p in parts if p)
+
+
+class TherapistCredentials(TimeStampedModel):
+    """What Colorado's mandatory disclosure (C.R.S. 12-245-216) tells clients of one therapist:
+    her degrees, credentials and licences with numbers, and the education, experience and
+    training each required. Kept with the accounts, not with scheduling, because the intake's
+    disclosure is written from it and the intake never reads scheduling."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        limit_choices_to={"role": "therapist"},
+        related_name="credentials",
+        verbose_name=_("therapist"),
+    )
+    licence = models.CharField(
+        _("licence"), max_length=200, help_text=_("e.g. Licensed Clinical Social Worker (LCSW)")
+    )
+    licence_number = models.CharField(_("Colorado licence number"), max_length=60)
+    degrees = models.TextField(_("degrees"), help_text=_("Each degree with its school and year."))
+    licence_requires = models.TextField(
+        _("what the licence requires"),
+        help_text=_("The education, supervised experience and examinations the licence required."),
+    )
+    further_training = models.TextField(
+        _("further credentials and training"), blank=True, help_text=_("Certifications and training since.")
+    )
+
+    class Meta:
+        verbose_name = _("therapist's credentials")
+        verbose_name_plural = _("therapists' credentials")
+
+    def __str__(self) -> str:
+        return str(self.user)
 
 
 class AuditQuerySet(models.QuerySet):

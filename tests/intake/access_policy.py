@@ -20,7 +20,7 @@ POLICY: dict[str, dict[str, str]] = {
     "intake:pregnancy_remove": OWNER_ONLY,
     # POST only: a GET is refused before anything else is looked at.
     "intake:autosave": everyone("method"),
-    "intake:agreement_sign": everyone("method"),
+    "intake:agreements_sign": everyone("method"),
     "intake:submit": everyone("method"),
     # The therapist review: clinical staff only; the front desk is refused (403) before any
     # record is looked at. Actions are POST only.
@@ -39,12 +39,11 @@ POLICY: dict[str, dict[str, str]] = {
 
 def sample_kwargs(personas: dict) -> dict[str, dict[str, str]]:
     """URL kwargs for intake URLs, naming objects that belong to personas["client"]."""
-    from intake.models import ConsentDocument, RiskFlag, RiskLevelChoices
+    from intake.models import RiskFlag, RiskLevelChoices
     from tests.intake.factories import IntakeFactory, PregnancyEntryFactory
 
     intake = IntakeFactory(client=personas["client"])
     entry = PregnancyEntryFactory(intake=intake)
-    document = ConsentDocument.objects.filter(is_current=True).first()
     # A draft reaches staff once it has raised a same-day flag (intake.access).
     flag, _created = RiskFlag.objects.get_or_create(intake=intake, level=RiskLevelChoices.URGENT)
     return {
@@ -59,5 +58,4 @@ def sample_kwargs(personas: dict) -> dict[str, dict[str, str]]:
         "intake:step": {"number": "1"},
         "intake:pregnancy_edit": {"pk": str(entry.pk)},
         "intake:pregnancy_remove": {"pk": str(entry.pk)},
-        "intake:agreement_sign": {"document_id": str(document.pk)},
     }

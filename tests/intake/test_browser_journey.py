@@ -106,13 +106,15 @@ def test_a_client_completes_the_whole_intake_with_two_losses_and_a_live_birth(
     page.fill("[name=appointment_preferences]", "Weekday mornings before 11")
     _next(page)
 
-    # 9. Agreements: each signed by typing the legal name
+    # 9. Agreements: each opened, read and ticked, then one signature for all
     axe(page, "step 9")
-    while page.locator("form.agreement__form").count():
-        form = page.locator("form.agreement__form").first
-        form.locator("input[type=checkbox]").check()
-        form.locator("input[type=text]").fill("hope marie rivera")
-        form.get_by_role("button").click()
+    for details in page.locator("details.agreement__details").all():
+        details.locator("summary").click()
+    for box in page.locator("input[name=read]").all():
+        box.check()
+    page.get_by_label("Type your full name to sign").fill("hope rivera")
+    page.get_by_role("button", name="Sign these").click()
+    expect(page.get_by_text("You have signed every agreement.")).to_be_visible()
     page.screenshot(path=shots / "09-agreements.png", full_page=True)
     page.get_by_role("button", name="Save and review").click()
 

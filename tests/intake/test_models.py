@@ -12,6 +12,8 @@ from tests.intake.factories import PregnancyEntryFactory
 def test_consent_documents_are_seeded_one_current_version_each(db):
     current = ConsentDocument.objects.filter(is_current=True)
     assert sorted(current.values_list("kind", flat=True)) == sorted(ConsentDocument.Kind.values)
+    # A new practice starts at version 1 of each, the disclosure complete (intake 0014 completes
+    # the unfinished version 1 an older practice published: tests/intake/test_consent_complete.py).
     assert set(current.values_list("version", flat=True)) == {1}
 
 

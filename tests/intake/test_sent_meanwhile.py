@@ -59,8 +59,8 @@ def _posts(draft):
         "pregnancy-edit": (reverse("intake:pregnancy_edit", kwargs={"pk": entry.pk}), pregnancy),
         "pregnancy-remove": (reverse("intake:pregnancy_remove", kwargs={"pk": entry.pk}), {}),
         "agreement-sign": (
-            reverse("intake:agreement_sign", kwargs={"document_id": document.pk}),
-            {f"doc{document.pk}-agreed": "on", f"doc{document.pk}-typed_name": "Hope Rivera"},
+            reverse("intake:agreements_sign"),
+            {"shown": [str(document.pk)], "read": [str(document.pk)], "typed_name": "Hope Rivera"},
         ),
     }
 

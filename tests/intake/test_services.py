@@ -318,7 +318,9 @@ def test_consent_sign_refuses_a_name_that_does_not_match(intake, informed_consen
         consent_services.consent_sign(
             intake=intake, document=informed_consent, typed_name="Hope R.", agreed=True, request=rf_request
         )
-    assert exc.value.errors == {"typed_name": consent_services.ERROR_CONSENT_NAME_MISMATCH}
+    assert exc.value.errors == {
+        "typed_name": consent_services.ERROR_CONSENT_NAME_MISMATCH % {"name": "Hope Rivera"}
+    }
     assert not ConsentSignature.objects.exists()
 
 
@@ -331,7 +333,7 @@ def test_consent_sign_needs_the_box_ticked(intake, informed_consent, rf_request)
             agreed=False,
             request=rf_request,
         )
-    assert exc.value.errors == {"agreed": consent_services.ERROR_CONSENT_NOT_AGREED}
+    assert exc.value.errors == {"read": consent_services.ERROR_CONSENT_NOT_READ}
 
 
 def test_consent_sign_refuses_signing_the_same_version_again(intake, informed_consent, rf_request):
@@ -615,5 +617,7 @@ def test_consent_sign_still_refuses_a_different_name(intake, informed_consent, r
         consent_services.consent_sign(
             intake=intake, document=informed_consent, typed_name=typed, agreed=True, request=rf_request
         )
-    assert exc.value.errors == {"typed_name": consent_services.ERROR_CONSENT_NAME_MISMATCH}
+    assert exc.value.errors == {
+        "typed_name": consent_services.ERROR_CONSENT_NAME_MISMATCH % {"name": legal_name}
+    }
     assert not ConsentSignature.objects.exists()

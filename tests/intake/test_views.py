@@ -598,28 +598,50 @@ def test_questionnaire_answers_are_saved_by_a_plain_post(signed_in, client_user)
 # --- agreements
 
 
-def test_agreement_can_be_signed_by_a_plain_post(signed_in, client_user):
+def sign_post(documents, typed_name: str, read=None) -> dict:
+    """What the one signing form posts: the versions shown, those ticked, and her name."""
+    ids = [str(d.pk) for d in documents]
+    return {
+        "shown": ids,
+        "read": ids if read is None else [str(d.pk) for d in read],
+        "typed_name": typed_name,
+    }
+
+
+def test_every_agreement_is_signed_at_once_by_a_plain_post(signed_in, client_user):
     intake = IntakeFactory(client=client_user, legal_name="Hope Rivera")
-    document = consent_documents_required(intake=intake)[0]
-    prefix = f"doc{document.pk}"
-    response = signed_in.post(
-        reverse("intake:agreement_sign", kwargs={"document_id": document.pk}),
-        {f"{prefix}-agreed": "on", f"{prefix}-typed_name": "hope rivera"},
-    )
+    documents = consent_documents_required(intake=intake)
+    response = signed_in.post(reverse("intake:agreements_sign"), sign_post(documents, "hope rivera"))
     assert response.status_code == 302
-    assert ConsentSignature.objects.filter(intake=intake, document=document).exists()
+    assert set(ConsentSignature.objects.filter(intake=intake).values_list("document", flat=True)) == {
+        d.pk for d in documents
+    }
 
 
 def test_agreement_with_the_wrong_name_explains_and_signs_nothing(signed_in, client_user):
     intake = IntakeFactory(client=client_user, legal_name="Hope Rivera")
-    document = consent_documents_required(intake=intake)[0]
-    prefix = f"doc{document.pk}"
-    response = signed_in.post(
-        reverse("intake:agreement_sign", kwargs={"document_id": document.pk}),
-        {f"{prefix}-agreed": "on", f"{prefix}-typed_name": "Someone Else"},
-    )
+    documents = consent_documents_required(intake=intake)
+    response = signed_in.post(reverse("intake:agreements_sign"), sign_post(documents, "Someone Else"))
     assert response.status_code == 200
-    assert "exactly as you gave it" in response.content.decode()
+    html = response.content.decode()
+    assert "Please type your full name as you gave it: Hope Rivera" in html
+    assert 'value="Someone Else"' in html  # what she typed is kept
+    assert html.count("checked") == len(documents)  # and what she ticked
+    assert not ConsentSignature.objects.exists()
+
+
+def test_an_agreement_left_unticked_is_opened_and_named_and_nothing_is_signed(signed_in, client_user):
+    intake = IntakeFactory(client=client_user, legal_name="Hope Rivera")
+    documents = consent_documents_required(intake=intake)
+    response = signed_in.post(
+        reverse("intake:agreements_sign"), sign_post(documents, "Hope Rivera", read=documents[1:])
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'id="read-{documents[0].pk}_error"' in html
+    first = documents[0].pk
+    assert f'id="read-{first}" aria-invalid="true" aria-describedby="read-{first}_error" autofocus' in html
+    assert 'value="Hope Rivera"' in html
     assert not ConsentSignature.objects.exists()
 
 
@@ -627,12 +649,10 @@ def test_agreement_with_the_wrong_name_explains_and_signs_nothing(signed_in, cli
 
 
 def _sign_everything(client, intake):
-    for document in consent_documents_required(intake=intake):
-        prefix = f"doc{document.pk}"
-        client.post(
-            reverse("intake:agreement_sign", kwargs={"document_id": document.pk}),
-            {f"{prefix}-agreed": "on", f"{prefix}-typed_name": intake.legal_name},
-        )
+    client.post(
+        reverse("intake:agreements_sign"),
+        sign_post(consent_documents_required(intake=intake), intake.legal_name),
+    )
 
 
 def test_review_shows_answers_with_edit_links_and_what_is_missing(signed_in, client_user):
@@ -676,12 +696,11 @@ def test_posting_to_a_step_after_submit_is_refused_without_error(signed_in, clie
 def test_every_write_url_after_submit_redirects_to_the_read_only_view(signed_in, client_user):
     intake = IntakeFactory(client=client_user, status=Intake.Status.SUBMITTED, submitted_at=timezone.now())
     entry = PregnancyEntryFactory(intake=intake)
-    document = consent_documents_required(intake=intake)[0]
     urls = [
         reverse("intake:pregnancy_add"),
         reverse("intake:pregnancy_edit", kwargs={"pk": entry.pk}),
         reverse("intake:pregnancy_remove", kwargs={"pk": entry.pk}),
-        reverse("intake:agreement_sign", kwargs={"document_id": document.pk}),
+        reverse("intake:agreements_sign"),
         reverse("intake:submit"),
         reverse("intake:review"),
     ]
@@ -740,18 +759,19 @@ def test_read_only_view_query_count_does_not_grow_with_the_history(
         signed_in.get(reverse("intake:summary"))
 
 
-def test_signing_an_old_version_is_404(signed_in, client_user, practice_admin):
+def test_a_version_replaced_since_the_page_opened_is_explained_and_nothing_signed(
+    signed_in, client_user, practice_admin
+):
     intake = IntakeFactory(client=client_user)
-    old = consent_documents_required(intake=intake)[0]
+    shown = consent_documents_required(intake=intake)
     consent_services.consent_document_revise(
-        kind=old.kind, title=old.title, body="New words.", actor=practice_admin
+        kind=shown[0].kind, title=shown[0].title, body="New words.", actor=practice_admin
     )
-    prefix = f"doc{old.pk}"
-    response = signed_in.post(
-        reverse("intake:agreement_sign", kwargs={"document_id": old.pk}),
-        {f"{prefix}-agreed": "on", f"{prefix}-typed_name": intake.legal_name},
-    )
-    assert response.status_code == 404
+    response = signed_in.post(reverse("intake:agreements_sign"), sign_post(shown, intake.legal_name))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "This agreement has been updated since the page was opened" in html
+    assert "New words." in html
     assert not ConsentSignature.objects.exists()
 
 

@@ -357,16 +357,13 @@ def _sign_and_send(journey: Journey, page) -> None:
 
     expect(_h1(page)).to_have_text("Agreements")
     journey.check(page, "step 9")
-    forms = page.locator("form.agreement__form")
-    expect(forms.first).to_be_visible()
-    remaining = forms.count()
-    while remaining:
-        form = forms.first
-        form.locator("input[type=checkbox]").check()
-        form.locator("input[type=text]").fill(LEGAL_NAME.lower())
-        form.get_by_role("button").click()
-        remaining -= 1
-        expect(forms).to_have_count(remaining)
+    boxes = page.locator("input[name=read]")
+    expect(boxes.first).to_be_visible()
+    for box in boxes.all():
+        box.check()
+    page.get_by_label("Type your full name to sign").fill(LEGAL_NAME.lower())
+    page.get_by_role("button", name="Sign these").click()
+    expect(page.get_by_text("You have signed every agreement.")).to_be_visible()
     journey.check(page, "step 9 signed", "09-agreements")
     page.get_by_role("button", name="Save and review").click()
 

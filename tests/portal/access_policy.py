@@ -96,6 +96,8 @@ ADMIN_EXCEPTIONS: dict[str, dict[str, str]] = {
     "admin:portal_practice_delete": {"admin": "forbidden"},
     "admin:portal_auditevent_add": {"admin": "forbidden"},
     "admin:portal_auditevent_delete": {"admin": "forbidden"},
+    # A therapist's credentials are corrected, never deleted: the disclosure is written from them.
+    "admin:portal_therapistcredentials_delete": {"admin": "forbidden"},
     # Email addresses are read-only in admin: adding one for someone else would route her
     # password-reset links elsewhere.
     "admin:account_emailaddress_add": {"admin": "forbidden"},

@@ -3,7 +3,7 @@
 import pytest
 
 from portal.audit import audit_record
-from portal.models import AuditEvent
+from portal.models import AuditEvent, TherapistCredentials
 from scheduling.models import SessionType
 
 
@@ -35,6 +35,13 @@ def sample_objects(personas, practice):
         "scheduling_timeoff": TimeOffFactory(therapist=personas["therapist"]),
         "portal_user": personas["client"],
         "portal_practice": practice,
+        "portal_therapistcredentials": TherapistCredentials.objects.create(
+            user=personas["therapist"],
+            licence="Licensed Clinical Social Worker (LCSW)",
+            licence_number="CSW.09924517",
+            degrees="Master of Social Work, 2011.",
+            licence_requires="A master's degree in social work and supervised practice.",
+        ),
         "portal_auditevent": event,
         "account_emailaddress": EmailAddress.objects.first(),
         "mfa_authenticator": Authenticator.objects.first(),

@@ -76,7 +76,7 @@ POST_ALLOWED: dict[str, set[str]] = {
     "intake:pregnancy_edit": {"client"},
     "intake:pregnancy_remove": {"client"},
     "intake:autosave": {"client", "client2"},
-    "intake:agreement_sign": {"client", "client2"},
+    "intake:agreements_sign": {"client", "client2"},
     "intake:submit": {"client", "client2"},
     "intake:staff_assign": {"therapist", "admin"},
     "intake:staff_status": {"therapist", "admin"},
