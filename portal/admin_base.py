@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
@@ -32,9 +32,14 @@ class PortalModelAdmin(admin.ModelAdmin):
     def response_action(self, request, queryset, **kwargs):
         """An action on rows that cannot exist (an edited form) says so instead of failing."""
         primary_key = self.model._meta.pk
+        _lowest, highest = connection.ops.integer_field_range(primary_key.get_internal_type())
         try:
             for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
-                primary_key.to_python(value)
+                number = primary_key.to_python(value)
+                # Ids start at 1 and fit the column: anything else is no row (and a number too
+                # large for the database would fail there).
+                if isinstance(number, int) and not (number >= 1 and (highest is None or number <= highest)):
+                    raise ValidationError("out of range")
         except ValidationError:
             self.message_user(request, MSG_ACTION_ROWS_UNKNOWN, messages.WARNING)
             return HttpResponseRedirect(request.get_full_path())

@@ -43,6 +43,9 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # runserver then leaves static files to WhiteNoise's middleware, so they pass the same
+    # middleware as pages (DebugLoopbackOnlyMiddleware: a DEBUG server answers this machine only).
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "allauth",

@@ -96,12 +96,13 @@ def test_practice_details_typed_in_admin_are_kept_without_direction_controls(
     assert Practice.objects.count() == 1
 
 
-def test_an_admin_action_on_rows_that_cannot_exist_says_so(client, practice_admin):
+@pytest.mark.parametrize("selected", ["abc", "-1", "0", "99999999999999999999999", "9223372036854775808"])
+def test_an_admin_action_on_rows_that_cannot_exist_says_so(client, practice_admin, selected):
     client.force_login(practice_admin)
 
     response = client.post(
         reverse("admin:portal_user_changelist"),
-        {"action": "reset_two_step", "_selected_action": ["abc"], "index": "0"},
+        {"action": "reset_two_step", "_selected_action": [selected], "index": "0"},
         follow=True,
     )
 

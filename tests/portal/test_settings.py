@@ -350,3 +350,10 @@ def test_with_debug_on_only_this_machine_is_answered(client, settings):
     assert from_network.status_code == 403
     assert b"DEBUG" not in from_network.content
     assert from_here.status_code != 403
+
+
+def test_runserver_leaves_static_files_to_the_middleware(settings):
+    # Django's own runserver static handler answers before any middleware, so a DEBUG 404
+    # for a missing file would reach the network past DebugLoopbackOnlyMiddleware.
+    apps = settings.INSTALLED_APPS
+    assert apps.index("whitenoise.runserver_nostatic") < apps.index("django.contrib.staticfiles")
