@@ -34,24 +34,31 @@ def seen_client(personas):
     return personas["client"]
 
 
-@pytest.mark.parametrize("persona", STAFF)
-def test_every_page_that_shows_a_client_to_staff_is_audited(
-    client, personas, sample_objects, seen_client, persona
-):
-    user = personas[persona]
-    client.force_login(user)
+def pages_open_to(persona: str, personas: dict, sample_objects: dict, *, admin: bool = True):
+    """(URL name, URL) of every page `persona` may open, with objects to name in each
+    (Django admin's pages too, unless `admin` is False)."""
     kwargs_by_name = url_kwargs(personas)
-    unaudited = []
     for name, pattern in iter_named_patterns():
-        if expected_for(name)[persona] != "ok":
+        if expected_for(name)[persona] != "ok" or (not admin and name.startswith("admin:")):
             continue
         kwargs = (
             admin_kwargs(name, pattern, sample_objects)
             if name.startswith("admin:")
             else kwargs_by_name.get(name, {})
         )
+        yield name, reverse(name, kwargs=kwargs)
+
+
+@pytest.mark.parametrize("persona", STAFF)
+def test_every_page_that_shows_a_client_to_staff_is_audited(
+    client, personas, sample_objects, seen_client, persona
+):
+    user = personas[persona]
+    client.force_login(user)
+    unaudited = []
+    for name, url in pages_open_to(persona, personas, sample_objects):
         before = AuditEvent.objects.filter(client=seen_client).count()
-        response = client.get(reverse(name, kwargs=kwargs))
+        response = client.get(url)
         shows_her = response.status_code == 200 and NAME in _text(response)
         if shows_her and AuditEvent.objects.filter(client=seen_client).count() == before:
             unaudited.append(name)
@@ -132,17 +139,8 @@ def test_every_write_endpoint_refuses_the_roles_it_is_not_for(client, personas, 
 @pytest.mark.parametrize("persona", ["client", *STAFF])
 def test_every_page_that_answers_get_answers_head(client, personas, sample_objects, persona):
     user = personas[persona]
-    kwargs_by_name = url_kwargs(personas)
     differs = []
-    for name, pattern in iter_named_patterns():
-        if expected_for(name)[persona] != "ok":
-            continue
-        kwargs = (
-            admin_kwargs(name, pattern, sample_objects)
-            if name.startswith("admin:")
-            else kwargs_by_name.get(name, {})
-        )
-        url = reverse(name, kwargs=kwargs)
+    for name, url in pages_open_to(persona, personas, sample_objects):
         client.force_login(user)
         get_status = client.get(url).status_code
         client.force_login(user)
