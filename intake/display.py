@@ -84,8 +84,9 @@ def intake_sections(intake: Intake) -> list[Section]:
     ]
 
 
-def pregnancy_rows(entry: PregnancyEntry) -> list[Row]:
-    """One pregnancy's details as the client gave them."""
+def pregnancy_rows(entry: PregnancyEntry, since: str = "") -> list[Row]:
+    """One pregnancy's details as the client gave them; `since` (pregnancy_history.since_text,
+    as of the day the staff page or the PDF reckons from) adds how long ago, for staff."""
     if entry.when_declined:
         when = str(_("Prefer not to say"))
     elif entry.year:
@@ -105,6 +106,8 @@ def pregnancy_rows(entry: PregnancyEntry) -> list[Row]:
         # Nothing ticked is an unanswered detail: "None given" read as "no care was given".
         care = ", ".join(given) or str(NOT_ANSWERED)
     rows = [Row(_("When"), when), Row(_("Weeks"), weeks)]
+    if since:
+        rows.append(Row(_("How long ago") if entry.outcome != "current" else _("Now"), since))
     if entry.baby_outcomes:
         baby_labels = dict(PregnancyEntry.BabyOutcome.choices)
         each = [
