@@ -15,7 +15,7 @@ import dataclasses
 from django.utils.translation import gettext_lazy as _
 
 from .pregnancy_history import CURRENT
-from .steps import Step
+from .steps import PREGNANCIES, STEPS, Step
 
 # Whose pregnancies (Intake.PregnancyRole values) that go the partner path: a partner, or a
 # couple who have each been pregnant (then no pregnancy can be assumed to be hers or his).
@@ -55,11 +55,21 @@ def outcome_choices(choices: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return [(value, CURRENT_PREGNANCY if value == CURRENT else label) for value, label in choices]
 
 
+def outcome_label(outcome: str, label: str, role: str) -> str:
+    """What happened to one pregnancy, as the client's own pages say it on her or his path."""
+    return str(CURRENT_PREGNANCY) if is_shared(role) and outcome == CURRENT else str(label)
+
+
 def pregnancy_step(step: Step, role: str) -> Step:
     """The pregnancy step as the client sees it: its title and note on the partner path."""
     if not is_shared(role):
         return step
     return dataclasses.replace(step, title=PREGNANCY_STEP_TITLE, content_note=PREGNANCY_STEP_NOTE)
+
+
+def steps_for(role: str) -> tuple[Step, ...]:
+    """Every step as the progress list names it (the pregnancy step worded for the path)."""
+    return tuple(pregnancy_step(step, role) if step.number == PREGNANCIES else step for step in STEPS)
 
 
 def field_label(name: str, role: str, label: str) -> str:

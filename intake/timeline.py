@@ -54,6 +54,8 @@ LEFT, RIGHT = 36, 36
 AXIS_Y = 88
 LABEL_ROWS = (22, 38, 54)  # staggered, so marks close together keep their labels apart
 MARK = 6
+# About how wide one character of a 10-unit label is (DejaVu Sans), to keep labels inside.
+CHAR_WIDTH = 6.2
 # Light to dark: each band a shade a greyscale print keeps apart.
 GREYS = ("#f4f4f4", "#d6d6d6", "#b4b4b4", "#8f8f8f", "#6b6b6b", "#4a4a4a")
 SVG_OPEN = (
@@ -232,7 +234,9 @@ def timeline_drawing(
         if weeks:
             label = f"{label}, {weeks}"
         parts.append(_line(x, label_y + 3, x, AXIS_Y - MARK, 'stroke="#777" stroke-width="0.75"'))
-        parts.append(_text(x, label_y, label, 10, "middle"))
+        # Kept inside the picture: a label near either end is moved in, its line still points.
+        half = len(label) * CHAR_WIDTH / 2
+        parts.append(_text(min(max(x, half + 2), WIDTH - half - 2), label_y, label, 10, "middle"))
         parts.append(_mark(_shape(entry), x, AXIS_Y))
     legend = [
         ("loss", _("loss")),
@@ -273,13 +277,12 @@ def timeline_text(
     )
     undated = [e for e in entries if not _dated(e) and e.outcome != history.CURRENT]
     current = [e for e in entries if e.outcome == history.CURRENT]
+    years = str(first) if first == last else _("%(first)s to %(last)s") % {"first": first, "last": last}
     sentences = [
         ngettext(
-            "Timeline of %(n)s pregnancy, %(first)s to %(last)s",
-            "Timeline of %(n)s pregnancies, %(first)s to %(last)s",
-            len(entries),
+            "Timeline of %(n)s pregnancy, %(years)s", "Timeline of %(n)s pregnancies, %(years)s", len(entries)
         )
-        % {"n": len(entries), "first": first, "last": last}
+        % {"n": len(entries), "years": years}
     ]
     said = [_entry_words(e, today) for e in [*dated, *current, *undated]]
     if said:
@@ -337,6 +340,12 @@ def band_scale(
     parts.append(
         f'<path d="M{x - 5:.1f} 2 L{x + 5:.1f} 2 L{x:.1f} {BAR_Y - 1} Z" fill="#000"/>'
         f'<line x1="{x:.1f}" y1="{BAR_Y}" x2="{x:.1f}" y2="{BAR_Y + BAR_H}" stroke="#000" stroke-width="3"/>'
+    )
+    # Her total beside the marker, on the side with room.
+    right_side = x < SCALE_W / 2
+    parts.append(
+        f'<text x="{x + 8 if right_side else x - 8:.1f}" y="11" font-size="11" font-weight="bold" '
+        f'text-anchor="{"start" if right_side else "end"}">{total}</text>'
     )
     bands = ", ".join(f"{label} {start}-{end}" for label, start, end in segments)
     text = _("%(name)s: %(total)s of %(max)s, %(band)s (bands: %(bands)s)") % {

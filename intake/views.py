@@ -124,7 +124,7 @@ def _context(request: HttpRequest, intake: Intake, number: int | None, **extra) 
         # Once sent, or below the practice's minimum age, the other steps can't be opened,
         # so they are not offered.
         "progress": (
-            list(zip(STEPS, _started_list(intake), strict=True))
+            list(zip(partner_words.steps_for(intake.pregnancy_role), _started_list(intake), strict=True))
             if intake.is_editable and not under_age
             else []
         ),
@@ -336,8 +336,20 @@ def _pregnancy_step_words(intake: Intake) -> dict:
     }
 
 
+def _pregnancy_entries(intake: Intake) -> list[tuple]:
+    """(entry, its rows, what happened in the words of her or his path) for each pregnancy."""
+    return [
+        (
+            e,
+            pregnancy_rows(e),
+            partner_words.outcome_label(e.outcome, e.get_outcome_display(), intake.pregnancy_role),
+        )
+        for e in intake_pregnancies(intake=intake)
+    ]
+
+
 def _pregnancies_page(request: HttpRequest, intake: Intake, hard_date_form: forms.Form) -> HttpResponse:
-    entries = [(e, pregnancy_rows(e)) for e in intake_pregnancies(intake=intake)]
+    entries = _pregnancy_entries(intake)
     return render(
         request,
         "intake/step_pregnancies.html",
@@ -446,7 +458,17 @@ def pregnancy_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "intake/pregnancy_remove.html",
-        _context(request, intake, PREGNANCIES, entry=entry, rows=pregnancy_rows(entry)),
+        _context(
+            request,
+            intake,
+            PREGNANCIES,
+            entry=entry,
+            rows=pregnancy_rows(entry),
+            label=partner_words.outcome_label(
+                entry.outcome, entry.get_outcome_display(), intake.pregnancy_role
+            ),
+            **_pregnancy_step_words(intake),
+        ),
     )
 
 
@@ -762,7 +784,10 @@ def _answers_context(intake: Intake) -> dict:
     blocks = _questionnaire_blocks(intake)
     return {
         "sections": intake_sections(intake),
-        "entries": [(e, pregnancy_rows(e)) for e in intake_pregnancies(intake=intake)],
+        "entries": _pregnancy_entries(intake),
+        "pregnancy_title": partner_words.pregnancy_step(
+            STEP_BY_NUMBER[PREGNANCIES], intake.pregnancy_role
+        ).title,
         "questionnaires": _questionnaire_answers(blocks),
         "open_questions": _open_acuity_questions(blocks) if intake.is_editable else [],
         "signatures": list(consent_signatures(intake=intake).values()),
