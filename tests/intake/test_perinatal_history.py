@@ -17,7 +17,7 @@ from intake import partner_words, pregnancy_history
 from intake.instruments import INSTRUMENT_ORDER, Cutoff, get_instrument
 from intake.models import HardDate, PregnancyEntry
 from intake.summary import TEMPLATE_NAME, intake_summary_context
-from intake.timeline import band_scale
+from intake.timeline import band_scale, timeline_drawing
 from portal.models import AuditEvent
 from portal.pdf import render_pdf
 from tests.intake.factories import IntakeFactory, PregnancyEntryFactory
@@ -283,7 +283,9 @@ def test_a_hard_date_without_a_date_is_refused_beside_the_field_and_keeps_the_wo
     assert response.context["hard_date_form"].errors["date"] == [
         str(pregnancy_history.ERROR_HARD_DATE_REQUIRED)
     ]
-    assert 'value="Anniversary"' in response.content.decode()
+    page = response.content.decode()
+    assert 'value="Anniversary"' in page
+    assert "The date is not added yet" in page
     assert not HardDate.objects.exists()
 
 
@@ -447,3 +449,14 @@ def test_a_partners_own_pages_name_a_pregnancy_now_without_saying_who_carries_it
         assert "A pregnancy now" in page, url
         assert "I am pregnant now" not in page, url
         assert "Your pregnancies" not in page, url
+
+
+def test_words_she_typed_are_escaped_inside_the_timeline():
+    hostile = '<script>alert("x")</script>'
+    hard_date = HardDate(date=dt.date(2025, 10, 3), what=hostile)
+
+    drawing = timeline_drawing([], [hard_date], dt.date(2026, 11, 28))
+
+    assert "<script" not in drawing.svg
+    assert "&lt;script&gt;" in drawing.svg
+    assert hostile in drawing.text  # plain words: the page and the PDF escape them when shown
