@@ -9,7 +9,7 @@ from portal.access import can_see_clinical, object_or_404
 from portal.models import User
 from portal.selectors import practice_get
 
-from .models import ConsentDocument, Intake, PregnancyEntry, RiskFlag
+from .models import ConsentDocument, HardDate, Intake, PregnancyEntry, RiskFlag
 from .risk_rules import SAME_DAY_LEVELS
 from .selectors import intake_for_client, intake_unstarted
 
@@ -25,6 +25,11 @@ def intake_own(*, user: User) -> Intake:
 def pregnancy_entry_for_client(*, user: User, pk) -> PregnancyEntry:
     """One entry of the client's own pregnancy history, else 404."""
     return object_or_404(PregnancyEntry.objects.select_related("intake"), pk=pk, intake__client=user)
+
+
+def hard_date_for_client(*, user: User, pk) -> HardDate:
+    """One of the client's own hard dates, else 404."""
+    return object_or_404(HardDate.objects.select_related("intake"), pk=pk, intake__client=user)
 
 
 def consent_documents_posted(*, pks: list[int]) -> list[ConsentDocument]:

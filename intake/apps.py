@@ -13,8 +13,8 @@ class IntakeConfig(AppConfig):
         message_kinds_register()
 
     def demo_seed(self, *, password: str) -> list[tuple[str, str]]:
-        """The demo therapists' credentials and the disclosure written from them, and two sent
-        intakes (one urgent) so the therapist review has something to show; the demo logins
+        """The demo therapists' credentials and the disclosure written from them, and four sent
+        intakes (one urgent, a partner, a twin loss, IVF) for the therapist review; the demo logins
         they add, for `manage.py seed_demo` to print."""
         # Models are ready only once apps are.
         from .disclosure_demo import demo_credentials_seed

@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .catalogue import SYMPTOM_LABELS
-from .forms import FIELDS, IMPACT_FIELDS, MONTH_CHOICES
+from .forms import BABY_LABELS, FIELDS, IMPACT_FIELDS, MONTH_CHOICES
 from .models import Intake, PregnancyEntry
 from .steps import STEPS, Step
 
@@ -84,8 +84,9 @@ def intake_sections(intake: Intake) -> list[Section]:
     ]
 
 
-def pregnancy_rows(entry: PregnancyEntry) -> list[Row]:
-    """One pregnancy's details as the client gave them."""
+def pregnancy_rows(entry: PregnancyEntry, since: str = "") -> list[Row]:
+    """One pregnancy's details as the client gave them; `since` (pregnancy_history.since_text,
+    as of the day the staff page or the PDF reckons from) adds how long ago, for staff."""
     if entry.when_declined:
         when = str(_("Prefer not to say"))
     elif entry.year:
@@ -105,9 +106,28 @@ def pregnancy_rows(entry: PregnancyEntry) -> list[Row]:
         # Nothing ticked is an unanswered detail: "None given" read as "no care was given".
         care = ", ".join(given) or str(NOT_ANSWERED)
     rows = [Row(_("When"), when), Row(_("Weeks"), weeks)]
+    if since:
+        rows.append(Row(_("How long ago") if entry.outcome != "current" else _("Now"), since))
+    if entry.baby_outcomes:
+        baby_labels = dict(PregnancyEntry.BabyOutcome.choices)
+        each = [
+            f"{label}: {baby_labels.get(outcome, outcome)}"
+            for label, outcome in zip(BABY_LABELS, entry.baby_outcomes, strict=False)
+        ]
+        rows.append(Row(_("Each baby"), "; ".join(each)))
     if entry.due_date:
         rows.append(Row(_("Due date"), date_format(entry.due_date)))
+    if entry.fertility_treatment:
+        rows.append(Row(_("Fertility treatment"), str(entry.get_fertility_treatment_display())))
     rows.append(Row(_("Medical care"), care))
+    if entry.nicu_days is not None:
+        rows.append(Row(_("Days in the NICU"), str(entry.nicu_days)))
+    if entry.birth_words:
+        rows.append(Row(_("How the birth was"), entry.birth_words))
+    if entry.baby_name:
+        rows.append(Row(_("Baby's name"), entry.baby_name))
+    if entry.own_experience:
+        rows.append(Row(_("Own experience"), entry.own_experience))
     if entry.note:
         rows.append(Row(_("Note"), entry.note))
     return rows

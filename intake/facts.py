@@ -9,13 +9,30 @@ signed, the staff notes) is worked out here once, so a fix lands in both.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from functools import cached_property
 
 from .instruments import Result
-from .models import ConsentSignature, Intake, InternalNote, PregnancyEntry
-from .pregnancy_history import age_on
+from .models import ConsentSignature, HardDate, Intake, InternalNote, PregnancyEntry
+from .pregnancy_history import age_on, since_text
 from .screening_display import FlagView, ScreenerRow, intake_flag_views, intake_screener_rows
-from .selectors import consent_signatures, intake_history_summary, intake_pregnancies, intake_scores
+from .selectors import (
+    consent_signatures,
+    intake_hard_dates,
+    intake_history_summary,
+    intake_pregnancies,
+    intake_scores,
+)
+from .timeline import Drawing, band_scale, timeline_drawing
+
+
+@dataclass(frozen=True)
+class ScaleView:
+    """One questionnaire's band scale, with her total marked."""
+
+    code: str
+    short_name: str
+    drawing: Drawing
 
 
 class IntakeFacts:
@@ -51,6 +68,40 @@ class IntakeFacts:
     def history(self) -> dict:
         """What follows from the pregnancy history (losses, births, postpartum, how recent)."""
         return intake_history_summary(intake=self.intake, today=self.on, entries=self.pregnancies)
+
+    @cached_property
+    def hard_dates(self) -> list[HardDate]:
+        """Dates that are hard for her, in date order (never in any message)."""
+        return intake_hard_dates(intake=self.intake)
+
+    @cached_property
+    def synopsis(self) -> str:
+        """The history in one line ("Pregnant now, about 20 weeks, due April 2027 · ...")."""
+        return self.history["synopsis"]
+
+    @cached_property
+    def since(self) -> dict[int, str]:
+        """Entry id -> "about N months ago" / "about N weeks pregnant" (or "")."""
+        return {entry.pk: since_text(entry, self.on) for entry in self.pregnancies}
+
+    @cached_property
+    def timeline(self) -> Drawing | None:
+        """Every pregnancy and hard date on a line of years, with its text alternative."""
+        return timeline_drawing(self.pregnancies, self.hard_dates, self.on)
+
+    @cached_property
+    def scales(self) -> list[ScaleView]:
+        """A band scale for each questionnaire with a total, in the order they are asked."""
+        views = []
+        for row in self.screeners:
+            result = self.results.get(row.code)
+            if result is None or row.total is None:
+                continue
+            instrument = result.instrument
+            drawing = band_scale(instrument, row.total, result.cutoff, row.status)
+            if drawing is not None:
+                views.append(ScaleView(code=row.code, short_name=row.short_name, drawing=drawing))
+        return views
 
     @cached_property
     def age(self) -> int | None:

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.text import TypedEmailField, TypedTextField
 
-from . import forms_rules, pregnancy_history
+from . import forms_rules, partner_words, pregnancy_history
 from .catalogue import SYMPTOM_GROUPS
 from .models import Intake, PregnancyEntry, YesNoUnsure
 from .steps import Step
@@ -189,6 +189,11 @@ FIELDS = {
         required=False,
         widget=forms.CheckboxSelectMultiple,
     ),
+    "pregnancy_role": lambda: _radio(
+        _("Are you coming to us about your own pregnancies, or as a partner?"),
+        Intake.PregnancyRole.choices,
+        _("We ask so that our questions about pregnancies fit you. Partners are very welcome here."),
+    ),
     "modality": lambda: _radio(_("How would you like to meet?"), Intake.Modality.choices),
     "in_colorado": lambda: _radio(
         _("Will you be in Colorado during video sessions?"),
@@ -316,15 +321,49 @@ def step_form_class(step: Step) -> type[forms.Form]:
 
 
 ERROR_OUTCOME_REQUIRED = _("Please choose what happened.")
+# Up to four babies of twins or more, each with what happened (stored as one list).
+BABY_FIELDS = ("baby_1", "baby_2", "baby_3", "baby_4")
+BABY_LABELS = (
+    _("First baby"),
+    _("Second baby"),
+    _("Third baby, if there was one"),
+    _("Fourth baby, if there was one"),
+)
+COMPLICATION_GROUPS = [
+    (
+        _("Medical care"),
+        [(c.value, c.label) for c in PregnancyEntry.Complication][:4],
+    ),
+    (
+        _("If there was a birth"),
+        [(c.value, c.label) for c in PregnancyEntry.Complication][4:],
+    ),
+]
+
+
+def _baby_field(label):
+    return forms.ChoiceField(
+        label=label,
+        choices=[("", _("Choose one")), *PregnancyEntry.BabyOutcome.choices],
+        required=False,
+        error_messages={"invalid_choice": pregnancy_history.ERROR_BABY_OUTCOMES},
+    )
 
 
 class PregnancyEntryForm(forms.Form):
+    """One pregnancy. `shared` is the partner path (intake.partner_words): it asks how the
+    pregnancy was for the person answering, and words nothing as if she or he carried it."""
+
     outcome = forms.ChoiceField(
         label=_("What happened"),
         choices=PregnancyEntry.Outcome.choices,
         widget=forms.RadioSelect,
         error_messages={"required": ERROR_OUTCOME_REQUIRED, "invalid_choice": ERROR_OUTCOME_REQUIRED},
     )
+    baby_1 = _baby_field(BABY_LABELS[0])
+    baby_2 = _baby_field(BABY_LABELS[1])
+    baby_3 = _baby_field(BABY_LABELS[2])
+    baby_4 = _baby_field(BABY_LABELS[3])
     month = forms.TypedChoiceField(
         label=_("Month"),
         choices=MONTH_CHOICES,
@@ -355,23 +394,87 @@ class PregnancyEntryForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": pregnancy_history.ERROR_DUE_DATE_INVALID},
     )
+    fertility_treatment = forms.ChoiceField(
+        label=_("Was there any fertility treatment? (optional)"),
+        choices=PregnancyEntry.FertilityTreatment.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
     complications = forms.MultipleChoiceField(
         label=_("Did any of these happen?"),
-        choices=PregnancyEntry.Complication.choices,
+        choices=COMPLICATION_GROUPS,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     complications_declined = forms.BooleanField(
         label=_("I'd rather not say about medical care"), required=False
     )
+    nicu_days = forms.IntegerField(
+        label=_("If your baby stayed in the NICU: about how many days? (optional)"),
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={"invalid": pregnancy_history.ERROR_NICU_DAYS},
+    )
+    birth_words = _long_text(
+        _("If the birth felt frightening or traumatic, anything you would like to tell us (optional)"),
+        _("In your own words, as much or as little as you like."),
+        rows=3,
+    )
+    baby_name = _text(
+        _("Your baby's name, if you would like to share it (optional)"),
+        _("Only your therapist sees it. We never put it in an email or a text."),
+    )
+    own_experience = _long_text(
+        _("How was this for you? (optional)"),
+        _("Your own experience matters here too: what it was like for you then, and now."),
+        rows=3,
+    )
     note = _long_text(
         _("Anything else you would like us to know (optional)"),
-        _("For example, a name you gave your baby, or dates that are hard for you."),
+        _("For example, what helped, or what did not."),
         rows=3,
     )
 
+    def __init__(self, *args, shared: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if shared:
+            self.fields["outcome"].choices = partner_words.outcome_choices(PregnancyEntry.Outcome.choices)
+        else:
+            del self.fields["own_experience"]
 
-PREGNANCY_GROUPED_FIELDS = frozenset({"outcome", "complications"})
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["baby_outcomes"] = [cleaned[name] for name in BABY_FIELDS if cleaned.get(name)]
+        return cleaned
+
+
+def pregnancy_form_initial(entry: PregnancyEntry) -> dict:
+    """What the pregnancy form shows for a saved entry (each baby in its own field)."""
+    initial = {
+        name: getattr(entry, name) for name in PregnancyEntryForm.base_fields if name not in BABY_FIELDS
+    }
+    initial.update(zip(BABY_FIELDS, entry.baby_outcomes or [], strict=False))
+    return initial
+
+
+PREGNANCY_GROUPED_FIELDS = frozenset({"outcome", "complications", "fertility_treatment"})
+# The service's error for the babies of twins or more, shown beside the first baby's answer.
+PREGNANCY_ERROR_FIELDS = {"baby_outcomes": BABY_FIELDS[0]}
+
+
+class HardDateForm(forms.Form):
+    """A date that is hard for her. The year may be any year it happened, or this year's."""
+
+    date = forms.DateField(
+        label=_("The date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": pregnancy_history.ERROR_DUE_DATE_INVALID},
+    )
+    what = _text(
+        _("What it is, if you would like to say (optional)"),
+        _("For example, a due date, or the day we said goodbye."),
+    )
 
 
 class AgreementsSignForm(forms.Form):

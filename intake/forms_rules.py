@@ -31,6 +31,11 @@ ERROR_TOO_MANY_PREGNANCIES = _(
     "You have added %(limit)s pregnancies, which is as many as this form can hold. If there is "
     "more you would like us to know, please tell your therapist when you meet."
 )
+HARD_DATES_MAX = 30
+ERROR_TOO_MANY_HARD_DATES = _(
+    "You have added %(limit)s dates, as many as this page keeps. Please tell us about any others "
+    "when we meet."
+)
 
 
 @deconstructible

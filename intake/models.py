@@ -110,6 +110,15 @@ class Intake(TimeStampedModel):
         NOT_SURE = "not_sure", _("I'm not sure")
         PREFER_NOT = "prefer_not", _("Prefer not to say")
 
+    class PregnancyRole(models.TextChoices):
+        """Whose pregnancies she or he is coming about: the partner path words every step
+        that asks about pregnancies without assuming who carried (intake.partner_words)."""
+
+        OWN = "own", _("My own pregnancies")
+        PARTNER = "partner", _("My partner's: I am coming as a partner")
+        BOTH = "both", _("Both of ours: we have each been pregnant")
+        PREFER_NOT = "prefer_not", _("I'd rather not say")
+
     class RelationshipStatus(models.TextChoices):
         SINGLE = "single", _("Single")
         PARTNERED = "partnered", _("In a relationship")
@@ -188,6 +197,9 @@ class Intake(TimeStampedModel):
     # 2. What brings you here
     services = models.JSONField(_("support wanted"), default=list, blank=True)
     modality = models.CharField(_("how to meet"), max_length=20, choices=Modality.choices, blank=True)
+    pregnancy_role = models.CharField(
+        _("whose pregnancies"), max_length=10, choices=PregnancyRole.choices, blank=True
+    )
     in_colorado = models.CharField(
         _("in Colorado for sessions"), max_length=10, choices=YesNoUnsure.choices, blank=True
     )
@@ -298,11 +310,14 @@ class PregnancyEntry(TimeStampedModel):
 
     class Outcome(models.TextChoices):
         MISCARRIAGE = "miscarriage", _("Miscarriage")
-        CHEMICAL = "chemical", _("Very early loss (chemical pregnancy)")
+        CHEMICAL = "chemical", _("A very early loss, before a scan (chemical pregnancy)")
         ECTOPIC = "ectopic", _("Ectopic pregnancy")
         MOLAR = "molar", _("Molar pregnancy")
         STILLBIRTH = "stillbirth", _("Stillbirth")
+        NEONATAL_DEATH = "neonatal_death", _("A baby who died after birth, including in the NICU")
+        MULTIPLES_LOSS = "multiples_loss", _("Twins or more, and one or more of the babies died")
         TFMR = "tfmr", _("Ending a pregnancy for medical reasons")
+        ENDED_OTHER = "ended_other", _("Ending a pregnancy for other reasons")
         LIVE_BIRTH = "live_birth", _("Birth of a living baby")
         CURRENT = "current", _("I am pregnant now")
         # Counted as neither a loss nor a birth (intake.pregnancy_history.UNKNOWN).
@@ -314,6 +329,32 @@ class PregnancyEntry(TimeStampedModel):
         BLEEDING = "bleeding", _("Heavy bleeding or a blood transfusion")
         EMERGENCY = "emergency", _("Emergency care")
         NICU = "nicu", _("A stay in the NICU")
+        # How a birth went (asked of every pregnancy; most fit a birth).
+        EMERGENCY_CAESAREAN = "emergency_caesarean", _("An emergency caesarean (C-section)")
+        PRETERM = "preterm", _("The baby came early (preterm)")
+        PREECLAMPSIA = "preeclampsia", _("Preeclampsia or HELLP syndrome")
+        FETAL_DIAGNOSIS = "fetal_diagnosis", _("A diagnosis for the baby during the pregnancy")
+        TRAUMATIC = "traumatic", _("It felt frightening or traumatic")
+
+    class BabyOutcome(models.TextChoices):
+        """What happened to each baby of twins or more (intake.pregnancy_history counts
+        losses and births per baby)."""
+
+        LIVED = "live_birth", _("Born alive and living")
+        EARLY_LOSS = "miscarriage", _("Died early in the pregnancy")
+        STILLBIRTH = "stillbirth", _("Stillborn")
+        NEONATAL_DEATH = "neonatal_death", _("Died after birth")
+        TFMR = "tfmr", _("Pregnancy ended for this baby for medical reasons")
+        PREFER_NOT_TO_SAY = "prefer_not_to_say", _("I'd rather not say")
+
+    class FertilityTreatment(models.TextChoices):
+        NONE = "none", _("None")
+        MEDICATION = "medication", _("Fertility medication")
+        IUI = "iui", _("IUI (insemination)")
+        IVF = "ivf", _("IVF")
+        DONOR = "donor", _("A donor egg, sperm or embryo")
+        SURROGACY = "surrogacy", _("A surrogate or gestational carrier")
+        PREFER_NOT = "prefer_not", _("I'd rather not say")
 
     intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="pregnancies")
     order = models.PositiveSmallIntegerField(_("order"), default=1)
@@ -328,6 +369,21 @@ class PregnancyEntry(TimeStampedModel):
     complications_declined = models.BooleanField(_("prefers not to say about medical care"), default=False)
     note = models.TextField(
         _("anything you would like us to know"), blank=True, validators=long_text_validators()
+    )
+    # Twins or more: one BabyOutcome slug per baby, in the order she gave them.
+    baby_outcomes = models.JSONField(_("what happened to each baby"), default=list, blank=True)
+    fertility_treatment = models.CharField(
+        _("fertility treatment"), max_length=20, choices=FertilityTreatment.choices, blank=True
+    )
+    nicu_days = models.PositiveSmallIntegerField(_("days in the NICU"), null=True, blank=True)
+    birth_words = models.TextField(
+        _("how the birth was, in her own words"), blank=True, validators=long_text_validators()
+    )
+    # For the therapist's use only: never in any message (tests scan every message kind).
+    baby_name = models.CharField(_("baby's name"), max_length=200, blank=True)
+    # The partner path: how it was for the person answering (intake.partner_words).
+    own_experience = models.TextField(
+        _("how it was for the person answering"), blank=True, validators=long_text_validators()
     )
 
     class Meta:
@@ -351,7 +407,10 @@ class PregnancyEntry(TimeStampedModel):
                         "ectopic",
                         "molar",
                         "stillbirth",
+                        "neonatal_death",
+                        "multiples_loss",
                         "tfmr",
+                        "ended_other",
                         "live_birth",
                         "current",
                         "prefer_not_to_say",
@@ -362,10 +421,38 @@ class PregnancyEntry(TimeStampedModel):
             models.UniqueConstraint(
                 fields=["intake"], condition=Q(outcome="current"), name="intake_one_current_pregnancy"
             ),
+            models.CheckConstraint(
+                condition=Q(nicu_days__isnull=True) | Q(nicu_days__lte=365),
+                name="intake_pregnancy_nicu_days_0_365",
+            ),
+            # "I'd rather not say how many weeks" and a number of weeks cannot both stand.
+            models.CheckConstraint(
+                condition=Q(weeks_declined=False) | Q(weeks__isnull=True),
+                name="intake_pregnancy_weeks_or_declined",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} ({self.year or '?'})"
+
+
+class HardDate(TimeStampedModel):
+    """A date that is hard for the client (a due date of a baby lost, an anniversary).
+
+    The therapist sees it on the review page, the PDF and the timeline; no message ever
+    names it (the message templates carry no intake answers, and the tests scan them).
+    """
+
+    intake = models.ForeignKey(Intake, on_delete=models.CASCADE, related_name="hard_dates")
+    date = models.DateField(_("date"))
+    what = models.CharField(_("what the date is"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("hard date")
+        ordering = ["date", "id"]
+
+    def __str__(self) -> str:
+        return f"Hard date for intake {self.intake_id}"
 
 
 class QuestionnaireResponse(TimeStampedModel):

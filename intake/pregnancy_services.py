@@ -36,7 +36,15 @@ PREGNANCY_FIELDS = (
     "complications",
     "complications_declined",
     "note",
+    "baby_outcomes",
+    "fertility_treatment",
+    "nicu_days",
+    "birth_words",
+    "baby_name",
+    "own_experience",
 )
+# Written answers checked against their model field's limits (length, kept characters).
+_TEXT_FIELDS = ("note", "birth_words", "baby_name", "own_experience")
 
 
 def _entry_errors(intake: Intake, candidate: PregnancyEntry, data: dict) -> dict[str, str]:
@@ -44,12 +52,20 @@ def _entry_errors(intake: Intake, candidate: PregnancyEntry, data: dict) -> dict
     errors = pregnancy_history.history_errors(others, candidate, timezone.localdate())
     if not set(data.get("complications") or []) <= set(PregnancyEntry.Complication.values):
         errors["complications"] = ERROR_CHOICE
+    if not set(candidate.baby_outcomes) <= set(PregnancyEntry.BabyOutcome.values):
+        errors["baby_outcomes"] = ERROR_CHOICE
+    if (
+        candidate.fertility_treatment
+        and candidate.fertility_treatment not in PregnancyEntry.FertilityTreatment.values
+    ):
+        errors["fertility_treatment"] = ERROR_CHOICE
     if candidate.outcome not in PregnancyEntry.Outcome.values:
         errors["outcome"] = ERROR_CHOICE
-    try:
-        PregnancyEntry._meta.get_field("note").clean(candidate.note, candidate)
-    except ValidationError as exc:
-        errors["note"] = exc.messages[0]
+    for name in _TEXT_FIELDS:
+        try:
+            PregnancyEntry._meta.get_field(name).clean(getattr(candidate, name), candidate)
+        except ValidationError as exc:
+            errors[name] = exc.messages[0]
     return errors
 
 
@@ -58,6 +74,7 @@ def _apply_entry(entry: PregnancyEntry, data: dict) -> None:
         if name in data:
             setattr(entry, name, data[name])
     entry.complications = list(entry.complications or [])
+    entry.baby_outcomes = list(entry.baby_outcomes or [])
 
 
 def _entry_store(

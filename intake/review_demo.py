@@ -16,6 +16,7 @@ from portal.models import User
 
 from .consent_services import consent_sign
 from .draft_services import intake_get_or_start
+from .hard_date_services import hard_date_add
 from .models import Intake
 from .pregnancy_services import pregnancy_entry_add
 from .questionnaire_services import questionnaire_answers_save
@@ -58,10 +59,12 @@ DEMO_INTAKES = (
                 "month": 8,
                 "year": 2026,
                 "weeks": 36,
-                "complications": ["emergency"],
-                "note": "We named her June.",
+                "complications": ["emergency", "emergency_caesarean", "traumatic"],
+                "birth_words": "Everything happened so fast. I keep hearing the room go quiet.",
+                "baby_name": "June",
             },
         ],
+        "hard_dates": [{"date": dt.date(2026, 9, 20), "what": "June's due date"}],
         "questionnaires": {
             "phq9": {
                 **{str(n): FREQ_MORE_THAN_HALF for n in range(1, 9)},
@@ -96,6 +99,79 @@ DEMO_INTAKES = (
         "preferences": {"appointment_preferences": "Tuesday or Thursday afternoons."},
         "waiting_days": 3,
     },
+    {
+        # The partner path: he comes about the pregnancies he and his wife went through.
+        "email": "sam.demo@example.com",
+        "name": "Sam Whitfield",
+        "about": {"pronouns": "he/him", "phone": "(720) 555-0142", "may_email": True},
+        "reasons": {
+            "services": ["partner_support", "loss_counseling"],
+            "pregnancy_role": "partner",
+            "modality": "either",
+            "in_colorado": "yes",
+            "hopes": "To grieve our son without holding it together for everyone all the time.",
+        },
+        "feelings": {"onset": "after_loss", "duration": "6_12_months", "impact_work": 6},
+        "pregnancies": [
+            {
+                "outcome": "multiples_loss",
+                "month": 3,
+                "year": 2026,
+                "weeks": 31,
+                "baby_outcomes": ["neonatal_death", "live_birth"],
+                "fertility_treatment": "ivf",
+                "complications": ["preterm", "preeclampsia", "nicu"],
+                "nicu_days": 40,
+                "baby_name": "Theo and Ruby",
+                "own_experience": "I ran between the NICU and my wife's room. Nobody asked how I was.",
+            },
+        ],
+        "hard_dates": [{"date": dt.date(2026, 3, 14), "what": "Theo's birthday"}],
+        "questionnaires": {
+            "phq9": {**{str(n): FREQ_SEVERAL for n in range(1, 9)}, "9": FREQ_NONE},
+            "gad7": {str(n): FREQ_MORE_THAN_HALF for n in range(1, 8)},
+        },
+        "health": {"past_therapy": "no"},
+        "support": {"relationship_status": "married", "supporters": "My brother"},
+        "preferences": {"appointment_preferences": "Evenings if possible."},
+        "waiting_days": 1,
+    },
+    {
+        # Pregnant now after a baby who died after birth and a very early loss, through IVF.
+        "email": "dana.demo@example.com",
+        "name": "Dana Okafor",
+        "about": {"pronouns": "she/her", "phone": "(303) 555-0199", "may_text": True},
+        "reasons": {
+            "services": ["pregnancy_anxiety", "loss_counseling"],
+            "pregnancy_role": "own",
+            "modality": "telehealth",
+            "in_colorado": "yes",
+            "hopes": "To be able to hope about this pregnancy.",
+        },
+        "feelings": {"onset": "during_pregnancy", "duration": "1_6_months", "impact_self_care": 6},
+        "pregnancies": [
+            {
+                "outcome": "neonatal_death",
+                "month": 1,
+                "year": 2025,
+                "weeks": 38,
+                "complications": ["fetal_diagnosis", "nicu"],
+                "nicu_days": 6,
+                "baby_name": "Amara",
+            },
+            {"outcome": "chemical", "month": 9, "year": 2025, "weeks": 5, "fertility_treatment": "ivf"},
+            {"outcome": "current", "fertility_treatment": "ivf", "due_days_ahead": 150},
+        ],
+        "hard_dates": [{"date": dt.date(2025, 1, 22), "what": "Amara's birthday"}],
+        "questionnaires": {
+            "phq9": {**{str(n): FREQ_SEVERAL for n in range(1, 9)}, "9": FREQ_NONE},
+            "gad7": {str(n): FREQ_NEARLY_EVERY_DAY for n in range(1, 8)},
+        },
+        "health": {"past_therapy": "yes", "ob_provider": "Dr. Lee, Rose Medical"},
+        "support": {"relationship_status": "married", "supporters": "My wife, my mother"},
+        "preferences": {"appointment_preferences": "Mondays."},
+        "waiting_days": 0,
+    },
 )
 
 
@@ -110,7 +186,8 @@ def _client(email: str, name: str, password: str) -> User:
 
 
 def demo_intakes_seed(*, password: str) -> list[Intake]:
-    """Two sent intakes, one urgent (an acute positive ASQ), one routine, for the demo."""
+    """Sent intakes for the demo: one urgent (an acute positive ASQ), one routine, a partner
+    after a twin loss through IVF, and a pregnancy now after a baby who died after birth."""
     seeded = []
     for spec in DEMO_INTAKES:
         client = _client(spec["email"], spec["name"], password)
@@ -138,7 +215,13 @@ def demo_intakes_seed(*, password: str) -> list[Intake]:
         intake.refresh_from_db()  # the answers as saved decide which agreements are asked
         if not intake.pregnancies.exists():
             for entry in spec["pregnancies"]:
-                pregnancy_entry_add(intake=intake, data=entry, actor=client)
+                data = {k: v for k, v in entry.items() if k != "due_days_ahead"}
+                if "due_days_ahead" in entry:
+                    data["due_date"] = timezone.localdate() + dt.timedelta(days=entry["due_days_ahead"])
+                pregnancy_entry_add(intake=intake, data=data, actor=client)
+        if not intake.hard_dates.exists():
+            for hard_date in spec.get("hard_dates", ()):
+                hard_date_add(intake=intake, data=hard_date, actor=client)
         for code, answers in spec["questionnaires"].items():
             questionnaire_answers_save(intake=intake, code=code, answers=answers, actor=client)
         signed = set(intake.signatures.values_list("document_id", flat=True))

@@ -19,7 +19,7 @@ from portal.models import User
 
 from .access import intakes_for_staff
 from .display import Row, field_rows, pregnancy_rows
-from .facts import intake_facts
+from .facts import IntakeFacts, intake_facts
 from .models import (
     ConsentSignature,
     Intake,
@@ -230,6 +230,8 @@ class ReviewDetail:
     own_words: list[Row]
     notes: list[InternalNote]
     age: int | None
+    # At a glance (intake.timeline): the one-line synopsis, the timeline and the scales.
+    facts: IntakeFacts
 
 
 def review_detail(*, intake: Intake) -> ReviewDetail:
@@ -245,7 +247,7 @@ def review_detail(*, intake: Intake) -> ReviewDetail:
         flags=facts.flags,
         unacknowledged=[view.flag for view in facts.flags if view.flag.acknowledged_at is None],
         screeners=facts.screeners,
-        pregnancies=[(entry, pregnancy_rows(entry)) for entry in entries],
+        pregnancies=[(entry, pregnancy_rows(entry, since=facts.since[entry.pk])) for entry in entries],
         history_facts=facts.history,
         about=field_rows(
             intake, ("pronouns", "date_of_birth", "address_line", "city", "state", "heard_about")
@@ -257,4 +259,5 @@ def review_detail(*, intake: Intake) -> ReviewDetail:
         own_words=own_words,
         notes=facts.notes,
         age=facts.age,
+        facts=facts,
     )

@@ -17,6 +17,7 @@ from .instruments import INSTRUMENT_ORDER, Instrument, Result, instruments_for_s
 from .models import (
     ConsentDocument,
     ConsentSignature,
+    HardDate,
     Intake,
     PregnancyEntry,
     QuestionnaireResponse,
@@ -52,6 +53,10 @@ def intake_unstarted(*, client: User) -> Intake:
 
 def intake_pregnancies(*, intake: Intake) -> list[PregnancyEntry]:
     return list(PregnancyEntry.objects.filter(intake_id=intake.pk).order_by("order", "id"))
+
+
+def intake_hard_dates(*, intake: Intake) -> list[HardDate]:
+    return list(HardDate.objects.filter(intake_id=intake.pk).order_by("date", "id"))
 
 
 def intake_questionnaires(*, intake: Intake) -> dict[str, QuestionnaireResponse]:
@@ -208,26 +213,13 @@ def intake_progress_percent(*, intake: Intake) -> int:
     return round(100 * sum(started.values()) / len(started))
 
 
-# Births after which a person is physically postpartum, whether or not the baby lived.
-_BIRTHS = frozenset({pregnancy_history.LIVE_BIRTH, PregnancyEntry.Outcome.STILLBIRTH.value})
-
-
-def postpartum_state(entries, today: dt.date) -> str:
-    """ "yes" after a birth (a stillbirth included) within the last year, "unknown" when a
-    birth's date was not given and nothing else settles it, else "no"."""
-    dates = [pregnancy_history.latest_possible_date(e, today) for e in entries if e.outcome in _BIRTHS]
-    if any(d is not None and (today - d).days <= pregnancy_history.POSTPARTUM_DAYS for d in dates):
-        return "yes"
-    return "unknown" if None in dates else "no"
-
-
 def intake_history_summary(
     *, intake: Intake, today: dt.date | None = None, entries: list[PregnancyEntry] | None = None
 ) -> dict:
     """Facts from the pregnancy history (its `entries`, when the caller has read them)."""
     today = today or timezone.localdate()
     entries = intake_pregnancies(intake=intake) if entries is None else entries
-    state = postpartum_state(entries, today)
+    state = pregnancy_history.postpartum_state(entries, today)
     return {
         "losses": pregnancy_history.loss_count(entries),
         "live_births": pregnancy_history.live_birth_count(entries),
@@ -235,6 +227,8 @@ def intake_history_summary(
         "postpartum": state == "yes",
         "postpartum_state": state,
         "days_since_most_recent": pregnancy_history.days_since_most_recent_loss_or_birth(entries, today),
+        "weeks_postpartum": pregnancy_history.weeks_postpartum(entries, today),
+        "synopsis": pregnancy_history.synopsis(entries, today),
     }
 
 

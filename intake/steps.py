@@ -52,7 +52,12 @@ STEPS: tuple[Step, ...] = (
             "heard_about_detail",
         ),
     ),
-    Step(REASONS, "reasons", _("What brings you here"), ("services", "modality", "in_colorado", "hopes")),
+    Step(
+        REASONS,
+        "reasons",
+        _("What brings you here"),
+        ("services", "pregnancy_role", "modality", "in_colorado", "hopes"),
+    ),
     Step(
         PREGNANCIES,
         "pregnancies",

@@ -37,7 +37,7 @@ from .steps import HEALTH, SUPPORT
 
 # Bump whenever the template, the stylesheet or this context changes what a PDF shows:
 # a new version makes every stored document stale (see summary_digest).
-TEMPLATE_VERSION = "2026.12.6"
+TEMPLATE_VERSION = "2026.12.7"
 TEMPLATE_NAME = "intake/pdf/summary.html"
 
 Audience = SummaryDocument.Audience
@@ -148,6 +148,24 @@ def _entry_sort_key(entry) -> tuple:
     return (1, 0, 0, entry.order, entry.pk)
 
 
+def _table_labels() -> set[str]:
+    """The pregnancy rows the PDF's table has a column for (the rest are listed below each)."""
+    return {str(_("When")), str(_("Weeks")), str(_("Medical care")), str(_("Due date")), str(_("Note"))}
+
+
+def _glance(facts: IntakeFacts) -> dict:
+    """Page 1 of the practice copy: the synopsis, the timeline and its words, the scales."""
+    timeline = facts.timeline
+    return {
+        "synopsis": facts.synopsis,
+        "timeline": {"svg": timeline.svg, "text": timeline.text} if timeline else None,
+        "scales": [
+            {"code": s.code, "short_name": s.short_name, "svg": s.drawing.svg, "text": s.drawing.text}
+            for s in facts.scales
+        ],
+    }
+
+
 def _history(facts: IntakeFacts) -> dict:
     rows = []
     for entry in sorted(facts.pregnancies, key=_entry_sort_key):
@@ -161,11 +179,23 @@ def _history(facts: IntakeFacts) -> dict:
                 "due_date": _date(entry.due_date),
                 "complications": details.get(str(_("Medical care")), ""),
                 "note": entry.note,
+                "since": facts.since[entry.pk],
+                # Everything else she told us about this pregnancy (babies, treatment, the
+                # birth, the baby's name, her own experience), as labelled rows.
+                "more": [
+                    {"label": label, "value": value}
+                    for label, value in details.items()
+                    if label not in _table_labels()
+                ],
             }
         )
     history = facts.history
     return {
         "entries": rows,
+        "hard_dates": [{"date": _date(d.date), "what": d.what} for d in facts.hard_dates],
+        "pregnancy_role": str(facts.intake.get_pregnancy_role_display())
+        if facts.intake.pregnancy_role
+        else "",
         "losses": history["losses"],
         "live_births": history["live_births"],
         "currently_pregnant": history["currently_pregnant"],
@@ -287,6 +317,7 @@ def intake_summary_context(*, intake: Intake, audience: str = Audience.STAFF) ->
         "questionnaires": [] if is_staff else [asdict(q) for q in client_questionnaires(rows)],
         "answers_note": "" if is_staff else str(CLIENT_ANSWERS_NOTE),
         "history": _history(facts),
+        "glance": _glance(facts) if is_staff else None,
         "symptoms": _symptoms(intake),
         "request": _request(intake),
         "own_words": {

@@ -21,8 +21,10 @@ from portal import access
 from portal.held import hold_when_signed_out
 from portal.selectors import practice_get
 
+from . import partner_words
 from .access import (
     consent_documents_posted,
+    hard_date_for_client,
     intake_own,
     pregnancy_entry_for_client,
 )
@@ -44,16 +46,20 @@ from .draft_services import (
 from .forms import (
     GROUPED_FIELDS,
     LOADED_FIELD,
+    PREGNANCY_ERROR_FIELDS,
     PREGNANCY_GROUPED_FIELDS,
     SECTION_BEFORE,
     AgreementsSignForm,
+    HardDateForm,
     PregnancyEntryForm,
     field_for,
     form_snapshot,
     form_snapshot_value,
+    pregnancy_form_initial,
     snapshot_values,
     step_form_class,
 )
+from .hard_date_services import hard_date_add, hard_date_remove
 from .instruments import visible_items
 from .models import ConsentDocument, Intake
 from .pregnancy_services import pregnancy_entry_add, pregnancy_entry_remove, pregnancy_entry_update
@@ -75,6 +81,7 @@ from .selectors import (
     consent_documents_to_sign_again,
     consent_documents_unsigned,
     consent_signatures,
+    intake_hard_dates,
     intake_is_under_minimum_age,
     intake_pregnancies,
     intake_questionnaires,
@@ -117,7 +124,7 @@ def _context(request: HttpRequest, intake: Intake, number: int | None, **extra) 
         # Once sent, or below the practice's minimum age, the other steps can't be opened,
         # so they are not offered.
         "progress": (
-            list(zip(STEPS, _started_list(intake), strict=True))
+            list(zip(partner_words.steps_for(intake.pregnancy_role), _started_list(intake), strict=True))
             if intake.is_editable and not under_age
             else []
         ),
@@ -293,6 +300,8 @@ def _fields_step(request: HttpRequest, intake: Intake, number: int) -> HttpRespo
         form = form_class(initial={name: getattr(intake, name) for name in form_class.base_fields})
     # What is saved now, for the page to post back: its next save writes only what it changed.
     saved_now = form_class(initial={name: getattr(intake, name) for name in form_class.base_fields})
+    for name, field in form.fields.items():
+        field.label = partner_words.field_label(name, intake.pregnancy_role, field.label)
     return render(
         request,
         "intake/step_fields.html",
@@ -315,9 +324,45 @@ def _pregnancies_step(request: HttpRequest, intake: Intake) -> HttpResponse:
     if request.method == "POST":
         intake_save_step(intake=intake, step=PREGNANCIES, data={}, actor=request.user, request=request)
         return _after_save(PREGNANCIES, request.POST.get("action", "save"))
-    entries = [(e, pregnancy_rows(e)) for e in intake_pregnancies(intake=intake)]
+    return _pregnancies_page(request, intake, HardDateForm())
+
+
+def _pregnancy_step_words(intake: Intake) -> dict:
+    """The pregnancy step's title, note and introduction: on the partner path, worded for
+    the pregnancies she or he went through with a partner."""
+    return {
+        "step": partner_words.pregnancy_step(STEP_BY_NUMBER[PREGNANCIES], intake.pregnancy_role),
+        "shared_path": partner_words.is_shared(intake.pregnancy_role),
+    }
+
+
+def _pregnancy_entries(intake: Intake) -> list[tuple]:
+    """(entry, its rows, what happened in the words of her or his path) for each pregnancy."""
+    return [
+        (
+            e,
+            pregnancy_rows(e),
+            partner_words.outcome_label(e.outcome, e.get_outcome_display(), intake.pregnancy_role),
+        )
+        for e in intake_pregnancies(intake=intake)
+    ]
+
+
+def _pregnancies_page(request: HttpRequest, intake: Intake, hard_date_form: forms.Form) -> HttpResponse:
+    entries = _pregnancy_entries(intake)
     return render(
-        request, "intake/step_pregnancies.html", _context(request, intake, PREGNANCIES, entries=entries)
+        request,
+        "intake/step_pregnancies.html",
+        _context(
+            request,
+            intake,
+            PREGNANCIES,
+            entries=entries,
+            hard_dates=intake_hard_dates(intake=intake),
+            hard_date_form=hard_date_form,
+            **_pregnancy_step_words(intake),
+        ),
+        status=200,
     )
 
 
@@ -334,6 +379,7 @@ def _pregnancy_form_page(request, intake, form, entry=None, status=200) -> HttpR
             grouped_fields=PREGNANCY_GROUPED_FIELDS,
             error_summary=_error_summary(form.errors),
             not_saved_message=PREGNANCY_NOT_SAVED,
+            **_pregnancy_step_words(intake),
         ),
         status=status,
     )
@@ -341,6 +387,7 @@ def _pregnancy_form_page(request, intake, form, entry=None, status=200) -> HttpR
 
 def _entry_form_errors(form: forms.Form, exc: IntakeValidationError) -> None:
     for name, message in exc.errors.items():
+        name = PREGNANCY_ERROR_FIELDS.get(name, name)
         form.add_error(name if name in form.fields else None, message)
 
 
@@ -354,7 +401,8 @@ def pregnancy_add(request: HttpRequest) -> HttpResponse:
         return _locked_redirect(request)
     if under_age := _under_age_redirect(intake):
         return under_age
-    form = PregnancyEntryForm(request.POST if request.method == "POST" else None)
+    shared = partner_words.is_shared(intake.pregnancy_role)
+    form = PregnancyEntryForm(request.POST if request.method == "POST" else None, shared=shared)
     if request.method == "POST" and form.is_valid():
         try:
             pregnancy_entry_add(intake=intake, data=form.cleaned_data, actor=request.user, request=request)
@@ -377,8 +425,11 @@ def pregnancy_edit(request: HttpRequest, pk: int) -> HttpResponse:
         return _locked_redirect(request)
     if under_age := _under_age_redirect(intake):
         return under_age
-    initial = {name: getattr(entry, name) for name in PregnancyEntryForm.base_fields}
-    form = PregnancyEntryForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = PregnancyEntryForm(
+        request.POST if request.method == "POST" else None,
+        initial=pregnancy_form_initial(entry),
+        shared=partner_words.is_shared(intake.pregnancy_role),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             pregnancy_entry_update(entry=entry, data=form.cleaned_data, actor=request.user, request=request)
@@ -407,8 +458,52 @@ def pregnancy_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "intake/pregnancy_remove.html",
-        _context(request, intake, PREGNANCIES, entry=entry, rows=pregnancy_rows(entry)),
+        _context(
+            request,
+            intake,
+            PREGNANCIES,
+            entry=entry,
+            rows=pregnancy_rows(entry),
+            label=partner_words.outcome_label(
+                entry.outcome, entry.get_outcome_display(), intake.pregnancy_role
+            ),
+            **_pregnancy_step_words(intake),
+        ),
     )
+
+
+@hold_when_signed_out
+@require_POST
+@access.client_required
+@calm_when_sent
+def hard_date_add_view(request: HttpRequest) -> HttpResponse:
+    intake = _intake_for(request)
+    if not intake.is_editable:
+        return _locked_redirect(request)
+    if under_age := _under_age_redirect(intake):
+        return under_age
+    form = HardDateForm(request.POST)
+    if form.is_valid():
+        try:
+            hard_date_add(intake=intake, data=form.cleaned_data, actor=request.user, request=request)
+        except IntakeValidationError as exc:
+            _entry_form_errors(form, exc)
+        else:
+            messages.success(request, _("Saved. Thank you for telling us."))
+            return redirect(reverse("intake:step", kwargs={"number": PREGNANCIES}) + "#hard-dates")
+    return _pregnancies_page(request, intake, form)
+
+
+@require_POST
+@access.client_required
+@calm_when_sent
+def hard_date_remove_view(request: HttpRequest, pk: int) -> HttpResponse:
+    hard_date = hard_date_for_client(user=request.user, pk=pk)
+    if not hard_date.intake.is_editable:
+        return _locked_redirect(request)
+    hard_date_remove(hard_date=hard_date, actor=request.user, request=request)
+    messages.success(request, _("That date has been removed from your answers."))
+    return redirect(reverse("intake:step", kwargs={"number": PREGNANCIES}) + "#hard-dates")
 
 
 # --- Questionnaires
@@ -525,6 +620,9 @@ def _questionnaires_page(request: HttpRequest, intake: Intake, *, posted=None, e
             if first_new
             else _continue_href(request, QUESTIONNAIRES),
             error_summary=[{"anchor": name, "message": message} for name, message in (errors or {}).items()],
+            partner_note=partner_words.QUESTIONNAIRE_NOTE
+            if partner_words.is_shared(intake.pregnancy_role)
+            else "",
         ),
     )
 
@@ -686,7 +784,10 @@ def _answers_context(intake: Intake) -> dict:
     blocks = _questionnaire_blocks(intake)
     return {
         "sections": intake_sections(intake),
-        "entries": [(e, pregnancy_rows(e)) for e in intake_pregnancies(intake=intake)],
+        "entries": _pregnancy_entries(intake),
+        "pregnancy_title": partner_words.pregnancy_step(
+            STEP_BY_NUMBER[PREGNANCIES], intake.pregnancy_role
+        ).title,
         "questionnaires": _questionnaire_answers(blocks),
         "open_questions": _open_acuity_questions(blocks) if intake.is_editable else [],
         "signatures": list(consent_signatures(intake=intake).values()),

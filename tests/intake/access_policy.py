@@ -18,6 +18,9 @@ POLICY: dict[str, dict[str, str]] = {
     "intake:pregnancy_add": CLIENT_ONLY,
     "intake:pregnancy_edit": OWNER_ONLY,
     "intake:pregnancy_remove": OWNER_ONLY,
+    # POST only (the pregnancy step's small forms); another client's date answers 404.
+    "intake:hard_date_add": everyone("method"),
+    "intake:hard_date_remove": everyone("method"),
     # POST only: a GET is refused before anything else is looked at.
     "intake:autosave": everyone("method"),
     "intake:agreements_sign": everyone("method"),
@@ -39,11 +42,12 @@ POLICY: dict[str, dict[str, str]] = {
 
 def sample_kwargs(personas: dict) -> dict[str, dict[str, str]]:
     """URL kwargs for intake URLs, naming objects that belong to personas["client"]."""
-    from intake.models import RiskFlag, RiskLevelChoices
+    from intake.models import HardDate, RiskFlag, RiskLevelChoices
     from tests.intake.factories import IntakeFactory, PregnancyEntryFactory
 
     intake = IntakeFactory(client=personas["client"])
     entry = PregnancyEntryFactory(intake=intake)
+    hard_date = HardDate.objects.create(intake=intake, date=entry.intake.created_at.date())
     # A draft reaches staff once it has raised a same-day flag (intake.access).
     flag, _created = RiskFlag.objects.get_or_create(intake=intake, level=RiskLevelChoices.URGENT)
     return {
@@ -58,4 +62,5 @@ def sample_kwargs(personas: dict) -> dict[str, dict[str, str]]:
         "intake:step": {"number": "1"},
         "intake:pregnancy_edit": {"pk": str(entry.pk)},
         "intake:pregnancy_remove": {"pk": str(entry.pk)},
+        "intake:hard_date_remove": {"pk": str(hard_date.pk)},
     }

@@ -15,12 +15,13 @@ from django.utils import timezone
 
 from intake.alerts import LOG_NO_ADDRESS, RISK_ALERT, alert_step, risk_alerts_due_enqueue
 from intake.message_kinds import NO_LONGER_WAITING
-from intake.models import RiskFlag
+from intake.models import HardDate, RiskFlag
 from intake.questionnaire_services import questionnaire_answers_save
 from intake.review_services import risk_flag_acknowledge
 from intake.tasks import risk_alerts_due_enqueue_task
 from portal.message_ledger import MessageSendError, message_deliver, message_header_id, messages_sweep
 from portal.models import AuditEvent, Message
+from tests.intake.factories import PregnancyEntryFactory
 from tests.intake.factories_review import raise_flag
 from tests.intake.test_safety import CLINICAL_WORDS
 
@@ -184,6 +185,22 @@ def test_an_urgent_subject_says_urgent_and_no_clinical_word(urgent_flag):
 
     assert "Urgent" in subject
     assert [word for word in CLINICAL_WORDS if word in subject.lower()] == []
+
+
+def test_an_alert_never_names_a_baby_or_a_hard_date(intake, practice, practice_admin):
+    PregnancyEntryFactory(
+        intake=intake, outcome="stillbirth", baby_name="Juniper", birth_words="Juniper came fast"
+    )
+    HardDate.objects.create(intake=intake, date=dt.date(2025, 10, 3), what="Juniper's due date")
+    raise_flag(intake, "urgent")
+    ladder_run(timezone.now())
+
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    text = "\n".join([message.subject, message.body, *(c for c, _type in message.alternatives)])
+    for said in ("Juniper", "Oct", "2025-10-03", "10/3", "due date"):
+        assert said not in text, said
+    assert [word for word in CLINICAL_WORDS if word in text.lower()] == []
 
 
 def test_a_high_subject_asks_for_same_day_review_without_saying_urgent(

@@ -560,7 +560,7 @@ def test_the_decision_form_offers_only_the_moves_allowed_from_here(as_therapist,
     assert "Save decision" not in as_therapist.get(detail_url(sent)).content.decode()
 
 
-def test_demo_data_has_one_urgent_and_one_routine_sent_intake_and_can_run_twice(practice):
+def test_demo_data_has_urgent_elevated_and_routine_sent_intakes_and_can_run_twice(practice):
     from intake.review_demo import demo_intakes_seed
 
     first = demo_intakes_seed(password="demo-Passphrase-2026")
@@ -568,6 +568,22 @@ def test_demo_data_has_one_urgent_and_one_routine_sent_intake_and_can_run_twice(
 
     assert [i.pk for i in first] == [i.pk for i in again]
     levels = sorted(Intake.objects.get(pk=i.pk).risk_level for i in first)
-    assert levels == ["routine", "urgent"]
+    assert levels == ["elevated", "routine", "routine", "urgent"]
     assert {Intake.objects.get(pk=i.pk).status for i in first} == {"submitted"}
     assert RiskFlag.objects.filter(intake__in=first, level="urgent").exists()
+
+
+def test_demo_data_shows_a_partner_a_neonatal_death_a_twin_loss_and_ivf(practice):
+    from intake.models import HardDate, PregnancyEntry
+    from intake.review_demo import demo_intakes_seed
+
+    seeded = demo_intakes_seed(password="demo-Passphrase-2026")
+
+    entries = PregnancyEntry.objects.filter(intake__in=seeded)
+    assert Intake.objects.filter(pk__in=[i.pk for i in seeded], pregnancy_role="partner").count() == 1
+    assert entries.filter(outcome="neonatal_death").exists()
+    twins = entries.get(outcome="multiples_loss")
+    assert twins.baby_outcomes == ["neonatal_death", "live_birth"]
+    assert entries.filter(fertility_treatment="ivf").count() >= 2
+    assert entries.filter(outcome="current", due_date__isnull=False).exists()
+    assert HardDate.objects.filter(intake__in=seeded).count() == 3

@@ -676,7 +676,7 @@ def test_a_failed_render_is_retried(client_user, monkeypatch):
 def test_postpartum_is_said_only_when_known(outcome, months_ago, declined, expected):
     import datetime as dt
 
-    from intake.selectors import postpartum_state
+    from intake.pregnancy_history import postpartum_state
 
     class Entry:  # the facts history.latest_possible_date reads from an entry
         pass

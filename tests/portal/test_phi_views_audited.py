@@ -82,6 +82,8 @@ POST_ALLOWED: dict[str, set[str]] = {
     "intake:pregnancy_add": {"client", "client2"},
     "intake:pregnancy_edit": {"client"},
     "intake:pregnancy_remove": {"client"},
+    "intake:hard_date_add": {"client", "client2"},
+    "intake:hard_date_remove": {"client"},
     "intake:autosave": {"client", "client2"},
     "intake:agreements_sign": {"client", "client2"},
     "intake:submit": {"client", "client2"},

@@ -12,7 +12,7 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.db import connection, connections
 
-from intake.models import Intake
+from intake.models import HardDate, Intake
 from portal import message_ledger
 from portal.message_ledger import MessageSendError, message_deliver, messages_sweep
 from portal.models import Message
@@ -24,19 +24,21 @@ from scheduling.appointment_services import (
 )
 from scheduling.message_content import forbidden_words_in
 from scheduling.models import Appointment, Modality
-from tests.intake.factories import IntakeFactory
+from tests.intake.factories import IntakeFactory, PregnancyEntryFactory
 from tests.scheduling.factories import OfficeFactory, SessionTypeFactory, TherapistProfileFactory
 
 pytestmark = pytest.mark.django_db
 
 DENVER = ZoneInfo("America/Denver")
 START = dt.datetime(2026, 12, 7, 16, tzinfo=dt.UTC)  # Monday 9:00 MST
+BABY_NAME = "Juniper"
+HARD_DATE = dt.date(2025, 10, 3)
 SUMMER_START = dt.datetime(2027, 6, 7, 15, tzinfo=dt.UTC)  # Monday 9:00 MDT
 
 
 @pytest.fixture
 def intake(client_user):
-    return IntakeFactory(
+    intake = IntakeFactory(
         client=client_user,
         status=Intake.Status.SUBMITTED,
         submitted_at=dt.datetime(2026, 11, 20, tzinfo=dt.UTC),
@@ -44,6 +46,10 @@ def intake(client_user):
         may_email=True,
         may_name_practice=False,
     )
+    # What no message may ever name: her baby's name and the dates that are hard for her.
+    PregnancyEntryFactory(intake=intake, outcome="neonatal_death", baby_name=BABY_NAME)
+    HardDate.objects.create(intake=intake, date=HARD_DATE, what=f"{BABY_NAME}'s birthday")
+    return intake
 
 
 @pytest.fixture
@@ -393,7 +399,10 @@ def test_no_message_carries_a_clinical_word(booked, front_desk, django_capture_o
         appointment_cancel(appointment=Appointment.objects.get(), actor=front_desk, reason="Grief leave")
     assert len(mail.outbox) == 4
     for message in mail.outbox:
-        assert forbidden_words_in(_all_text(message)) == [], message.subject
+        text = _all_text(message)
+        assert forbidden_words_in(text) == [], message.subject
+        for said in (BABY_NAME, "birthday", "Oct", "2025-10-03", "20251003", "10/3"):
+            assert said not in text, (said, message.subject)
 
 
 # --- Overlapping runs on PostgreSQL
