@@ -27,7 +27,11 @@ from .display import NOT_ANSWERED, format_datetime, practice_zone
 from .instruments import (
     FLAG_ACUITY_UNANSWERED,
     FLAG_ACUTE,
+    FLAG_ALCOHOL_IN_PREGNANCY,
     FLAG_EPDS_ANXIETY,
+    FLAG_HARM_URGE,
+    FLAG_PSYCHOSIS_SIGN,
+    FLAG_SAFETY_ITEM_DECLINED,
     FLAG_SELF_HARM,
     FLAG_SELF_HARM_ITEM_DECLINED,
     INSTRUMENT_ORDER,
@@ -52,6 +56,10 @@ FLAG_LABELS = {
     FLAG_ACUITY_UNANSWERED: gettext_lazy("'Right now' question not answered"),
     FLAG_SELF_HARM_ITEM_DECLINED: gettext_lazy("Self-harm item declined"),
     FLAG_EPDS_ANXIETY: gettext_lazy("EPDS-3A anxiety"),
+    FLAG_HARM_URGE: gettext_lazy("Urge or plan to act on thoughts of harm to the baby"),
+    FLAG_PSYCHOSIS_SIGN: gettext_lazy("Warning sign of postpartum psychosis"),
+    FLAG_SAFETY_ITEM_DECLINED: gettext_lazy("Safety question declined"),
+    FLAG_ALCOHOL_IN_PREGNANCY: gettext_lazy("Drinking while pregnant"),
 }
 
 # A questionnaire's status when it has no total to show.
@@ -160,6 +168,8 @@ def _status(instrument: Instrument, result: Result, state: ScreenerState) -> str
 def _cutoff(instrument: Instrument, result: Result) -> str:
     if instrument.scoring is ScoringRule.ANY_YES_WITH_ACUITY:
         return _("Any yes or refusal")
+    if instrument.scoring is ScoringRule.WARNING_SIGNS:
+        return _("Any urge to act or warning sign")
     if instrument.cutoff is not None:
         return _("Positive at %(n)s or more") % {"n": result.cutoff}
     if result.elevated_at is not None:

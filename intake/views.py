@@ -78,6 +78,7 @@ from .selectors import (
     intake_is_under_minimum_age,
     intake_pregnancies,
     intake_questionnaires,
+    intake_safety_panel,
     intake_steps_started,
     questionnaire_items_waiting,
     questionnaires_offered,
@@ -108,7 +109,7 @@ def _saved_at(value: dt.datetime | None) -> str:
 
 def _context(request: HttpRequest, intake: Intake, number: int | None, **extra) -> dict:
     under_age = intake_is_under_minimum_age(intake=intake)
-    safety_level = _safety_level(intake.risk_level)
+    safety_level = intake_safety_panel(intake=intake)
     return {
         "intake": intake,
         "steps": STEPS,
@@ -136,6 +137,14 @@ def _context(request: HttpRequest, intake: Intake, number: int | None, **extra) 
 def _safety_level(risk_level: str) -> str:
     """ "urgent" or "high" once an answer has raised a same-day level, else ""."""
     return risk_level if needs_crisis_resources(risk_level) else ""
+
+
+def _safety_panel(request: HttpRequest, risk_level: str) -> str:
+    """The crisis panel a save's answer calls for (see selectors.intake_safety_panel): read
+    again only when a same-day level was reached."""
+    if not _safety_level(risk_level):
+        return ""
+    return intake_safety_panel(intake=intake_own(user=request.user))
 
 
 def _safety_panel_full(request: HttpRequest, level: str) -> bool:
@@ -866,7 +875,7 @@ def autosave(request: HttpRequest) -> JsonResponse:
 def _saved_response(
     request: HttpRequest, *, saved_at: dt.datetime | None, risk_level: str, reload: bool = False
 ) -> JsonResponse:
-    level = _safety_level(risk_level)
+    level = _safety_panel(request, risk_level)
     # The page shows the full panel itself when the level rises: later pages need only the strip.
     _safety_panel_full(request, level)
     return JsonResponse({"saved": True, "saved_at": _saved_at(saved_at), "reload": reload, "safety": level})

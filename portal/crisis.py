@@ -102,3 +102,6 @@ HIGH_LINES: tuple[CrisisLine, ...] = tuple(line for line in CRISIS_LINES if line
 # the panel must never offer less than the one after a high answer did).
 URGENT_BUTTONS: tuple[CrisisLine, ...] = (LIFELINE_988, EMERGENCY)
 URGENT_MORE: tuple[CrisisLine, ...] = tuple(line for line in HIGH_LINES if line not in URGENT_BUTTONS)
+# After an answer that can be a medical emergency (an urge to act on thoughts of harm to a
+# baby, a warning sign of postpartum psychosis): 911 first, then 988 (CLINICAL.md).
+EMERGENCY_BUTTONS: tuple[CrisisLine, ...] = (EMERGENCY, LIFELINE_988)
