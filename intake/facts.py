@@ -11,11 +11,30 @@ from __future__ import annotations
 import datetime as dt
 from functools import cached_property
 
+from django.utils.text import capfirst
+
+from .display import Row, field_value_display
 from .instruments import Result
 from .models import ConsentSignature, Intake, InternalNote, PregnancyEntry
 from .pregnancy_history import age_on
 from .screening_display import FlagView, ScreenerRow, intake_flag_views, intake_screener_rows
 from .selectors import consent_signatures, intake_history_summary, intake_pregnancies, intake_scores
+
+# Her perinatal mental-health history (the Health step), in the order the therapist reads it
+# before any medication for mood is discussed after a birth.
+PERINATAL_HISTORY_FIELDS = (
+    "perinatal_episodes",
+    "perinatal_episodes_detail",
+    "hospital_stay",
+    "mania_history",
+    "bipolar_diagnosis",
+    "family_bipolar_psychosis",
+    "medications",
+    "medications_pregnancy",
+    "infant_feeding",
+    "sleep_hours",
+    "sleep_when_baby_sleeps",
+)
 
 
 class IntakeFacts:
@@ -51,6 +70,17 @@ class IntakeFacts:
     def history(self) -> dict:
         """What follows from the pregnancy history (losses, births, postpartum, how recent)."""
         return intake_history_summary(intake=self.intake, today=self.on, entries=self.pregnancies)
+
+    @cached_property
+    def perinatal_history(self) -> list[Row]:
+        """Her perinatal mental-health history, each answer under the field's short name."""
+        return [
+            Row(
+                str(capfirst(Intake._meta.get_field(name).verbose_name)),
+                field_value_display(name, getattr(self.intake, name)),
+            )
+            for name in PERINATAL_HISTORY_FIELDS
+        ]
 
     @cached_property
     def age(self) -> int | None:

@@ -48,7 +48,6 @@ HISTORY_FIELDS = (
     "past_therapy",
     "past_therapy_detail",
     "diagnoses",
-    "medications",
     "prescriber",
     "ob_provider",
     "substance_use",
@@ -222,6 +221,8 @@ class ReviewDetail:
     screeners: list[ScreenerRow]
     pregnancies: list[tuple[PregnancyEntry, list[Row]]]
     history_facts: dict
+    # Her perinatal mental-health history (intake.facts), current medications included.
+    perinatal: list[Row]
     about: list[Row]
     symptoms: list[Row]
     history: list[Row]
@@ -247,6 +248,7 @@ def review_detail(*, intake: Intake) -> ReviewDetail:
         screeners=facts.screeners,
         pregnancies=[(entry, pregnancy_rows(entry)) for entry in entries],
         history_facts=facts.history,
+        perinatal=facts.perinatal_history,
         about=field_rows(
             intake, ("pronouns", "date_of_birth", "address_line", "city", "state", "heard_about")
         ),

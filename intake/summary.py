@@ -29,7 +29,7 @@ from portal.selectors import practice_get
 from . import pregnancy_history
 from .catalogue import SYMPTOM_GROUPS
 from .display import NOT_ANSWERED, format_datetime, intake_sections, practice_zone, pregnancy_rows
-from .facts import IntakeFacts, intake_facts
+from .facts import PERINATAL_HISTORY_FIELDS, IntakeFacts, intake_facts
 from .models import ConsentSignature, Intake, InternalNote, RiskLevelChoices, SummaryDocument
 from .risk_rules import needs_crisis_resources
 from .screening_display import CLIENT_ANSWERS_NOTE, FlagView, client_questionnaires
@@ -37,7 +37,7 @@ from .steps import HEALTH, SUPPORT
 
 # Bump whenever the template, the stylesheet or this context changes what a PDF shows:
 # a new version makes every stored document stale (see summary_digest).
-TEMPLATE_VERSION = "2026.12.6"
+TEMPLATE_VERSION = "2026.12.7"
 TEMPLATE_NAME = "intake/pdf/summary.html"
 
 Audience = SummaryDocument.Audience
@@ -293,7 +293,8 @@ def intake_summary_context(*, intake: Intake, audience: str = Audience.STAFF) ->
             "hopes": intake.hopes,
             "before": intake.before_losses,
         },
-        "health": _section_rows(intake, HEALTH, skip=("before_losses",)),
+        "perinatal": [{"label": row.label, "value": row.value} for row in facts.perinatal_history],
+        "health": _section_rows(intake, HEALTH, skip=("before_losses", *PERINATAL_HISTORY_FIELDS)),
         "support": _section_rows(intake, SUPPORT),
         "consents": _consents(facts.signatures),
         "staff": _staff(intake, facts.notes) if is_staff else None,

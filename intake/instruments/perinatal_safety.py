@@ -24,7 +24,7 @@ from .base import (
 
 THOUGHTS = "thoughts"
 URGE = "urge"
-PSYCHOSIS_KEYS = ("hearing_seeing", "beliefs", "confusion", "no_sleep")
+PSYCHOSIS_KEYS = ("perceptions", "beliefs", "confusion", "sleepless")
 
 _THOUGHTS = Item(
     key=THOUGHTS,
@@ -77,7 +77,7 @@ _PSYCHOSIS = tuple(
 )
 
 PERINATAL_SAFETY = Instrument(
-    code="perinatal_safety",
+    code="perinatal",
     name="Perinatal safety questions (the practice's own)",
     short_name="Perinatal safety",
     client_title="Frightening thoughts and other changes",

@@ -24,9 +24,9 @@ def test_an_urge_to_act_shows_the_emergency_panel_in_view_on_a_phone(
     _sign_in(page, live_server, client_user)
     page.goto(f"{live_server.url}/intake/step/5/")
 
-    page.locator('input[name="q-perinatal_safety-thoughts"][value="yes"]').check()
+    page.locator('input[name="q-perinatal-thoughts"][value="yes"]').check()
     # The separate question about acting on them appears after the yes.
-    page.locator('input[name="q-perinatal_safety-urge"][value="yes"]').check(timeout=10_000)
+    page.locator('input[name="q-perinatal-urge"][value="yes"]').check(timeout=10_000)
 
     panel = page.locator('[data-safety-panel="emergency"]')
     expect(panel).to_be_visible(timeout=10_000)
@@ -47,7 +47,7 @@ def test_a_psychosis_warning_sign_shows_the_emergency_panel_in_view_on_a_phone(
     _sign_in(page, live_server, client_user)
     page.goto(f"{live_server.url}/intake/step/5/")
 
-    page.locator('input[name="q-perinatal_safety-hearing_seeing"][value="yes"]').check()
+    page.locator('input[name="q-perinatal-perceptions"][value="yes"]').check()
 
     panel = page.locator('[data-safety-panel="emergency"]')
     expect(panel).to_be_visible(timeout=10_000)
@@ -61,11 +61,9 @@ def test_thoughts_alone_show_no_panel(page, live_server, client_user, practice):
     _sign_in(page, live_server, client_user)
     page.goto(f"{live_server.url}/intake/step/5/")
 
-    page.locator('input[name="q-perinatal_safety-thoughts"][value="yes"]').check()
-    page.locator('input[name="q-perinatal_safety-urge"][value="no"]').check(timeout=10_000)
-    expect(page.locator('[data-question-status="q-perinatal_safety-urge"]')).to_have_text(
-        "Saved", timeout=10_000
-    )
+    page.locator('input[name="q-perinatal-thoughts"][value="yes"]').check()
+    page.locator('input[name="q-perinatal-urge"][value="no"]').check(timeout=10_000)
+    expect(page.locator('[data-question-status="q-perinatal-urge"]')).to_have_text("Saved", timeout=10_000)
 
     expect(page.locator("[data-safety-panel]:visible")).to_have_count(0)
     assert not RiskFlag.objects.filter(intake__client=client_user).exists()

@@ -24,7 +24,7 @@ def signed_in(client, client_user, intake):
 
 
 def test_an_urge_to_act_raises_an_urgent_flag(intake):
-    save_answers(intake, "perinatal_safety", {"thoughts": True, "urge": True})
+    save_answers(intake, "perinatal", {"thoughts": True, "urge": True})
 
     intake.refresh_from_db()
     assert intake.risk_level == "urgent"
@@ -32,7 +32,7 @@ def test_an_urge_to_act_raises_an_urgent_flag(intake):
 
 
 def test_thoughts_alone_raise_no_flag(intake):
-    save_answers(intake, "perinatal_safety", {"thoughts": True, "urge": False})
+    save_answers(intake, "perinatal", {"thoughts": True, "urge": False})
 
     intake.refresh_from_db()
     assert intake.risk_level == "routine"
@@ -43,7 +43,7 @@ def test_an_urgent_perinatal_answer_alerts_the_on_call_without_clinical_words(
     intake, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        save_answers(intake, "perinatal_safety", {"confusion": True})
+        save_answers(intake, "perinatal", {"confusion": True})
 
     (row,) = Message.objects.filter(kind=RISK_ALERT)
     assert row.sent_at is not None
@@ -59,7 +59,7 @@ def test_a_warning_sign_with_a_recent_birth_is_urgent(intake):
         intake=intake, outcome=PregnancyEntry.Outcome.LIVE_BIRTH, year=today.year, month=today.month
     )
 
-    save_answers(intake, "perinatal_safety", {"no_sleep": True})
+    save_answers(intake, "perinatal", {"sleepless": True})
 
     intake.refresh_from_db()
     assert intake.risk_level == "urgent"
@@ -71,7 +71,7 @@ def test_a_warning_sign_while_pregnant_is_urgent(intake):
         intake=intake, outcome=PregnancyEntry.Outcome.CURRENT, year=None, month=None, due_date=due
     )
 
-    save_answers(intake, "perinatal_safety", {"hearing_seeing": True})
+    save_answers(intake, "perinatal", {"perceptions": True})
 
     intake.refresh_from_db()
     assert intake.risk_level == "urgent"
@@ -80,30 +80,30 @@ def test_a_warning_sign_while_pregnant_is_urgent(intake):
 def test_a_warning_sign_years_after_the_last_pregnancy_is_high(intake):
     PregnancyEntryFactory(intake=intake, outcome=PregnancyEntry.Outcome.LIVE_BIRTH, year=2015, month=5)
 
-    save_answers(intake, "perinatal_safety", {"beliefs": True})
+    save_answers(intake, "perinatal", {"beliefs": True})
 
     intake.refresh_from_db()
     assert intake.risk_level == "high"
 
 
 def test_a_warning_sign_with_no_history_given_is_read_as_urgent(intake):
-    save_answers(intake, "perinatal_safety", {"beliefs": True})
+    save_answers(intake, "perinatal", {"beliefs": True})
 
     intake.refresh_from_db()
     assert intake.risk_level == "urgent"
 
 
 def test_autosave_of_an_urge_to_act_asks_for_the_emergency_panel(signed_in):
-    autosave(signed_in, "q-perinatal_safety-thoughts", "yes")
+    autosave(signed_in, "q-perinatal-thoughts", "yes")
 
-    response = autosave(signed_in, "q-perinatal_safety-urge", "yes")
+    response = autosave(signed_in, "q-perinatal-urge", "yes")
 
     assert response.status_code == 200
     assert response.json()["safety"] == "emergency"
 
 
 def test_autosave_of_thoughts_alone_asks_for_no_panel(signed_in):
-    response = autosave(signed_in, "q-perinatal_safety-thoughts", "yes")
+    response = autosave(signed_in, "q-perinatal-thoughts", "yes")
 
     assert response.json()["safety"] == ""
 
@@ -115,7 +115,7 @@ def test_an_acute_asq_answer_keeps_its_own_panel(signed_in):
 
 
 def test_without_javascript_the_emergency_panel_puts_911_then_988_first(signed_in):
-    signed_in.post(step_url(5), {"q-perinatal_safety-confusion": "yes", "action": "next"})
+    signed_in.post(step_url(5), {"q-perinatal-confusion": "yes", "action": "next"})
 
     html = signed_in.get(step_url(5)).content.decode()
 

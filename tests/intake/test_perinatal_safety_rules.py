@@ -7,12 +7,12 @@ import pytest
 from intake.instruments import FLAG_HARM_URGE, FLAG_PSYCHOSIS_SIGN, score, visible_items
 from intake.risk_rules import ReasonRule, RiskLevel, assess_risk
 
-SIGNS = ("hearing_seeing", "beliefs", "confusion", "no_sleep")
+SIGNS = ("perceptions", "beliefs", "confusion", "sleepless")
 NONE = {"thoughts": False, **dict.fromkeys(SIGNS, False)}
 
 
 def level(answers: dict, *, perinatal: bool = True) -> RiskLevel:
-    result = score("perinatal_safety", answers)
+    result = score("perinatal", answers)
     return assess_risk({result.code: result}, checklist_self_harm=None, perinatal=perinatal).level
 
 
@@ -21,7 +21,7 @@ def test_thoughts_alone_raise_no_level() -> None:
 
 
 def test_thoughts_alone_are_shown_to_the_therapist_in_their_own_band() -> None:
-    result = score("perinatal_safety", {**NONE, "thoughts": True, "urge": False})
+    result = score("perinatal", {**NONE, "thoughts": True, "urge": False})
 
     assert (result.band, result.flags) == ("notice", frozenset())
 
@@ -35,9 +35,9 @@ def test_an_urge_is_urgent_outside_the_perinatal_window_too() -> None:
 
 
 def test_the_urge_question_follows_a_yes_or_a_refusal_of_the_thoughts_question() -> None:
-    assert "urge" in visible_items("perinatal_safety", {"thoughts": True})
-    assert "urge" in visible_items("perinatal_safety", {"thoughts": None})
-    assert "urge" not in visible_items("perinatal_safety", {"thoughts": False})
+    assert "urge" in visible_items("perinatal", {"thoughts": True})
+    assert "urge" in visible_items("perinatal", {"thoughts": None})
+    assert "urge" not in visible_items("perinatal", {"thoughts": False})
 
 
 @pytest.mark.parametrize("sign", SIGNS)
@@ -62,11 +62,11 @@ def test_a_declined_thoughts_question_alone_raises_no_level() -> None:
 
 
 def test_all_no_is_a_negative_screen() -> None:
-    assert score("perinatal_safety", NONE).band == "negative"
+    assert score("perinatal", NONE).band == "negative"
 
 
 def test_a_sign_is_flagged_before_the_rest_is_answered() -> None:
-    result = score("perinatal_safety", {"confusion": True})
+    result = score("perinatal", {"confusion": True})
 
     assert (result.band, FLAG_PSYCHOSIS_SIGN in result.flags) == ("positive", True)
 
@@ -79,13 +79,13 @@ def test_a_sign_is_flagged_before_the_rest_is_answered() -> None:
     ],
 )
 def test_each_urgent_reason_names_its_rule(answers, rule) -> None:
-    result = score("perinatal_safety", answers)
+    result = score("perinatal", answers)
     reasons = assess_risk({result.code: result}, checklist_self_harm=None).reasons
 
     assert [r.rule for r in reasons] == [rule]
 
 
 def test_the_urge_flag_names_the_urge_question() -> None:
-    result = score("perinatal_safety", {"thoughts": True, "urge": True})
+    result = score("perinatal", {"thoughts": True, "urge": True})
 
     assert [(s.flag, s.item_key) for s in result.flag_sources] == [(FLAG_HARM_URGE, "urge")]

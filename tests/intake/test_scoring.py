@@ -255,7 +255,7 @@ def test_epds_is_disabled_by_default_and_others_enabled() -> None:
         "gad7": True,
         "pcptsd5": True,
         "asq": True,
-        "perinatal_safety": True,
+        "perinatal": True,
         "auditc": True,
         "nida1": True,
         "hark": True,
@@ -550,7 +550,7 @@ def test_instruments_for_step_puts_epds_first_when_enabled() -> None:
         "gad7",
         "pcptsd5",
         "asq",
-        "perinatal_safety",
+        "perinatal",
         "auditc",
         "nida1",
     ]
@@ -562,7 +562,7 @@ def test_instruments_for_step_leaves_epds_out_when_disabled() -> None:
         "gad7",
         "pcptsd5",
         "asq",
-        "perinatal_safety",
+        "perinatal",
         "auditc",
         "nida1",
     ]

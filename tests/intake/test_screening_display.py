@@ -140,7 +140,7 @@ def test_rows_follow_the_step_order_with_one_per_offered_questionnaire():
         "gad7",
         "pcptsd5",
         "asq",
-        "perinatal_safety",
+        "perinatal",
         "auditc",
         "nida1",
     ]
