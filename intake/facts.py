@@ -14,10 +14,10 @@ from functools import cached_property
 from django.utils.text import capfirst
 
 from .display import Row, field_value_display
-from .instruments import Result
+from .instruments import HARK, Result
 from .models import ConsentSignature, Intake, InternalNote, PregnancyEntry
 from .pregnancy_history import age_on
-from .screening_display import FlagView, ScreenerRow, intake_flag_views, intake_screener_rows
+from .screening_display import FlagView, ScreenerRow, intake_flag_views, intake_screener_rows, screener_row
 from .selectors import consent_signatures, intake_history_summary, intake_pregnancies, intake_scores
 
 # Her perinatal mental-health history (the Health step), in the order the therapist reads it
@@ -55,6 +55,13 @@ class IntakeFacts:
     def screeners(self) -> list[ScreenerRow]:
         """Every questionnaire offered to the client, opened or not."""
         return intake_screener_rows(intake=self.intake, results=self.results)
+
+    @cached_property
+    def partner_safety(self) -> ScreenerRow | None:
+        """The HARK screen (safety with a partner or ex-partner), None if she never opened it.
+        The therapist's alone: never in the client's copy, never the front desk's."""
+        result = self.results.get(HARK.code)
+        return screener_row(result) if result is not None else None
 
     @cached_property
     def flags(self) -> list[FlagView]:

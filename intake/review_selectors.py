@@ -219,6 +219,8 @@ class ReviewDetail:
     unacknowledged: list[RiskFlag]
     # Every questionnaire offered to the client, opened or not (as in the PDF).
     screeners: list[ScreenerRow]
+    # Safety at home (HARK), None if she never opened it.
+    partner_safety: ScreenerRow | None
     pregnancies: list[tuple[PregnancyEntry, list[Row]]]
     history_facts: dict
     # Her perinatal mental-health history (intake.facts), current medications included.
@@ -246,6 +248,7 @@ def review_detail(*, intake: Intake) -> ReviewDetail:
         flags=facts.flags,
         unacknowledged=[view.flag for view in facts.flags if view.flag.acknowledged_at is None],
         screeners=facts.screeners,
+        partner_safety=facts.partner_safety,
         pregnancies=[(entry, pregnancy_rows(entry)) for entry in entries],
         history_facts=facts.history,
         perinatal=facts.perinatal_history,

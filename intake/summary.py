@@ -284,6 +284,8 @@ def intake_summary_context(*, intake: Intake, audience: str = Audience.STAFF) ->
         ),
         # The practice copy: every result, scored. The client's: her answers only.
         "screeners": [asdict(row) for row in rows] if is_staff else [],
+        # Safety at home (HARK): the practice copy only, never hers (it may be seen at home).
+        "partner_safety": asdict(facts.partner_safety) if is_staff and facts.partner_safety else None,
         "questionnaires": [] if is_staff else [asdict(q) for q in client_questionnaires(rows)],
         "answers_note": "" if is_staff else str(CLIENT_ANSWERS_NOTE),
         "history": _history(facts),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_staff, views_summary
+from . import views, views_home_safety, views_staff, views_summary
 
 app_name = "intake"
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("pregnancies/<int:pk>/edit/", views.pregnancy_edit, name="pregnancy_edit"),
     path("pregnancies/<int:pk>/remove/", views.pregnancy_remove, name="pregnancy_remove"),
     path("agreements/sign/", views.agreements_sign, name="agreements_sign"),
+    path("safety-at-home/", views_home_safety.home_safety, name="home_safety"),
     path("review/", views.review, name="review"),
     path("submit/", views.submit, name="submit"),
     path("your-answers/", views.summary, name="summary"),

@@ -84,12 +84,14 @@ from .selectors import (
     questionnaires_offered,
 )
 from .step_services import ERROR_UNDER_AGE_FIELD, intake_autosave_field, intake_save_step
-from .steps import ABOUT, AGREEMENTS, LAST_STEP, PREGNANCIES, QUESTIONNAIRES, STEP_BY_NUMBER, STEPS
+from .steps import ABOUT, AGREEMENTS, LAST_STEP, PREGNANCIES, QUESTIONNAIRES, STEP_BY_NUMBER, STEPS, SUPPORT
 from .submit_services import IntakeSubmitError, intake_submit, intake_submit_problems
 
 # The level whose full crisis panel this client has been shown (see _safety_panel_full).
 SAFETY_SEEN_KEY = "intake_safety_panel_seen"
 MSG_SENT = gettext_lazy("Thank you. Your intake is with the practice now, and we will be in touch soon.")
+# The Support step's button that saves the step and opens the safety-at-home questions.
+HOME_SAFETY_ACTION = "home_safety"
 # A question that appeared after a no-script save, for the page to point to.
 MORE_PARAM = "more"
 # Set when a no-script "Save and continue" was held on the step for the crisis panel.
@@ -210,6 +212,8 @@ def _after_save(number: int, action: str) -> HttpResponse:
         return redirect("intake:step", number=number + 1) if number < LAST_STEP else redirect("intake:review")
     if action == "review":
         return redirect("intake:review")
+    if action == HOME_SAFETY_ACTION and number == SUPPORT:
+        return redirect("intake:home_safety")
     return redirect("intake:step", number=number)
 
 
@@ -312,6 +316,7 @@ def _fields_step(request: HttpRequest, intake: Intake, number: int) -> HttpRespo
             form=form,
             loaded_snapshot=form_snapshot(saved_now),
             rows=[(bound, SECTION_BEFORE.get(bound.name, "")) for bound in form],
+            home_safety_action=HOME_SAFETY_ACTION if number == SUPPORT else "",
             grouped_fields=GROUPED_FIELDS,
             # The under-age panel at the top says it already, kindly; not "needs another look".
             error_summary=_error_summary(form.errors, leave_out=(ERROR_UNDER_AGE_FIELD,)),
