@@ -1,9 +1,11 @@
 """AUDIT-C, the NIDA single-question drug screen and HARK, scored by their published rules
 (CLINICAL.md), from tables of cases."""
 
+from pathlib import Path
+
 import pytest
 
-from intake.instruments import FLAG_ALCOHOL_IN_PREGNANCY, score, visible_items
+from intake.instruments import ALL_INSTRUMENTS, FLAG_ALCOHOL_IN_PREGNANCY, score, visible_items
 
 
 @pytest.mark.parametrize(
@@ -91,3 +93,12 @@ def test_hark_any_yes_is_positive(answers, total, band) -> None:
     result = score("hark", answers)
 
     assert (result.total, result.band) == (total, band)
+
+
+@pytest.mark.parametrize("instrument", ALL_INSTRUMENTS, ids=lambda i: i.code)
+def test_every_instrument_has_its_licence_in_the_readme(instrument) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    licences = readme[readme.index("## Screening questionnaires and their licences") :]
+
+    assert f"| {instrument.short_name} |" in licences
+    assert instrument.licence.strip()
