@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from portal import access
+from portal.crisis import DOMESTIC_VIOLENCE_HOTLINE, EMERGENCY
 
 from .instruments import HARK, PRIVATE_INSTRUMENTS, visible_items
 from .questionnaire_forms import QuestionnairesForm, answer_to_value, question_name, question_options
@@ -107,6 +108,7 @@ def home_safety(request: HttpRequest) -> HttpResponse:
             questions=questions,
             loaded_snapshot=_questionnaire_snapshot([{"items": saved_now}]),
             quick_exit_url=QUICK_EXIT_URL,
+            home_safety_lines=(DOMESTIC_VIOLENCE_HOTLINE, EMERGENCY),
             error_summary=[{"anchor": name, "message": message} for name, message in (errors or {}).items()],
         ),
     )

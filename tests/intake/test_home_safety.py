@@ -57,6 +57,7 @@ def test_every_view_of_the_page_has_the_quick_exit_and_the_hotline(signed_in, ur
     assert HOTLINE in html
     assert "Text START to 88788" in html
     assert "sms:88788?&amp;body=START" in html
+    assert "tel:911" in html
 
 
 def test_the_page_is_never_kept_in_the_browsers_store(signed_in):
@@ -191,3 +192,15 @@ def test_the_scan_catches_words_about_safety_at_home(text):
 
 def test_the_scan_keeps_the_words_it_always_had():
     assert {"miscarr", "pregnan", "baby", "suicid"} <= set(FORBIDDEN_WORDS)
+
+
+def test_one_yes_is_positive_before_the_rest_is_answered(client, therapist, client_user):
+    intake = sent_intake(client=client_user)
+    answer(intake, "hark", {"1": True, "2": None})
+    client.force_login(therapist)
+
+    html = client.get(reverse("intake:staff_detail", kwargs={"pk": intake.pk})).content.decode()
+
+    section = html[html.index('id="home-safety"') : html.index('id="perinatal"')]
+    assert "Positive already" in section
+    assert "ask about safety at home when she is alone" in section

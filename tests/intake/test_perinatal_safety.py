@@ -6,12 +6,14 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from intake.alerts import RISK_ALERT
 from intake.models import PregnancyEntry, RiskFlag
 from portal.models import Message
 from tests.intake.factories import PregnancyEntryFactory
+from tests.intake.factories_review import intake_with_answers
 from tests.intake.test_safety import CLINICAL_WORDS, autosave, save_answers, step_url, visible_panel
 
 pytestmark = pytest.mark.django_db
@@ -124,3 +126,29 @@ def test_without_javascript_the_emergency_panel_puts_911_then_988_first(signed_i
     assert "This can be a medical emergency" in panel
     assert panel.index("tel:911") < panel.index("tel:988") < panel.index("tel:18444938255")
     assert visible_panel(html) is None  # neither of the other two panels shows beside it
+
+
+def test_the_therapist_reads_the_urge_and_the_thoughts_behind_it(client, therapist, client_user):
+    intake = intake_with_answers(client=client_user, answers={"perinatal": {"thoughts": True, "urge": True}})
+    client.force_login(therapist)
+
+    html = client.get(reverse("intake:staff_detail", kwargs={"pk": intake.pk})).content.decode()
+
+    assert "Urge or plan to act on thoughts of harm to the baby (Yes)" in html
+    assert "Have you felt any urge, or made any plan, to act on these thoughts?" in html
+    assert "Item urge" not in html
+
+
+def test_the_therapist_sees_thoughts_alone_without_a_flag(client, therapist, client_user):
+    answers = {
+        "thoughts": True,
+        "urge": False,
+        **dict.fromkeys(("perceptions", "beliefs", "confusion", "sleepless"), False),
+    }
+    intake = intake_with_answers(client=client_user, answers={"perinatal": answers})
+    client.force_login(therapist)
+
+    html = client.get(reverse("intake:staff_detail", kwargs={"pk": intake.pk})).content.decode()
+
+    assert "Unwanted thoughts of harm to the baby, no urge to act" in html
+    assert not RiskFlag.objects.filter(intake=intake).exists()
