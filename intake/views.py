@@ -493,6 +493,8 @@ def _questionnaires_step(request: HttpRequest, intake: Intake) -> HttpResponse:
         form = QuestionnairesForm(request.POST)
         form.is_valid()  # a value the page never offers is left out, as the form says
         level_before = intake.risk_level
+        # An urgent level whose panel turns to "this can be a medical emergency" is shown too.
+        panel_before = intake_safety_panel(intake=intake)
         saved = questionnaires_save(
             intake=intake, answers=form.answers(), loaded=form.loaded(), actor=request.user, request=request
         )
@@ -505,7 +507,9 @@ def _questionnaires_step(request: HttpRequest, intake: Intake) -> HttpResponse:
         first_new = question_name(*saved.first_new) if saved.first_new else ""
         here = reverse("intake:step", kwargs={"number": QUESTIONNAIRES})
         more = f"?{urlencode({MORE_PARAM: first_new})}" if first_new else ""
-        if _raised_to_same_day(level_before, saved.risk_level):
+        if _raised_to_same_day(level_before, saved.risk_level) or (
+            panel_before and _safety_panel(request, saved.risk_level) != panel_before
+        ):
             # From the review page (its open "right now" question), the panel shows there.
             if request.POST.get("action") == "review" and not first_new:
                 return redirect(reverse("intake:review") + "#safety")

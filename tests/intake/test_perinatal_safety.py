@@ -152,3 +152,13 @@ def test_the_therapist_sees_thoughts_alone_without_a_flag(client, therapist, cli
 
     assert "Unwanted thoughts of harm to the baby, no urge to act" in html
     assert not RiskFlag.objects.filter(intake=intake).exists()
+
+
+def test_without_javascript_a_sign_after_an_acute_answer_brings_the_emergency_panel(signed_in):
+    signed_in.post(step_url(5), {"q-asq-1": "yes", "q-asq-5": "yes", "action": "save"})
+
+    response = signed_in.post(step_url(5), {"q-perinatal-beliefs": "yes", "action": "next"})
+
+    assert response["Location"] == step_url(5) + "?after=next#safety"
+    html = signed_in.get(response["Location"]).content.decode()
+    assert 'data-safety-panel="emergency" hidden' not in html
