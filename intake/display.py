@@ -62,6 +62,8 @@ def field_value_display(name: str, value) -> str:
         return ", ".join(str(labels.get(slug, slug)) for slug in value)
     if name in IMPACT_FIELDS:
         return _("%(n)s out of 10") % {"n": value}
+    if name == "sleep_hours":
+        return _("About %(n)s hours") % {"n": value}
     if name == "date_of_birth":
         return date_format(value)
     model_field = Intake._meta.get_field(name)

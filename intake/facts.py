@@ -12,10 +12,13 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
 
-from .instruments import Result
+from django.utils.text import capfirst
+
+from .display import Row, field_value_display
+from .instruments import HARK, Result
 from .models import ConsentSignature, HardDate, Intake, InternalNote, PregnancyEntry
 from .pregnancy_history import age_on, since_text
-from .screening_display import FlagView, ScreenerRow, intake_flag_views, intake_screener_rows
+from .screening_display import FlagView, ScreenerRow, intake_flag_views, intake_screener_rows, screener_row
 from .selectors import (
     consent_signatures,
     intake_hard_dates,
@@ -33,6 +36,23 @@ class ScaleView:
     code: str
     short_name: str
     drawing: Drawing
+
+
+# Her perinatal mental-health history (the Health step), in the order the therapist reads it
+# before any medication for mood is discussed after a birth.
+PERINATAL_HISTORY_FIELDS = (
+    "perinatal_episodes",
+    "perinatal_episodes_detail",
+    "hospital_stay",
+    "mania_history",
+    "bipolar_diagnosis",
+    "family_bipolar_psychosis",
+    "medications",
+    "medications_pregnancy",
+    "infant_feeding",
+    "sleep_hours",
+    "sleep_when_baby_sleeps",
+)
 
 
 class IntakeFacts:
@@ -53,6 +73,13 @@ class IntakeFacts:
     def screeners(self) -> list[ScreenerRow]:
         """Every questionnaire offered to the client, opened or not."""
         return intake_screener_rows(intake=self.intake, results=self.results)
+
+    @cached_property
+    def partner_safety(self) -> ScreenerRow | None:
+        """The HARK screen (safety with a partner or ex-partner), None if she never opened it.
+        The therapist's alone: never in the client's copy, never the front desk's."""
+        result = self.results.get(HARK.code)
+        return screener_row(result) if result is not None else None
 
     @cached_property
     def flags(self) -> list[FlagView]:
@@ -102,6 +129,17 @@ class IntakeFacts:
             if drawing is not None:
                 views.append(ScaleView(code=row.code, short_name=row.short_name, drawing=drawing))
         return views
+
+    @cached_property
+    def perinatal_history(self) -> list[Row]:
+        """Her perinatal mental-health history, each answer under the field's short name."""
+        return [
+            Row(
+                str(capfirst(Intake._meta.get_field(name).verbose_name)),
+                field_value_display(name, getattr(self.intake, name)),
+            )
+            for name in PERINATAL_HISTORY_FIELDS
+        ]
 
     @cached_property
     def age(self) -> int | None:

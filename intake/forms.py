@@ -16,7 +16,7 @@ from portal.text import TypedEmailField, TypedTextField
 
 from . import forms_rules, partner_words, pregnancy_history
 from .catalogue import SYMPTOM_GROUPS
-from .models import Intake, PregnancyEntry, YesNoUnsure
+from .models import Intake, PregnancyEntry, YesNoUnsure, YesNoUnsurePreferNot
 from .steps import Step
 
 YES_NO_CHOICES = [("True", _("Yes")), ("False", _("No"))]
@@ -225,6 +225,54 @@ FIELDS = {
     "medications": lambda: _long_text(_("Medications or supplements you take (optional)")),
     "prescriber": lambda: _text(_("Who prescribes them (optional)")),
     "ob_provider": lambda: _text(_("Your OB/GYN or midwife, if you have one (optional)")),
+    "perinatal_episodes": lambda: _radio(
+        _(
+            "Have you had a hard time with your mood, worry or thoughts before, during a pregnancy "
+            "or after a birth?"
+        ),
+        YesNoUnsurePreferNot.choices,
+    ),
+    "perinatal_episodes_detail": lambda: _long_text(
+        _("If you'd like, tell us when it was and what helped, such as therapy or medication (optional)")
+    ),
+    "hospital_stay": lambda: _radio(
+        _("Have you ever stayed in a hospital for your mental health?"), YesNoUnsurePreferNot.choices
+    ),
+    "mania_history": lambda: _radio(
+        _(
+            "Have you ever had a time of several days when you felt unusually high, full of energy "
+            "or irritable, needed much less sleep than usual without feeling tired, or had racing thoughts?"
+        ),
+        YesNoUnsurePreferNot.choices,
+    ),
+    "bipolar_diagnosis": lambda: _radio(
+        _("Has a doctor or therapist ever told you that you have bipolar disorder?"),
+        YesNoUnsurePreferNot.choices,
+    ),
+    "family_bipolar_psychosis": lambda: _radio(
+        _(
+            "Has anyone in your close family (a parent, brother, sister or child) had bipolar disorder, "
+            "or a severe illness after giving birth called postpartum psychosis?"
+        ),
+        YesNoUnsurePreferNot.choices,
+    ),
+    "medications_pregnancy": lambda: _long_text(
+        _("Medications you took while pregnant or while breastfeeding, now or before (optional)")
+    ),
+    "infant_feeding": lambda: _radio(
+        _("How are you feeding your baby at the moment?"), Intake.InfantFeeding.choices
+    ),
+    "sleep_hours": lambda: forms.IntegerField(
+        label=_("About how many hours do you sleep in 24 hours, all together? (optional)"),
+        help_text=_("A rough number is fine."),
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        error_messages={"invalid": forms_rules.ERROR_SLEEP_HOURS},
+    ),
+    "sleep_when_baby_sleeps": lambda: _radio(
+        _("When your baby sleeps, or someone else is caring for them, are you able to sleep?"),
+        Intake.SleepWhenBabySleeps.choices,
+    ),
     "substance_use": lambda: _long_text(
         _("Alcohol, cannabis or other substances: anything you'd like us to know (optional)")
     ),
@@ -263,6 +311,8 @@ SECTION_BEFORE = {
     "symptoms": _("What you have noticed"),
     "onset": _("When it began"),
     "past_therapy": _("Support you have had before"),
+    "perinatal_episodes": _("Around pregnancy and birth"),
+    "infant_feeding": _("Feeding and sleep"),
     "diagnoses": _("Health and medications"),
 }
 

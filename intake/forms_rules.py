@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 ERROR_PHONE = _("Please enter a phone number with its area code, for example (303) 555-0142.")
 ERROR_POSTAL_CODE = _("Please enter a 5-digit ZIP code.")
 ERROR_STATE = _("Please use the two-letter state code, for example CO.")
+ERROR_SLEEP_HOURS = _("Please give a number of hours from 0 to 24, or leave it empty.")
 
 # Far more than anyone writes in one answer, and small enough that the PDF stays readable
 # and quick to make (a megabyte of text made a 280-page PDF in 88 seconds).

@@ -25,6 +25,15 @@ class YesNoUnsure(models.TextChoices):
     UNSURE = "unsure", _("Not sure")
 
 
+class YesNoUnsurePreferNot(models.TextChoices):
+    """A yes/no question about something painful: "not sure" and "I'd rather not say" too."""
+
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    UNSURE = "unsure", _("Not sure")
+    PREFER_NOT = "prefer_not", _("I'd rather not say")
+
+
 class RiskLevelChoices(models.TextChoices):
     """The triage levels of intake.risk_rules, as stored values (see CLINICAL.md)."""
 
@@ -117,6 +126,21 @@ class Intake(TimeStampedModel):
         OWN = "own", _("My own pregnancies")
         PARTNER = "partner", _("My partner's: I am coming as a partner")
         BOTH = "both", _("Both of ours: we have each been pregnant")
+        PREFER_NOT = "prefer_not", _("I'd rather not say")
+
+    class InfantFeeding(models.TextChoices):
+        BREAST = "breast", _("Breastfeeding or chestfeeding")
+        PUMPING = "pumping", _("Pumping and feeding expressed milk")
+        FORMULA = "formula", _("Formula")
+        COMBINED = "combined", _("A mix of these")
+        NOT_NOW = "not_now", _("I'm not feeding a baby now")
+        PREFER_NOT = "prefer_not", _("I'd rather not say")
+
+    class SleepWhenBabySleeps(models.TextChoices):
+        YES = "yes", _("Yes, usually")
+        SOMETIMES = "sometimes", _("Sometimes")
+        NO = "no", _("No, I can't sleep even when I have the chance")
+        NO_BABY = "no_baby", _("This doesn't apply to me now")
         PREFER_NOT = "prefer_not", _("I'd rather not say")
 
     class RelationshipStatus(models.TextChoices):
@@ -239,6 +263,45 @@ class Intake(TimeStampedModel):
     before_losses = models.TextField(
         _("how things were before"), blank=True, validators=long_text_validators()
     )
+    # 6. Perinatal mental-health history (the therapist needs it before any medication for
+    # mood is discussed after a birth).
+    perinatal_episodes = models.CharField(
+        _("earlier hard times in pregnancy or after a birth"),
+        max_length=10,
+        choices=YesNoUnsurePreferNot.choices,
+        blank=True,
+    )
+    perinatal_episodes_detail = models.TextField(
+        _("earlier hard times: treatment and details"), blank=True, validators=long_text_validators()
+    )
+    hospital_stay = models.CharField(
+        _("hospital stay for mental health"), max_length=10, choices=YesNoUnsurePreferNot.choices, blank=True
+    )
+    medications_pregnancy = models.TextField(
+        _("medications in pregnancy or while breastfeeding"), blank=True, validators=long_text_validators()
+    )
+    infant_feeding = models.CharField(
+        _("feeding a baby now"), max_length=20, choices=InfantFeeding.choices, blank=True
+    )
+    sleep_hours = models.PositiveSmallIntegerField(_("hours of sleep in 24 hours"), null=True, blank=True)
+    sleep_when_baby_sleeps = models.CharField(
+        _("can sleep when the baby sleeps"), max_length=20, choices=SleepWhenBabySleeps.choices, blank=True
+    )
+    mania_history = models.CharField(
+        _("times of unusually high energy or mood (mania or hypomania)"),
+        max_length=10,
+        choices=YesNoUnsurePreferNot.choices,
+        blank=True,
+    )
+    bipolar_diagnosis = models.CharField(
+        _("told she has bipolar disorder"), max_length=10, choices=YesNoUnsurePreferNot.choices, blank=True
+    )
+    family_bipolar_psychosis = models.CharField(
+        _("family history of bipolar disorder or postpartum psychosis"),
+        max_length=10,
+        choices=YesNoUnsurePreferNot.choices,
+        blank=True,
+    )
 
     # 7. Support
     relationship_status = models.CharField(
@@ -271,6 +334,10 @@ class Intake(TimeStampedModel):
                 condition=Q(impact_self_care__isnull=True)
                 | Q(impact_self_care__gte=0, impact_self_care__lte=10),
                 name="intake_impact_self_care_0_10",
+            ),
+            models.CheckConstraint(
+                condition=Q(sleep_hours__isnull=True) | Q(sleep_hours__gte=0, sleep_hours__lte=24),
+                name="intake_sleep_hours_0_24",
             ),
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(submitted_at__isnull=False),

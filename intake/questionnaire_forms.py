@@ -8,6 +8,7 @@ one. What may be saved, and what an answer calls for next, is the services' to d
 """
 
 import json
+from collections.abc import Sequence
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -82,11 +83,12 @@ def conflict_message(item: Item, current) -> str:
 
 
 class QuestionnairesForm(forms.Form):
-    """Every item of every instrument, each optional (a draft may be incomplete)."""
+    """Every item of every instrument of the page (step 5's unless `instruments` says
+    otherwise), each optional (a draft may be incomplete)."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, instruments: Sequence[Instrument] = INSTRUMENT_ORDER, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        for instrument in INSTRUMENT_ORDER:
+        for instrument in instruments:
             for item in instrument.items:
                 self.fields[question_name(instrument.code, item.key)] = forms.ChoiceField(
                     choices=question_options(item), required=False

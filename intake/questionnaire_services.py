@@ -19,12 +19,12 @@ from .draft_services import (
     draft_touch,
     refuse_if_under_age,
 )
-from .instruments import InvalidAnswersError, get_instrument, visible_items
+from .instruments import InvalidAnswersError, get_instrument, is_private, visible_items
 from .models import Intake, QuestionnaireResponse
 from .risk_services import risk_evaluate
 from .selectors import questionnaire_items_waiting
 from .step_services import intake_save_step
-from .steps import QUESTIONNAIRES
+from .steps import QUESTIONNAIRES, SUPPORT
 
 ERROR_QUESTIONNAIRE_UNKNOWN = _("We couldn't save that answer. Please reload the page and try again.")
 
@@ -172,7 +172,8 @@ def _answers_merge(
         raise IntakeFieldError(ERROR_QUESTIONNAIRE_UNKNOWN) from None
     response.answers = merged
     response.save(update_fields=["answers", "updated_at"])
-    draft_touch(fresh, QUESTIONNAIRES)
+    # The private questions (HARK) are asked from the Support step: she picks up there.
+    draft_touch(fresh, SUPPORT if is_private(code) else QUESTIONNAIRES)
     # Triage on every answer, before submit: a self-harm answer alerts the on-call today.
     risk_evaluate(intake=fresh, actor=actor, request=request)
     audit_record(

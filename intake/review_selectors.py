@@ -48,7 +48,6 @@ HISTORY_FIELDS = (
     "past_therapy",
     "past_therapy_detail",
     "diagnoses",
-    "medications",
     "prescriber",
     "ob_provider",
     "substance_use",
@@ -220,8 +219,12 @@ class ReviewDetail:
     unacknowledged: list[RiskFlag]
     # Every questionnaire offered to the client, opened or not (as in the PDF).
     screeners: list[ScreenerRow]
+    # Safety at home (HARK), None if she never opened it.
+    partner_safety: ScreenerRow | None
     pregnancies: list[tuple[PregnancyEntry, list[Row]]]
     history_facts: dict
+    # Her perinatal mental-health history (intake.facts), current medications included.
+    perinatal: list[Row]
     about: list[Row]
     symptoms: list[Row]
     history: list[Row]
@@ -248,7 +251,9 @@ def review_detail(*, intake: Intake) -> ReviewDetail:
         unacknowledged=[view.flag for view in facts.flags if view.flag.acknowledged_at is None],
         screeners=facts.screeners,
         pregnancies=[(entry, pregnancy_rows(entry, since=facts.since[entry.pk])) for entry in entries],
+        partner_safety=facts.partner_safety,
         history_facts=facts.history,
+        perinatal=facts.perinatal_history,
         about=field_rows(
             intake, ("pronouns", "date_of_birth", "address_line", "city", "state", "heard_about")
         ),

@@ -3,12 +3,16 @@ each level means for the crisis panel and the front desk. Pure Python, no Django
 
 Levels (CLINICAL.md), highest first:
 - URGENT: ASQ acute positive; an ASQ positive screen whose "right now" question is still
-  unanswered once the intake is sent.
+  unanswered once the intake is sent; an urge or plan to act on thoughts of harm to the baby;
+  a warning sign of postpartum psychosis in pregnancy or within a year of a birth (or when the
+  history cannot rule that out). Outside that window the same sign is HIGH.
 - HIGH: any other self-harm signal (PHQ-9 item 9 > 0, EPDS item 10 > 0, ASQ non-acute
   positive, ASQ positive with the "right now" question unanswered in a draft, self-harm ticked
   in the symptom checklist).
 - ELEVATED: PHQ-9 >= 15, GAD-7 >= 15, EPDS >= 13, PC-PTSD-5 positive, or a suicide-risk item
-  declined (PHQ-9 item 9, EPDS item 10, any ASQ question answered "prefer not to answer").
+  declined (PHQ-9 item 9, EPDS item 10, any ASQ question answered "prefer not to answer"), or
+  one of the perinatal safety questions (urge to act, warning signs) declined.
+Unwanted thoughts of harm to the baby without any urge to act carry no level at all.
 - ROUTINE otherwise.
 Which item or total means what lives in the instrument definitions (flags, elevated_at); this
 module only combines them.
@@ -21,6 +25,9 @@ from enum import StrEnum
 from intake.instruments import (
     FLAG_ACUITY_UNANSWERED,
     FLAG_ACUTE,
+    FLAG_HARM_URGE,
+    FLAG_PSYCHOSIS_SIGN,
+    FLAG_SAFETY_ITEM_DECLINED,
     FLAG_SELF_HARM,
     FLAG_SELF_HARM_ITEM_DECLINED,
     Result,
@@ -117,6 +124,16 @@ class ReasonRule(StrEnum):
     ITEM_DECLINED = "item_declined"
     CHECKLIST_SELF_HARM = "checklist_self_harm"
     TOTAL_AT_THRESHOLD = "total_at_threshold"
+    HARM_URGE = "harm_urge"
+    PSYCHOSIS_SIGN = "psychosis_sign"
+
+
+# The rules whose answers can be a medical emergency: the crisis panel then says so, with 911
+# and 988 first (CLINICAL.md).
+MEDICAL_EMERGENCY_RULES = frozenset({ReasonRule.HARM_URGE, ReasonRule.PSYCHOSIS_SIGN})
+
+# Declined items read as "a safety item declined" (ELEVATED).
+_DECLINED_FLAGS = frozenset({FLAG_SELF_HARM_ITEM_DECLINED, FLAG_SAFETY_ITEM_DECLINED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,20 +164,25 @@ def max_level(a: RiskLevel | str, b: RiskLevel | str) -> RiskLevel:
 
 
 def assess_risk(
-    results: Mapping[str, Result], *, checklist_self_harm: bool | None, sent: bool = False
+    results: Mapping[str, Result],
+    *,
+    checklist_self_harm: bool | None,
+    sent: bool = False,
+    perinatal: bool = True,
 ) -> Assessment:
     """Triage the scored results (keyed by instrument code) and the symptom checklist.
 
     `checklist_self_harm` is None when the checklist was not answered. `sent` is whether the
     client has sent the intake: an unanswered ASQ "right now" question can still be answered
-    in a draft, but not once it is sent. Raises ValueError if a key does not match its
-    result's code.
+    in a draft, but not once it is sent. `perinatal` is whether she is pregnant or within a
+    year of a birth, or her history cannot rule it out (the safer reading, the default).
+    Raises ValueError if a key does not match its result's code.
     """
     reasons: list[Reason] = []
     for code, result in results.items():
         if code != result.code:
             raise ValueError(f"Result for {result.code!r} filed under {code!r}.")
-        reasons.extend(_reasons_for(result, sent=sent))
+        reasons.extend(_reasons_for(result, sent=sent, perinatal=perinatal))
     if checklist_self_harm:
         reasons.append(
             Reason(
@@ -178,7 +200,7 @@ def assess_risk(
     return Assessment(level=level, reasons=tuple(reasons))
 
 
-def _reasons_for(result: Result, *, sent: bool) -> list[Reason]:
+def _reasons_for(result: Result, *, sent: bool, perinatal: bool) -> list[Reason]:
     name = get_instrument(result.code).short_name
     reasons: list[Reason] = []
     for source in result.flag_sources:
@@ -197,7 +219,7 @@ def _reasons_for(result: Result, *, sent: bool) -> list[Reason]:
                     ),
                 )
             )
-        elif source.flag == FLAG_SELF_HARM_ITEM_DECLINED:
+        elif source.flag in _DECLINED_FLAGS:
             reasons.append(
                 Reason(
                     level=RiskLevel.ELEVATED,
@@ -228,6 +250,35 @@ def _reasons_for(result: Result, *, sent: bool) -> list[Reason]:
                     item_key=source.item_key,
                     answer=source.answer_label,
                     why=f"{name} item {source.item_key} answered {source.answer_label!r}.",
+                )
+            )
+        elif source.flag == FLAG_HARM_URGE:
+            reasons.append(
+                Reason(
+                    level=RiskLevel.URGENT,
+                    rule=ReasonRule.HARM_URGE,
+                    source=result.code,
+                    item_key=source.item_key,
+                    answer=source.answer_label,
+                    why="An urge or plan to act on thoughts of harm to the baby.",
+                )
+            )
+        elif source.flag == FLAG_PSYCHOSIS_SIGN:
+            reasons.append(
+                Reason(
+                    level=RiskLevel.URGENT if perinatal else RiskLevel.HIGH,
+                    rule=ReasonRule.PSYCHOSIS_SIGN,
+                    source=result.code,
+                    item_key=source.item_key,
+                    answer=source.answer_label,
+                    why=(
+                        "A warning sign of postpartum psychosis "
+                        + (
+                            "in pregnancy or within a year of a birth (or the history cannot rule that out)."
+                            if perinatal
+                            else "outside pregnancy and the year after a birth."
+                        )
+                    ),
                 )
             )
     # The lower bound, not the total: with answers missing, a partial sum already at the

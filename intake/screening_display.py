@@ -27,7 +27,11 @@ from .display import NOT_ANSWERED, format_datetime, practice_zone
 from .instruments import (
     FLAG_ACUITY_UNANSWERED,
     FLAG_ACUTE,
+    FLAG_ALCOHOL_IN_PREGNANCY,
     FLAG_EPDS_ANXIETY,
+    FLAG_HARM_URGE,
+    FLAG_PSYCHOSIS_SIGN,
+    FLAG_SAFETY_ITEM_DECLINED,
     FLAG_SELF_HARM,
     FLAG_SELF_HARM_ITEM_DECLINED,
     INSTRUMENT_ORDER,
@@ -52,6 +56,10 @@ FLAG_LABELS = {
     FLAG_ACUITY_UNANSWERED: gettext_lazy("'Right now' question not answered"),
     FLAG_SELF_HARM_ITEM_DECLINED: gettext_lazy("Self-harm item declined"),
     FLAG_EPDS_ANXIETY: gettext_lazy("EPDS-3A anxiety"),
+    FLAG_HARM_URGE: gettext_lazy("Urge or plan to act on thoughts of harm to the baby"),
+    FLAG_PSYCHOSIS_SIGN: gettext_lazy("Warning sign of postpartum psychosis"),
+    FLAG_SAFETY_ITEM_DECLINED: gettext_lazy("Safety question declined"),
+    FLAG_ALCOHOL_IN_PREGNANCY: gettext_lazy("Drinking while pregnant"),
 }
 
 # A questionnaire's status when it has no total to show.
@@ -60,6 +68,8 @@ DECLINED = gettext_lazy("Declined")
 NOT_SCREENED = gettext_lazy("Trauma question: no; not screened")
 INCOMPLETE_SUM = gettext_lazy("Incomplete: %(answered)s of %(expected)s answered, at least %(low)s")
 INCOMPLETE = gettext_lazy("Incomplete: %(answered)s of %(expected)s answered")
+# A screen with a cut-off whose answers so far already reach it: positive whatever the rest say.
+ALREADY_POSITIVE = gettext_lazy("Positive already (%(incomplete)s)")
 # A refusal still decides the ASQ (CLINICAL.md), so the reading is said beside the refusal.
 DECLINED_READ_AS = gettext_lazy("Declined; read as: %(band)s")
 
@@ -112,6 +122,8 @@ class ScreenerRow:
     flags: tuple[str, ...]
     subscales: tuple[str, ...]
     items: tuple[ItemView, ...]
+    # A positive screen, or an incomplete one whose answers already reach the cut-off.
+    positive: bool = False
 
 
 def flag_label(flag: str) -> str:
@@ -153,13 +165,26 @@ def _status(instrument: Instrument, result: Result, state: ScreenerState) -> str
         return str(DECLINED)
     if state is ScreenerState.INCOMPLETE:
         counts = {"answered": result.answered, "expected": result.expected, "low": result.lower_bound}
-        return (INCOMPLETE if result.lower_bound is None else INCOMPLETE_SUM) % counts
+        text = (INCOMPLETE if result.lower_bound is None else INCOMPLETE_SUM) % counts
+        return ALREADY_POSITIVE % {"incomplete": text} if _already_positive(result) else text
     return result.band_label
+
+
+def _already_positive(result: Result) -> bool:
+    """An incomplete sum already at its positivity cut-off (any yes to HARK, say)."""
+    return (
+        result.cutoff is not None
+        and result.lower_bound is not None
+        and not result.complete
+        and result.lower_bound >= result.cutoff
+    )
 
 
 def _cutoff(instrument: Instrument, result: Result) -> str:
     if instrument.scoring is ScoringRule.ANY_YES_WITH_ACUITY:
         return _("Any yes or refusal")
+    if instrument.scoring is ScoringRule.WARNING_SIGNS:
+        return _("Any urge to act or warning sign")
     if instrument.cutoff is not None:
         return _("Positive at %(n)s or more") % {"n": result.cutoff}
     if result.elevated_at is not None:
@@ -169,6 +194,11 @@ def _cutoff(instrument: Instrument, result: Result) -> str:
 
 def _flag_line(instrument: Instrument, source: FlagSource) -> str:
     label = flag_label(source.flag)
+    if source.item_key and not source.item_key.isdigit():
+        # A named question (the perinatal safety questions): the flag's label says which.
+        if source.answer_label is None:
+            return label
+        return _("%(flag)s (%(answer)s)") % {"flag": label, "answer": answer_text(source.answer_label)}
     if source.item_key:
         if source.answer_label is None:
             return _("%(flag)s: item %(item)s") % {"flag": label, "item": source.item_key}
@@ -262,6 +292,7 @@ def screener_row(result: Result) -> ScreenerRow:
         flags=tuple(_flag_line(instrument, source) for source in result.flag_sources),
         subscales=_subscale_lines(instrument, result) if scored else (),
         items=_items(result),
+        positive=result.band == "positive" or _already_positive(result),
     )
 
 
@@ -454,7 +485,7 @@ def _evidence_line(
         current = _current_answer(results.get(source), item_key)
         now = "" if current == str(NOT_ANSWERED) else current
     elif item_key:
-        label = ITEM % {"item": item_key}
+        label = ITEM % {"item": item_key} if item_key.isdigit() else ""
         item_text = record.get("item_text") or ""
         if not item_text and instrument is not None and instrument.has_item(item_key):
             item_text = instrument.item(item_key).text

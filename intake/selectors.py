@@ -13,7 +13,15 @@ from . import pregnancy_history
 from .catalogue import SELF_HARM
 from .consent_rules import consent_text_fill, consent_text_problems
 from .disclosure import CREDENTIAL_FIELDS, TherapistFacts
-from .instruments import INSTRUMENT_ORDER, Instrument, Result, instruments_for_step, score, visible_items
+from .instruments import (
+    ALL_INSTRUMENTS,
+    FLAG_PSYCHOSIS_SIGN,
+    Instrument,
+    Result,
+    instruments_for_step,
+    score,
+    visible_items,
+)
 from .models import (
     ConsentDocument,
     ConsentSignature,
@@ -24,7 +32,15 @@ from .models import (
     ReviewQueueRank,
     RiskFlag,
 )
-from .risk_rules import Assessment, assess_risk, priority_for_level, priority_position
+from .risk_rules import (
+    MEDICAL_EMERGENCY_RULES,
+    SAME_DAY_LEVELS,
+    Assessment,
+    RiskLevel,
+    assess_risk,
+    priority_for_level,
+    priority_position,
+)
 from .steps import AGREEMENTS, PREGNANCIES, QUESTIONNAIRES, STEPS
 
 # Always asked; telehealth is added when the client may meet by video.
@@ -305,7 +321,7 @@ def intake_is_sent(*, client: User) -> bool:
 
 # --- Triage: the rules of intake.risk_rules applied to the saved answers
 
-_INSTRUMENT_POSITION = {instrument.code: position for position, instrument in enumerate(INSTRUMENT_ORDER)}
+_INSTRUMENT_POSITION = {instrument.code: position for position, instrument in enumerate(ALL_INSTRUMENTS)}
 
 
 def intake_scores(*, intake: Intake) -> dict[str, Result]:
@@ -318,14 +334,48 @@ def intake_scores(*, intake: Intake) -> dict[str, Result]:
     return results
 
 
+def perinatal_window(entries, today: dt.date) -> bool:
+    """Whether she is pregnant now or within a year of a birth, or the history she gave
+    cannot rule it out (none given, or a birth without a date): the window in which a warning
+    sign of postpartum psychosis is URGENT (CLINICAL.md)."""
+    entries = list(entries)
+    if not entries or pregnancy_history.is_currently_pregnant(entries):
+        return True
+    return postpartum_state(entries, today) != "no"
+
+
 def intake_assessment(*, intake: Intake) -> Assessment:
     """The triage of the intake's answers as they stand now."""
     symptoms = intake.symptoms or []
+    results = intake_scores(intake=intake)
+    # The pregnancy history is read only when a warning sign makes it matter.
+    signs = any(FLAG_PSYCHOSIS_SIGN in result.flags for result in results.values())
     return assess_risk(
-        intake_scores(intake=intake),
+        results,
         checklist_self_harm=SELF_HARM in symptoms,
         sent=intake.status != Intake.Status.DRAFT,
+        perinatal=perinatal_window(intake_pregnancies(intake=intake), timezone.localdate())
+        if signs
+        else True,
     )
+
+
+# What the client's crisis panel shows: the level's own panel, or "emergency" (911 and 988
+# first) when a same-day flag was raised by an answer that can be a medical emergency.
+SAFETY_PANEL_EMERGENCY = "emergency"
+
+
+def intake_safety_panel(*, intake: Intake) -> str:
+    """ "", "high", "urgent" or "emergency": which crisis panel her answers call for."""
+    if intake.risk_level not in SAME_DAY_LEVELS or intake.pk is None:
+        return ""
+    flags = RiskFlag.objects.filter(intake_id=intake.pk, level__in=SAME_DAY_LEVELS).values_list(
+        "reasons", flat=True
+    )
+    rules = {reason.get("rule") for reasons in flags for reason in reasons or []}
+    if rules & {rule.value for rule in MEDICAL_EMERGENCY_RULES}:
+        return SAFETY_PANEL_EMERGENCY
+    return RiskLevel(intake.risk_level).value
 
 
 def intake_risk_flags(*, intake: Intake) -> list[RiskFlag]:

@@ -83,6 +83,12 @@ def _value_error(name: str, value, today: dt.date) -> str | None:
         if not isinstance(value, list) or not set(value) <= allowed:
             return ERROR_CHOICE
         return None
+    if name == "sleep_hours":
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 24
+        ):
+            return forms_rules.ERROR_SLEEP_HOURS
+        return None
     if name.startswith("impact_"):
         if value is not None and (
             isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10

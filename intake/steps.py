@@ -105,12 +105,26 @@ STEPS: tuple[Step, ...] = (
         (
             "past_therapy",
             "past_therapy_detail",
+            "perinatal_episodes",
+            "perinatal_episodes_detail",
+            "hospital_stay",
+            "mania_history",
+            "bipolar_diagnosis",
+            "family_bipolar_psychosis",
             "diagnoses",
             "medications",
+            "medications_pregnancy",
             "prescriber",
             "ob_provider",
+            "infant_feeding",
+            "sleep_hours",
+            "sleep_when_baby_sleeps",
             "substance_use",
             "before_losses",
+        ),
+        content_note=_(
+            "Some of these questions are about hard times in the past and about medication. "
+            'Every one of them can be left empty or answered "I\'d rather not say".'
         ),
     ),
     Step(SUPPORT, "support", _("Your support"), ("relationship_status", "supporters", "partner_may_join")),

@@ -29,7 +29,7 @@ from portal.selectors import practice_get
 from . import pregnancy_history
 from .catalogue import SYMPTOM_GROUPS
 from .display import NOT_ANSWERED, format_datetime, intake_sections, practice_zone, pregnancy_rows
-from .facts import IntakeFacts, intake_facts
+from .facts import PERINATAL_HISTORY_FIELDS, IntakeFacts, intake_facts
 from .models import ConsentSignature, Intake, InternalNote, RiskLevelChoices, SummaryDocument
 from .risk_rules import needs_crisis_resources
 from .screening_display import CLIENT_ANSWERS_NOTE, FlagView, client_questionnaires
@@ -314,6 +314,8 @@ def intake_summary_context(*, intake: Intake, audience: str = Audience.STAFF) ->
         ),
         # The practice copy: every result, scored. The client's: her answers only.
         "screeners": [asdict(row) for row in rows] if is_staff else [],
+        # Safety at home (HARK): the practice copy only, never hers (it may be seen at home).
+        "partner_safety": asdict(facts.partner_safety) if is_staff and facts.partner_safety else None,
         "questionnaires": [] if is_staff else [asdict(q) for q in client_questionnaires(rows)],
         "answers_note": "" if is_staff else str(CLIENT_ANSWERS_NOTE),
         "history": _history(facts),
@@ -324,7 +326,8 @@ def intake_summary_context(*, intake: Intake, audience: str = Audience.STAFF) ->
             "hopes": intake.hopes,
             "before": intake.before_losses,
         },
-        "health": _section_rows(intake, HEALTH, skip=("before_losses",)),
+        "perinatal": [{"label": row.label, "value": row.value} for row in facts.perinatal_history],
+        "health": _section_rows(intake, HEALTH, skip=("before_losses", *PERINATAL_HISTORY_FIELDS)),
         "support": _section_rows(intake, SUPPORT),
         "consents": _consents(facts.signatures),
         "staff": _staff(intake, facts.notes) if is_staff else None,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_staff, views_summary
+from . import views, views_home_safety, views_staff, views_summary
 
 app_name = "intake"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("pregnancies/hard-dates/add/", views.hard_date_add_view, name="hard_date_add"),
     path("pregnancies/hard-dates/<int:pk>/remove/", views.hard_date_remove_view, name="hard_date_remove"),
     path("agreements/sign/", views.agreements_sign, name="agreements_sign"),
+    path("safety-at-home/", views_home_safety.home_safety, name="home_safety"),
     path("review/", views.review, name="review"),
     path("submit/", views.submit, name="submit"),
     path("your-answers/", views.summary, name="summary"),

@@ -85,17 +85,20 @@ from .selectors import (
     intake_is_under_minimum_age,
     intake_pregnancies,
     intake_questionnaires,
+    intake_safety_panel,
     intake_steps_started,
     questionnaire_items_waiting,
     questionnaires_offered,
 )
 from .step_services import ERROR_UNDER_AGE_FIELD, intake_autosave_field, intake_save_step
-from .steps import ABOUT, AGREEMENTS, LAST_STEP, PREGNANCIES, QUESTIONNAIRES, STEP_BY_NUMBER, STEPS
+from .steps import ABOUT, AGREEMENTS, LAST_STEP, PREGNANCIES, QUESTIONNAIRES, STEP_BY_NUMBER, STEPS, SUPPORT
 from .submit_services import IntakeSubmitError, intake_submit, intake_submit_problems
 
 # The level whose full crisis panel this client has been shown (see _safety_panel_full).
 SAFETY_SEEN_KEY = "intake_safety_panel_seen"
 MSG_SENT = gettext_lazy("Thank you. Your intake is with the practice now, and we will be in touch soon.")
+# The Support step's button that saves the step and opens the safety-at-home questions.
+HOME_SAFETY_ACTION = "home_safety"
 # A question that appeared after a no-script save, for the page to point to.
 MORE_PARAM = "more"
 # Set when a no-script "Save and continue" was held on the step for the crisis panel.
@@ -115,7 +118,7 @@ def _saved_at(value: dt.datetime | None) -> str:
 
 def _context(request: HttpRequest, intake: Intake, number: int | None, **extra) -> dict:
     under_age = intake_is_under_minimum_age(intake=intake)
-    safety_level = _safety_level(intake.risk_level)
+    safety_level = intake_safety_panel(intake=intake)
     return {
         "intake": intake,
         "steps": STEPS,
@@ -143,6 +146,14 @@ def _context(request: HttpRequest, intake: Intake, number: int | None, **extra) 
 def _safety_level(risk_level: str) -> str:
     """ "urgent" or "high" once an answer has raised a same-day level, else ""."""
     return risk_level if needs_crisis_resources(risk_level) else ""
+
+
+def _safety_panel(request: HttpRequest, risk_level: str) -> str:
+    """The crisis panel a save's answer calls for (see selectors.intake_safety_panel): read
+    again only when a same-day level was reached."""
+    if not _safety_level(risk_level):
+        return ""
+    return intake_safety_panel(intake=intake_own(user=request.user))
 
 
 def _safety_panel_full(request: HttpRequest, level: str) -> bool:
@@ -208,6 +219,8 @@ def _after_save(number: int, action: str) -> HttpResponse:
         return redirect("intake:step", number=number + 1) if number < LAST_STEP else redirect("intake:review")
     if action == "review":
         return redirect("intake:review")
+    if action == HOME_SAFETY_ACTION and number == SUPPORT:
+        return redirect("intake:home_safety")
     return redirect("intake:step", number=number)
 
 
@@ -312,6 +325,7 @@ def _fields_step(request: HttpRequest, intake: Intake, number: int) -> HttpRespo
             form=form,
             loaded_snapshot=form_snapshot(saved_now),
             rows=[(bound, SECTION_BEFORE.get(bound.name, "")) for bound in form],
+            home_safety_action=HOME_SAFETY_ACTION if number == SUPPORT else "",
             grouped_fields=GROUPED_FIELDS,
             # The under-age panel at the top says it already, kindly; not "needs another look".
             error_summary=_error_summary(form.errors, leave_out=(ERROR_UNDER_AGE_FIELD,)),
@@ -574,6 +588,8 @@ def _questionnaires_step(request: HttpRequest, intake: Intake) -> HttpResponse:
         form = QuestionnairesForm(request.POST)
         form.is_valid()  # a value the page never offers is left out, as the form says
         level_before = intake.risk_level
+        # An urgent level whose panel turns to "this can be a medical emergency" is shown too.
+        panel_before = intake_safety_panel(intake=intake)
         saved = questionnaires_save(
             intake=intake, answers=form.answers(), loaded=form.loaded(), actor=request.user, request=request
         )
@@ -586,7 +602,9 @@ def _questionnaires_step(request: HttpRequest, intake: Intake) -> HttpResponse:
         first_new = question_name(*saved.first_new) if saved.first_new else ""
         here = reverse("intake:step", kwargs={"number": QUESTIONNAIRES})
         more = f"?{urlencode({MORE_PARAM: first_new})}" if first_new else ""
-        if _raised_to_same_day(level_before, saved.risk_level):
+        if _raised_to_same_day(level_before, saved.risk_level) or (
+            panel_before and _safety_panel(request, saved.risk_level) != panel_before
+        ):
             # From the review page (its open "right now" question), the panel shows there.
             if request.POST.get("action") == "review" and not first_new:
                 return redirect(reverse("intake:review") + "#safety")
@@ -967,7 +985,7 @@ def autosave(request: HttpRequest) -> JsonResponse:
 def _saved_response(
     request: HttpRequest, *, saved_at: dt.datetime | None, risk_level: str, reload: bool = False
 ) -> JsonResponse:
-    level = _safety_level(risk_level)
+    level = _safety_panel(request, risk_level)
     # The page shows the full panel itself when the level rises: later pages need only the strip.
     _safety_panel_full(request, level)
     return JsonResponse({"saved": True, "saved_at": _saved_at(saved_at), "reload": reload, "safety": level})

@@ -1,7 +1,7 @@
 from django.conf import settings
 
 from .access import is_practice_admin, role_flags
-from .crisis import CRISIS_LINES, HIGH_LINES, URGENT_BUTTONS, URGENT_MORE
+from .crisis import CRISIS_LINES, EMERGENCY_BUTTONS, HIGH_LINES, URGENT_BUTTONS, URGENT_MORE
 from .middleware import idle_timeout_for
 from .selectors import on_call_alerts_configured, practice_get
 from .storage import private_storage_problem_cached
@@ -26,6 +26,7 @@ def portal(request) -> dict:
         "crisis_high_lines": HIGH_LINES,
         "crisis_urgent_buttons": URGENT_BUTTONS,
         "crisis_urgent_more": URGENT_MORE,
+        "crisis_emergency_buttons": EMERGENCY_BUTTONS,
         "idle_timeout_seconds": idle_timeout_for(user) if signed_in else None,
         "idle_warning_seconds": settings.PORTAL_IDLE_WARNING,
         # Templates ask `role.scheduling`, `role.therapist`... never compare role strings.

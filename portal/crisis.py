@@ -87,6 +87,16 @@ POSTPARTUM_SUPPORT_INTERNATIONAL = CrisisLine(
     always_open=False,
 )
 
+# Safety at home (the intake's HARK page only): never in the footer, the PDF or a message, where
+# someone else may read it.
+DOMESTIC_VIOLENCE_HOTLINE = CrisisLine(
+    name=_("National Domestic Violence Hotline"),
+    how=_("Call 1-800-799-7233 (SAFE), or text START to 88788. Free and confidential, 24 hours a day."),
+    href="tel:18007997233",
+    text_href="sms:88788?&body=START",
+    text_label=_("Text START to 88788"),
+)
+
 # The footer, the error pages and the PDF list all of them.
 CRISIS_LINES: tuple[CrisisLine, ...] = (
     EMERGENCY,
@@ -102,3 +112,6 @@ HIGH_LINES: tuple[CrisisLine, ...] = tuple(line for line in CRISIS_LINES if line
 # the panel must never offer less than the one after a high answer did).
 URGENT_BUTTONS: tuple[CrisisLine, ...] = (LIFELINE_988, EMERGENCY)
 URGENT_MORE: tuple[CrisisLine, ...] = tuple(line for line in HIGH_LINES if line not in URGENT_BUTTONS)
+# After an answer that can be a medical emergency (an urge to act on thoughts of harm to a
+# baby, a warning sign of postpartum psychosis): 911 first, then 988 (CLINICAL.md).
+EMERGENCY_BUTTONS: tuple[CrisisLine, ...] = (EMERGENCY, LIFELINE_988)

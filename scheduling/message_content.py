@@ -61,6 +61,22 @@ FORBIDDEN_WORDS = (
     "diagnos",
     "LCSW",
     "LPC",
+    # Safety at home (the HARK screen): no message may hint that anyone asked, or what she said.
+    "abuse",
+    "abusi",
+    "violen",
+    "domestic",
+    "hotline",
+    "humiliat",
+    "afraid",
+    "rape",
+    "assault",
+    "kicked",
+    "slapped",
+    "partner safety",
+    "safety at home",
+    "unsafe",
+    "HARK",
 )
 _FORBIDDEN_RE = re.compile(r"\b(" + "|".join(re.escape(w) for w in FORBIDDEN_WORDS) + ")", re.IGNORECASE)
 

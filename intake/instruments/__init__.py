@@ -5,12 +5,17 @@ PDF and export. Pure Python: importable without Django settings.
 """
 
 from .asq import ASQ
+from .auditc import AUDITC
 from .base import (
     BAND_ACUITY_UNANSWERED,
     BAND_INCOMPLETE,
     FLAG_ACUITY_UNANSWERED,
     FLAG_ACUTE,
+    FLAG_ALCOHOL_IN_PREGNANCY,
     FLAG_EPDS_ANXIETY,
+    FLAG_HARM_URGE,
+    FLAG_PSYCHOSIS_SIGN,
+    FLAG_SAFETY_ITEM_DECLINED,
     FLAG_SELF_HARM,
     FLAG_SELF_HARM_ITEM_DECLINED,
     YES_NO_OPTIONS,
@@ -28,10 +33,21 @@ from .base import (
 )
 from .epds import EPDS
 from .gad7 import GAD7
+from .hark import HARK
+from .nida import NIDA_SINGLE
 from .pcptsd5 import PCPTSD5
+from .perinatal_safety import PERINATAL_SAFETY
 from .pfizer import FREQUENCY_OPTIONS
 from .phq9 import PHQ9
-from .registry import INSTRUMENT_ORDER, INSTRUMENTS, get_instrument, instruments_for_step
+from .registry import (
+    ALL_INSTRUMENTS,
+    INSTRUMENT_ORDER,
+    INSTRUMENTS,
+    PRIVATE_INSTRUMENTS,
+    get_instrument,
+    instruments_for_step,
+    is_private,
+)
 from .scoring import (
     PREFER_NOT_TO_ANSWER,
     Answer,
@@ -47,22 +63,32 @@ from .scoring import (
 )
 
 __all__ = [
+    "ALL_INSTRUMENTS",
     "ASQ",
+    "AUDITC",
     "BAND_ACUITY_UNANSWERED",
     "BAND_INCOMPLETE",
     "EPDS",
     "FLAG_ACUITY_UNANSWERED",
     "FLAG_ACUTE",
+    "FLAG_ALCOHOL_IN_PREGNANCY",
     "FLAG_EPDS_ANXIETY",
+    "FLAG_HARM_URGE",
+    "FLAG_PSYCHOSIS_SIGN",
+    "FLAG_SAFETY_ITEM_DECLINED",
     "FLAG_SELF_HARM",
     "FLAG_SELF_HARM_ITEM_DECLINED",
     "FREQUENCY_OPTIONS",
     "GAD7",
+    "HARK",
     "INSTRUMENTS",
     "INSTRUMENT_ORDER",
+    "NIDA_SINGLE",
     "PCPTSD5",
+    "PERINATAL_SAFETY",
     "PHQ9",
     "PREFER_NOT_TO_ANSWER",
+    "PRIVATE_INSTRUMENTS",
     "YES_NO_OPTIONS",
     "YES_NO_UNSCORED_OPTIONS",
     "Answer",
@@ -85,6 +111,7 @@ __all__ = [
     "describe_answers",
     "get_instrument",
     "instruments_for_step",
+    "is_private",
     "score",
     "visible_items",
 ]

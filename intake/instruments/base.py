@@ -21,6 +21,16 @@ FLAG_SELF_HARM_ITEM_DECLINED = "self_harm_item_declined"
 # ASQ: a positive screen whose acuity question ("right now") has no answer at all (missing,
 # not declined). Triage: HIGH while the intake is a draft, URGENT once it is sent.
 FLAG_ACUITY_UNANSWERED = "acuity_unanswered"
+# Perinatal safety questions (the practice's own, CLINICAL.md "Safety", perinatal additions).
+# An urge or plan to act on thoughts of harm to the baby: URGENT in triage.
+FLAG_HARM_URGE = "harm_urge"
+# A warning sign of postpartum psychosis: URGENT in pregnancy or within a year of a birth.
+FLAG_PSYCHOSIS_SIGN = "psychosis_sign"
+# One of those two kinds of question answered "prefer not to answer": ELEVATED, as a declined
+# suicide-risk item is.
+FLAG_SAFETY_ITEM_DECLINED = "safety_item_declined"
+# Points something out to the therapist; triage reads no level from it.
+FLAG_ALCOHOL_IN_PREGNANCY = "alcohol_in_pregnancy"
 
 # The band of any result whose total cannot be known yet.
 BAND_INCOMPLETE = "incomplete"
@@ -41,6 +51,9 @@ class ScoringRule(StrEnum):
     SUM_BANDS = "sum_bands"  # total = sum of item scores, band from score ranges
     SUM_CUTOFF = "sum_cutoff"  # total = sum, positive at or above a configurable cut-off
     ANY_YES_WITH_ACUITY = "any_yes_with_acuity"  # ASQ: any yes/refusal positive, then acuity
+    # No total: positive when any flag rule raised its flag; else the notice item's "yes"
+    # gives its own band; else negative once everything shown is answered.
+    WARNING_SIGNS = "warning_signs"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,23 +72,27 @@ YES_NO_OPTIONS: tuple[Option, Option] = (Option("Yes", 1), Option("No", 0))
 YES_NO_UNSCORED_OPTIONS: tuple[Option, Option] = (Option("Yes"), Option("No"))
 
 
+def _same(answer: object, value: object) -> bool:
+    # The type too: 1 == True in Python, and a yes must never match option 1.
+    return type(answer) is type(value) and answer == value
+
+
 @dataclass(frozen=True, slots=True)
 class ShowWhen:
     """Skip rule: show the item only when any of `keys` holds one of `values`.
 
     `None` in `values` means an explicit "prefer not to answer" (the key is present with the
     value None); a key that is simply absent never matches, because the client has not reached
-    that question yet.
+    that question yet. Values are True/False for yes/no items and option indexes for choices.
     """
 
     keys: tuple[str, ...]
-    values: tuple[bool | None, ...]
+    values: tuple[bool | int | None, ...]
 
     def matches(self, answers: Mapping[str, object]) -> bool:
         """Whether the condition holds for the answers given so far."""
-        # Identity, not equality: 1 == True in Python, and these values are singletons.
         return any(
-            key in answers and any(answers[key] is value for value in self.values) for key in self.keys
+            key in answers and any(_same(answers[key], value) for value in self.values) for key in self.keys
         )
 
     def is_settled(self, answers: Mapping[str, object]) -> bool:
@@ -164,6 +181,9 @@ class Cutoff:
     minimum: int
     maximum: int
     note: str = ""
+    # Whether the practice's setting moves it (the PC-PTSD-5's); other cut-offs are fixed
+    # by their publisher and ignore the setting.
+    practice_setting: bool = False
 
 
 @dataclass(frozen=True)
@@ -196,6 +216,9 @@ class Instrument:
     acuity_item: str | None = None
     positive_flag: str | None = None
     acute_flag: str | None = None
+    # WARNING_SIGNS only: the item whose "yes" is pointed out to the therapist without making
+    # the screen positive.
+    notice_item: str | None = None
     # Triage (CLINICAL.md): the total at which the level rises to ELEVATED, or, with
     # elevated_at_cutoff, the positivity cut-off in force.
     elevated_at: int | None = None
@@ -211,8 +234,7 @@ class Instrument:
         referenced = [k for i in self.items if i.shown_when for k in i.shown_when.keys]
         referenced += [rule.item_key for rule in self.flag_rules]
         referenced += [k for s in self.subscales for k in s.item_keys]
-        if self.acuity_item is not None:
-            referenced.append(self.acuity_item)
+        referenced += [k for k in (self.acuity_item, self.notice_item) if k is not None]
         unknown = sorted(set(referenced) - by_key.keys())
         if unknown:
             raise ValueError(f"{self.code}: rules refer to unknown items {unknown}")

@@ -63,6 +63,7 @@ PCPTSD5 = Instrument(
         default=3,
         minimum=1,
         maximum=5,
+        practice_setting=True,
         note=(
             "3 is the cut-off recommended for women (Bovin et al. 2021, JAMA Netw Open); 4 is "
             "the general-population optimum (Prins et al. 2016)."

@@ -222,7 +222,7 @@ def _resolve_cutoff(instrument: Instrument, requested: int | None) -> int | None
     if instrument.cutoff is None:
         # Accepted for every code so callers can pass the practice setting uniformly.
         return None
-    if requested is None:
+    if requested is None or not instrument.cutoff.practice_setting:
         return instrument.cutoff.default
     bounds = instrument.cutoff
     if (
@@ -259,6 +259,9 @@ def score(code: str, answers: Answers, *, pcptsd5_cutoff: int | None = None) -> 
     if instrument.scoring is ScoringRule.ANY_YES_WITH_ACUITY:
         band, screen_flags, screen_sources = _any_yes_with_acuity(instrument, answers)
         flags, sources = screen_flags | flags, screen_sources + sources
+        total = lower_bound = None
+    elif instrument.scoring is ScoringRule.WARNING_SIGNS:
+        band = _warning_signs(instrument, answers, sources, missing=len(scored) - answered - declined)
         total = lower_bound = None
     else:
         total = partial if complete else None
@@ -304,9 +307,11 @@ def _item_flags(instrument: Instrument, answers: Answers) -> tuple[set[str], tup
         if not _shown(item, answers) or rule.item_key not in answers:
             continue
         described = _item_answer(item, answers)
+        # The option's own score, so an unscored item (never summed) can still raise a flag.
+        option_score = None if described.answer is None else item.option_for(described.answer).score
         if described.status is AnswerStatus.DECLINED:
             raised = rule.declined_flag
-        elif rule.flag is not None and described.score is not None and described.score >= rule.min_score:
+        elif rule.flag is not None and option_score is not None and option_score >= rule.min_score:
             raised = rule.flag
         else:
             raised = None
@@ -314,6 +319,27 @@ def _item_flags(instrument: Instrument, answers: Answers) -> tuple[set[str], tup
             flags.add(raised)
             sources.append(FlagSource(raised, item.key, described.answer_label, described.score))
     return flags, tuple(sources)
+
+
+# The bands of a WARNING_SIGNS instrument, by slug.
+BAND_WARNING_SIGNS = "positive"
+BAND_NOTICE = "notice"
+BAND_NONE = "negative"
+
+
+def _warning_signs(
+    instrument: Instrument, answers: Answers, sources: tuple[FlagSource, ...], *, missing: int
+) -> str:
+    """Positive on any sign its flag rules raise (a refusal is not a sign: it has its own
+    flag); else, once every question shown has an answer, the notice item's "yes" or none."""
+    signs = {rule.flag for rule in instrument.flag_rules if rule.flag is not None}
+    if any(source.flag in signs for source in sources):
+        return BAND_WARNING_SIGNS
+    if missing:
+        return BAND_INCOMPLETE
+    if instrument.notice_item is not None and answers.get(instrument.notice_item) is True:
+        return BAND_NOTICE
+    return BAND_NONE
 
 
 def _any_yes_with_acuity(

@@ -281,14 +281,16 @@
     return input && input.id ? input.id : "intake-continue";
   }
 
-  // "urgent" (asking whether the person is safe now) outranks "high". The panel sits at the
-  // top of the page: bring it into view and move focus to it (read out by screen readers),
-  // and point its "keep going" link back to the question just answered.
+  // "emergency" (911 and 988 first: a medical emergency) outranks "urgent" (asking whether
+  // the person is safe now), which outranks "high". The panel sits at the top of the page:
+  // bring it into view and move focus to it (read out by screen readers), and point its
+  // "keep going" link back to the question just answered.
+  var PANEL_ORDER = ["", "high", "urgent", "emergency"];
   function showSafety(level, fromName) {
     var box = document.querySelector("[data-safety-level]");
     if (!box) { return; }
     var current = box.getAttribute("data-safety-level");
-    if (current === "urgent" || current === level) { return; }
+    if (PANEL_ORDER.indexOf(current) >= PANEL_ORDER.indexOf(level)) { return; }
     box.setAttribute("data-safety-level", level);
     var panels = box.querySelectorAll("[data-safety-panel]");
     for (var i = 0; i < panels.length; i++) {

@@ -16,6 +16,8 @@ POLICY: dict[str, dict[str, str]] = {
     "intake:review": CLIENT_ONLY,
     "intake:summary": CLIENT_ONLY,
     "intake:pregnancy_add": CLIENT_ONLY,
+    # Safety at home (HARK): the client's own; the front desk and every other role are refused.
+    "intake:home_safety": CLIENT_ONLY,
     "intake:pregnancy_edit": OWNER_ONLY,
     "intake:pregnancy_remove": OWNER_ONLY,
     # POST only (the pregnancy step's small forms); another client's date answers 404.

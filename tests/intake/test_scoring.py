@@ -255,6 +255,10 @@ def test_epds_is_disabled_by_default_and_others_enabled() -> None:
         "gad7": True,
         "pcptsd5": True,
         "asq": True,
+        "perinatal": True,
+        "auditc": True,
+        "nida1": True,
+        "hark": True,
     }
 
 
@@ -546,6 +550,9 @@ def test_instruments_for_step_puts_epds_first_when_enabled() -> None:
         "gad7",
         "pcptsd5",
         "asq",
+        "perinatal",
+        "auditc",
+        "nida1",
     ]
 
 
@@ -555,7 +562,14 @@ def test_instruments_for_step_leaves_epds_out_when_disabled() -> None:
         "gad7",
         "pcptsd5",
         "asq",
+        "perinatal",
+        "auditc",
+        "nida1",
     ]
+
+
+def test_hark_is_never_asked_on_the_questionnaire_step() -> None:
+    assert "hark" not in {i.code for i in instruments_for_step(epds_enabled=True)}
 
 
 @pytest.mark.parametrize("instrument", [PHQ9, GAD7, EPDS], ids=lambda i: i.code)

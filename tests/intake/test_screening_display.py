@@ -135,8 +135,16 @@ def test_the_subscale_is_shown_out_of_its_maximum_and_as_a_floor_when_incomplete
 def test_rows_follow_the_step_order_with_one_per_offered_questionnaire():
     rows = screener_rows(results={"asq": score("asq", ALL_NO_ASQ)}, offered=instruments_for_step(False))
 
-    assert [row.code for row in rows] == ["phq9", "gad7", "pcptsd5", "asq"]
-    assert [row.opened for row in rows] == [False, False, False, True]
+    assert [row.code for row in rows] == [
+        "phq9",
+        "gad7",
+        "pcptsd5",
+        "asq",
+        "perinatal",
+        "auditc",
+        "nida1",
+    ]
+    assert [row.opened for row in rows] == [False, False, False, True, False, False, False]
 
 
 def test_a_questionnaire_answered_before_it_was_turned_off_keeps_its_row():

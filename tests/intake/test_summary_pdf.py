@@ -77,8 +77,10 @@ def screener_rows_read(document: SummaryDocument, short_names: list[str]) -> dic
     current = None
     for line in table.splitlines():
         words = line.split()
-        if words and words[0] in short_names:
-            current = words[0]
+        # A short name may be more than one word ("Perinatal safety").
+        starts = [name for name in short_names if words[: len(name.split())] == name.split()]
+        if starts:
+            current = starts[0]
         if current is not None:
             rows.setdefault(current, []).extend(words)
     return rows
