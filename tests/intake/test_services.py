@@ -526,7 +526,7 @@ def test_an_intake_is_never_sent_without_the_practice_agreements(intake, rf_requ
     ("name", "value", "message"),
     [
         ("phone", "call me maybe", forms_rules.ERROR_PHONE),
-        ("emergency_contact_phone", "12", forms_rules.ERROR_PHONE),
+        ("emergency_contact_phone", "12", forms_rules.ERROR_EMERGENCY_PHONE),
         ("postal_code", "ABCDE", forms_rules.ERROR_POSTAL_CODE),
         ("state", "Colorado!!!", forms_rules.ERROR_STATE),
         ("state", "co", forms_rules.ERROR_STATE),  # the form upper-cases; a caller must too
