@@ -71,7 +71,27 @@ def test_a_client_completes_the_whole_intake_with_two_losses_and_a_live_birth(
     for name, value in (("may_email", "True"), ("may_text", "False"), ("may_voicemail", "True")):
         page.check(f"input[name={name}][value={value}]")
     page.screenshot(path=shots / "01-about.png", full_page=True)
+    _progress_says(page, 1, "About you")
+    # Lower down the long first step, the save status is still in view.
+    page.locator("[name=heard_about_detail]").scroll_into_view_if_needed()
+    expect(page.locator("[data-saved-indicator]")).to_contain_text("Last saved at")
+    expect(page.locator("[data-saved-indicator]")).to_be_in_viewport()
     _next(page)
+
+    # The progress list says, in words, what is done and where she is.
+    _progress_says(page, 2, "What brings you here")
+    # Folded on a phone (a tap opens it), open on a wide screen.
+    opened = page.locator("[data-progress-details]").evaluate("d => d.open")
+    assert opened is (viewport["size"]["width"] > 400)
+    if not opened:
+        page.locator(".intake-progress__summary").click()
+    steps = page.locator(".intake-progress__list li")
+    expect(steps.nth(0)).to_have_attribute("data-step-state", "done")
+    expect(steps.nth(0)).to_contain_text("Done")
+    expect(steps.nth(1)).to_have_attribute("aria-current", "step")
+    expect(steps.nth(1)).to_contain_text("You are here")
+    expect(steps.nth(2)).to_contain_text("Not started")
+    page.screenshot(path=shots / "02-progress.png")
 
     # 2. What brings you here
     axe(page, "step 2")
