@@ -46,7 +46,7 @@ setup: $(VENV)/.runtime
 
 run: setup
 	@echo "Serving on http://$(HOST):$(PORT)  (mail is written to var/mail/, tasks run in-process)"
-	$(MANAGE) runserver $(HOST):$(PORT)
+	PORTAL_SITE_URL="$${PORTAL_SITE_URL:-http://$(HOST):$(PORT)}" $(MANAGE) runserver $(HOST):$(PORT)
 
 # Debian's Chromium (for the browser tests) and poppler-utils (to look inside PDFs).
 system-test-deps:

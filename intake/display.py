@@ -18,6 +18,23 @@ from .steps import STEPS, Step
 NOT_ANSWERED = _("Not answered")
 YES, NO = _("Yes"), _("No")
 
+# A step's state in the progress list, shown in words to everyone (not only screen readers).
+STEP_DONE, STEP_IN_PROGRESS, STEP_NOT_STARTED = "done", "in_progress", "not_started"
+STEP_STATE_LABELS = {
+    STEP_DONE: _("Done"),
+    STEP_IN_PROGRESS: _("In progress"),
+    STEP_NOT_STARTED: _("Not started"),
+}
+
+
+def step_state(*, started: bool, needs_more: bool) -> str:
+    """Done once answered with nothing the practice still needs from it; in progress when
+    answered but something needed is missing; else not started."""
+    if not started:
+        return STEP_NOT_STARTED
+    return STEP_IN_PROGRESS if needs_more else STEP_DONE
+
+
 # A moment as the PDF and the safety evidence show it: the practice's zone, named.
 DATETIME = "M j, Y, g:i A T"
 

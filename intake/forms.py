@@ -86,18 +86,25 @@ def _rule(check):
     return validate
 
 
-def _phone(label, autocomplete="tel"):
-    return forms.CharField(
+class PhoneField(forms.CharField):
+    """A phone number typed in any common format, kept in one (forms_rules.phone_normalise)."""
+
+    def to_python(self, value):
+        return forms_rules.phone_normalise(super().to_python(value))
+
+
+def _phone(label, check, autocomplete="tel"):
+    return PhoneField(
         label=label,
         required=False,
         max_length=30,
-        validators=[_rule(forms_rules.phone_error)],
+        validators=[_rule(check)],
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": autocomplete}),
     )
 
 
 class StateField(forms.CharField):
-    """A two-letter state code, typed in any case and kept upper-case."""
+    """A state typed by name or code, in any case, kept as its two-letter code."""
 
     def to_python(self, value):
         return forms_rules.state_normalise(super().to_python(value))
@@ -143,7 +150,7 @@ FIELDS = {
         required=False,
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
     ),
-    "phone": lambda: _phone(_("Phone number")),
+    "phone": lambda: _phone(_("Phone number"), forms_rules.phone_error),
     "contact_email": lambda: TypedEmailField(
         label=_("Email address"), required=False, help_text=_("We filled in the one you signed up with.")
     ),
@@ -151,7 +158,7 @@ FIELDS = {
     "city": lambda: _text(_("City"), max_length=100),
     "state": lambda: StateField(
         label=_("State"),
-        help_text=_("Two letters, for example CO."),
+        help_text=_("The name or its two letters, for example Colorado or CO."),
         required=False,
         max_length=40,
         validators=[_rule(forms_rules.state_error)],
@@ -165,7 +172,9 @@ FIELDS = {
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
     ),
     "emergency_contact_name": lambda: _text(_("Emergency contact: name")),
-    "emergency_contact_phone": lambda: _phone(_("Emergency contact: phone"), autocomplete="off"),
+    "emergency_contact_phone": lambda: _phone(
+        _("Emergency contact: phone"), forms_rules.emergency_phone_error, autocomplete="off"
+    ),
     "emergency_contact_relationship": lambda: _text(
         _("Emergency contact: how you know them"), max_length=100
     ),

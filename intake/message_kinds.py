@@ -1,8 +1,15 @@
-"""Intake's kind of message in the portal's ledger (portal.message_ledger): the on-call alert
-of a same-day flag, one message per step of its ladder (intake.alerts decides when a step is
-due and records it). For each: whether the flag still waits for it, to whom it goes, what it
-says (no client's name, no answer, no clinical word: only a link), and, once sent, what the
-flag records for the staff page. Registered by IntakeConfig.ready()."""
+"""Intake's kinds of message in the portal's ledger (portal.message_ledger), registered by
+IntakeConfig.ready().
+
+The on-call alert of a same-day flag, one message per step of its ladder (intake.alerts
+decides when a step is due and records it). For each: whether the flag still waits for it, to
+whom it goes, what it says (no client's name, no answer, no clinical word: only a link), and,
+once sent, what the flag records for the staff page.
+
+The client's "we have received it" once her intake is sent: to the address she signed in
+with unless she said no to email, the practice named only if she allowed it, and not a word
+of why she is in care.
+"""
 
 from __future__ import annotations
 
@@ -24,7 +31,9 @@ from portal.models import AuditEvent, Message
 from portal.selectors import practice_get
 
 from .alerts import RISK_ALERT, SENT_FIELD, Step, alert_recipients, alert_step, alert_version, flags_waiting
-from .models import RiskFlag, RiskLevelChoices
+from .models import Intake, RiskFlag, RiskLevelChoices
+
+INTAKE_RECEIVED = "intake_received"
 
 # A first alert whose task was lost goes out on the ledger's next sweep after this, not after
 # the ten minutes an appointment email may wait.
@@ -111,5 +120,30 @@ def _covered_flags_mark(flag: RiskFlag, locked: list[RiskFlag], *, client, now: 
 RISK_ALERT_KIND = MessageKind(name=RISK_ALERT, compose=_compose, sent=_sent, resend_after=RESEND_AFTER)
 
 
+def _received_compose(row: Message, now: dt.datetime) -> Composed:
+    """The client's receipt for her sent intake."""
+    intake = Intake.objects.select_related("client").get(pk=row.subject_id)
+    if intake.may_email is False:
+        return Composed(skip="client has not allowed email")
+    address = intake.client.email.strip()
+    if not address:
+        return Composed(skip="no address")
+    context = {
+        "name": intake.preferred_name.strip(),
+        "practice_name": practice_get().name if intake.may_name_practice is True else "",
+        "sign_in_url": settings.SITE_URL + reverse("portal:home"),
+    }
+    message = OutgoingMessage(
+        subject=" ".join(render_to_string("intake/email/received_subject.txt", context).split()),
+        text=render_to_string("intake/email/received.txt", context),
+        html=render_to_string("intake/email/received.html", context),
+    )
+    return Composed(to=(address,), message=message)
+
+
+INTAKE_RECEIVED_KIND = MessageKind(name=INTAKE_RECEIVED, compose=_received_compose)
+
+
 def message_kinds_register() -> None:
     message_kind_register(RISK_ALERT_KIND)
+    message_kind_register(INTAKE_RECEIVED_KIND)

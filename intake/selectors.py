@@ -341,7 +341,7 @@ def perinatal_window(entries, today: dt.date) -> bool:
     entries = list(entries)
     if not entries or pregnancy_history.is_currently_pregnant(entries):
         return True
-    return postpartum_state(entries, today) != "no"
+    return pregnancy_history.postpartum_state(entries, today) != "no"
 
 
 def intake_assessment(*, intake: Intake) -> Assessment:

@@ -10,10 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.audit import audit_record
+from portal.messages import message_enqueue
 from portal.models import AuditEvent, User
 
 from . import forms_rules
 from .draft_services import ERROR_UNDER_AGE, draft_locked
+from .message_kinds import INTAKE_RECEIVED
 from .models import Intake
 from .risk_services import risk_evaluate
 from .selectors import consent_documents_unsigned, consent_kinds_unavailable, intake_is_under_minimum_age
@@ -108,6 +110,8 @@ def intake_submit(*, intake: Intake, actor: User | None, request: HttpRequest | 
         request=request,
         actor=actor,
     )
+    # Her receipt, recorded with the sending so it goes out once (portal.message_ledger).
+    message_enqueue(kind=INTAKE_RECEIVED, client_id=fresh.client_id, subject=fresh)
     intake_id = fresh.pk
     transaction.on_commit(lambda: intake_submitted_hooks(intake_id))
     return fresh

@@ -29,7 +29,15 @@ from .access import (
     pregnancy_entry_for_client,
 )
 from .consent_services import consent_sign_set
-from .display import NOT_ANSWERED, Row, field_value_display, intake_sections, pregnancy_rows
+from .display import (
+    NOT_ANSWERED,
+    STEP_STATE_LABELS,
+    Row,
+    field_value_display,
+    intake_sections,
+    pregnancy_rows,
+    step_state,
+)
 from .draft_services import (
     ERROR_CHANGED_ELSEWHERE,
     ERROR_LOCKED,
@@ -103,6 +111,11 @@ HOME_SAFETY_ACTION = "home_safety"
 MORE_PARAM = "more"
 # Set when a no-script "Save and continue" was held on the step for the crisis panel.
 AFTER_PARAM = "after"
+# Step 5 shows one questionnaire per screen: which one (1-based, in the order offered).
+PART_PARAM = "part"
+LAST_PART = "last"
+# Set on a step opened from the review page's "Edit": saving returns to the review.
+FROM_PARAM, FROM_REVIEW = "from", "review"
 
 # The pregnancy form saves nothing until it is valid, unlike a step page (whose summary
 # says everything else was saved).
@@ -116,21 +129,26 @@ def _saved_at(value: dt.datetime | None) -> str:
     return time_format(localtime(value), "H:i") if value else ""
 
 
+def _from_review(request: HttpRequest) -> bool:
+    return FROM_REVIEW in (request.GET.get(FROM_PARAM), request.POST.get(FROM_PARAM))
+
+
 def _context(request: HttpRequest, intake: Intake, number: int | None, **extra) -> dict:
     under_age = intake_is_under_minimum_age(intake=intake)
     safety_level = intake_safety_panel(intake=intake)
+    step = STEP_BY_NUMBER.get(number) if number else None
     return {
         "intake": intake,
         "steps": STEPS,
-        "step": STEP_BY_NUMBER.get(number) if number else None,
+        "step": step,
         "step_number": number,
+        # "Step 4 of 9": the step's place in STEPS, however many steps there are.
+        "step_position": STEPS.index(step) + 1 if step else len(STEPS),
+        "step_total": len(STEPS),
         # Once sent, or below the practice's minimum age, the other steps can't be opened,
         # so they are not offered.
-        "progress": (
-            list(zip(partner_words.steps_for(intake.pregnancy_role), _started_list(intake), strict=True))
-            if intake.is_editable and not under_age
-            else []
-        ),
+        "progress": _progress(intake, number) if intake.is_editable and not under_age else [],
+        "from_review": _from_review(request),
         "saved_at": _saved_at(intake.last_saved_at),
         "safety_level": safety_level,
         "safety_full": _safety_panel_full(request, safety_level),
@@ -139,6 +157,11 @@ def _context(request: HttpRequest, intake: Intake, number: int | None, **extra) 
         "autosave_url": reverse("intake:autosave"),
         "continue_href": _continue_href(request, number),
         "last_step": LAST_STEP,
+        "step_numbers": {
+            "pregnancies": PREGNANCIES,
+            "questionnaires": QUESTIONNAIRES,
+            "agreements": AGREEMENTS,
+        },
         **extra,
     }
 
@@ -169,27 +192,38 @@ def _raised_to_same_day(before: str, after: str) -> bool:
     return bool(_safety_level(after)) and after != before
 
 
-def _back_to_safety(number: int, action: str, first_new: str = "") -> HttpResponse:
-    """Without JavaScript the crisis resources are shown on the same step, at the top,
-    before the client moves on; the panel's "keep going" then leads where she was going (a
-    question that just appeared, or the next step if she pressed "Save and continue")."""
+def _back_to_safety(number: int, action: str, first_new: str = "", part: int = 0) -> HttpResponse:
+    """Without JavaScript the crisis resources are shown on the same step (the same
+    questionnaire), at the top, before the client moves on; the panel's "keep going" then
+    leads where she was going (a question that just appeared, or the next page if she
+    pressed "Save and continue")."""
     params = {MORE_PARAM: first_new} if first_new else ({AFTER_PARAM: "next"} if action == "next" else {})
-    query = f"?{urlencode(params)}" if params else ""
-    return redirect(reverse("intake:step", kwargs={"number": number}) + query + "#safety")
+    return redirect(_step_url(number, **params, **{PART_PARAM: part or ""}) + "#safety")
 
 
-def _continue_href(request: HttpRequest, number: int | None) -> str:
+def _continue_href(request: HttpRequest, number: int | None, *, part: int = 0, parts: int = 0) -> str:
     """Where the crisis panel's "keep going" link leads on this page."""
     if number and request.GET.get(AFTER_PARAM) == "next":
+        if part and part < parts:
+            return _step_url(number, **{PART_PARAM: part + 1})
         if number < LAST_STEP:
             return reverse("intake:step", kwargs={"number": number + 1})
         return reverse("intake:review")
     return "#intake-continue"
 
 
-def _started_list(intake: Intake) -> list[bool]:
+def _progress(intake: Intake, number: int | None) -> list[dict]:
+    """Each step with its state as the progress list shows it (intake.display words it)."""
     started = intake_steps_started(intake=intake)
-    return [started[s.number] for s in STEPS]
+    needed = {problem.step for problem in intake_submit_problems(intake=intake)}
+    progress = []
+    # The pregnancy step is worded for her or his path (partner_words).
+    for s in partner_words.steps_for(intake.pregnancy_role):
+        state = step_state(started=started[s.number], needs_more=s.number in needed)
+        progress.append(
+            {"step": s, "state": state, "label": STEP_STATE_LABELS[state], "current": s.number == number}
+        )
+    return progress
 
 
 def _locked_redirect(request: HttpRequest) -> HttpResponse:
@@ -212,16 +246,31 @@ def calm_when_sent(view):
     return wrapped
 
 
-def _after_save(number: int, action: str) -> HttpResponse:
+def _step_url(number: int, **params) -> str:
+    query = {k: v for k, v in params.items() if v}
+    return reverse("intake:step", kwargs={"number": number}) + (f"?{urlencode(query)}" if query else "")
+
+
+def _after_save(request: HttpRequest, number: int, *, part: int = 0, parts: int = 0) -> HttpResponse:
+    """Where a saved step leads: the next or previous step (or questionnaire, within step
+    5), this page again, or back to the review page when she came from its "Edit"."""
+    action = request.POST.get("action", "save")
+    from_review = FROM_REVIEW if _from_review(request) else ""
+    if action == "review" or (action == "next" and from_review):
+        return redirect("intake:review")
+    if action == "back" and part > 1:
+        return redirect(_step_url(number, **{PART_PARAM: part - 1}))
     if action == "back" and number > 1:
-        return redirect("intake:step", number=number - 1)
+        return redirect(
+            _step_url(number - 1, **({PART_PARAM: LAST_PART} if number - 1 == QUESTIONNAIRES else {}))
+        )
+    if action == "next" and part and part < parts:
+        return redirect(_step_url(number, **{PART_PARAM: part + 1}))
     if action == "next":
         return redirect("intake:step", number=number + 1) if number < LAST_STEP else redirect("intake:review")
-    if action == "review":
-        return redirect("intake:review")
     if action == HOME_SAFETY_ACTION and number == SUPPORT:
         return redirect("intake:home_safety")
-    return redirect("intake:step", number=number)
+    return redirect(_step_url(number, **{PART_PARAM: part or "", FROM_PARAM: from_review}))
 
 
 def _error_summary(form_errors: dict, prefix: str = "id_", leave_out=()) -> list[dict]:
@@ -306,7 +355,7 @@ def _fields_step(request: HttpRequest, intake: Intake, number: int) -> HttpRespo
         if not form.errors:
             if _raised_to_same_day(level_before, saved.risk_level):
                 return _back_to_safety(number, request.POST.get("action", "save"))
-            return _after_save(number, request.POST.get("action", "save"))
+            return _after_save(request, number)
         # The page again, showing what is saved now.
         intake = intake_own(user=request.user)
     else:
@@ -337,7 +386,7 @@ def _fields_step(request: HttpRequest, intake: Intake, number: int) -> HttpRespo
 def _pregnancies_step(request: HttpRequest, intake: Intake) -> HttpResponse:
     if request.method == "POST":
         intake_save_step(intake=intake, step=PREGNANCIES, data={}, actor=request.user, request=request)
-        return _after_save(PREGNANCIES, request.POST.get("action", "save"))
+        return _after_save(request, PREGNANCIES)
     return _pregnancies_page(request, intake, HardDateForm())
 
 
@@ -583,8 +632,53 @@ def _questionnaire_snapshot(blocks: list[dict]) -> str:
     return json.dumps({q["name"]: [q["value"]] if q["value"] else [] for b in blocks for q in b["items"]})
 
 
+# A questionnaire without follow-up questions longer than this is asked over several screens,
+# so that no screen is a long scroll on a phone; one with follow-ups stays on one screen, so
+# a question and the ones it brings up are always together.
+SCREEN_QUESTIONS_MAX = 4
+
+
+def _screens(blocks: list[dict]) -> list[dict]:
+    """Step 5's screens, in order, from every questionnaire offered (so a new instrument in
+    the registry gets its own screen): each with its questionnaire's place among them and,
+    for a long one, which of its pages this is."""
+    screens = []
+    for number, block in enumerate(blocks, 1):
+        items = block["items"]
+        has_rules = any(q["item"].shown_when for q in items)
+        size = len(items) if has_rules else SCREEN_QUESTIONS_MAX
+        chunks = [items[i : i + size] for i in range(0, len(items), size)] or [[]]
+        for page, chunk in enumerate(chunks, 1):
+            screens.append(
+                {
+                    **block,
+                    "items": chunk,
+                    "number": number,
+                    "count": len(blocks),
+                    "page": page,
+                    "pages": len(chunks),
+                }
+            )
+    return screens
+
+
+def _part(raw: str | None, parts: int) -> int:
+    """The questionnaire screen asked for (1-based): "last", a number in range, else the first."""
+    if raw == LAST_PART:
+        return parts
+    return int(raw) if raw and raw.isdigit() and 1 <= int(raw) <= parts else 1
+
+
+def _part_of(name: str, blocks: list[dict]) -> int:
+    """The screen that holds a question."""
+    return next((i for i, b in enumerate(blocks, 1) if any(q["name"] == name for q in b["items"])), 1)
+
+
 def _questionnaires_step(request: HttpRequest, intake: Intake) -> HttpResponse:
+    parts = len(_screens(_questionnaire_blocks(intake)))
     if request.method == "POST":
+        part = _part(request.POST.get(PART_PARAM), parts)
+        action = request.POST.get("action", "save")
         form = QuestionnairesForm(request.POST)
         form.is_valid()  # a value the page never offers is left out, as the form says
         level_before = intake.risk_level
@@ -596,32 +690,37 @@ def _questionnaires_step(request: HttpRequest, intake: Intake) -> HttpResponse:
         if saved.conflicts:
             errors = form.conflict_messages(saved.conflicts)
             posted = {name: request.POST.get(name, "") for name in errors}
-            return _questionnaires_page(request, intake, posted=posted, errors=errors)
+            return _questionnaires_page(request, intake, part=part, posted=posted, errors=errors)
         # An answer may call for a follow-up question the page did not show (without the
-        # script, only the server can show it): stay on this step, at that question.
+        # script, only the server can show it): stay on its questionnaire, at that question.
         first_new = question_name(*saved.first_new) if saved.first_new else ""
-        here = reverse("intake:step", kwargs={"number": QUESTIONNAIRES})
-        more = f"?{urlencode({MORE_PARAM: first_new})}" if first_new else ""
+        if first_new:
+            part = _part_of(first_new, _screens(_questionnaire_blocks(intake)))
         if _raised_to_same_day(level_before, saved.risk_level) or (
             panel_before and _safety_panel(request, saved.risk_level) != panel_before
         ):
             # From the review page (its open "right now" question), the panel shows there.
-            if request.POST.get("action") == "review" and not first_new:
+            if action == "review" and not first_new:
                 return redirect(reverse("intake:review") + "#safety")
-            return _back_to_safety(QUESTIONNAIRES, request.POST.get("action", "save"), first_new)
+            return _back_to_safety(QUESTIONNAIRES, action, first_new, part=part)
         if first_new:
             # On at the first question of that questionnaire still to answer (those before
             # the new one are not skipped); the new one says why it appeared.
-            return redirect(f"{here}{more}#{_resume_question(intake, first_new)}-wrap")
-        return _after_save(QUESTIONNAIRES, request.POST.get("action", "save"))
-    return _questionnaires_page(request, intake)
+            here = _step_url(QUESTIONNAIRES, **{MORE_PARAM: first_new, PART_PARAM: part})
+            return redirect(f"{here}#{_resume_question(intake, first_new)}-wrap")
+        return _after_save(request, QUESTIONNAIRES, part=part, parts=parts)
+    return _questionnaires_page(request, intake, part=_part(request.GET.get(PART_PARAM), parts))
 
 
-def _questionnaires_page(request: HttpRequest, intake: Intake, *, posted=None, errors=None) -> HttpResponse:
+def _questionnaires_page(
+    request: HttpRequest, intake: Intake, *, part: int, posted=None, errors=None
+) -> HttpResponse:
+    """One questionnaire per screen, so that each page is short on a phone."""
     waiting = _questions_waiting(intake)
     first_new = request.GET.get(MORE_PARAM, "")
     first_new = first_new if first_new in waiting else ""
-    blocks = _questionnaire_blocks(intake, first_new=first_new, posted=posted, errors=errors)
+    blocks = _screens(_questionnaire_blocks(intake, first_new=first_new, posted=posted, errors=errors))
+    block = blocks[part - 1]
     return render(
         request,
         "intake/step_questionnaires.html",
@@ -629,14 +728,16 @@ def _questionnaires_page(request: HttpRequest, intake: Intake, *, posted=None, e
             request,
             intake,
             QUESTIONNAIRES,
-            blocks=blocks,
+            questionnaire=block,
+            part=part,
+            parts=len(blocks),
             # What is saved now (not what was posted), so the next save writes what differs.
-            loaded_snapshot=_questionnaire_snapshot(_questionnaire_blocks(intake))
+            loaded_snapshot=_questionnaire_snapshot([_screens(_questionnaire_blocks(intake))[part - 1]])
             if posted
-            else _questionnaire_snapshot(blocks),
+            else _questionnaire_snapshot([block]),
             continue_href=f"#{_resume_question(intake, first_new)}-wrap"
             if first_new
-            else _continue_href(request, QUESTIONNAIRES),
+            else _continue_href(request, QUESTIONNAIRES, part=part, parts=len(blocks)),
             error_summary=[{"anchor": name, "message": message} for name, message in (errors or {}).items()],
             partner_note=partner_words.QUESTIONNAIRE_NOTE
             if partner_words.is_shared(intake.pregnancy_role)
@@ -689,7 +790,7 @@ def _agreements_signing(intake: Intake, form: AgreementsSignForm | None = None) 
 def _agreements_step(request: HttpRequest, intake: Intake) -> HttpResponse:
     if request.method == "POST":
         intake_save_step(intake=intake, step=AGREEMENTS, data={}, actor=request.user, request=request)
-        return _after_save(AGREEMENTS, request.POST.get("action", "save"))
+        return _after_save(request, AGREEMENTS)
     return _agreements_page(request, intake)
 
 

@@ -10,11 +10,12 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.sessions.exceptions import SessionInterrupted
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.db import DatabaseError, InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import get_template
-from django.urls import reverse
+from django.urls import Resolver404, get_resolver, reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +46,51 @@ class DebugLoopbackOnlyMiddleware:
                 "This development server answers this computer only.", status=403, content_type="text/plain"
             )
         return self.get_response(request)
+
+
+class OwnErrorPagesMiddleware:
+    """With DEBUG on, still answer errors with the portal's own pages (the same ones a
+    deployment shows), unless PORTAL_DJANGO_DEBUG_PAGES asks for Django's technical pages.
+
+    Django picks its technical 404 and 500 pages whenever DEBUG is on; a developer clicking
+    through the portal should see what a client sees, and the technical 404 lists every
+    address. The traceback of a server error still reaches the console.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    @staticmethod
+    def _active() -> bool:
+        return settings.DEBUG and not settings.PORTAL_DJANGO_DEBUG_PAGES
+
+    @staticmethod
+    def _page(request: HttpRequest, status: int, exception: Exception | None = None) -> HttpResponse:
+        # The handlers portal/urls.py names (or Django's defaults), as a deployment uses them.
+        handler = get_resolver(getattr(request, "urlconf", None)).resolve_error_handler(status)
+        return handler(request) if status == 500 else handler(request, exception)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        # An address that matches no page never reaches a view, so process_exception would
+        # not see it; CommonMiddleware (outside this one) still adds a missing slash.
+        if self._active():
+            try:
+                get_resolver(getattr(request, "urlconf", None)).resolve(request.path_info)
+            except Resolver404 as exc:
+                return self._page(request, 404, exc)
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not self._active():
+            return None
+        if isinstance(exception, Http404):
+            return self._page(request, 404, exception)
+        if isinstance(exception, PermissionDenied):
+            return self._page(request, 403, exception)
+        if isinstance(exception, BadRequest | SuspiciousOperation):
+            return self._page(request, 400, exception)
+        logger.exception("Server error on %s %s", request.method, request.path)
+        return self._page(request, 500)
 
 
 MSG_SIGNED_OUT_IDLE = _(

@@ -39,7 +39,7 @@ from .models import (
     Office,
     SessionType,
 )
-from .selectors import cancellation_notice_hours, client_may_cancel
+from .selectors import cancellation_notice_hours, client_may_cancel, request_may_reopen
 
 # PostgreSQL's SQLSTATE for exclusion_violation.
 EXCLUSION_VIOLATION = "23P01"
@@ -167,6 +167,7 @@ def appointment_cancel(
     appointment: Appointment,
     actor: User,
     reason: str = "",
+    reopen_request: bool = False,
     now: datetime | None = None,
     request: HttpRequest | None = None,
 ) -> Appointment:
@@ -174,7 +175,10 @@ def appointment_cancel(
 
     The client herself may cancel only up to the practice's cancellation notice
     (Practice.cancellation_notice_hours) before it starts; staff may cancel at any time (who
-    may reach which appointment is scheduling.access's). Audited in the same transaction.
+    may reach which appointment is scheduling.access's). The request it was booked from is
+    never left saying "booked": it is opened again when ``reopen_request`` asks and
+    request_may_reopen allows (the desk then finds another time), else closed. Audited in the
+    same transaction.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -196,6 +200,7 @@ def appointment_cancel(
         appointment.reschedule_requests.filter(status=AppointmentRequest.Status.OPEN).update(
             status=AppointmentRequest.Status.CANCELLED, handled_by=actor, handled_at=now
         )
+        _booked_request_settle(appointment=appointment, reopen=reopen_request, actor=actor, now=now)
         message_enqueue(
             kind=NotificationKind.CANCELLATION,
             client_id=appointment.client_id,
@@ -212,6 +217,21 @@ def appointment_cancel(
             request=request,
         )
     return appointment
+
+
+def _booked_request_settle(*, appointment: Appointment, reopen: bool, actor: User, now: datetime) -> None:
+    """The request a cancelled appointment was booked from: open again or closed, never left
+    "booked" beside nothing booked."""
+    if appointment.request_id is None:
+        return
+    booked = AppointmentRequest.objects.select_for_update().get(pk=appointment.request_id)
+    if booked.status != AppointmentRequest.Status.BOOKED:
+        return
+    if reopen and request_may_reopen(appointment_request=booked):
+        booked.status, booked.handled_by, booked.handled_at = AppointmentRequest.Status.OPEN, None, None
+    else:
+        booked.status, booked.handled_by, booked.handled_at = AppointmentRequest.Status.CANCELLED, actor, now
+    booked.save(update_fields=["status", "handled_by", "handled_at", "updated_at"])
 
 
 def appointment_reschedule(

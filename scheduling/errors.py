@@ -22,6 +22,11 @@ RESCHEDULE_ALREADY_ASKED = _("You have already asked to move this appointment. W
 COLORADO_REQUIRED = _(
     "Video sessions are only possible while you are in Colorado. Please confirm, or choose in person."
 )
+# Asking to move a video appointment: the form offers no "in person" to choose instead.
+COLORADO_REQUIRED_VIDEO = _(
+    "Video sessions are only possible while you are in Colorado. Please tick the box to confirm "
+    "you will be there for this one."
+)
 DECLINE_REASON_REQUIRED = _("Please give the client a reason. It is sent to them.")
 DECLINE_REASON_CLINICAL = _(
     "This reason is emailed, so please leave out words about why the client is seeking care (%(words)s)."

@@ -10,6 +10,7 @@ from portal.models import User
 from portal.text import TypedTextField
 
 from . import slots
+from .display import session_length_words
 from .models import AppointmentRequest, Modality, SessionType, WeeklyAvailability
 
 WEEKDAY_CHOICES = [
@@ -196,7 +197,9 @@ class AppointmentRequestForm(TimesThatSuitForm):
         super().__init__(*args, **kwargs)
         if therapists is not None:
             self.fields["preferred_therapist"].queryset = therapists
-        self.fields["session_type"].label_from_instance = lambda st: f"{st.name} ({st.duration_minutes} min)"
+        self.fields["session_type"].label_from_instance = lambda st: (
+            f"{st.name} ({session_length_words(st.duration_minutes)})"
+        )
 
 
 class RescheduleAskForm(TimesThatSuitForm):
@@ -254,13 +257,34 @@ class StaffCancelForm(forms.Form):
     )
 
 
+REQUEST_REOPEN, REQUEST_CLOSE = "reopen", "close"
+
+
 class ClientCancelForm(forms.Form):
+    afterwards = forms.ChoiceField(
+        label=_("Would you like us to find you another time?"),
+        choices=[
+            (REQUEST_REOPEN, _("Yes, please find me another time")),
+            (REQUEST_CLOSE, _("No, not for now")),
+        ],
+        initial=REQUEST_CLOSE,
+        widget=forms.RadioSelect,
+        required=False,
+    )
     reason = TypedTextField(
         label=_("Would you like to tell us why? (optional)"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args, may_reopen: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_reopen:
+            del self.fields["afterwards"]
+
+    def reopen_request(self) -> bool:
+        return self.cleaned_data.get("afterwards") == REQUEST_REOPEN
 
 
 class CalendarForm(forms.Form):

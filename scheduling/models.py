@@ -343,3 +343,4 @@ class NotificationKind(models.TextChoices):
     CANCELLATION = "cancellation", _("Cancellation")
     DECLINE = "decline", _("Request declined")
     REMINDER = "reminder", _("Reminder")
+    REQUEST_RECEIVED = "request_received", _("Request received")

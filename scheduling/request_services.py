@@ -19,6 +19,7 @@ from .appointment_services import (
 )
 from .errors import (
     COLORADO_REQUIRED,
+    COLORADO_REQUIRED_VIDEO,
     DECLINE_REASON_CLINICAL,
     DECLINE_REASON_REQUIRED,
     NEEDS_INTAKE,
@@ -38,6 +39,15 @@ def _priority_for(client: User) -> str:
     # The intake's triage, as a priority only: no clinical detail reaches scheduling.
     priority = intake_priority_for_client(client=client)
     return priority if priority in AppointmentRequest.Priority.values else AppointmentRequest.Priority.ROUTINE
+
+
+def colorado_problem(*, modality: str, confirms_in_colorado: bool | None, moving: bool = False) -> str:
+    """Why a request cannot be sent as it is for Colorado's rule (video only while she is in
+    Colorado), or "": the one check, for the service and for the summary before it."""
+    if modality == Modality.IN_PERSON or confirms_in_colorado is True:
+        return ""
+    # A move keeps the appointment's own way of meeting, so there is no other to choose.
+    return str(COLORADO_REQUIRED_VIDEO if moving else COLORADO_REQUIRED)
 
 
 def appointment_request_create(
@@ -62,8 +72,11 @@ def appointment_request_create(
     if modality not in AppointmentRequest.ModalityPreference.values:
         raise ValueError(f"{modality!r} is not a modality preference.")
     windows_parse(windows)
-    if modality != Modality.IN_PERSON and confirms_in_colorado is not True:
-        raise SchedulingFieldError(COLORADO_REQUIRED, "confirms_in_colorado")
+    problem = colorado_problem(
+        modality=modality, confirms_in_colorado=confirms_in_colorado, moving=reschedule_of is not None
+    )
+    if problem:
+        raise SchedulingFieldError(problem, "confirms_in_colorado")
     with transaction.atomic():
         if not intake_is_sent(client=client):
             raise SchedulingError(NEEDS_INTAKE)
@@ -108,6 +121,8 @@ def appointment_request_create(
             detail="asked to move an appointment" if reschedule_of else "asked for an appointment",
             request=request,
         )
+        # Her receipt, recorded with the request so that it is sent once.
+        message_enqueue(kind=NotificationKind.REQUEST_RECEIVED, client_id=client.pk, subject=created)
     return created
 
 

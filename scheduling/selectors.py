@@ -232,6 +232,20 @@ def open_request_for_client(*, client: User) -> AppointmentRequest | None:
     )
 
 
+def request_may_reopen(*, appointment_request: AppointmentRequest) -> bool:
+    """Whether a request whose appointment is cancelled can be opened again for the desk to
+    find another time: a request for a new appointment (not one to move a booked one), and
+    only while its client has no other open request (one open request at a time)."""
+    if appointment_request.reschedule_of_id is not None:
+        return False
+    others = AppointmentRequest.objects.filter(
+        client_id=appointment_request.client_id,
+        status=AppointmentRequest.Status.OPEN,
+        reschedule_of__isnull=True,
+    ).exclude(pk=appointment_request.pk)
+    return not others.exists()
+
+
 def first_visit_session_type() -> SessionType | None:
     """What a first request is for unless the client picks another."""
     return SessionType.objects.filter(slug=FIRST_VISIT_SLUG, active=True).first()

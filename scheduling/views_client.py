@@ -5,12 +5,14 @@ Thin: decorator, access helper, form, service, redirect or render. Every refusal
 cause is a message on the page, never a server error.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -39,6 +41,7 @@ def my_appointments(request: HttpRequest) -> HttpResponse:
             "appointments": selectors.client_appointments_upcoming(client=request.user),
             "requests": selectors.requests_for_client(client=request.user)[:20],
             "intake_sent": intake_is_sent(client=request.user),
+            "open_request": selectors.open_request_for_client(client=request.user),
             "notice_hours": selectors.cancellation_notice_hours(),
         },
     )
@@ -59,10 +62,39 @@ def _request_initial(intake) -> dict:
     return initial
 
 
+# The request form's two buttons after its summary: send it as it is, or go back to change it.
+CONFIRM_SEND, CONFIRM_CHANGE = "send", "change"
+
+
+def _summary_rows(form: AppointmentRequestForm) -> list[tuple[str, str]]:
+    """What she is about to send, as label and answer, in the form's order."""
+    rows = []
+    for bound in form:
+        field, value = bound.field, form.cleaned_data.get(bound.name)
+        if isinstance(field, forms.ModelChoiceField):
+            shown = field.label_from_instance(value) if value is not None else field.empty_label
+        elif value in (None, "", [], False):
+            continue
+        elif isinstance(value, bool):
+            shown = _("Yes")
+        elif isinstance(value, date):
+            shown = date_format(value, "l, F j, Y")
+        elif isinstance(field, forms.ChoiceField):
+            labels = {str(k): v for k, v in field.choices}
+            chosen = value if isinstance(value, list) else [value]
+            shown = ", ".join(str(labels.get(str(v), v)) for v in chosen)
+        else:
+            shown = str(value)
+        if shown:
+            rows.append((str(bound.label), str(shown)))
+    return rows
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @access.client_required
 def request_new(request: HttpRequest) -> HttpResponse:
-    """Ask for an appointment; the intake's preferences fill the form in."""
+    """Ask for an appointment; the intake's preferences fill the form in. A summary to
+    confirm comes before anything is sent."""
     intake_sent = intake_is_sent(client=request.user)
     open_request = selectors.open_request_for_client(client=request.user)
     therapists = selectors.therapists_bookable()
@@ -71,7 +103,23 @@ def request_new(request: HttpRequest) -> HttpResponse:
         return _already_asked(request, errors.REQUEST_ALREADY_OPEN)
     if request.method == "POST" and intake_sent:
         form = AppointmentRequestForm(request.POST, therapists=therapists)
-        if form.is_valid():
+        confirm = request.POST.get("confirm")
+        if form.is_valid() and (
+            problem := request_services.colorado_problem(
+                modality=form.cleaned_data["modality"],
+                confirms_in_colorado=form.cleaned_data["confirms_in_colorado"],
+            )
+        ):
+            # Said by the box before the summary, not after she has pressed Send.
+            form.add_error("confirms_in_colorado", problem)
+        elif form.is_valid() and confirm != CONFIRM_SEND:
+            if confirm != CONFIRM_CHANGE:
+                return render(
+                    request,
+                    "scheduling/request_confirm.html",
+                    {"form": form, "rows": _summary_rows(form), "confirm_send": CONFIRM_SEND},
+                )
+        elif form.is_valid():
             data = form.cleaned_data
             try:
                 request_services.appointment_request_create(
@@ -129,25 +177,48 @@ def request_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("scheduling:my_appointments")
 
 
+MSG_CANCELLED_REOPENED = gettext_lazy(
+    "Your appointment is cancelled. Your request is open again: we will find you another time "
+    "and let you know."
+)
+MSG_CANCELLED_CLOSED = gettext_lazy(
+    "Your appointment is cancelled, and its request is closed. You can ask for a new "
+    "appointment whenever you are ready."
+)
+
+
+def _may_reopen(appointment) -> bool:
+    booked_from = appointment.request
+    return booked_from is not None and selectors.request_may_reopen(appointment_request=booked_from)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @access.client_required
 def appointment_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    """The client cancels, with enough notice; otherwise she is asked to call."""
+    """The client cancels, with enough notice; otherwise she is asked to call. She chooses
+    whether its request opens again (we find another time) or closes, and is told which."""
     appointment = appointment_for_client(user=request.user, pk=pk)
     hours = selectors.cancellation_notice_hours()
-    form = ClientCancelForm(request.POST or None)
+    form = ClientCancelForm(request.POST or None, may_reopen=_may_reopen(appointment))
     if request.method == "POST" and form.is_valid():
         try:
             appointment_services.appointment_cancel(
                 appointment=appointment,
                 actor=request.user,
                 reason=form.cleaned_data["reason"],
+                reopen_request=form.reopen_request(),
                 request=request,
             )
         except errors.SchedulingError as error:
             form.add_error(error.field, error.message)
         else:
-            messages.success(request, _("Your appointment is cancelled. We have emailed you to confirm."))
+            reopened = selectors.open_request_for_client(client=request.user)
+            messages.success(
+                request,
+                MSG_CANCELLED_REOPENED
+                if reopened is not None and reopened.pk == appointment.request_id
+                else MSG_CANCELLED_CLOSED,
+            )
             return redirect("scheduling:my_appointments")
     return render(
         request,
@@ -167,9 +238,14 @@ def appointment_move(request: HttpRequest, pk: int) -> HttpResponse:
     """The client asks for another time; the front desk finds one."""
     appointment = appointment_for_client(user=request.user, pk=pk)
     telehealth = appointment.modality == Modality.TELEHEALTH
+    intake = intake_for_client(client=request.user)
     form = RescheduleAskForm(
         request.POST or None,
-        initial={"earliest_date": timezone.localdate() + timedelta(days=1)},
+        initial={
+            "earliest_date": timezone.localdate() + timedelta(days=1),
+            # What she told us in her intake, as the first request's form does.
+            "confirms_in_colorado": intake is not None and intake.in_colorado == "yes",
+        },
         telehealth=telehealth,
     )
     if request.method == "POST" and form.is_valid():

@@ -35,7 +35,12 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 # 0 unless the deployment says so: with no proxy the header is the visitor's own words, and
 # trusting it would let anyone choose the address the audit records. compose sets 1.
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("PORTAL_TRUSTED_PROXY_COUNT", 0, minimum=0)
+# Where links in emails and calendar files lead. Background tasks have no request to read it
+# from; `make run` sets it from the HOST and PORT it serves on.
 SITE_URL = env_str("PORTAL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# With DEBUG on, errors still show the portal's own pages (OwnErrorPagesMiddleware) unless this
+# asks for Django's technical ones (README: "Configuration").
+PORTAL_DJANGO_DEBUG_PAGES = env_bool("PORTAL_DJANGO_DEBUG_PAGES", False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -74,6 +79,7 @@ MIDDLEWARE = [
     "portal.middleware.StaffMFARequiredMiddleware",
     "portal.middleware.NoStoreForSignedInMiddleware",
     "portal.middleware.MethodNotAllowedPageMiddleware",
+    "portal.middleware.OwnErrorPagesMiddleware",
     # Last, so it sees a view's database errors first and answers 503 rather than 500.
     "portal.middleware.DatabaseUnavailableMiddleware",
 ]

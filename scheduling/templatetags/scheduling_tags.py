@@ -1,6 +1,7 @@
 from django import template
 
 from intake.selectors import intake_is_sent
+from scheduling.display import session_length_words
 from scheduling.selectors import open_request_for_client, upcoming_appointments_for_client
 
 register = template.Library()
@@ -14,3 +15,9 @@ def client_scheduling_status(user) -> dict:
         "open_request": open_request_for_client(client=user),
         "intake_sent": intake_is_sent(client=user),
     }
+
+
+@register.filter
+def session_length(minutes: int) -> str:
+    """53 -> "about 50 minutes" (scheduling.display)."""
+    return session_length_words(minutes)

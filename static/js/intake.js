@@ -473,3 +473,15 @@
     }, true);
   });
 })();
+
+/*
+ * The progress list: on a phone it stays folded under its one line ("Step 4 of 9 - ...");
+ * on a wider screen it starts open. Without the script it starts folded everywhere and
+ * opens with a tap.
+ */
+(function () {
+  "use strict";
+  var details = document.querySelector("[data-progress-details]");
+  if (!details || !window.matchMedia) { return; }
+  if (window.matchMedia("(min-width: 48rem)").matches) { details.open = true; }
+})();

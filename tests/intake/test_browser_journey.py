@@ -8,7 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from intake.models import ConsentSignature, Intake, PregnancyEntry, QuestionnaireResponse
-from intake.selectors import intake_history_summary
+from intake.selectors import intake_history_summary, questionnaires_offered
+from intake.steps import STEPS
 from tests.portal.factories import DEFAULT_PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,8 +22,20 @@ PREGNANCIES = [
 ]
 
 
+# On a phone, the longest questionnaire screen stays a short page.
+PHONE_SCREEN_MAX_HEIGHT = 3500
+
+
 def _next(page):
     page.get_by_role("button", name="Save and continue").click()
+
+
+def _height(page) -> int:
+    return page.evaluate("() => document.documentElement.scrollHeight")
+
+
+def _progress_says(page, position: int, title: str) -> None:
+    expect(page.locator("[data-progress-now]")).to_have_text(f"Step {position} of {len(STEPS)} - {title}")
 
 
 def _sign_in(page, live_server, user):
@@ -58,7 +71,27 @@ def test_a_client_completes_the_whole_intake_with_two_losses_and_a_live_birth(
     for name, value in (("may_email", "True"), ("may_text", "False"), ("may_voicemail", "True")):
         page.check(f"input[name={name}][value={value}]")
     page.screenshot(path=shots / "01-about.png", full_page=True)
+    _progress_says(page, 1, "About you")
+    # Lower down the long first step, the save status is still in view.
+    page.locator("[name=heard_about_detail]").scroll_into_view_if_needed()
+    expect(page.locator("[data-saved-indicator]")).to_contain_text("Last saved at")
+    expect(page.locator("[data-saved-indicator]")).to_be_in_viewport()
     _next(page)
+
+    # The progress list says, in words, what is done and where she is.
+    _progress_says(page, 2, "What brings you here")
+    # Folded on a phone (a tap opens it), open on a wide screen.
+    opened = page.locator("[data-progress-details]").evaluate("d => d.open")
+    assert opened is (viewport["size"]["width"] > 400)
+    if not opened:
+        page.locator(".intake-progress__summary").click()
+    steps = page.locator(".intake-progress__list li")
+    expect(steps.nth(0)).to_have_attribute("data-step-state", "done")
+    expect(steps.nth(0)).to_contain_text("Done")
+    expect(steps.nth(1)).to_have_attribute("aria-current", "step")
+    expect(steps.nth(1)).to_contain_text("You are here")
+    expect(steps.nth(2)).to_contain_text("Not started")
+    page.screenshot(path=shots / "02-progress.png")
 
     # 2. What brings you here
     axe(page, "step 2")
@@ -88,14 +121,28 @@ def test_a_client_completes_the_whole_intake_with_two_losses_and_a_live_birth(
     page.check("input[name=impact_work][value='6']")
     _next(page)
 
-    # 5. Questionnaires: a few answers, one "prefer not to answer"
-    axe(page, "step 5")
-    for item in range(1, 9):
-        page.check(f"input[name=q-phq9-{item}][value='1']")
-    page.check("input[name=q-phq9-9][value='0']")
-    page.check("input[name=q-gad7-1][value=decline]")
-    page.screenshot(path=shots / "05-questionnaires.png", full_page=True)
-    _next(page)
+    # 5. Questionnaires, one per screen (a long one over a few): a few answers, one "prefer
+    # not to answer"; every screen measured.
+    heights = []
+    offered = len(questionnaires_offered())
+    for screen in range(1, 20):
+        _progress_says(page, 5, "Short questionnaires")
+        expect(page.locator("[data-part-count]")).to_contain_text(f" of {offered}")
+        axe(page, f"step 5, screen {screen}")
+        for name, value in (
+            *((f"q-phq9-{i}", "1") for i in range(1, 9)),
+            ("q-phq9-9", "0"),
+            ("q-gad7-1", "decline"),
+        ):
+            if page.locator(f"input[name={name}]").count():
+                page.check(f"input[name={name}][value='{value}']")
+        heights.append(_height(page))
+        page.screenshot(path=shots / f"05-{screen}.png", full_page=True)
+        _next(page)
+        if "Short questionnaires" not in page.locator("[data-progress-now]").inner_text():
+            break
+    if viewport["size"]["width"] <= 400:
+        assert max(heights) < PHONE_SCREEN_MAX_HEIGHT, heights
 
     # 6-8. Health, support, appointment preferences
     axe(page, "step 6")

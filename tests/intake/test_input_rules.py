@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from intake.forms import field_for
 from intake.forms_rules import (
+    ERROR_EMERGENCY_PHONE,
     ERROR_PHONE,
     ERROR_POSTAL_CODE,
     ERROR_STATE,
@@ -25,7 +26,9 @@ from intake.forms_rules import (
         ("+1 303 555 0142", None),
         ("+44 20 7946 0958", None),
         ("+353 (0)1 234 5678 9", None),  # 14 digits
-        ("123456789012345", None),  # 15 digits
+        ("+44 (0)20 7946 0958", None),
+        ("123456789012345", ERROR_PHONE),  # 15 digits, but no country's number
+        ("(123) 456-7890", ERROR_PHONE),  # no such area code
         ("call me maybe", ERROR_PHONE),
         ("12", ERROR_PHONE),
         ("555-0142", ERROR_PHONE),  # no area code
@@ -77,16 +80,56 @@ def test_state_rule(value, message):
     assert state_error(value) == message
 
 
-@pytest.mark.parametrize(("typed", "kept"), [("co", "CO"), (" Co ", "CO"), ("CO", "CO"), ("", "")])
-def test_state_field_accepts_any_case_and_keeps_upper_case(typed, kept):
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("co", "CO"),
+        (" Co ", "CO"),
+        ("CO", "CO"),
+        ("Co.", "CO"),
+        ("Colorado", "CO"),
+        ("colorado", "CO"),
+        ("  new   york ", "NY"),
+        ("District of Columbia", "DC"),
+        ("Puerto Rico", "PR"),
+        ("", ""),
+    ],
+)
+def test_state_field_accepts_a_name_or_a_code_and_keeps_the_code(typed, kept):
     assert field_for("state").clean(typed) == kept
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("303.555.0142", "(303) 555-0142"),
+        ("3035550142", "(303) 555-0142"),
+        ("+1 303 555 0142", "(303) 555-0142"),
+        ("1-303-555-0142", "(303) 555-0142"),
+        ("(303) 555-0142", "(303) 555-0142"),
+        ("+44 (0)20 7946 0958", "+44 20 7946 0958"),
+        ("", ""),
+    ],
+)
+@pytest.mark.parametrize("name", ["phone", "emergency_contact_phone"])
+def test_phone_fields_accept_common_formats_and_keep_one(name, typed, kept):
+    assert field_for(name).clean(typed) == kept
+
+
+def test_each_phone_field_names_itself_in_its_message():
+    with pytest.raises(ValidationError) as own:
+        field_for("phone").clean("555-0142")
+    with pytest.raises(ValidationError) as emergency:
+        field_for("emergency_contact_phone").clean("555-0142")
+    assert "your phone number" in own.value.messages[0]
+    assert "emergency contact" in emergency.value.messages[0]
 
 
 @pytest.mark.parametrize(
     ("name", "typed", "message"),
     [
         ("phone", "call me maybe", ERROR_PHONE),
-        ("emergency_contact_phone", "12", ERROR_PHONE),
+        ("emergency_contact_phone", "12", ERROR_EMERGENCY_PHONE),
         ("postal_code", "ABCDE", ERROR_POSTAL_CODE),
         ("state", "Colorado!!!", ERROR_STATE),
     ],

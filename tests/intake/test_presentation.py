@@ -17,6 +17,7 @@ from intake.instruments.epds import EPDS
 from intake.models import Intake
 from tests.intake.factories import PregnancyEntryFactory
 from tests.intake.factories_review import answer, raise_flag, sent_intake
+from tests.intake.pages import questionnaire_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -59,19 +60,19 @@ def test_every_instrument_has_a_plain_client_title_of_its_own():
 
 
 def test_questionnaire_step_heads_each_questionnaire_with_its_client_title(signed_in, intake, epds_on):
-    page = signed_in.get(reverse("intake:step", kwargs={"number": 5})).content.decode()
+    page = questionnaire_pages(signed_in)
     headings = re.findall(r"<h2 id=\"q-[a-z0-9]+\">([^<]+)</h2>", page)
-    assert headings == [i.client_title for i in INSTRUMENT_ORDER]
+    assert list(dict.fromkeys(headings)) == [i.client_title for i in INSTRUMENT_ORDER]
 
 
 def test_questionnaire_step_shows_the_client_no_instrument_name(signed_in, intake, epds_on):
-    text = _visible_text(signed_in.get(reverse("intake:step", kwargs={"number": 5})).content.decode())
+    text = _visible_text(questionnaire_pages(signed_in))
     shown = [name for name in OFFICIAL_NAMES if name in text]
     assert shown == []
 
 
 def test_questionnaire_step_keeps_the_publishers_instructions_and_wording(signed_in, intake, epds_on):
-    page = signed_in.get(reverse("intake:step", kwargs={"number": 5})).content.decode()
+    page = questionnaire_pages(signed_in)
     text = " ".join(_visible_text(page).split())
     for instrument in INSTRUMENT_ORDER:
         first = instrument.items[0]
@@ -80,9 +81,7 @@ def test_questionnaire_step_keeps_the_publishers_instructions_and_wording(signed
 
 
 def test_the_postnatal_questions_are_introduced_in_words_that_fit_anyone(signed_in, intake, epds_on):
-    text = " ".join(
-        _visible_text(signed_in.get(reverse("intake:step", kwargs={"number": 5})).content.decode()).split()
-    )
+    text = " ".join(_visible_text(questionnaire_pages(signed_in)).split())
 
     assert EPDS.instructions in text
     assert "choose the answer" in EPDS.instructions
@@ -139,7 +138,7 @@ def test_after_sending_an_urgent_panel_offers_no_way_back_either(signed_in, clie
 
 def test_while_a_draft_the_safety_panel_still_leads_back_to_the_answers(signed_in, intake):
     Intake.objects.filter(pk=intake.pk).update(risk_level="high")
-    page = signed_in.get(reverse("intake:step", kwargs={"number": 5})).content.decode()
+    page = questionnaire_pages(signed_in)
     assert "Keep going with my answers" in page
 
 

@@ -17,6 +17,7 @@ from intake.selectors import intake_priority_for_client
 from intake.step_services import intake_save_step
 from portal.message_ledger import message_deliver, messages_sweep
 from portal.models import AuditEvent, Message
+from tests.intake.pages import questionnaire_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -116,11 +117,12 @@ def test_saving_the_step_with_item_9_stays_on_the_step_and_shows_crisis_resource
     response = signed_in.post(step_url(5), {"q-phq9-9": "2", "action": "next"})
 
     assert response.status_code == 302
-    assert response["Location"] == step_url(5) + "?after=next#safety"
-    html = signed_in.get(step_url(5)).content.decode()
+    assert response["Location"] == step_url(5) + "?after=next&part=1#safety"
+    html = signed_in.get(response["Location"]).content.decode()
     assert visible_panel(html) == "high"
     assert "tel:988" in html
-    assert 'href="#intake-continue"' in html
+    # "Keep going" leads on to the next questionnaire screen, where she was going.
+    assert f'href="{step_url(5)}?part=2" data-safety-continue' in html
 
 
 def test_an_urgent_answer_asks_whether_the_client_is_safe_and_puts_988_and_911_first(signed_in):
@@ -155,7 +157,7 @@ def test_saving_the_feelings_step_with_self_harm_ticked_shows_crisis_resources(s
 
 
 def test_no_crisis_panel_is_shown_before_any_safety_answer(signed_in):
-    assert visible_panel(signed_in.get(step_url(5)).content.decode()) is None
+    assert visible_panel(questionnaire_pages(signed_in)) is None
 
 
 def test_the_crisis_panel_is_shown_in_full_once_then_a_strip_stays_on_every_page(signed_in, intake):
@@ -417,7 +419,7 @@ def test_priority_of_a_client_without_an_intake_is_routine(second_client_user):
 
 
 def test_epds_is_not_offered_unless_the_practice_enabled_it(signed_in, practice):
-    html = signed_in.get(step_url(5)).content.decode()
+    html = questionnaire_pages(signed_in)
 
     assert "q-epds-1" not in html
     assert "q-phq9-1" in html
@@ -427,7 +429,7 @@ def test_epds_comes_first_once_enabled(signed_in, practice):
     practice.epds_enabled = True
     practice.save(update_fields=["epds_enabled"])
 
-    html = signed_in.get(step_url(5)).content.decode()
+    html = questionnaire_pages(signed_in)
 
     assert "q-epds-1" in html
     assert html.index("q-epds-1") < html.index("q-phq9-1")

@@ -3,11 +3,16 @@ way back (the session could not be saved) or she presses Send again."""
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
+from django.core import mail
 from django.db import OperationalError
 from django.urls import reverse
 
+from intake.message_kinds import INTAKE_RECEIVED
 from intake.models import Intake
 from intake.views import MSG_SENT
+from portal.message_ledger import message_deliver
+from portal.models import Message
+from scheduling.message_content import forbidden_words_in
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +56,50 @@ def test_a_failing_session_save_on_an_error_page_is_still_an_error(ready, monkey
 
     with pytest.raises(OperationalError):
         ready.get("/no-such-page/")
+
+
+def test_the_sent_page_offers_to_ask_for_an_appointment_right_there(ready, client_user):
+    response = ready.post(reverse("intake:submit"), follow=True)
+
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("intake:summary")
+    assert f'href="{reverse("scheduling:request_new")}"' in page
+    assert "Ask for an appointment" in page
+
+
+def test_sending_emails_one_discreet_receipt(
+    ready, client_user, practice, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        ready.post(reverse("intake:submit"))
+
+    receipts = [m for m in mail.outbox if m.to == [client_user.email]]
+    assert len(receipts) == 1
+    receipt = receipts[0]
+    text = receipt.subject + receipt.body + receipt.alternatives[0][0]
+    assert forbidden_words_in(text) == []
+    assert "intake" not in text.lower()
+    row = Message.objects.get(kind=INTAKE_RECEIVED, client=client_user)
+    message_deliver(message_id=row.pk)
+    assert len([m for m in mail.outbox if m.to == [client_user.email]]) == 1
+
+
+@pytest.mark.parametrize(("allowed", "named"), [(True, True), (False, False), (None, False)])
+def test_the_receipt_names_the_practice_only_where_she_allowed_it(
+    ready, client_user, practice, django_capture_on_commit_callbacks, allowed, named
+):
+    Intake.objects.filter(client=client_user).update(may_name_practice=allowed)
+    with django_capture_on_commit_callbacks(execute=True):
+        ready.post(reverse("intake:submit"))
+
+    (receipt,) = [m for m in mail.outbox if m.to == [client_user.email]]
+    assert (practice.name in receipt.subject + receipt.body + receipt.alternatives[0][0]) is named
+
+
+def test_no_receipt_when_she_said_no_to_email(ready, client_user, django_capture_on_commit_callbacks):
+    Intake.objects.filter(client=client_user).update(may_email=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        ready.post(reverse("intake:submit"))
+
+    assert [m for m in mail.outbox if m.to == [client_user.email]] == []
+    assert Message.objects.get(kind=INTAKE_RECEIVED, client=client_user).status == Message.Status.SKIPPED

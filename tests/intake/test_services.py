@@ -16,6 +16,7 @@ from intake import (
     step_services,
     submit_services,
 )
+from intake.message_kinds import INTAKE_RECEIVED
 from intake.models import ConsentDocument, ConsentSignature, Intake, PregnancyEntry, QuestionnaireResponse
 from intake.selectors import (
     consent_document_text,
@@ -23,7 +24,7 @@ from intake.selectors import (
     intake_history_summary,
     intake_progress_percent,
 )
-from portal.models import AuditEvent
+from portal.models import AuditEvent, Message
 from portal.selectors import practice_get
 from tests.intake.factories import PregnancyEntryFactory
 
@@ -448,7 +449,9 @@ def test_submit_refuses_an_under_age_client(signed_intake, client_user):
 def test_submit_runs_the_hooks_after_commit(signed_intake, client_user, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         submit_services.intake_submit(intake=signed_intake, actor=client_user)
-    assert len(callbacks) == 1
+    # The hooks, and the delivery of her receipt (recorded in the same transaction).
+    assert len(callbacks) == 2
+    assert Message.objects.filter(kind=INTAKE_RECEIVED, client=client_user).count() == 1
 
 
 def test_nothing_can_be_saved_after_submit(signed_intake, client_user, informed_consent, rf_request):
@@ -526,7 +529,7 @@ def test_an_intake_is_never_sent_without_the_practice_agreements(intake, rf_requ
     ("name", "value", "message"),
     [
         ("phone", "call me maybe", forms_rules.ERROR_PHONE),
-        ("emergency_contact_phone", "12", forms_rules.ERROR_PHONE),
+        ("emergency_contact_phone", "12", forms_rules.ERROR_EMERGENCY_PHONE),
         ("postal_code", "ABCDE", forms_rules.ERROR_POSTAL_CODE),
         ("state", "Colorado!!!", forms_rules.ERROR_STATE),
         ("state", "co", forms_rules.ERROR_STATE),  # the form upper-cases; a caller must too

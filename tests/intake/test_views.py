@@ -17,11 +17,12 @@ from intake import (
     submit_services,
     views,
 )
-from intake.forms_rules import ERROR_PHONE, ERROR_POSTAL_CODE, ERROR_STATE
+from intake.forms_rules import ERROR_EMERGENCY_PHONE, ERROR_PHONE, ERROR_POSTAL_CODE, ERROR_STATE
 from intake.models import ConsentSignature, Intake, PregnancyEntry, QuestionnaireResponse
 from intake.selectors import consent_documents_required
 from portal.models import AuditEvent
 from tests.intake.factories import IntakeFactory, PregnancyEntryFactory
+from tests.intake.pages import questionnaire_pages
 from tests.portal.factories import DEFAULT_PASSWORD
 
 
@@ -288,7 +289,7 @@ def _question_wrap(html: str, name: str) -> str:
 
 
 def test_follow_up_questions_are_in_the_page_hidden_with_their_rule(signed_in):
-    html = signed_in.get(step_url(5)).content.decode()
+    html = questionnaire_pages(signed_in)
 
     asq5 = _question_wrap(html, "q-asq-5")
     assert " hidden" in asq5
@@ -303,7 +304,7 @@ def test_follow_up_questions_are_in_the_page_hidden_with_their_rule(signed_in):
 def test_a_saved_yes_shows_its_follow_up_question_without_the_script(signed_in):
     autosave(signed_in, "q-asq-2", "yes")
 
-    html = signed_in.get(step_url(5)).content.decode()
+    html = questionnaire_pages(signed_in)
 
     assert " hidden" not in _question_wrap(html, "q-asq-5")
 
@@ -313,7 +314,7 @@ def test_a_post_that_brings_up_trauma_questions_stays_on_the_step_at_the_first_n
     response = signed_in.post(step_url(5), {"q-pcptsd5-gate": "yes", "action": action})
 
     assert response.status_code == 302
-    assert response["Location"] == step_url(5) + "?more=q-pcptsd5-1#q-pcptsd5-1-wrap"
+    assert response["Location"] == step_url(5) + "?more=q-pcptsd5-1&part=6#q-pcptsd5-1-wrap"
     html = signed_in.get(response["Location"]).content.decode()
     wrap = _question_wrap(html, "q-pcptsd5-1")
     assert " hidden" not in wrap
@@ -324,7 +325,7 @@ def test_a_post_that_brings_up_trauma_questions_stays_on_the_step_at_the_first_n
 def test_a_post_that_raises_the_level_and_brings_up_asq_5_shows_the_panel_then_points_to_it(signed_in):
     response = signed_in.post(step_url(5), {"q-asq-1": "yes", "action": "next"})
 
-    assert response["Location"] == step_url(5) + "?more=q-asq-5#safety"
+    assert response["Location"] == step_url(5) + "?more=q-asq-5&part=7#safety"
     html = signed_in.get(response["Location"]).content.decode()
     # On at the first ASQ question still to answer, so none before the new one is skipped.
     assert 'href="#q-asq-2-wrap" data-safety-continue' in html
@@ -334,15 +335,57 @@ def test_a_post_that_raises_the_level_and_brings_up_asq_5_shows_the_panel_then_p
 def test_a_held_save_and_continue_lets_the_panel_lead_on_to_the_next_step(signed_in):
     response = signed_in.post(step_url(5), {"q-phq9-9": "2", "action": "next"})
 
-    assert response["Location"] == step_url(5) + "?after=next#safety"
+    assert response["Location"] == step_url(5) + "?after=next&part=1#safety"
     html = signed_in.get(response["Location"]).content.decode()
-    assert f'href="{step_url(6)}" data-safety-continue' in html
+    # On to the next screen of the questionnaires.
+    assert f'href="{step_url(5)}?part=2" data-safety-continue' in html
 
 
-def test_a_post_with_nothing_new_to_ask_moves_on(signed_in):
-    response = signed_in.post(step_url(5), {"q-phq9-1": "0", "action": "next"})
+def test_a_post_with_nothing_new_to_ask_moves_on_to_the_next_questionnaire_screen(signed_in):
+    response = signed_in.post(step_url(5), {"q-phq9-1": "0", "part": "1", "action": "next"})
+
+    assert response["Location"] == step_url(5) + "?part=2"
+
+
+def test_the_last_questionnaire_screen_moves_on_to_the_next_step(signed_in):
+    response = signed_in.post(step_url(5), {"q-asq-1": "no", "part": "last", "action": "next"})
 
     assert response["Location"] == step_url(6)
+
+
+def test_going_back_from_step_6_lands_on_the_last_questionnaire_screen(signed_in):
+    response = signed_in.post(step_url(6), {"action": "back"})
+
+    assert response["Location"] == step_url(5) + "?part=last"
+
+
+def test_a_questionnaire_screen_number_out_of_range_shows_the_first(signed_in):
+    response = signed_in.get(step_url(5) + "?part=999")
+
+    assert response.status_code == 200
+    assert 'name="part" value="1"' in response.content.decode()
+
+
+def test_edit_from_the_review_returns_to_the_review_after_saving(signed_in, client_user):
+    page = signed_in.get(step_url(2) + "?from=review").content.decode()
+    assert "Save and return to the review" in page
+    response = signed_in.post(step_url(2), {"hopes": "To rest", "from": "review", "action": "review"})
+
+    assert response["Location"] == reverse("intake:review")
+    assert Intake.objects.get(client=client_user).hopes == "To rest"
+
+
+def test_save_and_continue_from_the_review_s_edit_also_returns_to_the_review(signed_in):
+    response = signed_in.post(step_url(4), {"from": "review", "action": "next"})
+
+    assert response["Location"] == reverse("intake:review")
+
+
+def test_review_edit_links_say_they_come_from_the_review(signed_in, client_user):
+    signed_in.post(step_url(1), {"legal_name": "Hope Rivera", "action": "save"})
+    html = signed_in.get(reverse("intake:review")).content.decode()
+
+    assert f'href="{step_url(1)}?from=review"' in html
 
 
 def test_the_more_parameter_only_points_to_a_question_that_is_waiting(signed_in):
@@ -583,7 +626,7 @@ def test_pregnancy_step_lists_entries_with_edit_and_remove_links(signed_in, clie
 
 
 def test_questionnaire_step_offers_prefer_not_to_answer(signed_in):
-    html = signed_in.get(step_url(5)).content.decode()
+    html = questionnaire_pages(signed_in)
     assert 'name="q-phq9-9"' in html
     assert "Prefer not to answer" in html
     assert 'name="q-epds-1"' not in html  # EPDS stays off until the practice enables it
@@ -776,7 +819,7 @@ def test_a_version_replaced_since_the_page_opened_is_explained_and_nothing_signe
 
 
 def test_questionnaire_step_has_a_content_note(signed_in):
-    assert "Before you begin this part" in signed_in.get(step_url(5)).content.decode()
+    assert "Before you begin this part" in questionnaire_pages(signed_in)
 
 
 # --- contact answers on step 1
@@ -785,7 +828,7 @@ def test_questionnaire_step_has_a_content_note(signed_in):
 NONSENSE = {
     "phone": ("call me maybe", ERROR_PHONE),
     "postal_code": ("ABCDE", ERROR_POSTAL_CODE),
-    "emergency_contact_phone": ("12", ERROR_PHONE),
+    "emergency_contact_phone": ("12", ERROR_EMERGENCY_PHONE),
     "state": ("Colorado!!!", ERROR_STATE),
 }
 
@@ -821,10 +864,33 @@ def test_autosave_refuses_nonsense_contact_answers_with_the_fields_message(
     assert not Intake.objects.filter(client=client_user).exclude(**{name: ""}).exists()
 
 
-def test_step_1_keeps_a_lower_case_state_code_upper_case(signed_in, client_user):
-    signed_in.post(step_url(1), {"state": "co", "postal_code": "80218-1234", "phone": "303.555.0142"})
+def test_step_1_keeps_a_state_by_name_as_its_code_and_a_phone_in_one_format(signed_in, client_user):
+    signed_in.post(
+        step_url(1),
+        {
+            "state": "colorado",
+            "postal_code": "80218-1234",
+            "phone": "303.555.0142",
+            "emergency_contact_phone": "+1 720 555 0199",
+        },
+    )
     intake = Intake.objects.get(client=client_user)
-    assert (intake.state, intake.postal_code, intake.phone) == ("CO", "80218-1234", "303.555.0142")
+    assert (intake.state, intake.postal_code, intake.phone, intake.emergency_contact_phone) == (
+        "CO",
+        "80218-1234",
+        "(303) 555-0142",
+        "(720) 555-0199",
+    )
+
+
+def test_autosave_keeps_a_phone_in_one_format(signed_in, client_user):
+    response = signed_in.post(
+        reverse("intake:autosave"),
+        data=json.dumps({"field": "phone", "value": "303 555 0142"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    assert Intake.objects.get(client=client_user).phone == "(303) 555-0142"
     assert autosave(signed_in, "state", "wy").status_code == 200
     assert Intake.objects.get(client=client_user).state == "WY"
 

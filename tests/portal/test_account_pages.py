@@ -415,3 +415,11 @@ def test_a_wrong_two_step_code_is_explained_kindly(client, therapist):
     html = response.content.decode()
     assert "That code did not work" in html
     assert "Incorrect code." not in html
+
+
+def test_sign_in_offers_forgot_your_password_once(client, practice):
+    response = client.get(reverse("account_login"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.count("Forgot your password?") == 1
+    assert reverse("account_reset_password") in html

@@ -116,3 +116,40 @@ def test_a_post_only_address_still_answers_json_callers_plainly(client, client_u
     response = client.get(reverse("intake:autosave"), headers={"X-Requested-With": "fetch"})
     assert response.status_code == 405
     assert b"This page opens" not in response.content
+
+
+def test_the_local_debug_server_still_shows_the_portal_s_own_not_found_page(client, practice, settings):
+    settings.DEBUG = True
+    response = client.get("/no-such-page/")
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert "We could not find that page" in html
+    assert "URLconf" not in html
+
+
+def test_a_missing_object_under_debug_shows_the_portal_s_own_page(
+    client, client_user, second_client_user, settings
+):
+    from tests.intake.factories import IntakeFactory, PregnancyEntryFactory
+
+    settings.DEBUG = True
+    other = PregnancyEntryFactory(intake=IntakeFactory(client=second_client_user))
+    client.force_login(client_user)
+    response = client.get(reverse("intake:pregnancy_edit", kwargs={"pk": other.pk}))
+    assert response.status_code == 404
+    assert "We could not find that page" in response.content.decode()
+
+
+def test_django_s_debug_pages_are_shown_when_asked_for(client, practice, settings):
+    settings.DEBUG = True
+    settings.PORTAL_DJANGO_DEBUG_PAGES = True
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "URLconf" in response.content.decode()
+
+
+def test_a_missing_slash_is_still_added_under_debug(client, practice, settings):
+    settings.DEBUG = True
+    response = client.get("/accounts/login")
+    assert response.status_code == 301
+    assert response["Location"] == "/accounts/login/"

@@ -2,8 +2,12 @@
 clinical in them, and the client's channel choices honoured."""
 
 import datetime as dt
+import os
+import re
 import smtplib
+import subprocess
 import threading
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -516,3 +520,39 @@ def test_a_crash_after_the_mail_server_took_it_repeats_it_once_with_the_same_id(
     assert len(mail.outbox) == 2
     assert mail.outbox[0].extra_headers["Message-ID"] == mail.outbox[1].extra_headers["Message-ID"]
     assert Message.objects.get(pk=row.pk).status == "sent"
+
+
+def _site_url_make_run_sets(*, host: str, port: int) -> str:
+    """The PORTAL_SITE_URL `make run HOST=... PORT=...` gives the server it starts (the
+    Makefile's own command, run up to the server with the server swapped for printenv)."""
+    root = Path(__file__).resolve().parents[2]
+    plan = subprocess.run(  # noqa: S603 - the repository's Makefile, dry run
+        ["make", "-n", "run", f"HOST={host}", f"PORT={port}"],  # noqa: S607
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    line = next(line for line in plan.splitlines() if " runserver " in line)
+    command = re.sub(r"\S+ manage\.py runserver .*$", "printenv PORTAL_SITE_URL", line)
+    env = {k: v for k, v in os.environ.items() if k != "PORTAL_SITE_URL"}
+    return subprocess.run(  # noqa: S603 - the Makefile's line, its server swapped for printenv
+        ["bash", "-c", command],  # noqa: S607
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
+@pytest.fixture
+def make_run_on_8123(settings):
+    settings.SITE_URL = _site_url_make_run_sets(host="127.0.0.1", port=8123)
+
+
+def test_email_links_lead_to_the_port_make_run_was_given(make_run_on_8123, booked):
+    (message,) = mail.outbox
+    assert "http://127.0.0.1:8123/scheduling/" in message.body
+    html = message.alternatives[0][0]
+    assert "http://127.0.0.1:8123/scheduling/" in html

@@ -29,6 +29,8 @@ def _form(session_type) -> dict:
         "weekdays": ["1"],
         "parts": ["morning"],
         "earliest_date": (timezone.localdate() + dt.timedelta(days=2)).isoformat(),
+        # Sent from the summary she confirms.
+        "confirm": "send",
     }
 
 

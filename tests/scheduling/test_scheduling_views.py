@@ -99,6 +99,7 @@ def test_client_sends_a_request(client, client_user, intake):
             "date_1": (timezone.localdate() + dt.timedelta(days=5)).isoformat(),
             "earliest_date": (timezone.localdate() + dt.timedelta(days=2)).isoformat(),
             "note": "After 9 please",
+            "confirm": "send",
         },
     )
     assert response.status_code == 302
