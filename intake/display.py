@@ -62,7 +62,7 @@ def field_value_display(name: str, value) -> str:
         return ", ".join(str(labels.get(slug, slug)) for slug in value)
     if name in IMPACT_FIELDS:
         return _("%(n)s out of 10") % {"n": value}
-    if name == "date_of_birth":
+    if name in ("date_of_birth", "subscriber_date_of_birth"):
         return date_format(value)
     model_field = Intake._meta.get_field(name)
     if model_field.choices:
