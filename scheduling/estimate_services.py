@@ -9,6 +9,7 @@ in a task (scheduling.estimate_tasks), never in the booking's request.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from intake.selectors import estimate_client_facts
+from intake.selectors import estimate_client_facts, estimate_due_without_asking
 from portal.audit import audit_record
 from portal.messages import message_enqueue
 from portal.models import AuditEvent, Practice, TherapistCredentials, User
@@ -290,3 +291,24 @@ def estimate_issue_on_request(
         appointment=appointment,
         actor=actor,
     )
+
+
+# A booking's estimate queued after commit may be lost with the broker; the sweeper (beat)
+# queues again what is still missing this long after the booking.
+SWEEP_AFTER = dt.timedelta(minutes=10)
+SWEEP_BATCH = 50
+
+
+def estimates_missing(*, older_than: dt.timedelta = SWEEP_AFTER, limit: int = SWEEP_BATCH) -> list[int]:
+    """Ids of upcoming booked appointments, booked more than `older_than` ago, that owe their
+    client an estimate and have none."""
+    now = timezone.now()
+    appointments = (
+        Appointment.objects.filter(
+            status=Appointment.Status.BOOKED, start__gt=now, created_at__lte=now - older_than
+        )
+        .exclude(estimates__isnull=False)
+        .select_related("client")
+        .order_by("created_at")[:limit]
+    )
+    return [a.pk for a in appointments if estimate_due_without_asking(client=a.client)]

@@ -11,7 +11,12 @@ from django.db import transaction
 
 from intake.selectors import estimate_due_without_asking
 
-from .estimate_services import EstimateNotReadyError, estimate_issue_for_booking, estimate_issue_on_request
+from .estimate_services import (
+    EstimateNotReadyError,
+    estimate_issue_for_booking,
+    estimate_issue_on_request,
+    estimates_missing,
+)
 from .models import Appointment
 
 logger = logging.getLogger(__name__)
@@ -33,7 +38,7 @@ def estimate_for_booking_task(self, appointment_id: int) -> int | None:
     return estimate.pk if estimate else None
 
 
-def _queue(appointment_id: int) -> None:
+def _queue(appointment_id: int) -> bool:
     try:
         estimate_for_booking_task.apply_async(
             args=(appointment_id,), retry=True, retry_policy=ENQUEUE_RETRY_POLICY
@@ -42,6 +47,8 @@ def _queue(appointment_id: int) -> None:
         logger.warning(
             "Could not queue the Good Faith Estimate of appointment %s", appointment_id, exc_info=True
         )
+        return False
+    return True
 
 
 def estimate_on_booking(*, appointment: Appointment) -> None:
@@ -76,3 +83,13 @@ def estimate_request_queue(*, client_id: int, therapist_id: int, actor_id: int |
         logger.warning("Could not queue a Good Faith Estimate for client %s", client_id, exc_info=True)
         return False
     return True
+
+
+@shared_task
+def estimates_missing_sweep_task() -> int:
+    """Periodic (CELERY_BEAT_SCHEDULE): queue again each booking's estimate still missing."""
+    ids = estimates_missing()
+    queued = sum(1 for appointment_id in ids if _queue(appointment_id))
+    if ids:
+        logger.info("Estimate sweeper: %s bookings without their estimate, %s queued", len(ids), queued)
+    return queued

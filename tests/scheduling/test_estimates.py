@@ -16,8 +16,9 @@ from portal.models import AuditEvent, TherapistCredentials
 from portal.selectors import practice_forget
 from scheduling.appointment_services import appointment_book
 from scheduling.estimate_services import ERROR_PRACTICE_NPI, EstimateNotReadyError, estimate_issue
+from scheduling.estimate_tasks import estimates_missing_sweep_task
 from scheduling.message_content import forbidden_words_in
-from scheduling.models import GoodFaithEstimate, Modality, NotificationKind, SessionType
+from scheduling.models import Appointment, GoodFaithEstimate, Modality, NotificationKind, SessionType
 from tests.intake.factories import IntakeFactory
 from tests.scheduling.factories import AppointmentRequestFactory, TherapistProfileFactory
 
@@ -228,3 +229,23 @@ def test_client_asking_for_one_gets_it_for_her_booked_therapist(
 
 def test_estimate_kind_is_a_notification_kind():
     assert NotificationKind.ESTIMATE in NotificationKind.values
+
+
+def test_sweeper_issues_the_estimate_a_lost_task_left_missing(
+    billing_ready, therapist, client_user, front_desk
+):
+    _intake(client_user, payment_method=Intake.PaymentMethod.SELF_PAY)
+    # Booked, but the task queued after commit never ran (the callbacks are not executed here).
+    appointment = appointment_book(
+        therapist=therapist,
+        session_type=SessionType.objects.get(slug="initial-consultation"),
+        start=timezone.now() + dt.timedelta(days=5),
+        modality=Modality.TELEHEALTH,
+        client=client_user,
+        actor=front_desk,
+    )
+    assert estimates_missing_sweep_task() == 0  # too recent: its own task may still be on its way
+    Appointment.objects.filter(pk=appointment.pk).update(created_at=timezone.now() - dt.timedelta(minutes=20))
+    assert estimates_missing_sweep_task() == 1
+    assert GoodFaithEstimate.objects.get(client=client_user).appointment == appointment
+    assert estimates_missing_sweep_task() == 0
