@@ -52,22 +52,28 @@ POLICY: dict[str, dict[str, str]] = {
 
 def sample_kwargs(personas: dict) -> dict[str, dict[str, str]]:
     """URL kwargs for intake URLs, naming objects that belong to personas["client"]."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.core.files.base import ContentFile
 
     from intake.models import InsuranceCardImage, RiskFlag, RiskLevelChoices
-    from intake.payment_services import card_image_store
+    from intake.payment_services import card_image_clean
     from tests.intake.factories import IntakeFactory, PregnancyEntryFactory
 
     intake = IntakeFactory(client=personas["client"])
     entry = PregnancyEntryFactory(intake=intake)
     # A draft reaches staff once it has raised a same-day flag (intake.access).
     flag, _created = RiskFlag.objects.get_or_create(intake=intake, level=RiskLevelChoices.URGENT)
-    card = card_image_store(
+    # Made directly: the intake may be sent already in some walks (the upload is for drafts).
+    clean = card_image_clean(_png())
+    card = InsuranceCardImage(
         intake=intake,
-        side=InsuranceCardImage.Side.FRONT,
-        upload=SimpleUploadedFile("card.png", _png(), content_type="image/png"),
-        actor=personas["client"],
+        side="front",
+        content_type="image/jpeg",
+        size=len(clean.data),
+        width=clean.width,
+        height=clean.height,
     )
+    card.file.save("card-sample.jpg", ContentFile(clean.data), save=False)
+    card.save()
     return {
         "intake:card_image": {"pk": str(card.pk)},
         "intake:benefits_check": {"pk": str(intake.pk)},
