@@ -32,13 +32,13 @@ def test_card_photos_on_a_phone(browser, live_server, client_user, screenshot_di
     page.goto(f"{live_server.url}/intake/step/{PAYMENT}/")
 
     page.get_by_label("I would like to use my health insurance").check()
-    page.get_by_label("Member ID").fill("XJH220019")
+    page.get_by_label("Member ID", exact=True).fill("XJH220019")
     page.get_by_label("Front of the card").set_input_files(photo)
     page.get_by_label("Back of the card").set_input_files(script)
     page.get_by_role("button", name="Save and continue").click()
 
     expect(page.locator("#id_card_back_error")).to_have_text(str(ERROR_CARD_NOT_IMAGE))
-    expect(page.get_by_label("Member ID")).to_have_value("XJH220019")
+    expect(page.get_by_label("Member ID", exact=True)).to_have_value("XJH220019")
     expect(page.get_by_text("We have a photo of this side.")).to_be_visible()
     page.screenshot(path=screenshot_dir / "intake-payment-refused-photo-phone.png", full_page=True)
     axe(page, "payment step with a refused photo")
