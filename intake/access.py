@@ -4,12 +4,13 @@ what the signed-in user may see first (a client: her own intake), so any other i
 """
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
 
-from portal.access import can_see_clinical, object_or_404
+from portal.access import can_schedule, can_see_clinical, is_client, object_or_404
 from portal.models import User
 from portal.selectors import practice_get
 
-from .models import ConsentDocument, HardDate, Intake, PregnancyEntry, RiskFlag
+from .models import ConsentDocument, HardDate, InsuranceCardImage, Intake, PregnancyEntry, RiskFlag
 from .risk_rules import SAME_DAY_LEVELS
 from .selectors import intake_for_client, intake_unstarted
 
@@ -107,3 +108,26 @@ def risk_flag_for_staff(*, user: User, pk) -> RiskFlag:
 def intake_own_for_client(*, user: User, pk) -> Intake:
     """The signed-in client's own intake named by id (her PDF copy), else 404."""
     return object_or_404(Intake.objects.select_related("client"), pk=pk, client=user)
+
+
+# --- Payment: card photos are billing data. The client sees her own; the front desk and the
+# practice admin see any (billing is their job); a therapist sees those of intakes she may open.
+
+
+def card_image_for(*, user: User, pk) -> InsuranceCardImage:
+    """One card photo the user may see, else 404."""
+    images = InsuranceCardImage.objects.select_related("intake__client")
+    if is_client(user):
+        return object_or_404(images, pk=pk, intake__client=user)
+    if can_schedule(user):
+        return object_or_404(images, pk=pk)
+    if can_see_clinical(user):
+        return object_or_404(images, pk=pk, intake__in=intakes_for_staff(user=user))
+    raise Http404
+
+
+def intake_for_billing(*, user: User, pk) -> Intake:
+    """An intake whose billing details the front desk or the practice admin may record, else 404."""
+    if not can_schedule(user):
+        raise Http404
+    return object_or_404(Intake.objects.select_related("client"), pk=pk)

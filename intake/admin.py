@@ -131,7 +131,7 @@ class TherapistCredentialsAdmin(PortalModelAdmin):
 
     list_display = ("user", "licence", "licence_number", "updated_at")
     list_select_related = ("user",)
-    fields = ("user", *CREDENTIAL_FIELDS)
+    fields = ("user", *CREDENTIAL_FIELDS, "npi")
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -142,7 +142,10 @@ class TherapistCredentialsAdmin(PortalModelAdmin):
     def save_model(self, request, obj, form, change):
         saved = therapist_credentials_save(
             therapist=obj.user,
-            data={field: form.cleaned_data.get(field, getattr(obj, field)) for field in CREDENTIAL_FIELDS},
+            data={
+                field: form.cleaned_data.get(field, getattr(obj, field))
+                for field in (*CREDENTIAL_FIELDS, "npi")
+            },
             actor=request.user,
             request=request,
         )

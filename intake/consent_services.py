@@ -228,9 +228,10 @@ def therapist_credentials_save(
     Her details are kept even when the disclosure cannot be published yet; `problems` then
     says what is still missing.
     """
-    credentials, _created = TherapistCredentials.objects.update_or_create(
-        user=therapist, defaults={field: data.get(field, "").strip() for field in CREDENTIAL_FIELDS}
-    )
+    defaults = {field: data.get(field, "").strip() for field in CREDENTIAL_FIELDS}
+    if "npi" in data:  # billing, not the disclosure: kept as it was unless given
+        defaults["npi"] = data["npi"].strip()
+    credentials, _created = TherapistCredentials.objects.update_or_create(user=therapist, defaults=defaults)
     audit_record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,

@@ -34,10 +34,16 @@ DEMO_CREDENTIALS = {
 }
 
 
+# Fictional NPIs, valid by their check digit (portal.validators.validate_npi) like real ones.
+DEMO_NPI = {"stephanie@demo.example": "1847520933", "maya@demo.example": "1296384757"}
+
+
 def demo_credentials_seed() -> None:
     """Each demo therapist's credentials (left alone once there), then the disclosure."""
     for email, data in DEMO_CREDENTIALS.items():
         therapist = User.objects.filter(email=email, role=User.Role.THERAPIST).first()
         if therapist is not None and not TherapistCredentials.objects.filter(user=therapist).exists():
             therapist_credentials_save(therapist=therapist, data=data, actor=None)
+        if therapist is not None:
+            TherapistCredentials.objects.filter(user=therapist, npi="").update(npi=DEMO_NPI[email])
     disclosure_publish(actor=None)

@@ -81,7 +81,7 @@ def field_value_display(name: str, value) -> str:
         return _("%(n)s out of 10") % {"n": value}
     if name == "sleep_hours":
         return _("About %(n)s hours") % {"n": value}
-    if name == "date_of_birth":
+    if name in ("date_of_birth", "subscriber_date_of_birth"):
         return date_format(value)
     model_field = Intake._meta.get_field(name)
     if model_field.choices:

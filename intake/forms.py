@@ -191,6 +191,33 @@ FIELDS = {
         required=False,
     ),
     "heard_about_detail": lambda: _text(_("Anything you would like to add about that (optional)")),
+    "referring_provider": lambda: _text(
+        _("If someone referred you: their name (optional)"),
+        _("For example your doctor, midwife, or a hospital's support program."),
+    ),
+    "referring_practice": lambda: _text(_("Their practice, clinic or program (optional)")),
+    "referrer_may_know": lambda: _yes_no(
+        _("May we let them know you reached us?"),
+        _("We would say only that you made contact, nothing more, unless you sign a separate release."),
+    ),
+    "payment_method": lambda: _radio(
+        _("How would you like to pay for sessions?"), Intake.PaymentMethod.choices
+    ),
+    "insurance_plan": lambda: _text(_("Insurance company and plan name"), max_length=200),
+    "insurance_member_id": lambda: _text(_("Member ID"), max_length=60),
+    "insurance_group_number": lambda: _text(_("Group number (if the card shows one)"), max_length=60),
+    "subscriber_name": lambda: _text(
+        _("Name of the person the plan is in (the subscriber)"), _("Often you, a spouse or a parent.")
+    ),
+    "subscriber_relationship": lambda: _radio(_("Whose plan is it?"), Intake.SubscriberRelationship.choices),
+    "subscriber_date_of_birth": lambda: forms.DateField(
+        label=_("The subscriber's date of birth"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    ),
+    "secondary_insurance_plan": lambda: _text(_("A second insurance plan, if you have one (optional)")),
+    "secondary_member_id": lambda: _text(_("Second plan: member ID"), max_length=60),
+    "secondary_group_number": lambda: _text(_("Second plan: group number"), max_length=60),
     "services": lambda: forms.MultipleChoiceField(
         label=_("What kind of support are you looking for?"),
         help_text=_("Choose as many as fit."),
@@ -317,6 +344,8 @@ SECTION_BEFORE = {
     "emergency_contact_name": _("Someone we can call in an emergency"),
     "may_email": _("How we may contact you"),
     "heard_about": _("How you found us"),
+    "insurance_plan": _("Your insurance"),
+    "secondary_insurance_plan": _("A second plan"),
     "symptoms": _("What you have noticed"),
     "onset": _("When it began"),
     "past_therapy": _("Support you have had before"),

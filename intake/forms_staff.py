@@ -115,3 +115,17 @@ class NoteForm(forms.Form):
         max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+
+class BenefitsCheckForm(forms.Form):
+    note = TypedTextField(
+        label=_("What the check found"),
+        help_text=_("For example: in network, $30 copay, deductible met. Billing facts only."),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Please write what the check found (for example the copay).")},
+    )
+
+
+class ReferralReportForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)

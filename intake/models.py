@@ -84,6 +84,8 @@ class Intake(TimeStampedModel):
         FRIEND = "friend", _("A friend or family member")
         SOCIAL = "social", _("Social media or a blog post")
         SUPPORT_GROUP = "support_group", _("A support group or organisation")
+        HOSPITAL_PROGRAM = "hospital_program", _("A hospital program")
+        PSI = "psi", _("Postpartum Support International (PSI)")
         OTHER = "other", _("Somewhere else")
         PREFER_NOT = "prefer_not", _("Prefer not to say")
 
@@ -142,6 +144,17 @@ class Intake(TimeStampedModel):
         NO = "no", _("No, I can't sleep even when I have the chance")
         NO_BABY = "no_baby", _("This doesn't apply to me now")
         PREFER_NOT = "prefer_not", _("I'd rather not say")
+
+    class PaymentMethod(models.TextChoices):
+        SELF_PAY = "self_pay", _("I will pay for sessions myself")
+        INSURANCE = "insurance", _("I would like to use my health insurance")
+        TALK_FIRST = "talk_first", _("I'd like to talk about this first")
+
+    class SubscriberRelationship(models.TextChoices):
+        SELF = "self", _("It is my own plan")
+        SPOUSE = "spouse", _("My spouse or partner")
+        PARENT = "parent", _("My parent")
+        OTHER = "other", _("Someone else")
 
     class RelationshipStatus(models.TextChoices):
         SINGLE = "single", _("Single")
@@ -217,6 +230,29 @@ class Intake(TimeStampedModel):
     may_name_practice = models.BooleanField(_("may say the practice's name"), null=True, blank=True)
     heard_about = models.CharField(_("heard about us"), max_length=20, choices=HeardAbout.choices, blank=True)
     heard_about_detail = models.CharField(_("heard about us: details"), max_length=200, blank=True)
+    referring_provider = models.CharField(_("referring provider"), max_length=200, blank=True)
+    referring_practice = models.CharField(_("referring practice or program"), max_length=200, blank=True)
+    # Only that she made contact, never more without a separate release.
+    referrer_may_know = models.BooleanField(_("referrer may know she made contact"), null=True, blank=True)
+
+    # 9. Payment (before the agreements). Billing details, never clinical.
+    payment_method = models.CharField(
+        _("how sessions will be paid"), max_length=20, choices=PaymentMethod.choices, blank=True
+    )
+    insurance_plan = models.CharField(_("insurance plan"), max_length=200, blank=True)
+    insurance_member_id = models.CharField(_("member ID"), max_length=60, blank=True)
+    insurance_group_number = models.CharField(_("group number"), max_length=60, blank=True)
+    subscriber_name = models.CharField(_("subscriber's name"), max_length=200, blank=True)
+    subscriber_relationship = models.CharField(
+        _("subscriber's relationship to the client"),
+        max_length=20,
+        choices=SubscriberRelationship.choices,
+        blank=True,
+    )
+    subscriber_date_of_birth = models.DateField(_("subscriber's date of birth"), null=True, blank=True)
+    secondary_insurance_plan = models.CharField(_("second insurance plan"), max_length=200, blank=True)
+    secondary_member_id = models.CharField(_("second plan's member ID"), max_length=60, blank=True)
+    secondary_group_number = models.CharField(_("second plan's group number"), max_length=60, blank=True)
 
     # 2. What brings you here
     services = models.JSONField(_("support wanted"), default=list, blank=True)
@@ -738,3 +774,52 @@ class SummaryDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_audience_display()} of intake {self.intake_id} ({self.rendered_at:%Y-%m-%d %H:%M})"
+
+
+class InsuranceCardImage(models.Model):
+    """A photo of one side of the client's insurance card, re-encoded on upload (nothing of
+    the original file is kept: no location, no camera data) and kept in private storage. One
+    per side; a new photo replaces the old one, whose file is removed."""
+
+    class Side(models.TextChoices):
+        FRONT = "front", _("Front of the card")
+        BACK = "back", _("Back of the card")
+
+    intake = models.ForeignKey(Intake, on_delete=models.PROTECT, related_name="card_images")
+    side = models.CharField(max_length=10, choices=Side.choices)
+    file = models.FileField(storage=private_storage, upload_to="cards/%Y/%m/", max_length=200)
+    content_type = models.CharField(max_length=20)
+    size = models.PositiveIntegerField()
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["side"]
+        constraints = [
+            models.UniqueConstraint(fields=["intake", "side"], name="intake_card_image_one_per_side"),
+            models.CheckConstraint(condition=Q(size__gt=0), name="intake_card_image_not_empty"),
+            models.CheckConstraint(
+                condition=Q(side__in=["front", "back"]), name="intake_card_image_side_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_side_display()} of intake {self.intake_id}"
+
+
+class BenefitsCheck(models.Model):
+    """The front desk's record that it checked the client's insurance benefits: who, when and
+    what they found (a billing note, never clinical). Each check is kept."""
+
+    intake = models.ForeignKey(Intake, on_delete=models.PROTECT, related_name="benefits_checks")
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(_("what the check found"), validators=long_text_validators())
+    checked_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-checked_at", "-pk"]
+        constraints = [models.CheckConstraint(condition=~Q(note=""), name="intake_benefits_check_note")]
+
+    def __str__(self) -> str:
+        return f"Benefits checked for intake {self.intake_id}"

@@ -31,6 +31,7 @@ from .models import (
 )
 from .risk_rules import SAME_DAY_LEVELS
 from .screening_display import FlagView, ScreenerRow
+from .selectors import PaymentDetails, payment_details, referral_rows
 
 # The queue's default: everything the practice has not finished with.
 OPEN_STATUSES = (
@@ -226,6 +227,8 @@ class ReviewDetail:
     # Her perinatal mental-health history (intake.facts), current medications included.
     perinatal: list[Row]
     about: list[Row]
+    referral: list[Row]
+    payment: PaymentDetails | None
     symptoms: list[Row]
     history: list[Row]
     support: list[Row]
@@ -257,6 +260,8 @@ def review_detail(*, intake: Intake) -> ReviewDetail:
         about=field_rows(
             intake, ("pronouns", "date_of_birth", "address_line", "city", "state", "heard_about")
         ),
+        referral=referral_rows(intake=intake),
+        payment=payment_details(client=intake.client),
         symptoms=field_rows(intake, SYMPTOM_FIELDS),
         history=field_rows(intake, HISTORY_FIELDS),
         support=field_rows(intake, SUPPORT_FIELDS),

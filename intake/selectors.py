@@ -2,8 +2,10 @@
 
 import datetime as dt
 import hashlib
+from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from portal.models import Practice, User
@@ -13,6 +15,7 @@ from . import pregnancy_history
 from .catalogue import SELF_HARM
 from .consent_rules import consent_text_fill, consent_text_problems
 from .disclosure import CREDENTIAL_FIELDS, TherapistFacts
+from .display import NOT_ANSWERED, Row, field_rows
 from .instruments import (
     ALL_INSTRUMENTS,
     FLAG_PSYCHOSIS_SIGN,
@@ -23,9 +26,11 @@ from .instruments import (
     visible_items,
 )
 from .models import (
+    BenefitsCheck,
     ConsentDocument,
     ConsentSignature,
     HardDate,
+    InsuranceCardImage,
     Intake,
     PregnancyEntry,
     QuestionnaireResponse,
@@ -41,7 +46,7 @@ from .risk_rules import (
     priority_for_level,
     priority_position,
 )
-from .steps import AGREEMENTS, PREGNANCIES, QUESTIONNAIRES, STEPS
+from .steps import AGREEMENTS, PAYMENT, PREGNANCIES, QUESTIONNAIRES, STEP_BY_NUMBER, STEPS
 
 # Always asked; telehealth is added when the client may meet by video.
 ALWAYS_REQUIRED_CONSENTS = (
@@ -207,6 +212,8 @@ def _step_started(intake: Intake, step, pregnancies, questionnaires, unsigned) -
         return bool(questionnaires)
     if step.number == AGREEMENTS:
         return not unsigned
+    if step.number == PAYMENT and intake.card_images.exists():
+        return True
     return any(getattr(intake, f) not in (None, "", []) for f in step.fields)
 
 
@@ -451,3 +458,116 @@ def ready_to_schedule_contacts(rows) -> list[dict]:
 def intakes_ready_to_schedule() -> list[dict]:
     """Every accepted intake as the front desk sees it (see intakes_ready_to_schedule_rows)."""
     return ready_to_schedule_contacts(intakes_ready_to_schedule_rows())
+
+
+# --- Payment and referral: billing facts, never clinical ones.
+
+REFERRAL_FIELDS = (
+    "heard_about",
+    "heard_about_detail",
+    "referring_provider",
+    "referring_practice",
+    "referrer_may_know",
+)
+
+
+@dataclass(frozen=True)
+class PaymentDetails:
+    """How a client means to pay, for the front desk, the practice admin and the therapist.
+    Nothing here says why she is in care."""
+
+    intake_id: int
+    method: str
+    rows: list[Row]
+    cards: list[InsuranceCardImage]
+    checks: list[BenefitsCheck]
+
+    @property
+    def waits_for_check(self) -> bool:
+        return insurance_waits_for_check(method=self.method, checked=bool(self.checks))
+
+
+def insurance_waits_for_check(*, method: str, checked: bool) -> bool:
+    """The one rule for "benefits to check": she gave insurance and nobody has checked it yet."""
+    return method == Intake.PaymentMethod.INSURANCE and not checked
+
+
+def estimate_due_without_asking(*, client: User) -> bool:
+    """Whether booking this client owes her a Good Faith Estimate (45 CFR 149.610): she pays
+    herself or has not said she will use insurance (uninsured, unsure, or not answered yet).
+    Only a client who gave an insurance plan is left out, unless she asks for one."""
+    method, plan = Intake.objects.filter(client=client).values_list(
+        "payment_method", "insurance_plan"
+    ).first() or ("", "")
+    return not (method == Intake.PaymentMethod.INSURANCE and plan.strip())
+
+
+def payment_details(*, client: User) -> PaymentDetails | None:
+    """The payment step's answers, the card photos and the benefits checks (None before she
+    starts her intake)."""
+    intake = intake_for_client(client=client)
+    if intake is None:
+        return None
+    return PaymentDetails(
+        intake_id=intake.pk,
+        method=intake.payment_method,
+        rows=field_rows(intake, STEP_BY_NUMBER[PAYMENT].fields),
+        cards=list(InsuranceCardImage.objects.filter(intake=intake)),
+        checks=list(BenefitsCheck.objects.filter(intake=intake).select_related("checked_by")),
+    )
+
+
+def clients_waiting_for_benefits_check(*, client_ids) -> set[int]:
+    """Of these clients, those whose insurance is waiting for the front desk's check."""
+    return set(
+        Intake.objects.filter(client_id__in=client_ids, payment_method=Intake.PaymentMethod.INSURANCE)
+        .exclude(benefits_checks__isnull=False)
+        .values_list("client_id", flat=True)
+    )
+
+
+def referral_rows(*, intake: Intake) -> list[Row]:
+    """Where the client heard of the practice, and whether the referrer may know she made contact."""
+    return field_rows(intake, REFERRAL_FIELDS)
+
+
+def estimate_client_facts(*, client: User) -> dict:
+    """What a Good Faith Estimate says of the client: her name and date of birth, nothing else."""
+    intake = intake_for_client(client=client)
+    return {
+        "name": (intake.legal_name if intake else "") or client.full_name,
+        "date_of_birth": intake.date_of_birth if intake else None,
+    }
+
+
+@dataclass(frozen=True)
+class ReferralReport:
+    """Intakes started in each month of a year, by where the client heard of the practice.
+    Counts only: no name, no answer, nothing clinical."""
+
+    year: int
+    months: list[str]
+    # (source label, one count per month)
+    rows: list[tuple[str, list[int]]]
+
+
+def referral_report(*, year: int) -> ReferralReport:
+    zone = timezone.get_default_timezone()
+    start = dt.datetime(year, 1, 1, tzinfo=zone)
+    end = dt.datetime(year + 1, 1, 1, tzinfo=zone)
+    counted = (
+        Intake.objects.filter(created_at__gte=start, created_at__lt=end)
+        .annotate(month=TruncMonth("created_at", tzinfo=zone))
+        .values("month", "heard_about")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    table: dict[str, list[int]] = {value: [0] * 12 for value in [*Intake.HeardAbout.values, ""]}
+    for row in counted:
+        table.setdefault(row["heard_about"], [0] * 12)[row["month"].month - 1] += row["n"]
+    labels = {**dict(Intake.HeardAbout.choices), "": NOT_ANSWERED}
+    return ReferralReport(
+        year=year,
+        months=[f"{year}-{m:02d}" for m in range(1, 13)],
+        rows=[(str(labels.get(value, value)), counts) for value, counts in table.items()],
+    )

@@ -45,6 +45,9 @@ ERROR_DOB_FUTURE = _("Your date of birth can't be a date still to come. Please c
 ERROR_DOB_RANGE = _("Please check the year of your date of birth.")
 
 
+ERROR_SUBSCRIBER_DOB = _("Please check this date of birth: it can't be a date still to come, or before 1900.")
+
+
 ERROR_IMPACT_RANGE = _("Please choose a number from 0 to 10.")
 
 
@@ -109,6 +112,11 @@ def _value_error(name: str, value, today: dt.date) -> str | None:
             return ERROR_DOB_FUTURE
         if value.year < EARLIEST_BIRTH_YEAR:
             return ERROR_DOB_RANGE
+    if name == "subscriber_date_of_birth" and value is not None:
+        if not isinstance(value, dt.date):
+            return ERROR_INVALID_VALUE
+        if value > today or value.year < EARLIEST_BIRTH_YEAR:
+            return ERROR_SUBSCRIBER_DOB
     try:
         model_field.clean(value, None)
     except ValidationError as exc:

@@ -23,7 +23,8 @@ QUESTIONNAIRES = 5
 HEALTH = 6
 SUPPORT = 7
 PREFERENCES = 8
-AGREEMENTS = 9
+PAYMENT = 9
+AGREEMENTS = 10
 
 STEPS: tuple[Step, ...] = (
     Step(
@@ -50,6 +51,9 @@ STEPS: tuple[Step, ...] = (
             "may_name_practice",
             "heard_about",
             "heard_about_detail",
+            "referring_provider",
+            "referring_practice",
+            "referrer_may_know",
         ),
     ),
     Step(
@@ -129,6 +133,28 @@ STEPS: tuple[Step, ...] = (
     ),
     Step(SUPPORT, "support", _("Your support"), ("relationship_status", "supporters", "partner_may_join")),
     Step(PREFERENCES, "preferences", _("Appointment preferences"), ("appointment_preferences",)),
+    Step(
+        PAYMENT,
+        "payment",
+        _("Paying for sessions"),
+        (
+            "payment_method",
+            "insurance_plan",
+            "insurance_member_id",
+            "insurance_group_number",
+            "subscriber_name",
+            "subscriber_relationship",
+            "subscriber_date_of_birth",
+            "secondary_insurance_plan",
+            "secondary_member_id",
+            "secondary_group_number",
+        ),
+        content_note=_(
+            "A few questions about paying for sessions, so nothing about money surprises you "
+            "later. Answer what you can; if you would rather talk it through with us first, "
+            "that is an answer too, and it never holds up your intake."
+        ),
+    ),
     Step(AGREEMENTS, "agreements", _("Agreements")),
 )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_home_safety, views_staff, views_summary
+from . import views, views_home_safety, views_payment, views_staff, views_summary
 
 app_name = "intake"
 
@@ -20,6 +20,9 @@ urlpatterns = [
     path("your-answers/", views.summary, name="summary"),
     path("your-answers/<int:pk>/summary.pdf", views_summary.summary_pdf, name="summary_pdf"),
     # The therapist review (clinical staff only).
+    path("cards/<int:pk>/", views_payment.card_image, name="card_image"),
+    path("staff/<int:pk>/benefits/", views_payment.benefits_check, name="benefits_check"),
+    path("staff/referrals/", views_payment.referral_report_page, name="referral_report"),
     path("staff/queue/", views_staff.queue, name="staff_queue"),
     path("staff/<int:pk>/", views_staff.detail, name="staff_detail"),
     path("staff/<int:pk>/assign/", views_staff.assign, name="staff_assign"),

@@ -99,8 +99,19 @@ from .selectors import (
     questionnaires_offered,
 )
 from .step_services import ERROR_UNDER_AGE_FIELD, intake_autosave_field, intake_save_step
-from .steps import ABOUT, AGREEMENTS, LAST_STEP, PREGNANCIES, QUESTIONNAIRES, STEP_BY_NUMBER, STEPS, SUPPORT
+from .steps import (
+    ABOUT,
+    AGREEMENTS,
+    LAST_STEP,
+    PAYMENT,
+    PREGNANCIES,
+    QUESTIONNAIRES,
+    STEP_BY_NUMBER,
+    STEPS,
+    SUPPORT,
+)
 from .submit_services import IntakeSubmitError, intake_submit, intake_submit_problems
+from .views_payment import card_uploads_save, payment_step_context
 
 # The level whose full crisis panel this client has been shown (see _safety_panel_full).
 SAFETY_SEEN_KEY = "intake_safety_panel_seen"
@@ -352,7 +363,8 @@ def _fields_step(request: HttpRequest, intake: Intake, number: int) -> HttpRespo
         if number == ABOUT and saved.under_age and "date_of_birth" not in form.errors:
             # Never a silent stay: say why, next to the answer that can change it.
             form.add_error("date_of_birth", ERROR_UNDER_AGE_FIELD)
-        if not form.errors:
+        card_errors = card_uploads_save(request, intake) if number == PAYMENT else {}
+        if not form.errors and not card_errors:
             if _raised_to_same_day(level_before, saved.risk_level):
                 return _back_to_safety(number, request.POST.get("action", "save"))
             return _after_save(request, number)
@@ -360,6 +372,7 @@ def _fields_step(request: HttpRequest, intake: Intake, number: int) -> HttpRespo
         intake = intake_own(user=request.user)
     else:
         form = form_class(initial={name: getattr(intake, name) for name in form_class.base_fields})
+        card_errors = {}
     # What is saved now, for the page to post back: its next save writes only what it changed.
     saved_now = form_class(initial={name: getattr(intake, name) for name in form_class.base_fields})
     for name, field in form.fields.items():
@@ -377,8 +390,12 @@ def _fields_step(request: HttpRequest, intake: Intake, number: int) -> HttpRespo
             home_safety_action=HOME_SAFETY_ACTION if number == SUPPORT else "",
             grouped_fields=GROUPED_FIELDS,
             # The under-age panel at the top says it already, kindly; not "needs another look".
-            error_summary=_error_summary(form.errors, leave_out=(ERROR_UNDER_AGE_FIELD,)),
+            error_summary=[
+                *_error_summary(form.errors, leave_out=(ERROR_UNDER_AGE_FIELD,)),
+                *({"anchor": f"id_{name}", "message": message} for name, message in card_errors.items()),
+            ],
             under_age_stopped=request.method == "POST" and intake_is_under_minimum_age(intake=intake),
+            **(payment_step_context(intake, card_errors) if number == PAYMENT else {}),
         ),
     )
 

@@ -249,6 +249,19 @@ class PracticeAdmin(PortalModelAdmin):
             _("Scheduling"),
             {"fields": ("cancellation_notice_hours", "reminder_hours_before", "booking_buffer_minutes")},
         ),
+        (
+            _("Billing and Good Faith Estimates"),
+            {
+                "fields": (
+                    "npi",
+                    "tax_id",
+                    "sliding_scale_offered",
+                    "sliding_scale_note",
+                    "estimate_ongoing_sessions",
+                    "estimate_months",
+                )
+            },
+        ),
     )
 
     def has_add_permission(self, request):

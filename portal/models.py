@@ -6,7 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .validators import validate_address_lines
+from .validators import validate_address_lines, validate_npi, validate_tax_id
 
 
 class TimeStampedModel(models.Model):
@@ -137,6 +137,34 @@ class Practice(TimeStampedModel):
     booking_buffer_minutes = models.PositiveSmallIntegerField(
         _("buffer between sessions (minutes)"), default=10
     )
+    # Billing identity, printed on each Good Faith Estimate (45 CFR 149.610). Blank until the
+    # practice admin fills it in: no estimate is issued while either is missing.
+    npi = models.CharField(_("practice NPI (type 2)"), max_length=10, blank=True, validators=[validate_npi])
+    tax_id = models.CharField(
+        _("tax id (EIN)"),
+        max_length=10,
+        blank=True,
+        validators=[validate_tax_id],
+        help_text=_("e.g. 84-1234567"),
+    )
+    sliding_scale_offered = models.BooleanField(_("offers a sliding scale"), default=False)
+    sliding_scale_note = models.CharField(
+        _("sliding scale: a word for clients"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown on the intake's payment step when a sliding scale is offered."),
+    )
+    estimate_ongoing_sessions = models.PositiveSmallIntegerField(
+        _("Good Faith Estimate: ongoing sessions expected"),
+        default=11,
+        help_text=_("Sessions after the first one, over the period below."),
+    )
+    estimate_months = models.PositiveSmallIntegerField(
+        _("Good Faith Estimate: period (months)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("At most 12."),
+    )
     regulator_contact = models.TextField(
         _("the regulator's contact"),
         default=(
@@ -160,6 +188,10 @@ class Practice(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(pcptsd5_cutoff__gte=1) & models.Q(pcptsd5_cutoff__lte=5),
                 name="portal_practice_pcptsd5_cutoff_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(estimate_months__gte=1) & models.Q(estimate_months__lte=12),
+                name="portal_practice_estimate_months_range",
             ),
             models.CheckConstraint(
                 condition=models.Q(urgent_realert_minutes__gte=5) & models.Q(urgent_realert_minutes__lte=240),
@@ -197,6 +229,7 @@ class TherapistCredentials(TimeStampedModel):
         _("licence"), max_length=200, help_text=_("e.g. Licensed Clinical Social Worker (LCSW)")
     )
     licence_number = models.CharField(_("Colorado licence number"), max_length=60)
+    npi = models.CharField(_("NPI (type 1)"), max_length=10, blank=True, validators=[validate_npi])
     degrees = models.TextField(_("degrees"), help_text=_("Each degree with its school and year."))
     licence_requires = models.TextField(
         _("what the licence requires"),

@@ -3,6 +3,8 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
+from stdnum import luhn
+from stdnum.us import ein
 
 ERROR_ON_CALL_ADDRESS = _("“%(address)s” is not an email address. Put one address on each line.")
 
@@ -23,3 +25,22 @@ def validate_address_lines(value: str) -> None:
     lines = [line.strip() for line in value.splitlines() if line.strip()]
     if bad := invalid_addresses(lines):
         raise ValidationError(ERROR_ON_CALL_ADDRESS, code="invalid", params={"address": bad[0]})
+
+
+ERROR_NPI = _("An NPI is 10 digits whose last digit checks the others; please check this one.")
+ERROR_TAX_ID = _("Please give the employer identification number as 9 digits, for example 84-1234567.")
+# An NPI's check digit is the Luhn digit of the number behind this prefix (the card-issuer
+# prefix 80840 that CMS assigned to health providers).
+NPI_LUHN_PREFIX = "80840"
+
+
+def validate_npi(value: str) -> None:
+    """A National Provider Identifier: 10 digits, valid by its check digit."""
+    if not (len(value) == 10 and value.isdigit() and luhn.is_valid(NPI_LUHN_PREFIX + value)):
+        raise ValidationError(ERROR_NPI, code="invalid")
+
+
+def validate_tax_id(value: str) -> None:
+    """A US employer identification number (the practice's tax id), written NN-NNNNNNN."""
+    if not ein.is_valid(value) or ein.format(value) != value:
+        raise ValidationError(ERROR_TAX_ID, code="invalid")

@@ -5,10 +5,12 @@ nothing (see portal.access.object_or_404). The services do not decide who may: t
 call these before them.
 """
 
-from portal.access import is_practice_admin, is_therapist, object_or_404
+from django.http import Http404
+
+from portal.access import can_schedule, is_client, is_practice_admin, is_therapist, object_or_404
 from portal.models import User
 
-from .models import Appointment, AppointmentRequest, TimeOff, WeeklyAvailability
+from .models import Appointment, AppointmentRequest, GoodFaithEstimate, TimeOff, WeeklyAvailability
 
 
 def request_for_client(*, user: User, pk) -> AppointmentRequest:
@@ -75,3 +77,16 @@ def availability_for_hours(*, user: User, pk) -> WeeklyAvailability:
 
 def time_off_for_hours(*, user: User, pk) -> TimeOff:
     return object_or_404(_hours_rows(TimeOff, user), pk=pk)
+
+
+def estimate_for(*, user: User, pk) -> GoodFaithEstimate:
+    """A Good Faith Estimate: the client's own, or any for the front desk and the practice
+    admin (billing); the therapist it names may read it too. Anything else is 404."""
+    estimates = GoodFaithEstimate.objects.select_related("client")
+    if is_client(user):
+        return object_or_404(estimates, pk=pk, client=user)
+    if can_schedule(user):
+        return object_or_404(estimates, pk=pk)
+    if is_therapist(user):
+        return object_or_404(estimates, pk=pk, therapist=user)
+    raise Http404

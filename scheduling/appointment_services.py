@@ -30,6 +30,7 @@ from .errors import (
     SchedulingFieldError,
     SlotTakenError,
 )
+from .estimate_tasks import estimate_on_booking
 from .models import (
     APPOINTMENT_NO_OVERLAP,
     Appointment,
@@ -138,6 +139,7 @@ def appointment_book(
             f"at {start.astimezone(UTC):%Y-%m-%d %H:%M} UTC",
             request=request,
         )
+    estimate_on_booking(appointment=appointment)
     return appointment
 
 

@@ -27,7 +27,7 @@ from portal.message_ledger import OutgoingMessage, site_host
 from portal.models import Practice, User
 from portal.selectors import practice_get
 
-from .models import Appointment, AppointmentRequest, NotificationKind
+from .models import Appointment, AppointmentRequest, GoodFaithEstimate, NotificationKind
 from .selectors import appointment_place
 from .slots import to_practice_time
 
@@ -213,10 +213,23 @@ def appointment_ics(*, appointment: Appointment, method: str, contact: Contact, 
     return calendar.to_ical()
 
 
-def message_for(*, kind: str, subject: Appointment | AppointmentRequest, contact: Contact) -> OutgoingMessage:
-    """The message of ``kind`` about an appointment or a request, with its calendar file
-    where the kind has one."""
+def estimate_message_context(*, contact: Contact, practice: Practice) -> dict:
+    """That an estimate is ready, and where: no amount, no service, nothing more."""
+    return {
+        "name": contact.name,
+        "practice_name": _practice_name(contact, practice),
+        "sign_in_url": _site_url("scheduling:estimates"),
+    }
+
+
+def message_for(
+    *, kind: str, subject: Appointment | AppointmentRequest | GoodFaithEstimate, contact: Contact
+) -> OutgoingMessage:
+    """The message of ``kind`` about an appointment, a request or an estimate, with its
+    calendar file where the kind has one."""
     practice = practice_get()
+    if isinstance(subject, GoodFaithEstimate):
+        return message_render(kind=kind, context=estimate_message_context(contact=contact, practice=practice))
     if isinstance(subject, AppointmentRequest):
         context = request_message_context(appointment_request=subject, contact=contact, practice=practice)
         return message_render(kind=kind, context=context)

@@ -9,12 +9,14 @@ from portal.message_ledger import Composed, MessageKind, message_kind_register
 from portal.models import Message
 
 from .message_content import Contact, client_contact, message_for
-from .models import Appointment, AppointmentRequest, NotificationKind
+from .models import Appointment, AppointmentRequest, GoodFaithEstimate, NotificationKind
 
 
-def _subject(row: Message) -> Appointment | AppointmentRequest:
+def _subject(row: Message) -> Appointment | AppointmentRequest | GoodFaithEstimate:
     if row.subject_type.model_class() is AppointmentRequest:
         return AppointmentRequest.objects.get(pk=row.subject_id)
+    if row.subject_type.model_class() is GoodFaithEstimate:
+        return GoodFaithEstimate.objects.get(pk=row.subject_id)
     return Appointment.objects.select_related("office", "therapist__therapist_profile").get(pk=row.subject_id)
 
 

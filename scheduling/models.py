@@ -5,8 +5,10 @@ Storage is UTC; weekly availability is wall-clock time in the practice's zone
 """
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import TimeStampedModel, User
@@ -344,3 +346,53 @@ class NotificationKind(models.TextChoices):
     DECLINE = "decline", _("Request declined")
     REMINDER = "reminder", _("Reminder")
     REQUEST_RECEIVED = "request_received", _("Request received")
+    ESTIMATE = "estimate", _("Good Faith Estimate ready")
+
+
+def private_storage():
+    """The storage outside any served directory (a callable keeps paths out of migrations)."""
+    return storages["private"]
+
+
+class GoodFaithEstimate(models.Model):
+    """One issued Good Faith Estimate (No Surprises Act, 45 CFR 149.610) for a client who pays
+    herself or has no insurance: the PDF as given to her, the lines and total it states, and
+    when she acknowledged receiving it. Every issued version is kept (six years at least)."""
+
+    class Reason(models.TextChoices):
+        BOOKING = "booking", _("An appointment was booked")
+        REQUEST = "request", _("Asked for")
+
+    client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="estimates")
+    version = models.PositiveIntegerField()
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    appointment = models.ForeignKey(
+        Appointment, null=True, blank=True, on_delete=models.PROTECT, related_name="estimates"
+    )
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, limit_choices_to=THERAPISTS_ONLY, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # What the estimate states, as issued: [{"description", "quantity", "unit_fee", "total"}].
+    lines = models.JSONField()
+    total = models.DecimalField(max_digits=9, decimal_places=2)
+    file = models.FileField(storage=private_storage, upload_to="estimates/%Y/%m/", max_length=200)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    issued_at = models.DateTimeField(default=timezone.now)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Good Faith Estimate")
+        verbose_name_plural = _("Good Faith Estimates")
+        ordering = ["-issued_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "version"], name="scheduling_estimate_version_unique"),
+            models.CheckConstraint(condition=Q(size__gt=0), name="scheduling_estimate_not_empty"),
+            models.CheckConstraint(condition=Q(total__gte=0), name="scheduling_estimate_total_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Good Faith Estimate {self.version} for client {self.client_id}"

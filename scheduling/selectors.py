@@ -23,6 +23,7 @@ from . import slots
 from .models import (
     Appointment,
     AppointmentRequest,
+    GoodFaithEstimate,
     Modality,
     SessionType,
     TherapistProfile,
@@ -407,3 +408,28 @@ def calendar_span(*, day: date, view: str, therapist_id: int | None = None) -> C
         first=first,
         step=timedelta(days=count),
     )
+
+
+def estimate_therapist_for_client(*, client: User) -> User | None:
+    """Whom an estimate the client asks for names: the therapist of her next booked
+    appointment, else the one she asked for in her latest request; None if neither."""
+    upcoming = (
+        Appointment.objects.filter(client=client, status=Appointment.Status.BOOKED, start__gt=timezone.now())
+        .select_related("therapist")
+        .order_by("start")
+        .first()
+    )
+    if upcoming is not None:
+        return upcoming.therapist
+    latest = (
+        AppointmentRequest.objects.filter(client=client)
+        .exclude(preferred_therapist=None)
+        .order_by("-created_at")
+        .first()
+    )
+    return latest.preferred_therapist if latest else None
+
+
+def client_estimates(*, client: User) -> list[GoodFaithEstimate]:
+    """Every Good Faith Estimate issued to the client, newest first."""
+    return list(GoodFaithEstimate.objects.filter(client=client).select_related("therapist"))

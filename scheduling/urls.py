@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_client, views_desk, views_hours
+from . import views_client, views_desk, views_estimates, views_hours
 
 app_name = "scheduling"
 
@@ -12,6 +12,19 @@ urlpatterns = [
     path("appointments/<int:pk>/cancel/", views_client.appointment_cancel, name="appointment_cancel"),
     path("appointments/<int:pk>/move/", views_client.appointment_move, name="appointment_move"),
     # Front desk and practice admin
+    path("estimates/", views_estimates.estimates, name="estimates"),
+    path("estimates/ask/", views_estimates.estimate_ask, name="estimate_ask"),
+    path(
+        "estimates/<int:pk>/acknowledge/",
+        views_estimates.estimate_acknowledge_view,
+        name="estimate_acknowledge",
+    ),
+    path("estimates/<int:pk>/estimate.pdf", views_estimates.estimate_pdf, name="estimate_pdf"),
+    path(
+        "desk/requests/<int:pk>/estimate/",
+        views_estimates.estimate_issue_for_request,
+        name="estimate_issue",
+    ),
     path("desk/", views_desk.queue, name="queue"),
     path("desk/requests/<int:pk>/", views_desk.request_detail, name="request_detail"),
     path("desk/requests/<int:pk>/book/", views_desk.request_book, name="request_book"),

@@ -13,7 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from intake.selectors import intake_contact_for_front_desk, intake_contacts_for_front_desk
+from intake.selectors import (
+    clients_waiting_for_benefits_check,
+    intake_contact_for_front_desk,
+    intake_contacts_for_front_desk,
+)
 from portal import access
 
 from . import appointment_services, errors, request_services, selectors
@@ -21,6 +25,7 @@ from .access import appointment_for_scheduling, request_for_scheduling
 from .forms import BookForm, CalendarForm, DeclineForm, RescheduleForm, StaffCancelForm
 from .models import Appointment, AppointmentRequest, Modality
 from .slots import to_practice_time, windows_describe
+from .views_estimates import billing_context
 
 SLOT_TAKEN_STATUS = 409
 WINDOWS_UNREADABLE = gettext_lazy("The times this client chose could not be read, so any time is shown.")
@@ -34,7 +39,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     at a time."""
     rows = selectors.request_queue()
     contacts = intake_contacts_for_front_desk(clients=[r.client for r in rows])
-    items = [(r, contacts[r.client_id]) for r in rows]
+    waiting = clients_waiting_for_benefits_check(client_ids=[r.client_id for r in rows])
+    items = [(r, {**contacts[r.client_id], "benefits_waiting": r.client_id in waiting}) for r in rows]
     ready_page, ready = selectors.ready_to_schedule_page(page_number=request.GET.get("ready_page"))
     request_services.desk_queue_viewed(
         actor=request.user,
@@ -84,6 +90,9 @@ def _request_page(
             "decline_form": decline_form or DeclineForm(),
             "error": error,
             "is_open": appointment_request.status == AppointmentRequest.Status.OPEN,
+            **billing_context(
+                client=appointment_request.client, therapist=appointment_request.preferred_therapist
+            ),
         },
         status=status,
     )

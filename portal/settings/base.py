@@ -340,6 +340,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "intake.tasks.intake_summaries_sweep_task",
         "schedule": timedelta(minutes=2),
     },
+    # Good Faith Estimates owed by a booking whose task went missing are queued again.
+    "scheduling-estimates-missing": {
+        "task": "scheduling.estimate_tasks.estimates_missing_sweep_task",
+        "schedule": timedelta(minutes=10),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 

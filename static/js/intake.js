@@ -322,6 +322,8 @@
   form.addEventListener("change", function (event) {
     var name = event.target && event.target.name;
     if (!name || name === "csrfmiddlewaretoken" || name === "_loaded") { return; }
+    // A photo goes with the page's own save (the form's post), never through autosave.
+    if (event.target.type === "file") { return; }
     if (isText(event.target) && !lengthCheck(event.target)) { return; }
     updateFollowUps(name);
     clearTimeout(timers[name]);

@@ -5,7 +5,14 @@ the therapist review (intake:staff_*), for clinical staff only. Pages without an
 signed-in client her own intake; pages with a pregnancy id answer 404 to any other client.
 """
 
-from tests.portal.access_policy_base import CLIENT_ONLY, CLINICAL_ONLY, OWNER_ONLY, by_role, everyone  # noqa: F401
+from tests.portal.access_policy_base import (  # noqa: F401
+    ADMIN_ONLY,
+    CLIENT_ONLY,
+    CLINICAL_ONLY,
+    OWNER_ONLY,
+    by_role,
+    everyone,
+)
 
 # A client arriving at the start is sent on to the step she was on.
 CLIENT_REDIRECT = by_role("login", "redirect", "redirect", "forbidden", "forbidden", "forbidden")
@@ -39,12 +46,21 @@ POLICY: dict[str, dict[str, str]] = {
     "intake:staff_summary_pdf": CLINICAL_ONLY,
     "intake:staff_summary_rerender": everyone("method"),
     "intake:summary_pdf": OWNER_ONLY,
+    # A card photo: its client, and every staff role (billing for the front desk and the
+    # practice admin; the therapist of an intake she may open). Another client: 404.
+    "intake:card_image": by_role("login", "ok", "not_found", "ok", "ok", "ok"),
+    "intake:benefits_check": everyone("method"),
+    # Counts by referral source, for the owner (the practice admin).
+    "intake:referral_report": ADMIN_ONLY,
 }
 
 
 def sample_kwargs(personas: dict) -> dict[str, dict[str, str]]:
     """URL kwargs for intake URLs, naming objects that belong to personas["client"]."""
-    from intake.models import HardDate, RiskFlag, RiskLevelChoices
+    from django.core.files.base import ContentFile
+
+    from intake.models import HardDate, InsuranceCardImage, RiskFlag, RiskLevelChoices
+    from intake.payment_services import card_image_clean
     from tests.intake.factories import IntakeFactory, PregnancyEntryFactory
 
     intake = IntakeFactory(client=personas["client"])
@@ -52,7 +68,21 @@ def sample_kwargs(personas: dict) -> dict[str, dict[str, str]]:
     hard_date = HardDate.objects.create(intake=intake, date=entry.intake.created_at.date())
     # A draft reaches staff once it has raised a same-day flag (intake.access).
     flag, _created = RiskFlag.objects.get_or_create(intake=intake, level=RiskLevelChoices.URGENT)
+    # Made directly: the intake may be sent already in some walks (the upload is for drafts).
+    clean = card_image_clean(_png())
+    card = InsuranceCardImage(
+        intake=intake,
+        side="front",
+        content_type="image/jpeg",
+        size=len(clean.data),
+        width=clean.width,
+        height=clean.height,
+    )
+    card.file.save("card-sample.jpg", ContentFile(clean.data), save=False)
+    card.save()
     return {
+        "intake:card_image": {"pk": str(card.pk)},
+        "intake:benefits_check": {"pk": str(intake.pk)},
         "intake:staff_detail": {"pk": str(intake.pk)},
         "intake:staff_assign": {"pk": str(intake.pk)},
         "intake:staff_status": {"pk": str(intake.pk)},
@@ -66,3 +96,13 @@ def sample_kwargs(personas: dict) -> dict[str, dict[str, str]]:
         "intake:pregnancy_remove": {"pk": str(entry.pk)},
         "intake:hard_date_remove": {"pk": str(hard_date.pk)},
     }
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (320, 200), (30, 60, 90)).save(out, format="PNG")
+    return out.getvalue()

@@ -153,8 +153,13 @@ def test_a_client_completes_the_whole_intake_with_two_losses_and_a_live_birth(
     page.fill("[name=appointment_preferences]", "Weekday mornings before 11")
     _next(page)
 
-    # 9. Agreements: each opened, read and ticked, then one signature for all
+    # 9. Paying for sessions: self-pay, nothing more asked
     axe(page, "step 9")
+    page.get_by_label("I will pay for sessions myself").check()
+    _next(page)
+
+    # 10. Agreements: each opened, read and ticked, then one signature for all
+    axe(page, "step 10")
     for details in page.locator("details.agreement__details").all():
         details.locator("summary").click()
     for box in page.locator("input[name=read]").all():

@@ -17,6 +17,7 @@ from intake import (
 )
 from intake.models import Intake, PregnancyEntry
 from intake.selectors import consent_documents_required
+from intake.steps import AGREEMENTS
 from tests.intake.factories import IntakeFactory, PregnancyEntryFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +55,7 @@ def _posts(draft):
         "step-fields": (step(2), {"hopes": "To rest", "action": "next"}),
         "step-pregnancies": (step(3), {"action": "next"}),
         "step-questionnaires": (step(5), {"q-phq9-1": "1", "action": "next"}),
-        "step-agreements": (step(9), {"action": "next"}),
+        "step-agreements": (step(AGREEMENTS), {"action": "next"}),
         "pregnancy-add": (reverse("intake:pregnancy_add"), pregnancy),
         "pregnancy-edit": (reverse("intake:pregnancy_edit", kwargs={"pk": entry.pk}), pregnancy),
         "pregnancy-remove": (reverse("intake:pregnancy_remove", kwargs={"pk": entry.pk}), {}),

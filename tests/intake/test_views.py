@@ -20,6 +20,7 @@ from intake import (
 from intake.forms_rules import ERROR_EMERGENCY_PHONE, ERROR_PHONE, ERROR_POSTAL_CODE, ERROR_STATE
 from intake.models import ConsentSignature, Intake, PregnancyEntry, QuestionnaireResponse
 from intake.selectors import consent_documents_required
+from intake.steps import LAST_STEP
 from portal.models import AuditEvent
 from tests.intake.factories import IntakeFactory, PregnancyEntryFactory
 from tests.intake.pages import questionnaire_pages
@@ -120,7 +121,7 @@ def test_back_saves_and_moves_to_the_previous_step(signed_in, client_user):
 
 
 def test_last_step_next_goes_to_review(signed_in):
-    response = signed_in.post(step_url(9), {"action": "next"})
+    response = signed_in.post(step_url(LAST_STEP), {"action": "next"})
     assert response["Location"] == reverse("intake:review")
 
 

@@ -355,8 +355,13 @@ def _sign_and_send(journey: Journey, page) -> None:
     page.fill("[name=appointment_preferences]", "Mornings before 11 suit me best")
     _next(journey, page)
 
-    expect(_h1(page)).to_have_text("Agreements")
+    expect(_h1(page)).to_have_text("Paying for sessions")
     journey.check(page, "step 9")
+    page.get_by_label("I'd like to talk about this first").check()
+    _next(journey, page)
+
+    expect(_h1(page)).to_have_text("Agreements")
+    journey.check(page, "step 10")
     boxes = page.locator("input[name=read]")
     expect(boxes.first).to_be_visible()
     for box in boxes.all():
@@ -364,7 +369,7 @@ def _sign_and_send(journey: Journey, page) -> None:
     page.get_by_label("Type your full name to sign").fill(LEGAL_NAME.lower())
     page.get_by_role("button", name="Sign these").click()
     expect(page.get_by_text("You have signed every agreement.")).to_be_visible()
-    journey.check(page, "step 9 signed", "09-agreements")
+    journey.check(page, "step 10 signed", "10-agreements")
     page.get_by_role("button", name="Save and review").click()
 
     expect(_h1(page)).to_have_text("Review and send")

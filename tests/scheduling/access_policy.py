@@ -23,6 +23,13 @@ POLICY: dict[str, dict[str, str]] = {
     "scheduling:request_withdraw": everyone("method"),
     "scheduling:appointment_cancel": OWNER_ONLY,
     "scheduling:appointment_move": OWNER_ONLY,
+    # Good Faith Estimates: the client's page; the PDF for its client, the front desk, the
+    # practice admin and the therapist it names (another client: 404).
+    "scheduling:estimates": CLIENT_ONLY,
+    "scheduling:estimate_ask": everyone("method"),
+    "scheduling:estimate_acknowledge": everyone("method"),
+    "scheduling:estimate_pdf": by_role("login", "ok", "not_found", "ok", "ok", "ok"),
+    "scheduling:estimate_issue": everyone("method"),
     # Front desk and practice admin
     "scheduling:queue": SCHEDULING_ONLY,
     "scheduling:request_detail": SCHEDULING_ONLY,
@@ -45,9 +52,12 @@ POLICY: dict[str, dict[str, str]] = {
 def sample_kwargs(personas: dict) -> dict[str, dict[str, str]]:
     """URL kwargs for scheduling URLs, naming objects that belong to personas["client"]."""
     import datetime as dt
+    from decimal import Decimal
 
+    from django.core.files.base import ContentFile
     from django.utils import timezone
 
+    from scheduling.models import GoodFaithEstimate
     from tests.scheduling.factories import (
         AppointmentFactory,
         AppointmentRequestFactory,
@@ -62,7 +72,23 @@ def sample_kwargs(personas: dict) -> dict[str, dict[str, str]]:
     appointment = AppointmentFactory(client=client, therapist=therapist, start=start)
     availability = WeeklyAvailabilityFactory(therapist=therapist)
     time_off = TimeOffFactory(therapist=therapist)
+    estimate = GoodFaithEstimate(
+        client=client,
+        version=1,
+        reason="booking",
+        appointment=appointment,
+        therapist=therapist,
+        lines=[],
+        total=Decimal("175.00"),
+        size=8,
+        sha256="0" * 64,
+    )
+    estimate.file.save("estimate-sample.pdf", ContentFile(b"%PDF-1.7"), save=False)
+    estimate.save()
     return {
+        "scheduling:estimate_pdf": {"pk": str(estimate.pk)},
+        "scheduling:estimate_acknowledge": {"pk": str(estimate.pk)},
+        "scheduling:estimate_issue": {"pk": str(request.pk)},
         "scheduling:request_withdraw": {"pk": str(request.pk)},
         "scheduling:appointment_cancel": {"pk": str(appointment.pk)},
         "scheduling:appointment_move": {"pk": str(appointment.pk)},

@@ -26,6 +26,8 @@ DEMO_PRACTICE = {
     "on_call_emails": "oncall@sittinginsisterhood.example",
     "minimum_client_age": 18,
 }
+# Fictional billing identity for the Good Faith Estimate, well formed (check digit, EIN prefix).
+DEMO_BILLING = {"npi": "1568493021", "tax_id": "84-3927165", "sliding_scale_offered": True}
 
 # Fixed, printed secrets so a demo user can add them to an authenticator app. Demo only:
 # the command refuses to run with DEBUG off.
@@ -56,6 +58,9 @@ class Command(BaseCommand):
         practice = practice_ensure(Practice)
         if not practice.name:  # still the empty row the migration made: fill in the demo's
             Practice.objects.filter(pk=practice.pk).update(**DEMO_PRACTICE)
+            practice_forget()
+        if not practice.npi:
+            Practice.objects.filter(pk=practice.pk).update(**DEMO_BILLING)
             practice_forget()
         rows = []
         for email, name, role, secret in DEMO_STAFF:
