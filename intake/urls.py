@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_staff, views_summary
+from . import views, views_settings, views_staff, views_summary
 
 app_name = "intake"
 
@@ -12,6 +12,15 @@ urlpatterns = [
     path("pregnancies/<int:pk>/edit/", views.pregnancy_edit, name="pregnancy_edit"),
     path("pregnancies/<int:pk>/remove/", views.pregnancy_remove, name="pregnancy_remove"),
     path("agreements/sign/", views.agreements_sign, name="agreements_sign"),
+    # The practice admin's settings the intake owns (views_settings).
+    path("settings/agreements/", views_settings.agreements, name="settings_agreements"),
+    path(
+        "settings/agreements/<slug:kind>/new/",
+        views_settings.agreement_new_version,
+        name="settings_agreement_new",
+    ),
+    path("settings/therapists/", views_settings.therapists, name="settings_therapists"),
+    path("settings/therapists/<int:pk>/", views_settings.therapist_profile, name="settings_therapist"),
     path("review/", views.review, name="review"),
     path("submit/", views.submit, name="submit"),
     path("your-answers/", views.summary, name="summary"),

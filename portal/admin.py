@@ -14,6 +14,7 @@ from .access import client_of_record
 from .admin_audit import AuditedModelAdmin
 from .admin_base import PortalModelAdmin
 from .audit import audit_record
+from .forms_settings import StaffInviteForm
 from .models import AuditEvent, Practice, User
 from .services import (
     StaffInviteRefused,
@@ -24,7 +25,7 @@ from .services import (
     user_role_set,
     user_sessions_revoke,
 )
-from .text import TypedEmailField, TypedTextField
+from .text import TypedTextField
 
 MSG_INVITE_SENT = _(
     "{email} was invited: they choose their own password from the link in the email, then set up "
@@ -37,14 +38,6 @@ MSG_INVITE_NOT_SENT = _(
     "The account for {email} was made, but the invitation could not be emailed. Try again later with "
     'the action "Send the staff invitation again".'
 )
-
-
-class StaffInviteForm(forms.Form):
-    email = TypedEmailField(label=_("Email address"))
-    full_name = TypedTextField(label=_("Full name"), max_length=200, help_text=_("As clients should see it."))
-    role = forms.ChoiceField(
-        label=_("Role"), choices=[(role.value, role.label) for role in User.Role if role in User.STAFF_ROLES]
-    )
 
 
 class UserChangeForm(forms.ModelForm):

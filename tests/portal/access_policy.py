@@ -33,6 +33,14 @@ POLICY: dict[str, dict[str, str]] = {
     "portal:session_keepalive": everyone("method"),
     "portal:audit_log": ADMIN_ONLY,
     "portal:audit_log_csv": ADMIN_ONLY,
+    "portal:settings": ADMIN_ONLY,
+    "portal:settings_practice": ADMIN_ONLY,
+    "portal:settings_safety": ADMIN_ONLY,
+    "portal:settings_screening": ADMIN_ONLY,
+    "portal:settings_staff": ADMIN_ONLY,
+    "portal:settings_staff_role": everyone("method"),
+    "portal:settings_staff_mfa_reset": everyone("method"),
+    "portal:settings_staff_deactivate": everyone("method"),
     "healthz": everyone("ok"),
     # allauth: accounts
     "account_login": ANON_ONLY,
@@ -80,6 +88,9 @@ POLICY.update(SCHEDULING_POLICY)
 SAMPLE_KWARGS: dict[str, dict[str, str]] = {
     "account_confirm_email": {"key": "not-a-real-key"},
     "account_reset_password_from_key": {"uidb36": "zz", "key": "set-password"},
+    "portal:settings_staff_role": {"pk": "1"},
+    "portal:settings_staff_mfa_reset": {"pk": "1"},
+    "portal:settings_staff_deactivate": {"pk": "1"},
 }
 
 # Django admin: only the practice admin; everyone else is sent to sign in (the admin's

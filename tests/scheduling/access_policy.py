@@ -35,6 +35,12 @@ POLICY: dict[str, dict[str, str]] = {
     "scheduling:calendar": STAFF_ONLY,
     # Therapists and the practice admin
     "scheduling:hours": CLINICAL_ONLY,
+    "scheduling:settings_session_types": by_role(
+        "login", "forbidden", "forbidden", "forbidden", "forbidden", "ok"
+    ),
+    "scheduling:settings_session_type": by_role(
+        "login", "forbidden", "forbidden", "forbidden", "forbidden", "ok"
+    ),
     "scheduling:availability_add": everyone("method"),
     "scheduling:availability_remove": everyone("method"),
     "scheduling:time_off_add": everyone("method"),
@@ -51,6 +57,7 @@ def sample_kwargs(personas: dict) -> dict[str, dict[str, str]]:
     from tests.scheduling.factories import (
         AppointmentFactory,
         AppointmentRequestFactory,
+        SessionTypeFactory,
         TimeOffFactory,
         WeeklyAvailabilityFactory,
     )
@@ -74,4 +81,5 @@ def sample_kwargs(personas: dict) -> dict[str, dict[str, str]]:
         "scheduling:appointment_staff_cancel": {"pk": str(appointment.pk)},
         "scheduling:availability_remove": {"pk": str(availability.pk)},
         "scheduling:time_off_remove": {"pk": str(time_off.pk)},
+        "scheduling:settings_session_type": {"pk": str(SessionTypeFactory().pk)},
     }
