@@ -88,9 +88,6 @@ POLICY.update(SCHEDULING_POLICY)
 SAMPLE_KWARGS: dict[str, dict[str, str]] = {
     "account_confirm_email": {"key": "not-a-real-key"},
     "account_reset_password_from_key": {"uidb36": "zz", "key": "set-password"},
-    "portal:settings_staff_role": {"pk": "1"},
-    "portal:settings_staff_mfa_reset": {"pk": "1"},
-    "portal:settings_staff_deactivate": {"pk": "1"},
 }
 
 # Django admin: only the practice admin; everyone else is sent to sign in (the admin's
@@ -118,7 +115,22 @@ ADMIN_EXCEPTIONS: dict[str, dict[str, str]] = {
 
 def url_kwargs(personas: dict) -> dict[str, dict[str, str]]:
     """Arguments for every URL that takes some, creating the objects they name."""
-    return {**SAMPLE_KWARGS, **intake_sample_kwargs(personas), **scheduling_sample_kwargs(personas)}
+    # The practice admin's actions on a staff member name the front desk.
+    staff_member = {"pk": str(personas["front_desk"].pk)}
+    portal_kwargs = {
+        name: staff_member
+        for name in (
+            "portal:settings_staff_role",
+            "portal:settings_staff_mfa_reset",
+            "portal:settings_staff_deactivate",
+        )
+    }
+    return {
+        **SAMPLE_KWARGS,
+        **portal_kwargs,
+        **intake_sample_kwargs(personas),
+        **scheduling_sample_kwargs(personas),
+    }
 
 
 def iter_named_patterns(patterns=None, namespace: str | None = None):
