@@ -16,6 +16,7 @@ from .admin_base import PortalModelAdmin
 from .audit import audit_record
 from .forms_settings import StaffInviteForm
 from .models import AuditEvent, Practice, User
+from .practice_services import practice_update
 from .services import (
     StaffInviteRefused,
     staff_invite,
@@ -240,12 +241,30 @@ class PracticeAdmin(PortalModelAdmin):
         ),
         (
             _("Scheduling"),
-            {"fields": ("cancellation_notice_hours", "reminder_hours_before", "booking_buffer_minutes")},
+            {
+                "fields": (
+                    "cancellation_notice_hours",
+                    "late_cancellation_fee",
+                    "reminder_hours_before",
+                    "booking_buffer_minutes",
+                )
+            },
         ),
     )
 
     def has_add_permission(self, request):
         return not Practice.objects.exists()
+
+    def save_model(self, request, obj, form, change):
+        # Through the same service as the practice's settings pages: audited, and the
+        # agreements naming a changed detail are published anew.
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        changes = {field: form.cleaned_data[field] for field in form.changed_data}
+        saved = practice_update(changes=changes, actor=request.user, request=request)
+        if saved.problems:
+            self.message_user(request, " ".join(saved.problems), messages.WARNING)
 
     def has_delete_permission(self, request, obj=None):
         return False
