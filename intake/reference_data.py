@@ -56,14 +56,14 @@ first contact (C.R.S. 12-245-216). Please read it and keep a copy.
 The therapists at {practice_name}
 Business address: {practice_address}. Business phone: {practice_phone}.
 
-Stephanie Poole, Licensed Clinical Social Worker (LCSW), Colorado licence number CSW.99904517.
+Stephanie Poole, Licensed Clinical Social Worker (LCSW), Colorado licence number CSW.09924517.
 Degree: Master of Social Work (MSW), University of Denver, 2011. A Colorado LCSW holds a \
 master's or doctoral degree in social work, has completed at least two years and 3,360 hours of \
 supervised clinical practice after that degree, and has passed the national clinical \
 examination and the Colorado jurisprudence examination. Further training: Perinatal Mental \
 Health certification (PMH-C), Postpartum Support International, 2019.
 
-Maya Herrera, Licensed Professional Counselor (LPC), Colorado licence number LPC.99907342.
+Maya Herrera, Licensed Professional Counselor (LPC), Colorado licence number LPC.00187342.
 Degree: Master of Arts in Clinical Mental Health Counseling, Regis University, 2015. A Colorado \
 LPC holds a master's or doctoral degree in professional counseling, has completed at least two \
 years and 2,000 hours of supervised practice after that degree, and has passed the national \
