@@ -16,7 +16,7 @@ from portal.admin_base import PortalModelAdmin
 from portal.models import TherapistCredentials
 from portal.selectors import practice_get
 
-from .consent_services import consent_document_revise, therapist_credentials_save
+from .consent_services import Republished, consent_document_revise, therapist_credentials_save
 from .disclosure import CREDENTIAL_FIELDS
 from .models import ConsentDocument
 from .selectors import consent_text_problems_now
@@ -30,6 +30,16 @@ MSG_DISCLOSURE_PUBLISHED = _(
 )
 MSG_DISCLOSURE_UNCHANGED = _("Saved. The Colorado disclosure reads the same, so its version is unchanged.")
 MSG_DISCLOSURE_WAITING = _("Saved. The Colorado disclosure was not published again yet: %(problems)s")
+
+
+def disclosure_outcome(republished: Republished) -> tuple[str, int]:
+    """What the practice admin is told after a change the disclosure is written from."""
+    if republished.problems:
+        return MSG_DISCLOSURE_WAITING % {"problems": " ".join(republished.problems)}, messages.WARNING
+    disclosures = [d for d in republished.published if d.kind == ConsentDocument.Kind.CO_MANDATORY_DISCLOSURE]
+    if disclosures:
+        return MSG_DISCLOSURE_PUBLISHED % {"version": disclosures[0].version}, messages.SUCCESS
+    return str(MSG_DISCLOSURE_UNCHANGED), messages.SUCCESS
 
 
 class ConsentDocumentForm(forms.ModelForm):
@@ -131,7 +141,7 @@ class TherapistCredentialsAdmin(PortalModelAdmin):
 
     list_display = ("user", "licence", "licence_number", "updated_at")
     list_select_related = ("user",)
-    fields = ("user", *CREDENTIAL_FIELDS, "npi")
+    fields = ("user", *CREDENTIAL_FIELDS, "npi", "taking_new_clients")
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -146,17 +156,9 @@ class TherapistCredentialsAdmin(PortalModelAdmin):
                 field: form.cleaned_data.get(field, getattr(obj, field))
                 for field in (*CREDENTIAL_FIELDS, "npi")
             },
+            taking_new_clients=form.cleaned_data.get("taking_new_clients", obj.taking_new_clients),
             actor=request.user,
             request=request,
         )
         obj.pk = saved.credentials.pk
-        if saved.problems:
-            self.message_user(
-                request, MSG_DISCLOSURE_WAITING % {"problems": " ".join(saved.problems)}, messages.WARNING
-            )
-        elif saved.published.new_version:
-            self.message_user(
-                request, MSG_DISCLOSURE_PUBLISHED % {"version": saved.published.document.version}
-            )
-        else:
-            self.message_user(request, MSG_DISCLOSURE_UNCHANGED)
+        self.message_user(request, *disclosure_outcome(saved.republished))

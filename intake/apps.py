@@ -8,9 +8,13 @@ class IntakeConfig(AppConfig):
 
     def ready(self) -> None:
         # Here, not at import: the kind names models, which exist only once apps are ready.
+        from portal.practice_changes import practice_republisher_register
+
+        from .consent_services import consent_documents_republish_problems
         from .message_kinds import message_kinds_register
 
         message_kinds_register()
+        practice_republisher_register(consent_documents_republish_problems)
 
     def demo_seed(self, *, password: str) -> list[tuple[str, str]]:
         """The demo therapists' credentials and the disclosure written from them, and four sent

@@ -18,6 +18,8 @@ FILLABLE = {
     "practice_phone": _("the practice's phone number"),
     "practice_email": _("the practice's email address"),
     "regulator_contact": _("the regulator's contact"),
+    "cancellation_notice_hours": _("the cancellation notice (hours)"),
+    "late_cancellation_fee": _("the late cancellation fee"),
 }
 
 ERROR_EMPTY_TEXT = _("The text is empty.")
@@ -35,6 +37,11 @@ _DETAIL = re.compile(r"\{([A-Za-z0-9_]*)\}")
 def consent_text_fill(body: str, values: dict[str, str]) -> str:
     """The text as the client reads and signs it: each {detail} replaced by its value."""
     return _DETAIL.sub(lambda m: values.get(m.group(1), m.group(0)), body)
+
+
+def consent_details_used(body: str, values: dict[str, str]) -> dict[str, str]:
+    """The values of the details this text names: what a version keeps as it is published."""
+    return {name: values.get(name, "") for name in dict.fromkeys(_DETAIL.findall(body)) if name in FILLABLE}
 
 
 def consent_text_problems(body: str, values: dict[str, str]) -> list[str]:

@@ -14,7 +14,7 @@ from portal.audit import audit_record, client_ip
 from portal.models import AuditEvent, TherapistCredentials, User
 from portal.selectors import practice_get
 
-from .consent_rules import name_has_letters, name_signs_for
+from .consent_rules import consent_details_used, consent_text_problems, name_has_letters, name_signs_for
 from .disclosure import CREDENTIAL_FIELDS, disclosure_body, disclosure_problems
 from .disclosure import TITLE as DISCLOSURE_TITLE
 from .draft_services import (
@@ -29,7 +29,7 @@ from .models import ConsentDocument, ConsentSignature, Intake
 from .selectors import (
     consent_document_text,
     consent_documents_to_sign_again,
-    consent_text_problems_now,
+    consent_fill_values,
     disclosure_therapists,
 )
 from .steps import AGREEMENTS
@@ -156,23 +156,34 @@ def consent_document_revise(
     """Publish a new version of an agreement and make it the current one.
 
     Signed versions are never edited: clients who signed an earlier version are asked to
-    sign the new one. Returns the current version unchanged if title and text are the same.
-    Refuses (ConsentDocumentIncomplete) a text with a placeholder or a detail the practice
-    has left empty, so nobody is ever asked to sign an unfinished agreement.
+    sign the new one. The version keeps the practice's details it names as they are now, so
+    it reads the same while it is current. Returns the current version unchanged if its
+    title, text and those details are the same. Refuses (ConsentDocumentIncomplete) a text
+    with a placeholder or a detail the practice has left empty, so nobody is ever asked to
+    sign an unfinished agreement.
     """
     if kind not in ConsentDocument.Kind.values:
         raise ValueError(f"{kind!r} is not a consent document kind.")
-    if problems := consent_text_problems_now(body=body, practice=practice_get()):
+    values = consent_fill_values(practice=practice_get())
+    if problems := consent_text_problems(body, values):
         raise ConsentDocumentIncomplete(problems)
+    details = consent_details_used(body, values)
     current = ConsentDocument.objects.select_for_update().filter(kind=kind, is_current=True).first()
-    if current is not None and current.title == title and current.body == body:
-        return current
+    if current is not None and (current.title, current.body) == (title, body):
+        if current.details == details:
+            return current
+        if not current.details and not current.signatures.exists():
+            # Published before the practice's details were filled in and signed by nobody:
+            # it keeps what it reads now rather than becoming a new version.
+            current.details = details
+            current.save(update_fields=["details", "updated_at"])
+            return current
     latest = ConsentDocument.objects.filter(kind=kind).aggregate(m=Max("version"))["m"] or 0
     if current is not None:
         current.is_current = False
         current.save(update_fields=["is_current", "updated_at"])
     document = ConsentDocument.objects.create(
-        kind=kind, version=latest + 1, title=title, body=body, is_current=True
+        kind=kind, version=latest + 1, title=title, body=body, details=details, is_current=True
     )
     audit_record(
         actor=actor,
@@ -193,8 +204,8 @@ class DisclosurePublished:
 
 @transaction.atomic
 def disclosure_publish(*, actor: User | None, request: HttpRequest | None = None) -> DisclosurePublished:
-    """Write the Colorado disclosure from every active therapist's credentials, and make it
-    the current version if it reads differently from the one clients sign now.
+    """Write the Colorado disclosure from the credentials of every therapist a new client may
+    meet, and make it the current version if it reads differently from the one clients sign now.
 
     Refuses (ConsentDocumentIncomplete, naming each missing part) while any therapist's
     required part is empty. Earlier versions, and the signatures of them, stay as they were.
@@ -211,37 +222,92 @@ def disclosure_publish(*, actor: User | None, request: HttpRequest | None = None
 
 
 @dataclass(frozen=True)
-class CredentialsSaved:
-    credentials: TherapistCredentials
-    published: DisclosurePublished | None
-    # Why the disclosure could not be published yet (another therapist's part still empty).
+class Republished:
+    # The versions made now, each because what it is written from changed.
+    published: list[ConsentDocument]
+    # Why an agreement still reads as before (a therapist's part or a practice detail empty).
     problems: list[str]
 
 
 @transaction.atomic
-def therapist_credentials_save(
-    *, therapist: User, data: dict[str, str], actor: User | None, request: HttpRequest | None = None
-) -> CredentialsSaved:
-    """Save what the disclosure says of one therapist and publish the disclosure anew, so a
-    therapist who joins, or whose details change, is in the version clients sign next.
+def consent_documents_republish(*, actor: User | None, request: HttpRequest | None = None) -> Republished:
+    """Make every agreement read as the practice and its therapists are now: the one service
+    called after a therapist joins, leaves, changes her credentials or stops taking new
+    clients, and after the practice's details or settings change.
 
-    Her details are kept even when the disclosure cannot be published yet; `problems` then
-    says what is still missing.
+    The disclosure is written again from the therapists; any agreement naming a practice
+    detail that changed (its notice, its fee, its address) is published as a new version with
+    the same text. Earlier versions and their signatures stay tied to the text they signed.
+    """
+    published, problems = [], []
+    try:
+        disclosure = disclosure_publish(actor=actor, request=request)
+    except ConsentDocumentIncomplete as incomplete:
+        problems.extend(incomplete.problems)
+    else:
+        if disclosure.new_version:
+            published.append(disclosure.document)
+    values = consent_fill_values(practice=practice_get())
+    for document in ConsentDocument.objects.select_for_update().filter(is_current=True).order_by("pk"):
+        if document.details == consent_details_used(document.body, values):
+            continue
+        try:
+            published.append(
+                consent_document_revise(
+                    kind=document.kind, title=document.title, body=document.body, actor=actor, request=request
+                )
+            )
+        except ConsentDocumentIncomplete as incomplete:
+            problems.extend(f"{document.title}: {problem}" for problem in incomplete.problems)
+    return Republished(published=published, problems=problems)
+
+
+def consent_documents_republish_problems(
+    *, actor: User | None, request: HttpRequest | None = None
+) -> list[str]:
+    """consent_documents_republish as the portal asks it after the practice or its staff
+    change (portal.practice_changes): what could not be published."""
+    return consent_documents_republish(actor=actor, request=request).problems
+
+
+@dataclass(frozen=True)
+class CredentialsSaved:
+    credentials: TherapistCredentials
+    # The agreements published anew, and why any could not be.
+    republished: Republished
+
+
+@transaction.atomic
+def therapist_credentials_save(
+    *,
+    therapist: User,
+    data: dict[str, str],
+    taking_new_clients: bool = True,
+    actor: User | None,
+    request: HttpRequest | None = None,
+) -> CredentialsSaved:
+    """Save what the disclosure says of one therapist and whether she takes new clients,
+    then publish the agreements anew, so a therapist who joins, whose details change or who
+    stops taking new clients is listed (or not) in the version clients sign next.
+
+    Her details are kept even when the disclosure cannot be published yet; the result's
+    `republished.problems` then says what is still missing.
     """
     defaults = {field: data.get(field, "").strip() for field in CREDENTIAL_FIELDS}
     if "npi" in data:  # billing, not the disclosure: kept as it was unless given
         defaults["npi"] = data["npi"].strip()
-    credentials, _created = TherapistCredentials.objects.update_or_create(user=therapist, defaults=defaults)
+    credentials, _created = TherapistCredentials.objects.update_or_create(
+        user=therapist, defaults={**defaults, "taking_new_clients": taking_new_clients}
+    )
     audit_record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,
         object_type="therapist_credentials",
         object_id=credentials.pk,
-        detail=f"credentials of therapist {therapist.pk}",
+        detail=f"credentials of therapist {therapist.pk}"
+        + ("" if taking_new_clients else ", not taking new clients"),
         request=request,
     )
-    try:
-        published = disclosure_publish(actor=actor, request=request)
-    except ConsentDocumentIncomplete as incomplete:
-        return CredentialsSaved(credentials=credentials, published=None, problems=incomplete.problems)
-    return CredentialsSaved(credentials=credentials, published=published, problems=[])
+    return CredentialsSaved(
+        credentials=credentials, republished=consent_documents_republish(actor=actor, request=request)
+    )

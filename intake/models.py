@@ -585,6 +585,8 @@ class ConsentDocument(TimeStampedModel):
         CO_MANDATORY_DISCLOSURE = "co_mandatory_disclosure", _("Colorado mandatory disclosure")
         TELEHEALTH = "telehealth", _("Consent to telehealth")
         PRIVACY_NOTICE = "privacy_notice", _("Notice of privacy practices")
+        COMMUNICATIONS = "communications", _("Consent to email, text and voicemail")
+        CANCELLATION_POLICY = "cancellation_policy", _("Cancellation and missed session policy")
 
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     version = models.PositiveIntegerField(_("version"))
@@ -592,6 +594,10 @@ class ConsentDocument(TimeStampedModel):
     # May contain {practice_name}, {practice_address}, {practice_phone}, {practice_email},
     # filled in from the Practice row when shown and hashed.
     body = models.TextField(_("text"))
+    # The practice's details the text names, as they were when this version was published:
+    # the version reads the same for as long as it is current, and a change to one of them
+    # (a new fee, a new address) is a new version (consent_documents_republish).
+    details = models.JSONField(_("details filled in"), default=dict, blank=True)
     is_current = models.BooleanField(_("current version"), default=True)
     # Set on a version that was published unfinished (a placeholder where facts belong):
     # a signature of it is not enough, and the client is asked to sign the complete one.

@@ -154,11 +154,68 @@ Human Services, Office for Civil Rights. You will never be treated differently f
 By signing, you confirm that you have received this notice of privacy practices.
 """
 
+COMMUNICATIONS = """\
+This explains how {practice_name} may contact you by email, text message and voicemail. You \
+chose which of these we may use in "About you"; this agreement covers only the ones you said yes to.
+
+What we send
+Appointment confirmations, reminders and changes, a link to join a video session, and replies \
+to messages you send us. We keep these short. They never say why you are seeing us, and we do \
+not discuss your care by email or text: we save that for your sessions or a phone call.
+
+Voicemail
+If you said we may leave a voicemail, we leave only our name, {practice_name}, and a number to \
+call back, with nothing about your care.
+
+Email and text are not fully private
+Email and text messages can be read by others: someone who uses or sees your phone or computer, \
+your employer if you use a work address, or anyone who gets into your account. They can also go \
+astray if an address or number is mistyped. We use secure services, but we cannot make ordinary \
+email and text completely private. If that worries you, say no to them; we will call you instead.
+
+Not for emergencies
+We may not read messages until the next working day. If you are in danger or thinking about \
+harming yourself, call or text 988, call Colorado Crisis Services on 1-844-493-8255, or call 911.
+
+Changing your choices
+You can change your choices at any time: while your intake is open, in "About you"; after that, \
+by telling us at {practice_phone}, at {practice_email} or at your next session. We follow your \
+new choice from then on.
+
+By signing, you agree that {practice_name} may contact you in the ways you chose, on these terms.
+"""
+
+CANCELLATION_POLICY = """\
+Your session time is kept for you alone, so we ask for notice when you cannot come.
+
+Cancelling or moving a session
+Please let us know at least {cancellation_notice_hours} hours before your session starts if you \
+need to cancel or move it. You can do this in the portal, by calling {practice_phone} or by \
+emailing {practice_email}. There is no charge when you give this much notice.
+
+Late cancellations and missed sessions
+A session cancelled with less notice than that, or missed without notice, has a fee of \
+{late_cancellation_fee}. Insurance does not pay this fee.
+
+When life gets in the way
+Illness, a family emergency, bad roads or a hard day with grief happen. Tell us what happened: \
+we may waive the fee when something could not be foreseen, and we will not charge you for a \
+session you missed because you needed urgent care.
+
+If we have to cancel
+If your therapist has to cancel, we will tell you as early as we can and offer you another time, \
+with no charge to you.
+
+By signing, you agree to this cancellation and missed session policy.
+"""
+
 DOCUMENTS = [
     ("informed_consent", "Consent to therapy", INFORMED_CONSENT),
     ("co_mandatory_disclosure", "Colorado mandatory disclosure statement", CO_MANDATORY_DISCLOSURE),
     ("telehealth", "Consent to telehealth", TELEHEALTH),
     ("privacy_notice", "Notice of privacy practices", PRIVACY_NOTICE),
+    ("communications", "Consent to email, text and voicemail", COMMUNICATIONS),
+    ("cancellation_policy", "Cancellation and missed session policy", CANCELLATION_POLICY),
 ]
 
 

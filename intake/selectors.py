@@ -4,17 +4,18 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Min, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from portal.models import Practice, User
-from portal.selectors import practice_get
+from portal.selectors import practice_get, therapists_taking_new_clients
 
 from . import pregnancy_history
 from .catalogue import SELF_HARM
 from .consent_rules import consent_text_fill, consent_text_problems
-from .disclosure import CREDENTIAL_FIELDS, TherapistFacts
+from .disclosure import CREDENTIAL_FIELDS, REQUIRED, TherapistFacts
 from .display import NOT_ANSWERED, Row, field_rows
 from .instruments import (
     ALL_INSTRUMENTS,
@@ -53,7 +54,12 @@ ALWAYS_REQUIRED_CONSENTS = (
     ConsentDocument.Kind.INFORMED_CONSENT,
     ConsentDocument.Kind.CO_MANDATORY_DISCLOSURE,
     ConsentDocument.Kind.PRIVACY_NOTICE,
+    ConsentDocument.Kind.COMMUNICATIONS,
+    ConsentDocument.Kind.CANCELLATION_POLICY,
 )
+
+# Why she is asked to sign an agreement the practice added after she signed the others.
+REASON_NEW_AGREEMENT = _("The practice has added this agreement since you signed the others.")
 
 
 def intake_for_client(*, client: User) -> Intake | None:
@@ -134,22 +140,48 @@ def consent_documents_unsigned(*, intake: Intake) -> list[ConsentDocument]:
 
 
 def consent_documents_to_sign_again(*, intake: Intake) -> list[tuple[ConsentDocument, str]]:
-    """(current version, why) for each agreement she signed only in a version since marked
-    incomplete: she is asked to sign the complete one, even after sending her intake."""
+    """(current version, why) for each agreement she is asked to sign even after sending her
+    intake: one she signed only in a version since marked incomplete, and one the practice
+    first published after she signed the others."""
     signatures = consent_signatures(intake=intake)
+    if not signatures:
+        return []
+    first_signed = min(s.signed_at for s in signatures.values())
+    signed_kinds = {s.document.kind for s in signatures.values()}
     why = {s.document.kind: s.document.incomplete_reason for s in signatures.values()}
     why = {kind: reason for kind, reason in why.items() if reason}
-    if not why:
-        return []
+    unsigned = [d for d in consent_documents_required(intake=intake) if d.pk not in signatures]
+    first_published = dict(
+        ConsentDocument.objects.filter(kind__in=[d.kind for d in unsigned])
+        .values_list("kind")
+        .annotate(first=Min("created_at"))
+    )
+    again = []
+    for document in unsigned:
+        if document.kind in why:
+            again.append((document, why[document.kind]))
+        elif document.kind not in signed_kinds and first_published[document.kind] > first_signed:
+            again.append((document, str(REASON_NEW_AGREEMENT)))
+    return again
+
+
+def intake_contact_choices(*, intake: Intake) -> list[tuple[str, bool | None]]:
+    """Her answers in "About you" on how the practice may reach her, which the communications
+    consent refers to (kept there once, never asked twice)."""
     return [
-        (document, why[document.kind])
-        for document in consent_documents_required(intake=intake)
-        if document.kind in why and document.pk not in signatures
+        (str(_("email")), intake.may_email),
+        (str(_("text messages")), intake.may_text),
+        (str(_("voicemail")), intake.may_voicemail),
     ]
 
 
+def fee_in_words(amount) -> str:
+    """A fee as the agreements state it: "$75.00", or that there is none."""
+    return f"${amount:,.2f}" if amount else str(_("$0 (no fee is charged)"))
+
+
 def consent_fill_values(*, practice: Practice) -> dict[str, str]:
-    """The practice's details an agreement may name (consent_rules.FILLABLE)."""
+    """The practice's details an agreement may name (consent_rules.FILLABLE), as they are now."""
     return {
         "practice_name": practice.name,
         # The city and state have defaults: without a street there is no address yet.
@@ -157,28 +189,86 @@ def consent_fill_values(*, practice: Practice) -> dict[str, str]:
         "practice_phone": practice.phone,
         "practice_email": practice.email,
         "regulator_contact": practice.regulator_contact,
+        "cancellation_notice_hours": str(practice.cancellation_notice_hours),
+        "late_cancellation_fee": fee_in_words(practice.late_cancellation_fee),
     }
 
 
 def consent_document_text(*, document: ConsentDocument, practice: Practice) -> str:
-    """The agreement exactly as shown to and signed by the client, practice details filled in."""
-    return consent_text_fill(document.body, consent_fill_values(practice=practice))
+    """The agreement exactly as shown to and signed by the client: the practice's details as
+    they were when this version was published (as they are now, for a version published
+    before the practice's details were filled in)."""
+    return consent_text_fill(document.body, {**consent_fill_values(practice=practice), **document.details})
 
 
 def disclosure_therapists() -> list[TherapistFacts]:
-    """Every active therapist, as the Colorado disclosure lists her (parts empty until her
-    credentials are filled in)."""
-    therapists = (
-        User.objects.filter(role=User.Role.THERAPIST, is_active=True)
-        .select_related("credentials")
-        .order_by("full_name", "pk")
-    )
+    """Every therapist a new client may meet (portal's one rule), as the Colorado disclosure
+    lists her (parts empty until her credentials are filled in)."""
     facts = []
-    for therapist in therapists:
+    for therapist in therapists_taking_new_clients().select_related("credentials"):
         credentials = getattr(therapist, "credentials", None)
         parts = {field: getattr(credentials, field) for field in CREDENTIAL_FIELDS} if credentials else {}
         facts.append(TherapistFacts(name=therapist.full_name or therapist.email, **parts))
     return facts
+
+
+@dataclass(frozen=True)
+class AgreementKind:
+    kind: str
+    label: str
+    current: ConsentDocument | None
+    # Every version, newest first, each with how many clients signed it.
+    versions: list[ConsentDocument]
+    written_from_profiles: bool
+
+
+def agreements_for_settings() -> list[AgreementKind]:
+    """Each kind of agreement with its versions (and their signature counts), for the
+    practice admin's page; two queries."""
+    versions = ConsentDocument.objects.annotate(signed=Count("signatures")).order_by("kind", "-version")
+    by_kind: dict[str, list[ConsentDocument]] = {}
+    for document in versions:
+        by_kind.setdefault(document.kind, []).append(document)
+    return [
+        AgreementKind(
+            kind=kind,
+            label=label,
+            current=next((d for d in by_kind.get(kind, []) if d.is_current), None),
+            versions=by_kind.get(kind, []),
+            written_from_profiles=kind == ConsentDocument.Kind.CO_MANDATORY_DISCLOSURE,
+        )
+        for kind, label in ConsentDocument.Kind.choices
+    ]
+
+
+@dataclass(frozen=True)
+class TherapistRow:
+    therapist: User
+    taking_new_clients: bool
+    # What the disclosure still needs of her (empty: her part is complete).
+    missing: list[str]
+
+
+def therapists_for_settings() -> list[TherapistRow]:
+    """Every therapist (active first) with what her profile still lacks for the disclosure."""
+    therapists = (
+        User.objects.filter(role=User.Role.THERAPIST)
+        .select_related("credentials")
+        .order_by("-is_active", "full_name", "pk")
+    )
+    rows = []
+    for therapist in therapists:
+        credentials = getattr(therapist, "credentials", None)
+        parts = {field: getattr(credentials, field) for field in CREDENTIAL_FIELDS} if credentials else {}
+        facts = TherapistFacts(name=therapist.full_name or therapist.email, **parts)
+        rows.append(
+            TherapistRow(
+                therapist=therapist,
+                taking_new_clients=credentials.taking_new_clients if credentials else True,
+                missing=[str(what) for field, what in REQUIRED.items() if not getattr(facts, field).strip()],
+            )
+        )
+    return rows
 
 
 def consent_signature_text_verifies(*, signature: ConsentSignature) -> bool:

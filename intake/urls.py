@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_home_safety, views_payment, views_staff, views_summary
+from . import views, views_home_safety, views_payment, views_settings, views_staff, views_summary
 
 app_name = "intake"
 
@@ -15,6 +15,15 @@ urlpatterns = [
     path("pregnancies/hard-dates/<int:pk>/remove/", views.hard_date_remove_view, name="hard_date_remove"),
     path("agreements/sign/", views.agreements_sign, name="agreements_sign"),
     path("safety-at-home/", views_home_safety.home_safety, name="home_safety"),
+    # The practice admin's settings the intake owns (views_settings).
+    path("settings/agreements/", views_settings.agreements, name="settings_agreements"),
+    path(
+        "settings/agreements/<slug:kind>/new/",
+        views_settings.agreement_new_version,
+        name="settings_agreement_new",
+    ),
+    path("settings/therapists/", views_settings.therapists, name="settings_therapists"),
+    path("settings/therapists/<int:pk>/", views_settings.therapist_profile, name="settings_therapist"),
     path("review/", views.review, name="review"),
     path("submit/", views.submit, name="submit"),
     path("your-answers/", views.summary, name="summary"),

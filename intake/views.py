@@ -84,11 +84,13 @@ from .questionnaire_forms import (
 from .questionnaire_services import UNANSWERED, questionnaire_answers_autosave, questionnaires_save
 from .risk_rules import needs_crisis_resources
 from .selectors import (
+    REASON_NEW_AGREEMENT,
     consent_document_text,
     consent_documents_required,
     consent_documents_to_sign_again,
     consent_documents_unsigned,
     consent_signatures,
+    intake_contact_choices,
     intake_hard_dates,
     intake_is_under_minimum_age,
     intake_pregnancies,
@@ -794,6 +796,10 @@ def _agreements_signing(intake: Intake, form: AgreementsSignForm | None = None) 
                 "document": document,
                 "text": consent_document_text(document=document, practice=practice),
                 "again_reason": again.get(document),
+                "again_new": again.get(document) == str(REASON_NEW_AGREEMENT),
+                "contact_choices": intake_contact_choices(intake=intake)
+                if document.kind == ConsentDocument.Kind.COMMUNICATIONS
+                else None,
                 "ticked": document.pk in ticked,
                 "missing": missing,
                 "focus": missing and not any(b["focus"] for b in blocks),

@@ -14,7 +14,9 @@ from .access import client_of_record
 from .admin_audit import AuditedModelAdmin
 from .admin_base import PortalModelAdmin
 from .audit import audit_record
+from .forms_settings import StaffInviteForm
 from .models import AuditEvent, Practice, User
+from .practice_services import practice_update
 from .services import (
     StaffInviteRefused,
     staff_invite,
@@ -24,7 +26,7 @@ from .services import (
     user_role_set,
     user_sessions_revoke,
 )
-from .text import TypedEmailField, TypedTextField
+from .text import TypedTextField
 
 MSG_INVITE_SENT = _(
     "{email} was invited: they choose their own password from the link in the email, then set up "
@@ -37,14 +39,6 @@ MSG_INVITE_NOT_SENT = _(
     "The account for {email} was made, but the invitation could not be emailed. Try again later with "
     'the action "Send the staff invitation again".'
 )
-
-
-class StaffInviteForm(forms.Form):
-    email = TypedEmailField(label=_("Email address"))
-    full_name = TypedTextField(label=_("Full name"), max_length=200, help_text=_("As clients should see it."))
-    role = forms.ChoiceField(
-        label=_("Role"), choices=[(role.value, role.label) for role in User.Role if role in User.STAFF_ROLES]
-    )
 
 
 class UserChangeForm(forms.ModelForm):
@@ -247,7 +241,14 @@ class PracticeAdmin(PortalModelAdmin):
         ),
         (
             _("Scheduling"),
-            {"fields": ("cancellation_notice_hours", "reminder_hours_before", "booking_buffer_minutes")},
+            {
+                "fields": (
+                    "cancellation_notice_hours",
+                    "late_cancellation_fee",
+                    "reminder_hours_before",
+                    "booking_buffer_minutes",
+                )
+            },
         ),
         (
             _("Billing and Good Faith Estimates"),
@@ -266,6 +267,17 @@ class PracticeAdmin(PortalModelAdmin):
 
     def has_add_permission(self, request):
         return not Practice.objects.exists()
+
+    def save_model(self, request, obj, form, change):
+        # Through the same service as the practice's settings pages: audited, and the
+        # agreements naming a changed detail are published anew.
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        changes = {field: form.cleaned_data[field] for field in form.changed_data}
+        saved = practice_update(changes=changes, actor=request.user, request=request)
+        if saved.problems:
+            self.message_user(request, " ".join(saved.problems), messages.WARNING)
 
     def has_delete_permission(self, request, obj=None):
         return False

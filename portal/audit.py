@@ -1,12 +1,15 @@
 """The audit trail: one service that writes, one selector that reads."""
 
 import ipaddress
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from allauth.account.adapter import get_adapter as get_account_adapter
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 from django.http import HttpRequest
 
+from .audit_words import audit_sentence, name_short
 from .models import AuditEvent, User
 
 
@@ -110,3 +113,97 @@ def audit_events_list(
     if until is not None:
         events = events.filter(created_at__lt=until)
     return events.order_by("-created_at", "-id")
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    """One page of audit rows, newest first, with the cursors of the pages either side (None
+    at either end). Paged by (time, id), never by counting: the table only grows."""
+
+    events: list[AuditEvent]
+    older: str | None
+    newer: str | None
+
+    def __iter__(self):
+        return iter(self.events)
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _cursor(event: AuditEvent) -> str:
+    return f"{(event.created_at - _EPOCH) // timedelta(microseconds=1)}.{event.pk}"
+
+
+def _cursor_parse(cursor: str | None) -> tuple[datetime, int] | None:
+    """A cursor from a link, or None for one that is missing or malformed (the newest page)."""
+    micros, _dot, pk = (cursor or "").partition(".")
+    if not (micros.isdigit() and pk.isdigit()) or len(micros) > 18 or len(pk) > 18:
+        return None
+    try:
+        return _EPOCH + timedelta(microseconds=int(micros)), int(pk)
+    except OverflowError:
+        return None
+
+
+def audit_events_page(
+    events: models.QuerySet[AuditEvent], *, before: str | None = None, after: str | None = None, size: int
+) -> AuditPage:
+    """The page of `events` (newest first) just older than the `before` cursor, or just newer
+    than `after`, or the newest page; two index range reads, no COUNT."""
+    if (point := _cursor_parse(after)) is not None:
+        at, pk = point
+        newer_first = events.filter(models.Q(created_at__gt=at) | models.Q(created_at=at, id__gt=pk))
+        rows = list(newer_first.order_by("created_at", "id")[: size + 1])
+        has_newer = len(rows) > size
+        rows = rows[:size][::-1]
+        has_older = True
+        if not rows:  # nothing newer than that link any more: the newest page
+            return audit_events_page(events, size=size)
+    else:
+        if (point := _cursor_parse(before)) is not None:
+            at, pk = point
+            events = events.filter(models.Q(created_at__lt=at) | models.Q(created_at=at, id__lt=pk))
+        rows = list(events.order_by("-created_at", "-id")[: size + 1])
+        has_older = len(rows) > size
+        rows = rows[:size]
+        has_newer = point is not None
+    return AuditPage(
+        events=rows,
+        older=_cursor(rows[-1]) if rows and has_older else None,
+        newer=_cursor(rows[0]) if rows and has_newer else None,
+    )
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    event: AuditEvent
+    sentence: str
+
+
+def _person(user: User | None) -> str:
+    if user is None:
+        return ""
+    if user.role == User.Role.CLIENT:
+        return name_short(user.full_name, fallback=user.email)
+    return user.full_name or user.email
+
+
+def audit_lines(page: AuditPage) -> list[AuditLine]:
+    """Each row of the page as an owner reads it: who did what to whom, in words."""
+    return [
+        AuditLine(
+            event=event,
+            sentence=audit_sentence(
+                action=event.action,
+                object_type=event.object_type,
+                actor=_person(event.actor),
+                client=_person(event.client),
+                by_herself=event.client_id is not None and event.client_id == event.actor_id,
+            ),
+        )
+        for event in page
+    ]

@@ -133,6 +133,14 @@ class Practice(TimeStampedModel):
         _("therapists see only assigned and unassigned intakes"), default=False
     )
     cancellation_notice_hours = models.PositiveSmallIntegerField(_("cancellation notice (hours)"), default=24)
+    late_cancellation_fee = models.DecimalField(
+        _("late cancellation and missed session fee (USD)"),
+        max_digits=7,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+        help_text=_("Charged for a session cancelled with less notice than above, or missed; 0 for none."),
+    )
     reminder_hours_before = models.PositiveSmallIntegerField(_("reminder (hours before)"), default=24)
     booking_buffer_minutes = models.PositiveSmallIntegerField(
         _("buffer between sessions (minutes)"), default=10
@@ -197,6 +205,9 @@ class Practice(TimeStampedModel):
                 condition=models.Q(urgent_realert_minutes__gte=5) & models.Q(urgent_realert_minutes__lte=240),
                 name="portal_practice_urgent_realert_minutes_range",
             ),
+            models.CheckConstraint(
+                condition=models.Q(late_cancellation_fee__gte=0), name="portal_practice_late_fee_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -213,10 +224,11 @@ class Practice(TimeStampedModel):
 
 
 class TherapistCredentials(TimeStampedModel):
-    """What Colorado's mandatory disclosure (C.R.S. 12-245-216) tells clients of one therapist:
-    her degrees, credentials and licences with numbers, and the education, experience and
-    training each required. Kept with the accounts, not with scheduling, because the intake's
-    disclosure is written from it and the intake never reads scheduling."""
+    """Whether a therapist takes new clients, and what Colorado's mandatory disclosure
+    (C.R.S. 12-245-216) tells clients of her: her degrees, credentials and licences with
+    numbers, and the education, experience and training each required. Kept with the
+    accounts, not with scheduling, because the intake's disclosure is written from it (it
+    lists those taking new clients) and the intake never reads scheduling."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -238,6 +250,9 @@ class TherapistCredentials(TimeStampedModel):
     further_training = models.TextField(
         _("further credentials and training"), blank=True, help_text=_("Certifications and training since.")
     )
+    # Read by scheduling (who may be booked as a new client's therapist) and by the intake
+    # (who the disclosure lists), through portal.selectors.therapists_taking_new_clients.
+    taking_new_clients = models.BooleanField(_("taking new clients"), default=True)
 
     class Meta:
         verbose_name = _("therapist's credentials")

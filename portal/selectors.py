@@ -3,6 +3,7 @@ import logging
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.cache import cache
+from django.db import models
 
 from .models import Practice, User
 from .reference_data import practice_ensure
@@ -44,6 +45,17 @@ def practice_forget() -> None:
         cache.delete(PRACTICE_CACHE_KEY)
     except (_CacheDown, OSError):
         logger.error("The cached practice details could not be dropped; they expire within minutes.")
+
+
+def therapists_taking_new_clients() -> models.QuerySet[User]:
+    """Active therapists a new client may meet: the one rule for who is booked for a first
+    visit (scheduling) and who the Colorado disclosure lists (intake). A therapist whose
+    profile is not filled in yet takes new clients, as the profile's default says."""
+    return (
+        User.objects.filter(role=User.Role.THERAPIST, is_active=True)
+        .exclude(credentials__taking_new_clients=False)
+        .order_by("full_name", "pk")
+    )
 
 
 def on_call_addresses(*, practice: Practice) -> list[str]:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from .access import client_of_record
 from .audit import audit_record
 from .models import AuditEvent, User
+from .practice_changes import practice_changed
 from .sign_in_limits import NETWORK, Pause
 
 MSG_ADDRESS_TAKEN = _(
@@ -102,7 +103,35 @@ def user_role_set(*, user: User, role: str, actor: User | None, request: HttpReq
         detail=f"role changed from {previous} to {role}",
         request=request,
     )
+    if User.Role.THERAPIST in (previous, role):
+        practice_changed(actor=actor, request=request)
     return user
+
+
+@transaction.atomic
+def user_deactivate(*, user: User, actor: User | None, request: HttpRequest | None = None) -> list[str]:
+    """Close a staff member's account: she can no longer sign in, her sessions end, and a
+    therapist is no longer listed for new clients (the apps write again what lists her).
+
+    Her records and her name on them stay. Returns what the apps could not write again.
+    Closing an account already closed changes nothing.
+    """
+    if not user.is_active:
+        return []
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        object_type="user",
+        object_id=user.pk,
+        client=_client_or_none(user),
+        detail="account deactivated",
+        request=request,
+    )
+    problems = practice_changed(actor=actor, request=request) if user.role == User.Role.THERAPIST else []
+    transaction.on_commit(lambda: user_sessions_revoke(user=user, actor=actor, request=request))
+    return problems
 
 
 @transaction.atomic
@@ -158,6 +187,8 @@ def staff_invite(
         detail=f"staff invited as {role}",
         request=request,
     )
+    if role == User.Role.THERAPIST:  # a therapist joining is listed where the apps list them
+        practice_changed(actor=actor, request=request)
     return user
 
 
@@ -268,6 +299,33 @@ def user_mfa_reset(*, user: User, actor: User | None, request: HttpRequest | Non
             request=request,
         )
     user_sessions_revoke(user=user, actor=actor, request=request)
+    return removed
+
+
+def staff_mfa_reset_send(*, user: User, actor: User | None, request: HttpRequest | None = None) -> int:
+    """Reset her two-step sign-in (user_mfa_reset) and email her the link to sign in and enrol
+    a new authenticator app; call it outside any transaction. The email is audited once sent.
+    Returns how many authenticators were removed."""
+    removed = user_mfa_reset(user=user, actor=actor, request=request)
+    path = reverse("account_login")
+    context = {
+        "sign_in_url": request.build_absolute_uri(path) if request is not None else settings.SITE_URL + path
+    }
+    message = EmailMultiAlternatives(
+        subject=render_to_string("portal/email/staff_mfa_reset_subject.txt", context).strip(),
+        body=render_to_string("portal/email/staff_mfa_reset.txt", context),
+        to=[user.email],
+    )
+    message.attach_alternative(render_to_string("portal/email/staff_mfa_reset.html", context), "text/html")
+    message.send()
+    audit_record(
+        actor=actor,
+        action=AuditEvent.Action.NOTIFY,
+        object_type="user",
+        object_id=user.pk,
+        detail="two-step sign-in enrolment link emailed",
+        request=request,
+    )
     return removed
 
 

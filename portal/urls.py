@@ -2,7 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import views, views_settings
 
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Client portal administration"
@@ -18,6 +18,26 @@ portal_patterns = (
         path("session/keepalive/", views.session_keepalive, name="session_keepalive"),
         path("staff/audit/", views.audit_log, name="audit_log"),
         path("staff/audit/export.csv", views.audit_log_csv, name="audit_log_csv"),
+        path("staff/settings/", views_settings.settings_index, name="settings"),
+        path("staff/settings/practice/", views_settings.settings_practice, name="settings_practice"),
+        path("staff/settings/on-call/", views_settings.settings_safety, name="settings_safety"),
+        path("staff/settings/screening/", views_settings.settings_screening, name="settings_screening"),
+        path("staff/settings/staff/", views_settings.settings_staff, name="settings_staff"),
+        path(
+            "staff/settings/staff/<int:pk>/role/",
+            views_settings.settings_staff_role,
+            name="settings_staff_role",
+        ),
+        path(
+            "staff/settings/staff/<int:pk>/second-factor/",
+            views_settings.settings_staff_mfa_reset,
+            name="settings_staff_mfa_reset",
+        ),
+        path(
+            "staff/settings/staff/<int:pk>/deactivate/",
+            views_settings.settings_staff_deactivate,
+            name="settings_staff_deactivate",
+        ),
     ],
     "portal",
 )

@@ -3,7 +3,6 @@ import sys
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +14,7 @@ from kombu import Connection
 
 from . import access
 from .access import wants_json
-from .audit import audit_events_list, audit_record
+from .audit import audit_events_list, audit_events_page, audit_lines, audit_record
 from .crisis import CRISIS_LINES
 from .csv_export import csv_lines
 from .forms import AuditFilterForm
@@ -154,10 +153,14 @@ def _filtered_audit_events(form: AuditFilterForm):
 def audit_log(request: HttpRequest) -> HttpResponse:
     """The audit trail for the practice admin, filterable and exportable; read-only."""
     form = AuditFilterForm(request.GET or None)
-    events = _filtered_audit_events(form) if request.GET else audit_events_list()
-    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = request.GET.copy()
+    for cursor in ("before", "after", "page"):
+        filters.pop(cursor, None)
+    events = _filtered_audit_events(form) if filters else audit_events_list()
     # Read the page before recording this view, so the list shows what existed before.
-    page.object_list = list(page.object_list)
+    page = audit_events_page(
+        events, before=request.GET.get("before"), after=request.GET.get("after"), size=AUDIT_PAGE_SIZE
+    )
     audit_record(
         actor=request.user,
         action=AuditEvent.Action.VIEW,
@@ -165,9 +168,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         detail=request.GET.urlencode()[:300],
         request=request,
     )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "portal/audit_log.html", {"form": form, "page": page, "query": query.urlencode()})
+    context = {"form": form, "page": page, "lines": audit_lines(page), "query": filters.urlencode()}
+    return render(request, "portal/audit_log.html", context)
 
 
 @require_safe

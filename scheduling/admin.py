@@ -13,8 +13,8 @@ from .models import Office, SessionType, TherapistProfile, TimeOff, WeeklyAvaila
 
 
 class TherapistProfileAdmin(PortalModelAdmin):
-    list_display = ("user", "credentials", "taking_new_clients", "offers_in_person", "offers_telehealth")
-    list_filter = ("taking_new_clients", "offers_in_person", "offers_telehealth")
+    list_display = ("user", "credentials", "offers_in_person", "offers_telehealth")
+    list_filter = ("offers_in_person", "offers_telehealth")
     search_fields = ("user__full_name", "user__email")
     list_select_related = ("user",)
 

@@ -27,7 +27,8 @@ class Modality(models.TextChoices):
 
 
 class TherapistProfile(TimeStampedModel):
-    """What clients see of a therapist, and whether they can be booked as a new client's therapist."""
+    """What clients see of a therapist and how she meets them. Whether she takes new clients
+    is the portal's (TherapistCredentials), read through portal.selectors."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -37,7 +38,6 @@ class TherapistProfile(TimeStampedModel):
     )
     credentials = models.CharField(_("credentials"), max_length=100, blank=True, help_text=_("e.g. LPC, LAC"))
     bio = models.TextField(_("bio"), blank=True)
-    taking_new_clients = models.BooleanField(_("taking new clients"), default=True)
     offers_in_person = models.BooleanField(_("offers in-person sessions"), default=True)
     offers_telehealth = models.BooleanField(_("offers telehealth sessions"), default=True)
     video_link = models.URLField(_("video session link"), blank=True)

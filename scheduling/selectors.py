@@ -17,7 +17,7 @@ from intake.selectors import (
     ready_to_schedule_contacts,
 )
 from portal.models import Practice, User
-from portal.selectors import practice_get
+from portal.selectors import practice_get, therapists_taking_new_clients
 
 from . import slots
 from .models import (
@@ -51,7 +51,7 @@ def therapist_profiles_for_request(*, appointment_request: AppointmentRequest) -
     """Therapists who could see this client: active, taking new clients, offering the modality,
     and only the preferred therapist if the client named one."""
     profiles = TherapistProfile.objects.select_related("user").filter(
-        taking_new_clients=True, user__is_active=True, user__role=User.Role.THERAPIST
+        user__in=therapists_taking_new_clients()
     )
     wanted = appointment_request.modality
     if wanted == slots.EITHER:
@@ -254,11 +254,7 @@ def first_visit_session_type() -> SessionType | None:
 
 def therapists_bookable() -> QuerySet[User]:
     """Therapists a client may name in a request: active and taking new clients."""
-    return User.objects.filter(
-        role=User.Role.THERAPIST,
-        is_active=True,
-        therapist_profile__taking_new_clients=True,
-    ).order_by("full_name", "pk")
+    return therapists_taking_new_clients().filter(therapist_profile__isnull=False)
 
 
 def therapist_has_profile(*, therapist: User) -> bool:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views_client, views_desk, views_estimates, views_hours
+from . import views_client, views_desk, views_estimates, views_hours, views_settings
 
 app_name = "scheduling"
 
@@ -48,4 +48,7 @@ urlpatterns = [
     path("hours/availability/<int:pk>/remove/", views_hours.availability_remove, name="availability_remove"),
     path("hours/time-off/add/", views_hours.time_off_add, name="time_off_add"),
     path("hours/time-off/<int:pk>/remove/", views_hours.time_off_remove, name="time_off_remove"),
+    # The practice admin's settings
+    path("settings/session-types/", views_settings.session_types, name="settings_session_types"),
+    path("settings/session-types/<int:pk>/", views_settings.session_types, name="settings_session_type"),
 ]

@@ -2,18 +2,30 @@
 
 from django import template
 
-from intake.selectors import consent_documents_to_sign_again, intake_for_client, intake_progress_percent
+from intake.selectors import (
+    REASON_NEW_AGREEMENT,
+    consent_documents_to_sign_again,
+    intake_for_client,
+    intake_progress_percent,
+)
 
 register = template.Library()
 
 
 @register.simple_tag
 def intake_home_status(user) -> dict:
-    """{"intake": Intake | None, "percent": int, "sign_again": bool} for the signed-in client
-    (sign_again: a sent intake with an agreement to sign again, its earlier version incomplete)."""
+    """{"intake": Intake | None, "percent": int, "sign_again": [reason, ...]} for the signed-in
+    client (sign_again: why a sent intake has agreements to sign: an earlier version was
+    incomplete, or the practice added one since)."""
     if not getattr(user, "is_authenticated", False):
-        return {"intake": None, "percent": 0, "sign_again": False}
+        return {"intake": None, "percent": 0, "sign_again": []}
     intake = intake_for_client(client=user)
     percent = intake_progress_percent(intake=intake) if intake and intake.is_editable else 0
-    sign_again = bool(intake and not intake.is_editable and consent_documents_to_sign_again(intake=intake))
-    return {"intake": intake, "percent": percent, "sign_again": sign_again}
+    again = consent_documents_to_sign_again(intake=intake) if intake and not intake.is_editable else []
+    return {
+        "intake": intake,
+        "percent": percent,
+        "sign_again": again,
+        "new_agreements": any(why == str(REASON_NEW_AGREEMENT) for _document, why in again),
+        "incomplete_agreements": any(why != str(REASON_NEW_AGREEMENT) for _document, why in again),
+    }

@@ -33,6 +33,13 @@ POLICY: dict[str, dict[str, str]] = {
     # POST only: a GET is refused before anything else is looked at.
     "intake:autosave": everyone("method"),
     "intake:agreements_sign": everyone("method"),
+    # The practice admin's settings the intake owns.
+    "intake:settings_agreements": by_role("login", "forbidden", "forbidden", "forbidden", "forbidden", "ok"),
+    "intake:settings_agreement_new": by_role(
+        "login", "forbidden", "forbidden", "forbidden", "forbidden", "ok"
+    ),
+    "intake:settings_therapists": by_role("login", "forbidden", "forbidden", "forbidden", "forbidden", "ok"),
+    "intake:settings_therapist": by_role("login", "forbidden", "forbidden", "forbidden", "forbidden", "ok"),
     "intake:submit": everyone("method"),
     # The therapist review: clinical staff only; the front desk is refused (403) before any
     # record is looked at. Actions are POST only.
@@ -92,6 +99,8 @@ def sample_kwargs(personas: dict) -> dict[str, dict[str, str]]:
         "intake:staff_summary_rerender": {"pk": str(intake.pk)},
         "intake:summary_pdf": {"pk": str(intake.pk)},
         "intake:step": {"number": "1"},
+        "intake:settings_agreement_new": {"kind": "informed_consent"},
+        "intake:settings_therapist": {"pk": str(personas["therapist"].pk)},
         "intake:pregnancy_edit": {"pk": str(entry.pk)},
         "intake:pregnancy_remove": {"pk": str(entry.pk)},
         "intake:hard_date_remove": {"pk": str(hard_date.pk)},

@@ -78,11 +78,11 @@ def two_therapists(practice, therapist):
 def test_the_disclosure_lists_every_therapist_and_the_regulator(two_therapists, practice):
     text = consent_document_text(document=current_disclosure(), practice=practice)
     assert (
-        "Stephanie Poole, Licensed Clinical Social Worker (LCSW), Colorado licence number CSW.09924517."
+        "Stephanie Poole, Licensed Clinical Social Worker (LCSW), Colorado licence number CSW.99904517."
         in text
     )
     assert (
-        "Maya Herrera, Licensed Professional Counselor (LPC), Colorado licence number LPC.00187342." in text
+        "Maya Herrera, Licensed Professional Counselor (LPC), Colorado licence number LPC.99907342." in text
     )
     assert "Your therapist\n" not in text
     assert "State Board of Social Work Examiners" in text
@@ -104,8 +104,8 @@ def test_a_therapist_joining_makes_a_new_version_and_earlier_signatures_still_ve
     )
 
     after = current_disclosure()
-    assert saved.problems == []
-    assert saved.published.new_version
+    assert saved.republished.problems == []
+    assert saved.republished.published == [current_disclosure()]
     assert after.version == before.version + 1
     assert "Ana Lucero, Licensed Professional Counselor (LPC)" in after.body
     assert "Ana Lucero" not in before.body
@@ -120,13 +120,13 @@ def test_a_changed_licence_makes_a_new_version_and_the_same_details_do_not(two_t
     before = current_disclosure()
 
     same = therapist_credentials_save(therapist=stephanie, data=STEPHANIE, actor=None)
-    assert not same.published.new_version
+    assert same.republished.published == []
     assert current_disclosure() == before
 
     changed = therapist_credentials_save(
         therapist=stephanie, data={**STEPHANIE, "licence_number": "CSW.09924518"}, actor=None
     )
-    assert changed.published.new_version
+    assert changed.republished.published == [current_disclosure()]
     assert "CSW.09924518" in current_disclosure().body
     assert current_disclosure().version == before.version + 1
 
@@ -137,8 +137,8 @@ def test_a_therapist_without_a_licence_number_keeps_the_disclosure_as_it_was(two
 
     saved = therapist_credentials_save(therapist=newcomer, data={**MAYA, "licence_number": ""}, actor=None)
 
-    assert saved.published is None
-    assert saved.problems == [
+    assert saved.republished.published == []
+    assert saved.republished.problems == [
         str(ERROR_THERAPIST_PART_EMPTY % {"name": "Ana Lucero", "what": REQUIRED["licence_number"]})
     ]
     assert current_disclosure() == before
@@ -169,11 +169,13 @@ def test_the_admin_will_not_take_a_hand_written_disclosure(client, practice_admi
 def test_saving_credentials_in_the_admin_publishes_the_disclosure(client, practice_admin, therapist):
     client.force_login(practice_admin)
     response = client.post(
-        reverse("admin:portal_therapistcredentials_add"), {"user": therapist.pk, **STEPHANIE}, follow=True
+        reverse("admin:portal_therapistcredentials_add"),
+        {"user": therapist.pk, **STEPHANIE, "taking_new_clients": "on"},
+        follow=True,
     )
     assert response.status_code == 200
     assert "Version 2 of the Colorado disclosure is now the one clients sign." in response.content.decode()
-    assert "CSW.09924517" in current_disclosure().body
+    assert "CSW.99904517" in current_disclosure().body
 
 
 def test_the_demo_disclosure_is_written_from_the_demo_therapists(settings, practice):

@@ -33,6 +33,14 @@ POLICY: dict[str, dict[str, str]] = {
     "portal:session_keepalive": everyone("method"),
     "portal:audit_log": ADMIN_ONLY,
     "portal:audit_log_csv": ADMIN_ONLY,
+    "portal:settings": ADMIN_ONLY,
+    "portal:settings_practice": ADMIN_ONLY,
+    "portal:settings_safety": ADMIN_ONLY,
+    "portal:settings_screening": ADMIN_ONLY,
+    "portal:settings_staff": ADMIN_ONLY,
+    "portal:settings_staff_role": everyone("method"),
+    "portal:settings_staff_mfa_reset": everyone("method"),
+    "portal:settings_staff_deactivate": everyone("method"),
     "healthz": everyone("ok"),
     # allauth: accounts
     "account_login": ANON_ONLY,
@@ -107,7 +115,22 @@ ADMIN_EXCEPTIONS: dict[str, dict[str, str]] = {
 
 def url_kwargs(personas: dict) -> dict[str, dict[str, str]]:
     """Arguments for every URL that takes some, creating the objects they name."""
-    return {**SAMPLE_KWARGS, **intake_sample_kwargs(personas), **scheduling_sample_kwargs(personas)}
+    # The practice admin's actions on a staff member name the front desk.
+    staff_member = {"pk": str(personas["front_desk"].pk)}
+    portal_kwargs = {
+        name: staff_member
+        for name in (
+            "portal:settings_staff_role",
+            "portal:settings_staff_mfa_reset",
+            "portal:settings_staff_deactivate",
+        )
+    }
+    return {
+        **SAMPLE_KWARGS,
+        **portal_kwargs,
+        **intake_sample_kwargs(personas),
+        **scheduling_sample_kwargs(personas),
+    }
 
 
 def iter_named_patterns(patterns=None, namespace: str | None = None):

@@ -1,12 +1,16 @@
 import csv
 import io
+import re
 from datetime import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from portal.audit import audit_record
+from portal.audit_words import audit_sentence, name_short
 from portal.csv_export import csv_cell
 from portal.forms import MSG_DATE_ORDER
 from portal.models import AuditEvent
@@ -200,3 +204,89 @@ def test_entries_for_other_days_are_outside_a_one_day_filter(client, practice_ad
     response = client.get(reverse("portal:audit_log"), {"date_from": "2026-03-02", "date_to": "2026-03-02"})
 
     assert old not in list(response.context["page"])
+
+
+def test_each_entry_says_who_did_what_to_whom(client, practice_admin, front_desk):
+    hannah = UserFactory(email="hannah@example.com", full_name="Hannah Ruth Alvarez")
+    audit_record(actor=front_desk, action="create", object_type="appointment", object_id=9, client=hannah)
+    client.force_login(practice_admin)
+
+    response = client.get(reverse("portal:audit_log"))
+
+    assert "Jordan Ellis booked an appointment for Hannah A." in response.content.decode()
+    assert "hannah@example.com" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("action", "object_type", "by_herself", "sentence"),
+    [
+        ("create", "appointment", False, "Jordan Ellis booked an appointment for Hannah A."),
+        ("submit", "intake", True, "Hannah A. sent her intake to the practice"),
+        ("view", "intake", False, "Jordan Ellis opened the intake of Hannah A."),
+        ("view", "audit_log", False, "Jordan Ellis read the audit log"),
+        (
+            "update",
+            "something_new",
+            False,
+            "Jordan Ellis changed a record of type “something_new” for Hannah A.",
+        ),
+    ],
+)
+def test_audit_sentences(action, object_type, by_herself, sentence):
+    actor = "Hannah A." if by_herself else "Jordan Ellis"
+    said = audit_sentence(
+        action=action, object_type=object_type, actor=actor, client="Hannah A.", by_herself=by_herself
+    )
+    assert said == sentence
+
+
+@pytest.mark.parametrize(
+    ("full_name", "short"),
+    [("Hannah Ruth Alvarez", "Hannah A."), ("Cher", "Cher"), ("", "hannah@example.com")],
+)
+def test_a_client_is_named_by_first_name_and_initial(full_name, short):
+    assert name_short(full_name, fallback="hannah@example.com") == short
+
+
+def test_the_log_pages_by_time_without_counting_and_keeps_its_filters(
+    client, practice_admin, therapist, client_user, django_assert_max_num_queries
+):
+    for n in range(120):
+        audit_record(actor=therapist, action="view", object_type="intake", object_id=n, client=client_user)
+    client.force_login(practice_admin)
+    filters = {"staff": str(therapist.pk)}
+
+    first = client.get(reverse("portal:audit_log"), filters)
+    older = re.search(r'href="\?([^"]*before=[^"]*)"', first.content.decode()).group(1).replace("&amp;", "&")
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(f"{reverse('portal:audit_log')}?{older}")
+    third = client.get(f"{reverse('portal:audit_log')}?{older.replace('before=', 'x=')}")
+
+    assert f"staff={therapist.pk}" in older
+    ids = [e.object_id for e in first.context["page"]] + [e.object_id for e in second.context["page"]]
+    assert ids == [str(n) for n in range(119, 19, -1)]
+    assert not any("COUNT(" in q["sql"].upper() for q in queries.captured_queries)
+    assert second.context["page"].newer is not None
+    assert [e.object_id for e in third.context["page"]][:1] == ["119"]
+
+
+def test_a_malformed_cursor_shows_the_newest_entries(client, practice_admin, events):
+    client.force_login(practice_admin)
+
+    for cursor in ("x", "99999999999999999999999.1", "1.-2", "'; drop table"):
+        response = client.get(reverse("portal:audit_log"), {"before": cursor})
+        assert response.status_code == 200
+        assert response.context["page"].newer is None  # the newest page
+        assert events[2].pk in [e.pk for e in response.context["page"]]
+
+
+def test_newer_goes_back_to_the_page_before(client, practice_admin, therapist, client_user):
+    for n in range(60):
+        audit_record(actor=therapist, action="view", object_type="intake", object_id=n, client=client_user)
+    client.force_login(practice_admin)
+    first = client.get(reverse("portal:audit_log"))
+    second = client.get(reverse("portal:audit_log"), {"before": first.context["page"].older})
+
+    back = client.get(reverse("portal:audit_log"), {"after": second.context["page"].newer})
+
+    assert [e.pk for e in back.context["page"]] == [e.pk for e in first.context["page"]]

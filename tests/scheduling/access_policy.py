@@ -42,6 +42,12 @@ POLICY: dict[str, dict[str, str]] = {
     "scheduling:calendar": STAFF_ONLY,
     # Therapists and the practice admin
     "scheduling:hours": CLINICAL_ONLY,
+    "scheduling:settings_session_types": by_role(
+        "login", "forbidden", "forbidden", "forbidden", "forbidden", "ok"
+    ),
+    "scheduling:settings_session_type": by_role(
+        "login", "forbidden", "forbidden", "forbidden", "forbidden", "ok"
+    ),
     "scheduling:availability_add": everyone("method"),
     "scheduling:availability_remove": everyone("method"),
     "scheduling:time_off_add": everyone("method"),
@@ -61,6 +67,7 @@ def sample_kwargs(personas: dict) -> dict[str, dict[str, str]]:
     from tests.scheduling.factories import (
         AppointmentFactory,
         AppointmentRequestFactory,
+        SessionTypeFactory,
         TimeOffFactory,
         WeeklyAvailabilityFactory,
     )
@@ -100,4 +107,5 @@ def sample_kwargs(personas: dict) -> dict[str, dict[str, str]]:
         "scheduling:appointment_staff_cancel": {"pk": str(appointment.pk)},
         "scheduling:availability_remove": {"pk": str(availability.pk)},
         "scheduling:time_off_remove": {"pk": str(time_off.pk)},
+        "scheduling:settings_session_type": {"pk": str(SessionTypeFactory().pk)},
     }

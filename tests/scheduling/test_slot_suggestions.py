@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 
+from portal.models import TherapistCredentials
 from scheduling.models import Appointment, Modality
 from scheduling.selectors import slots_for_request
 from tests.scheduling.factories import (
@@ -65,7 +66,7 @@ def test_same_time_with_two_therapists_is_ordered_by_name(practice, session_type
 
 
 def test_therapist_not_taking_new_clients_is_left_out(practice, session_type):
-    therapist_with_hours("Full Up", taking_new_clients=False)
+    TherapistCredentials.objects.create(user=therapist_with_hours("Full Up"), taking_new_clients=False)
 
     assert slots_for_request(request_for(session_type), now=NOW) == []
 

@@ -3,6 +3,8 @@
 Idempotent: running it again resets the demo passwords and leaves everything else.
 """
 
+from decimal import Decimal
+
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -25,6 +27,8 @@ DEMO_PRACTICE = {
     "email": "care@sittinginsisterhood.example",
     "on_call_emails": "oncall@sittinginsisterhood.example",
     "minimum_client_age": 18,
+    "cancellation_notice_hours": 24,
+    "late_cancellation_fee": Decimal("75.00"),
 }
 # Fictional billing identity for the Good Faith Estimate, well formed (check digit, EIN prefix).
 DEMO_BILLING = {"npi": "1568493021", "tax_id": "84-3927165", "sliding_scale_offered": True}

@@ -1,0 +1,123 @@
+"""What an audit row says, in words an owner reads: who did what to whom.
+
+Pure: given the row's action, record type and the people named on it, no database. The
+record types are every app's (the portal knows them as words only, never their models); one
+this table does not know yet is still said plainly ("changed a record of type 'x'").
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+# (action, record type) -> what was done; "%(client)s" is whose record, when there is one.
+PHRASES = {
+    ("create", "appointment"): _("booked an appointment for %(client)s"),
+    ("update", "appointment"): _("changed an appointment of %(client)s"),
+    ("view", "appointment"): _("opened an appointment of %(client)s"),
+    ("view", "calendar_appointment"): _("saw an appointment of %(client)s on the calendar"),
+    ("create", "appointment_request"): _("asked for an appointment for %(client)s"),
+    ("update", "appointment_request"): _("changed an appointment request of %(client)s"),
+    ("view", "appointment_request"): _("opened an appointment request of %(client)s"),
+    ("view", "desk_queue_row"): _("saw %(client)s on the front desk's queue"),
+    ("create", "intake"): _("started an intake for %(client)s"),
+    ("update", "intake"): _("changed the intake of %(client)s"),
+    ("submit", "intake"): _("sent the intake of %(client)s to the practice"),
+    ("view", "intake"): _("opened the intake of %(client)s"),
+    ("view", "intake_queue_row"): _("saw %(client)s in the intake queue"),
+    ("create", "pregnancy_entry"): _("added to the history in the intake of %(client)s"),
+    ("update", "pregnancy_entry"): _("changed the history in the intake of %(client)s"),
+    ("update", "questionnaire_response"): _("saved questionnaire answers of %(client)s"),
+    ("sign", "consent_signature"): _("signed an agreement for %(client)s"),
+    ("create", "risk_flag"): _("raised a safety flag on the intake of %(client)s"),
+    ("update", "risk_flag"): _("acknowledged a safety flag on the intake of %(client)s"),
+    ("notify", "risk_flag"): _("alerted the on-call about the intake of %(client)s"),
+    ("create", "internal_note"): _("added a note to the intake of %(client)s"),
+    ("create", "summary_document"): _("made the PDF summary of %(client)s"),
+    ("update", "summary_document"): _("remade the PDF summary of %(client)s"),
+    ("download", "summary_document"): _("downloaded the PDF summary of %(client)s"),
+    ("notify", "notification"): _("sent a message to %(client)s"),
+    ("view", "audit_log"): _("read the audit log"),
+    ("export", "audit_log"): _("downloaded the audit log"),
+    ("update", "practice"): _("changed the practice's settings"),
+    ("create", "consent_document"): _("published a new version of an agreement"),
+    ("update", "therapist_credentials"): _("changed a therapist's profile"),
+    ("create", "session_type"): _("added a session type"),
+    ("update", "session_type"): _("changed a session type"),
+    ("create", "weekly_availability"): _("added a therapist's hours"),
+    ("update", "weekly_availability"): _("removed a therapist's hours"),
+    ("create", "time_off"): _("added a therapist's time off"),
+    ("update", "time_off"): _("removed a therapist's time off"),
+    ("create", "user"): _("created a staff account"),
+    ("update", "user"): _("changed an account"),
+    ("role_change", "user"): _("changed someone's role"),
+    ("notify", "user"): _("emailed someone about their account"),
+    ("update", "authenticator"): _("changed someone's two-step sign-in"),
+    ("sign_in_pause", "sign_in"): _("was paused after failed sign-ins"),
+}
+
+# What a client does to her own record, said of her once ("Hannah A. sent her intake").
+OWN_PHRASES = {
+    ("create", "intake"): _("started her intake"),
+    ("update", "intake"): _("saved her intake"),
+    ("submit", "intake"): _("sent her intake to the practice"),
+    ("view", "intake"): _("opened her intake"),
+    ("create", "pregnancy_entry"): _("added to the history in her intake"),
+    ("update", "pregnancy_entry"): _("changed the history in her intake"),
+    ("update", "questionnaire_response"): _("saved questionnaire answers"),
+    ("create", "risk_flag"): _("gave answers that raised a safety flag"),
+    ("update", "risk_flag"): _("gave answers that added to a safety flag"),
+    ("sign", "consent_signature"): _("signed an agreement"),
+    ("create", "appointment_request"): _("asked for an appointment"),
+    ("update", "appointment_request"): _("changed her appointment request"),
+    ("update", "appointment"): _("changed her appointment"),
+    ("download", "summary_document"): _("downloaded her answers"),
+    ("update", "user"): _("changed her account"),
+    ("notify", "user"): _("was emailed about her account"),
+}
+
+VERBS = {
+    "view": _("viewed"),
+    "create": _("created"),
+    "update": _("changed"),
+    "submit": _("sent"),
+    "download": _("downloaded"),
+    "export": _("exported"),
+    "sign": _("signed"),
+    "role_change": _("changed the role on"),
+    "notify": _("sent a message about"),
+    "sign_in_pause": _("paused sign-ins on"),
+}
+
+SYSTEM = _("The portal")
+A_CLIENT = _("a client")
+HERSELF = _("herself")
+
+
+def name_short(full_name: str, fallback: str) -> str:
+    """A client as the log names her: first name and the initial of her surname ("Hannah A."),
+    the least that tells an owner who it was; `fallback` when she gave no name."""
+    parts = full_name.split()
+    if not parts:
+        return fallback
+    if len(parts) == 1:
+        return parts[0]
+    return f"{parts[0]} {parts[-1][0]}."
+
+
+def audit_sentence(*, action: str, object_type: str, actor: str, client: str, by_herself: bool) -> str:
+    """ "Jordan Ellis booked an appointment for Hannah A.": `actor` and `client` are the names
+    to show (an empty actor: the portal itself; an empty client: nobody's record);
+    `by_herself` when the client acted on her own record, and is then named once."""
+    who = actor or str(SYSTEM)
+    key = (action, object_type)
+    if by_herself and key in OWN_PHRASES:
+        return f"{who} {OWN_PHRASES[key]}"
+    whom = str(HERSELF) if by_herself else client or str(A_CLIENT)
+    if key in PHRASES:
+        phrase = str(PHRASES[key])
+        return f"{who} {phrase % {'client': whom} if '%(client)s' in phrase else phrase}"
+    plain = _("%(verb)s a record of type “%(type)s”") % {
+        "verb": VERBS.get(action, action),
+        "type": object_type,
+    }
+    if client:
+        plain = f"{plain} " + str(_("for %(client)s") % {"client": whom})
+    return f"{who} {plain}"
