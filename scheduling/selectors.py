@@ -68,12 +68,15 @@ def slots_for_request(
     now: datetime | None = None,
     limit: int = SUGGESTION_LIMIT,
     any_time: bool = False,
+    per_day: int | None = None,
 ) -> list[Suggestion]:
     """Free times for an appointment request across every matching therapist, earliest first
-    (same time: therapists by name); ``any_time`` leaves out the client's times that suit.
+    (same time: therapists by name); ``any_time`` leaves out the client's times that suit;
+    ``per_day`` keeps at most that many a day, spread over therapists (slots.earliest_slots).
 
-    Six queries whatever the number of therapists: the therapists, the practice, the session
-    type (unless already loaded), then everyone's hours, time off and bookings.
+    Worked out a day at a time, stopping once the earliest ``limit`` are certain. Queries:
+    the therapists, the practice, the session type (unless already loaded), everyone's hours,
+    then time off and bookings a week of days at a time, whatever the number of therapists.
     Raises slots.InvalidWindowsError if the request's stored windows cannot be read.
     """
     now = now or timezone.now()
@@ -85,29 +88,28 @@ def slots_for_request(
     duration = timedelta(minutes=appointment_request.session_type.duration_minutes)
     first_day, last_day = slots.search_days(earliest_date=appointment_request.earliest_date, now=now)
     ids = [profile.user_id for profile in profiles]
-    rules, time_off, busy = _therapist_calendars(
-        ids=ids, first_day=first_day, last_day=last_day, buffer=buffer
-    )
-
-    found = []
-    for order, profile in enumerate(profiles):
+    rules = _weekly_rules(ids=ids, first_day=first_day, last_day=last_day)
+    hours = []
+    for profile in profiles:
         offered = {modality for modality, flag in _OFFERS.items() if getattr(profile, flag)}
-        for slot in slots.candidate_slots(
-            rules=[rule for rule in rules[profile.user_id] if rule.modality in offered],
-            time_off=time_off[profile.user_id],
-            busy=busy[profile.user_id],
-            duration=duration,
-            buffer=buffer,
-            windows=windows,
-            earliest_date=appointment_request.earliest_date,
-            now=now,
-            modality=appointment_request.modality,
-        ):
-            found.append((slot.start, order, slot.modality, profile.user, slot.end))
-    found.sort(key=lambda item: item[:3])
+        wanted = slots.rules_for_modality(rules[profile.user_id], appointment_request.modality)
+        hours.append(
+            slots.TherapistHours(key=profile.user_id, rules=tuple(r for r in wanted if r.modality in offered))
+        )
+    found = slots.earliest_slots(
+        therapists=hours,
+        blocked_for=lambda first, last: _blocked(ids=ids, first_day=first, last_day=last, buffer=buffer),
+        duration=duration,
+        windows=windows,
+        earliest_date=appointment_request.earliest_date,
+        now=now,
+        limit=limit,
+        per_day=per_day,
+    )
+    users = {profile.user_id: profile.user for profile in profiles}
     return [
-        Suggestion(therapist=therapist, start=start, end=end, modality=modality)
-        for start, _, modality, therapist, end in found[:limit]
+        Suggestion(therapist=users[key], start=slot.start, end=slot.end, modality=slot.modality)
+        for key, slot in found
     ]
 
 
@@ -119,12 +121,8 @@ def _buffer() -> timedelta:
     return timedelta(minutes=practice_get().booking_buffer_minutes)
 
 
-def _therapist_calendars(
-    *, ids: Iterable[int], first_day: date, last_day: date, buffer: timedelta
-) -> tuple[dict[int, list[slots.Rule]], dict[int, list[slots.Interval]], dict[int, list[slots.Interval]]]:
-    """Hours, time off and time-holding bookings touching Denver days [first_day, last_day),
-    per therapist id: three queries."""
-    range_start, range_end = slots.day_bounds_utc(first_day, last_day)
+def _weekly_rules(*, ids: Iterable[int], first_day: date, last_day: date) -> dict[int, list[slots.Rule]]:
+    """Each therapist's weekly hours in force on some Denver day in [first_day, last_day)."""
     rules = defaultdict(list)
     for row in WeeklyAvailability.objects.filter(therapist_id__in=ids, valid_from__lt=last_day).filter(
         Q(valid_until__isnull=True) | Q(valid_until__gte=first_day)
@@ -139,6 +137,15 @@ def _therapist_calendars(
                 valid_until=row.valid_until,
             )
         )
+    return rules
+
+
+def _blocked(
+    *, ids: Iterable[int], first_day: date, last_day: date, buffer: timedelta
+) -> dict[int, list[slots.Interval]]:
+    """Time off and time-holding bookings (widened by the buffer) touching Denver days
+    [first_day, last_day), per therapist id: two queries."""
+    range_start, range_end = slots.day_bounds_utc(first_day, last_day)
     time_off = defaultdict(list)
     for therapist_id, start, end in TimeOff.objects.filter(
         therapist_id__in=ids, start__lt=range_end, end__gt=range_start
@@ -152,7 +159,12 @@ def _therapist_calendars(
         end__gt=range_start - buffer,
     ).values_list("therapist_id", "start", "end"):
         busy[therapist_id].append(slots.Interval(start, end))
-    return rules, time_off, busy
+    return {
+        therapist_id: slots.blocked_intervals(
+            time_off=time_off[therapist_id], busy=busy[therapist_id], buffer=buffer
+        )
+        for therapist_id in ids
+    }
 
 
 # --- Lists for the pages
