@@ -32,6 +32,8 @@ from .models import (
 
 # How many suggestions to show a client or the front desk at once.
 SUGGESTION_LIMIT = 12
+# At most this many suggestions on one day, so the desk can offer a choice of days.
+SUGGESTIONS_PER_DAY = 2
 # Clients accepted and waiting to be contacted, shown a page at a time.
 READY_PAGE_SIZE = 20
 # The session type a first request is for unless the client picks another.
@@ -76,7 +78,7 @@ def slots_for_request(
 
     Worked out a day at a time, stopping once the earliest ``limit`` are certain. Queries:
     the therapists, the practice, the session type (unless already loaded), everyone's hours,
-    then time off and bookings a week of days at a time, whatever the number of therapists.
+    then time off and bookings a few days at a time, whatever the number of therapists.
     Raises slots.InvalidWindowsError if the request's stored windows cannot be read.
     """
     now = now or timezone.now()
@@ -124,19 +126,15 @@ def _buffer() -> timedelta:
 def _weekly_rules(*, ids: Iterable[int], first_day: date, last_day: date) -> dict[int, list[slots.Rule]]:
     """Each therapist's weekly hours in force on some Denver day in [first_day, last_day)."""
     rules = defaultdict(list)
-    for row in WeeklyAvailability.objects.filter(therapist_id__in=ids, valid_from__lt=last_day).filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gte=first_day)
-    ):
-        rules[row.therapist_id].append(
-            slots.Rule(
-                weekday=row.weekday,
-                start=row.start_time,
-                end=row.end_time,
-                modality=row.modality,
-                valid_from=row.valid_from,
-                valid_until=row.valid_until,
-            )
+    rows = (
+        WeeklyAvailability.objects.filter(therapist_id__in=ids, valid_from__lt=last_day)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=first_day))
+        .values_list(
+            "therapist_id", "weekday", "start_time", "end_time", "modality", "valid_from", "valid_until"
         )
+    )
+    for therapist_id, *rule in rows:
+        rules[therapist_id].append(slots.Rule(*rule))
     return rules
 
 
@@ -170,13 +168,18 @@ def _blocked(
 # --- Lists for the pages
 
 
-def slots_for_desk(appointment_request: AppointmentRequest) -> tuple[list[Suggestion], bool]:
-    """Free times for the front desk's request page, and whether the client's times that
-    suit could be read (when they cannot, any free time is suggested)."""
+def slots_for_desk(
+    appointment_request: AppointmentRequest, *, now: datetime | None = None
+) -> tuple[list[Suggestion], bool]:
+    """Free times for the front desk's request page, at most SUGGESTIONS_PER_DAY a day and
+    spread over therapists, and whether the client's times that suit could be read (when
+    they cannot, any free time is suggested)."""
     try:
-        return slots_for_request(appointment_request), True
+        return slots_for_request(appointment_request, now=now, per_day=SUGGESTIONS_PER_DAY), True
     except slots.InvalidWindowsError:
-        return slots_for_request(appointment_request, any_time=True), False
+        return slots_for_request(
+            appointment_request, now=now, any_time=True, per_day=SUGGESTIONS_PER_DAY
+        ), False
 
 
 def request_queue() -> list[AppointmentRequest]:

@@ -280,14 +280,44 @@ def day_slots(
     """One therapist's free slots on one Denver day, earliest first (the rules already for the
     wanted modalities; ``blocked`` may hold intervals of other days too)."""
     day_rules = [rule for rule in rules if rule.applies_on(day)]
-    if not day_rules:
+    allowed = _allowed_minutes(windows, day)
+    if not day_rules or allowed == []:
         return []
     day_start, day_end = day_bounds_utc(day, day + timedelta(days=1))
     day_blocked = [b for b in blocked if b.start < day_end and day_start < b.end]
+    # On most days Denver keeps one offset from midnight to midnight: wall-clock times then
+    # become UTC by one subtraction. A day on which the clocks change takes the zone's rules.
+    offset = _offset_all_day(day, day_start, day_end)
     found: set[Slot] = set()
     for rule in day_rules:
-        found.update(_rule_slots(rule, day, duration, not_before, windows, day_blocked, step_minutes))
+        found.update(_rule_slots(rule, day, duration, not_before, allowed, day_blocked, step_minutes, offset))
     return sorted(found)
+
+
+def _allowed_minutes(windows: Sequence[Window], day: date) -> list[tuple[int, int]] | None:
+    """The spans of the day (minutes from Denver midnight) in which a session must fit to suit
+    the client on ``day``: None for any time, [] for none (Window.matches_wall, for a day)."""
+    if not windows:
+        return None
+    weekday, spans = day.weekday(), []
+    for window in windows:
+        if (window.day is not None and window.day != day) or (
+            window.weekdays and weekday not in window.weekdays
+        ):
+            continue
+        if not window.parts:
+            return None
+        spans += [_PART_MINUTES[part] for part in window.parts]
+    return spans
+
+
+def _offset_all_day(day: date, day_start: datetime, day_end: datetime) -> timedelta | None:
+    """Denver's UTC offset on ``day`` if it is the same all day, else None."""
+    naive_start = datetime.combine(day, time(0))
+    offset = naive_start - day_start.replace(tzinfo=None)
+    if day_end.replace(tzinfo=None) + offset == naive_start + timedelta(days=1):
+        return offset
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,8 +329,9 @@ class TherapistHours:
     rules: tuple[Rule, ...]
 
 
-# How many Denver days of time off and bookings earliest_slots asks for at once.
-LOAD_DAYS = 7
+# How many Denver days of time off and bookings earliest_slots asks for at once: a few, since
+# the search usually stops within days, and every booking loaded costs time to read.
+LOAD_DAYS = 4
 
 
 def earliest_slots(
@@ -381,20 +412,25 @@ def _rule_slots(
     day: date,
     duration: timedelta,
     not_before: datetime,
-    windows: Sequence[Window],
+    allowed: list[tuple[int, int]] | None,
     blocked: list[Interval],
     step_minutes: int,
+    offset: timedelta | None,
 ) -> Iterable[Slot]:
     rule_end = local_to_utc(day, rule.end)
-    weekday = day.weekday()
     minutes = _minutes(duration)
-    for wall in _grid(rule.start, rule.end, step_minutes):
+    midnight = datetime.combine(day, time(0))
+    for minute in _grid(rule.start, rule.end, step_minutes):
         # The client's times are wall-clock times: checked before any time-zone arithmetic.
-        if windows and not any(window.matches_wall(day, weekday, wall, minutes) for window in windows):
+        if allowed is not None and not any(lo <= minute and minute + minutes <= hi for lo, hi in allowed):
             continue
-        start = datetime.combine(day, wall, tzinfo=PRACTICE_ZONE).astimezone(UTC)
-        if start.astimezone(PRACTICE_ZONE).replace(tzinfo=None) != datetime.combine(day, wall):
-            continue  # skipped by spring forward (2:30 on the March change day)
+        wall = midnight + timedelta(minutes=minute)
+        if offset is not None:
+            start = (wall - offset).replace(tzinfo=UTC)
+        else:
+            start = wall.replace(tzinfo=PRACTICE_ZONE).astimezone(UTC)
+            if start.astimezone(PRACTICE_ZONE).replace(tzinfo=None) != wall:
+                continue  # skipped by spring forward (2:30 on the March change day)
         end = start + duration
         if end > rule_end or start < not_before:
             continue
@@ -403,12 +439,10 @@ def _rule_slots(
         yield Slot(start=start, end=end, modality=rule.modality)
 
 
-def _grid(start: time, end: time, step_minutes: int) -> Iterable[time]:
-    """Wall-clock times on the grid in [start, end)."""
+def _grid(start: time, end: time, step_minutes: int) -> range:
+    """Wall-clock times on the grid in [start, end), as minutes from midnight."""
     first = -(-(start.hour * 60 + start.minute + (start.second > 0)) // step_minutes) * step_minutes
-    stop = end.hour * 60 + end.minute + (end.second > 0)
-    for minute in range(first, stop, step_minutes):
-        yield time(minute // 60, minute % 60)
+    return range(first, end.hour * 60 + end.minute + (end.second > 0), step_minutes)
 
 
 def _minutes(duration: timedelta) -> int:

@@ -9,6 +9,7 @@ import pytest
 from scheduling.slots import (
     EITHER,
     IN_PERSON,
+    LOAD_DAYS,
     MIN_NOTICE,
     PRACTICE_ZONE,
     TELEHEALTH,
@@ -166,4 +167,4 @@ def test_the_earliest_across_therapists_match_the_reference(seed, start):
         modality=modality,
         limit=limit,
     )
-    assert all(last - first <= dt.timedelta(days=7) for first, last in loads)
+    assert all(last - first <= dt.timedelta(days=LOAD_DAYS) for first, last in loads)
