@@ -137,6 +137,20 @@ class Practice(TimeStampedModel):
     booking_buffer_minutes = models.PositiveSmallIntegerField(
         _("buffer between sessions (minutes)"), default=10
     )
+
+    class BookingGate(models.TextChoices):
+        ACCEPTED = "accepted", _("When a therapist accepts the intake")
+        ON_REQUEST = "on_request", _("As soon as the client asks (the practice triages by phone)")
+
+    booking_gate = models.CharField(
+        _("requests can be booked"),
+        max_length=20,
+        choices=BookingGate.choices,
+        default=BookingGate.ACCEPTED,
+        help_text=_(
+            "Whether the front desk waits for a therapist to accept a new client's intake before booking."
+        ),
+    )
     regulator_contact = models.TextField(
         _("the regulator's contact"),
         default=(
@@ -164,6 +178,10 @@ class Practice(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(urgent_realert_minutes__gte=5) & models.Q(urgent_realert_minutes__lte=240),
                 name="portal_practice_urgent_realert_minutes_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(booking_gate__in=["accepted", "on_request"]),
+                name="portal_practice_booking_gate_valid",
             ),
         ]
 

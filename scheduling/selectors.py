@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from intake.selectors import (
     intake_priorities_for_clients,
@@ -19,7 +20,7 @@ from intake.selectors import (
 from portal.models import Practice, User
 from portal.selectors import practice_get
 
-from . import slots
+from . import errors, slots
 from .models import (
     Appointment,
     AppointmentRequest,
@@ -168,18 +169,56 @@ def _blocked(
 # --- Lists for the pages
 
 
+NO_THERAPIST_OFFERS = _("No therapist taking new clients offers this kind of session.")
+NOTHING_IN_HER_TIMES = _(
+    "Nothing is free on the days and at the times she chose in the next four weeks. These are the "
+    "earliest free times otherwise: please check one with her before booking."
+)
+
+
+@dataclass(frozen=True)
+class DeskSuggestions:
+    """What the request page offers: the times, whether they fit the client's own times (when
+    none do, or hers cannot be read, they are the earliest at any time), and why nothing fits
+    when that is so ("" otherwise)."""
+
+    suggestions: list[Suggestion]
+    within_her_times: bool
+    windows_readable: bool
+    why_none_fit: str
+
+
 def slots_for_desk(
     appointment_request: AppointmentRequest, *, now: datetime | None = None
-) -> tuple[list[Suggestion], bool]:
+) -> DeskSuggestions:
     """Free times for the front desk's request page, at most SUGGESTIONS_PER_DAY a day and
-    spread over therapists, and whether the client's times that suit could be read (when
-    they cannot, any free time is suggested)."""
+    spread over therapists. When nothing fits the client's days and times, the earliest free
+    times at any time are offered instead, with the reason, so the desk can call her."""
+    found, readable = [], True
     try:
-        return slots_for_request(appointment_request, now=now, per_day=SUGGESTIONS_PER_DAY), True
+        found = slots_for_request(appointment_request, now=now, per_day=SUGGESTIONS_PER_DAY)
     except slots.InvalidWindowsError:
-        return slots_for_request(
-            appointment_request, now=now, any_time=True, per_day=SUGGESTIONS_PER_DAY
-        ), False
+        readable = False
+    if found:
+        return DeskSuggestions(found, within_her_times=True, windows_readable=True, why_none_fit="")
+    if not therapist_profiles_for_request(appointment_request=appointment_request).exists():
+        why = (
+            _("The therapist she asked for is not taking new clients for this kind of session.")
+            if appointment_request.preferred_therapist_id
+            else NO_THERAPIST_OFFERS
+        )
+        return DeskSuggestions([], within_her_times=False, windows_readable=readable, why_none_fit=str(why))
+    any_time = slots_for_request(appointment_request, now=now, any_time=True, per_day=SUGGESTIONS_PER_DAY)
+    if not readable:
+        why = _("Her times could not be read, so the earliest free times are shown.")
+    elif any_time:
+        why = NOTHING_IN_HER_TIMES
+    else:
+        why = _(
+            "Nothing is free in the next four weeks with any therapist who could see her (their hours, "
+            "time off and bookings are all full). Offer a later date by phone, or decline with a reason."
+        )
+    return DeskSuggestions(any_time, within_her_times=False, windows_readable=readable, why_none_fit=str(why))
 
 
 def request_queue() -> list[AppointmentRequest]:
@@ -197,6 +236,70 @@ def request_queue() -> list[AppointmentRequest]:
     for row in rows:
         row.priority = priorities[row.client_id]
     return sorted(rows, key=request_queue_order)
+
+
+@dataclass(frozen=True)
+class BookingGate:
+    """Whether the desk may book a request now, and why, in words for the desk."""
+
+    bookable: bool
+    why: str
+
+
+def request_booking_gate(
+    *, appointment_request: AppointmentRequest, intake_accepted: bool, practice: Practice | None = None
+) -> BookingGate:
+    """The practice's booking gate (Practice.booking_gate) applied to one request: the one
+    rule for the queue, the request page and appointment_request_book. A request to move an
+    appointment is always bookable: she is already a client."""
+    practice = practice or practice_get()
+    if appointment_request.reschedule_of_id is not None:
+        return BookingGate(True, _("She asks to move an appointment already booked."))
+    if intake_accepted:
+        return BookingGate(True, _("A therapist has accepted her intake."))
+    if practice.booking_gate == Practice.BookingGate.ON_REQUEST:
+        return BookingGate(
+            True, _("The practice books as soon as a client asks; no therapist has accepted her intake yet.")
+        )
+    return BookingGate(
+        False,
+        _(
+            "Waiting for a therapist to accept her intake: the practice books new clients after that "
+            "(a practice setting)."
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Concern:
+    """A booking guardrail a time breaks: a short code for the audit, words for the desk."""
+
+    code: str
+    label: str
+
+
+def booking_concerns(
+    *, therapist: User, start: datetime, end: datetime, modality: str, now: datetime | None = None
+) -> list[Concern]:
+    """Why a time the desk typed in is outside the usual rules (none: it is within them):
+    outside the therapist's weekly hours for the modality, during her time off, or sooner
+    than the notice the suggestions keep (slots.MIN_NOTICE). Two queries."""
+    now = now or timezone.now()
+    day = slots.to_practice_time(start).date()
+    concerns = []
+    if not slots.within_hours(
+        _weekly_rules(ids=[therapist.pk], first_day=day, last_day=day + timedelta(days=1))[therapist.pk],
+        start=start,
+        end=end,
+        modality=modality,
+    ):
+        concerns.append(Concern("outside hours", errors.CONCERN_OUTSIDE_HOURS))
+    if TimeOff.objects.filter(therapist=therapist, start__lt=end, end__gt=start).exists():
+        concerns.append(Concern("time off", errors.CONCERN_TIME_OFF))
+    if start < now + slots.MIN_NOTICE:
+        hours = int(slots.MIN_NOTICE.total_seconds() // 3600)
+        concerns.append(Concern("short notice", errors.CONCERN_SHORT_NOTICE % {"hours": hours}))
+    return concerns
 
 
 def request_priority(*, appointment_request: AppointmentRequest) -> AppointmentRequest.Priority:

@@ -180,6 +180,11 @@ def to_practice_time(instant: datetime) -> datetime:
     return instant.astimezone(PRACTICE_ZONE)
 
 
+def practice_time_label(instant: datetime) -> str:
+    """An instant as the desk reads it: "Tue Dec 8, 9:00 AM MST" (Denver)."""
+    return to_practice_time(instant).strftime("%a %b %-d, %-I:%M %p %Z")
+
+
 def windows_describe(raw: object) -> list[str]:
     """The client's times that suit, one line per window ("Mon, Wed: mornings"), for the
     front desk; nothing when they cannot be read."""
@@ -199,6 +204,20 @@ def windows_describe(raw: object) -> list[str]:
         part = ", ".join(str(parts[p]) for p in sorted(window.parts)) or _("any time")
         lines.append(f"{when or _('Any day')}: {part}")
     return lines
+
+
+def within_hours(rules: Iterable[Rule], *, start: datetime, end: datetime, modality: str) -> bool:
+    """Whether a session [start, end) lies inside one of the weekly hours for ``modality`` on
+    its Denver day (the booking guardrail's reading of the same rules the suggestions use)."""
+    _require_aware(start)
+    day = to_practice_time(start).date()
+    return any(
+        rule.modality == modality
+        and rule.applies_on(day)
+        and local_to_utc(day, rule.start) <= start
+        and end <= local_to_utc(day, rule.end)
+        for rule in rules
+    )
 
 
 def local_to_utc(day: date, wall: time) -> datetime:

@@ -6,7 +6,13 @@ import datetime as dt
 import pytest
 
 from scheduling.models import Modality
-from scheduling.selectors import SUGGESTION_LIMIT, SUGGESTIONS_PER_DAY, slots_for_desk
+from scheduling.selectors import (
+    NO_THERAPIST_OFFERS,
+    NOTHING_IN_HER_TIMES,
+    SUGGESTION_LIMIT,
+    SUGGESTIONS_PER_DAY,
+    slots_for_desk,
+)
 from scheduling.slots import PRACTICE_ZONE
 from tests.scheduling.factories import (
     AppointmentRequestFactory,
@@ -50,9 +56,10 @@ def test_tuesday_or_thursday_mornings_offers_only_those_and_more_than_one_day(pr
     therapist_all_week("Cal Brooks")
     request_obj = desk_request([{"weekdays": [TUESDAY, THURSDAY], "parts": ["morning"]}])
 
-    found, readable = slots_for_desk(request_obj, now=NOW)
+    offered = slots_for_desk(request_obj, now=NOW)
+    found = offered.suggestions
 
-    assert readable
+    assert (offered.within_her_times, offered.why_none_fit) == (True, "")
     assert len(found) == SUGGESTION_LIMIT
     for suggestion in found:
         start, end = local(suggestion)
@@ -66,7 +73,7 @@ def test_no_day_holds_more_than_two_suggestions(practice):
     for name in ("Bea Adams", "Cal Brooks", "Dee Cole"):
         therapist_all_week(name)
 
-    found, _readable = slots_for_desk(desk_request([]), now=NOW)
+    found = slots_for_desk(desk_request([]), now=NOW).suggestions
 
     days = [local(s)[0].date() for s in found]
     assert max(days.count(day) for day in days) == SUGGESTIONS_PER_DAY
@@ -77,7 +84,7 @@ def test_a_days_two_suggestions_are_with_two_therapists_when_both_are_free(pract
     therapist_all_week("Bea Adams")
     therapist_all_week("Cal Brooks")
 
-    found, _readable = slots_for_desk(desk_request([]), now=NOW)
+    found = slots_for_desk(desk_request([]), now=NOW).suggestions
 
     by_day = {}
     for suggestion in found:
@@ -89,6 +96,26 @@ def test_a_session_that_would_run_past_noon_is_not_offered_for_mornings(practice
     user = TherapistProfileFactory(user__full_name="Bea Adams").user
     WeeklyAvailabilityFactory(therapist=user, weekday=TUESDAY, start_time=dt.time(11), end_time=dt.time(13))
 
-    found, _readable = slots_for_desk(desk_request([{"weekdays": [TUESDAY], "parts": ["morning"]}]), now=NOW)
+    found = slots_for_desk(desk_request([{"weekdays": [TUESDAY], "parts": ["morning"]}]), now=NOW).suggestions
 
     assert {local(s)[0].time() for s in found} == {dt.time(11)}
+
+
+def test_when_nothing_fits_her_times_the_desk_is_told_why_and_offered_other_times(practice):
+    user = TherapistProfileFactory(user__full_name="Bea Adams").user
+    WeeklyAvailabilityFactory(therapist=user, weekday=TUESDAY, start_time=dt.time(13), end_time=dt.time(17))
+
+    offered = slots_for_desk(desk_request([{"weekdays": [TUESDAY], "parts": ["morning"]}]), now=NOW)
+
+    assert offered.why_none_fit == str(NOTHING_IN_HER_TIMES)
+    assert not offered.within_her_times
+    assert offered.suggestions
+    assert all(local(s)[0].time() >= dt.time(13) for s in offered.suggestions)
+
+
+def test_when_no_therapist_offers_the_session_the_desk_is_told_so(practice):
+    TherapistProfileFactory(user__full_name="Bea Adams", taking_new_clients=False)
+
+    offered = slots_for_desk(desk_request([]), now=NOW)
+
+    assert (offered.suggestions, offered.why_none_fit) == ([], str(NO_THERAPIST_OFFERS))
