@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from portal.access import can_see_clinical
 from portal.models import User
+from portal.selectors import has_joined
 
 from .access import intakes_for_staff
 from .display import Row, field_rows, pregnancy_rows
@@ -173,8 +174,11 @@ def review_queue_rows(page: QuerySet[Intake]) -> list[Intake]:
 
 
 def assignable_therapists() -> QuerySet[User]:
-    """Who an intake can be assigned to: active therapists."""
-    return User.objects.filter(role=User.Role.THERAPIST, is_active=True).order_by("full_name", "email")
+    """Who an intake can be assigned to: active therapists who have joined (not one invited who
+    has yet to choose a password)."""
+    return User.objects.filter(has_joined(), role=User.Role.THERAPIST, is_active=True).order_by(
+        "full_name", "email"
+    )
 
 
 @dataclass(frozen=True)

@@ -26,9 +26,10 @@ from .services import (
 )
 from .text import TypedEmailField, TypedTextField
 
+# Starts with a word, not the address: Django admin capitalises the first letter of a message.
 MSG_INVITE_SENT = _(
-    "{email} was invited: they choose their own password from the link in the email, then set up "
-    "two-step sign-in when they first sign in."
+    "An invitation went to {email}: they choose their own password from the link in the email, then "
+    "set up two-step sign-in when they first sign in."
 )
 MSG_INVITE_SKIPPED = _(
     "Only staff who have not chosen a password yet can be invited again; the others were skipped."

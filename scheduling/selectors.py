@@ -18,7 +18,7 @@ from intake.selectors import (
     ready_to_schedule_contacts,
 )
 from portal.models import Practice, User
-from portal.selectors import practice_get
+from portal.selectors import has_joined, practice_get
 
 from . import errors, slots
 from .models import (
@@ -446,7 +446,10 @@ def client_may_cancel(
 
 
 def therapists_active() -> QuerySet[User]:
-    return User.objects.filter(role=User.Role.THERAPIST, is_active=True).order_by("full_name", "pk")
+    """Therapists the desk may book or show: active, and joined (portal.selectors.has_joined)."""
+    return User.objects.filter(has_joined(), role=User.Role.THERAPIST, is_active=True).order_by(
+        "full_name", "pk"
+    )
 
 
 def calendar_appointments(
