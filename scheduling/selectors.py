@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from intake.selectors import (
+    intake_contacts_for_front_desk,
     intake_priorities_for_clients,
     intake_priority_position,
     intakes_ready_to_schedule_rows,
@@ -20,7 +21,7 @@ from intake.selectors import (
 from portal.models import Practice, User
 from portal.selectors import has_joined, practice_get
 
-from . import errors, slots
+from . import calendar_grid, errors, slots
 from .models import (
     Appointment,
     AppointmentRequest,
@@ -486,31 +487,95 @@ def clients_asking_or_booked(*, now: datetime | None = None) -> tuple[QuerySet, 
 
 @dataclass(frozen=True)
 class CalendarSpan:
-    """A day or a week of the calendar: each Denver day with its appointments (and their
-    Denver start and end), the appointments shown, and the first day and step for paging."""
+    """A day or a week of the calendar as a time grid (scheduling.calendar_grid), the
+    appointments shown (for the audit), each therapist's colour, and the first day and step
+    for paging."""
 
-    days: list[tuple[date, list[tuple[Appointment, datetime, datetime]]]]
+    grid: calendar_grid.Grid
     appointments: list[Appointment]
+    colours: list[tuple[User, int]]
     first: date
     step: timedelta
 
 
-def calendar_span(*, day: date, view: str, therapist_id: int | None = None) -> CalendarSpan:
-    """The week (Monday first) or the day around ``day``, for one therapist or everyone."""
-    first = day - timedelta(days=day.weekday()) if view == "week" else day
+def calendar_span(*, day: date, view: str, therapist: User | None = None) -> CalendarSpan:
+    """The week (Monday first) or the day around ``day``, for one therapist or everyone: in
+    the week, a column a day; in the day, a column a therapist. Appointments (not cancelled)
+    are labelled with the client's name as the front desk may see it (never her email), and
+    time off is shown. Four queries."""
     count = 7 if view == "week" else 1
-    days = [first + timedelta(days=n) for n in range(count)]
+    first = day - timedelta(days=day.weekday()) if view == "week" else day
     start, end = slots.day_bounds_utc(first, first + timedelta(days=count))
-    rows = list(calendar_appointments(start=start, end=end, therapist_id=therapist_id))
-    by_day: dict[date, list] = {d: [] for d in days}
+    therapists = [therapist] if therapist else list(therapists_active())
+    rows = list(calendar_appointments(start=start, end=end, therapist_id=therapist.pk if therapist else None))
     for appointment in rows:
-        local_start = slots.to_practice_time(appointment.start)
-        by_day.setdefault(local_start.date(), []).append(
-            (appointment, local_start, slots.to_practice_time(appointment.end))
-        )
+        if appointment.therapist not in therapists:
+            therapists.append(appointment.therapist)
+    colour = {t.pk: n % calendar_grid.COLOURS for n, t in enumerate(therapists)}
+    names = intake_contacts_for_front_desk(clients=list({a.client for a in rows}))
+    off = TimeOff.objects.filter(therapist_id__in=list(colour), start__lt=end, end__gt=start).select_related(
+        "therapist"
+    )
+    if view == "week":
+        columns = [
+            calendar_grid.GridColumn(title="", day=first + timedelta(days=n), key=f"d{n}")
+            for n in range(count)
+        ]
+
+        def column_of(therapist_id: int, local_start: datetime) -> int | None:
+            offset = (local_start.date() - first).days
+            return offset if 0 <= offset < count else None
+    else:
+        columns = [
+            calendar_grid.GridColumn(title=t.get_full_name(), day=first, key=f"t{t.pk}") for t in therapists
+        ]
+        position = {t.pk: n for n, t in enumerate(therapists)}
+
+        def column_of(therapist_id: int, local_start: datetime) -> int | None:
+            return position.get(therapist_id) if local_start.date() == first else None
+
+    events = []
+    for appointment in rows:
+        local_start, local_end = calendar_grid.grid_event_times(appointment.start, appointment.end)
+        column = column_of(appointment.therapist_id, local_start)
+        if column is not None:
+            events.append(
+                calendar_grid.GridEvent(
+                    column=column,
+                    start=local_start,
+                    end=local_end,
+                    colour=colour[appointment.therapist_id],
+                    appointment=appointment,
+                    client_name=names[appointment.client_id]["name"],
+                    therapist_name=appointment.therapist.get_full_name(),
+                )
+            )
+    for block in off:
+        # Time off may span days: a block on each day it touches.
+        day_cursor = max(slots.to_practice_time(block.start).date(), first)
+        while day_cursor < first + timedelta(days=count):
+            day_start, day_end = slots.day_bounds_utc(day_cursor, day_cursor + timedelta(days=1))
+            if block.start >= day_end or block.end <= day_start:
+                break
+            local_start, local_end = calendar_grid.grid_event_times(
+                max(block.start, day_start), min(block.end, day_end)
+            )
+            column = column_of(block.therapist_id, local_start)
+            if column is not None:
+                events.append(
+                    calendar_grid.GridEvent(
+                        column=column,
+                        start=local_start,
+                        end=local_end,
+                        colour=colour[block.therapist_id],
+                        therapist_name=block.therapist.get_full_name(),
+                    )
+                )
+            day_cursor += timedelta(days=1)
     return CalendarSpan(
-        days=[(d, by_day.get(d, [])) for d in days],
+        grid=calendar_grid.grid_build(columns=columns, events=events),
         appointments=rows,
+        colours=[(t, colour[t.pk]) for t in therapists],
         first=first,
         step=timedelta(days=count),
     )

@@ -254,7 +254,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     therapist = data.get("therapist")
     if therapist is None and not request.GET and access.is_therapist(request.user):
         therapist = request.user
-    span = selectors.calendar_span(day=day, view=view, therapist_id=therapist.pk if therapist else None)
+    span = selectors.calendar_span(day=day, view=view, therapist=therapist)
     appointment_services.calendar_viewed(actor=request.user, appointments=span.appointments, request=request)
     return render(
         request,
@@ -268,9 +268,11 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "view": view,
             "day": day,
             "therapist": therapist,
-            "days": span.days,
+            "grid": span.grid,
+            "colours": span.colours,
             "prev_day": span.first - span.step,
             "next_day": span.first + span.step,
+            "last_day": span.first + span.step - timedelta(days=1),
             "today": timezone.localdate(),
         },
     )

@@ -344,10 +344,10 @@ def test_calendar_week_shows_the_practices_appointments(client, front_desk, ther
     day = appointment.start.astimezone(PRACTICE_ZONE).date()
     client.force_login(front_desk)
     response = client.get(reverse("scheduling:calendar"), {"view": "week", "day": day.isoformat()})
-    entries = [a for _d, items in response.context["days"] for a, _s, _e in items]
+    entries = [e.appointment for column in response.context["grid"].columns for e in column.events]
     assert entries == [appointment]
     day_view = client.get(reverse("scheduling:calendar"), {"view": "day", "day": "2001-01-01"})
-    assert [items for _d, items in day_view.context["days"]] == [[]]
+    assert [column.events for column in day_view.context["grid"].columns] == [[]]
 
 
 def test_staff_move_an_appointment_from_its_page(client, front_desk, therapist, client_user):
