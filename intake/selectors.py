@@ -312,6 +312,11 @@ def intake_is_accepted(*, client: User) -> bool:
     return Intake.objects.filter(client=client, status=Intake.Status.ACCEPTED).exists()
 
 
+def intake_accepted_client_ids() -> QuerySet:
+    """The ids of clients whose intake a therapist has accepted, as a subquery."""
+    return Intake.objects.filter(status=Intake.Status.ACCEPTED).values("client_id")
+
+
 def intake_is_sent(*, client: User) -> bool:
     """Whether the client has sent her intake to the practice (so she may ask for appointments)."""
     return Intake.objects.filter(client=client).exclude(status=Intake.Status.DRAFT).exists()

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from intake.selectors import (
+    intake_accepted_client_ids,
     intake_contacts_for_front_desk,
     intake_priorities_for_clients,
     intake_priority_position,
@@ -579,3 +580,38 @@ def calendar_span(*, day: date, view: str, therapist: User | None = None) -> Cal
         first=first,
         step=timedelta(days=count),
     )
+
+
+@dataclass(frozen=True)
+class DeskHome:
+    """The staff home's scheduling counts: open requests (and how many of them the booking
+    gate still holds), clients accepted and waiting to be contacted, and today's appointments
+    (the therapist's own for a therapist)."""
+
+    requests_open: int
+    requests_waiting_for_acceptance: int
+    ready_to_contact: int
+    today: int
+    oldest_request: datetime | None
+
+
+def desk_home(*, user: User, today: date | None = None) -> DeskHome:
+    """Counts for the staff home, a few queries whatever the practice's size."""
+    today = today or timezone.localdate()
+    start, end = slots.day_bounds_utc(today, today + timedelta(days=1))
+    appointments = calendar_appointments(start=start, end=end).filter(status=Appointment.Status.BOOKED)
+    if user.role == User.Role.THERAPIST:
+        appointments = appointments.filter(therapist=user)
+    if user.role not in (User.Role.FRONT_DESK, User.Role.PRACTICE_ADMIN):
+        return DeskHome(0, 0, 0, appointments.count(), None)
+    open_requests = AppointmentRequest.objects.filter(status=AppointmentRequest.Status.OPEN)
+    totals = open_requests.aggregate(count=Count("pk"), oldest=Min("created_at"))
+    held = 0
+    if practice_get().booking_gate == Practice.BookingGate.ACCEPTED:
+        held = (
+            open_requests.filter(reschedule_of__isnull=True)
+            .exclude(client_id__in=intake_accepted_client_ids())
+            .count()
+        )
+    ready = intakes_ready_to_schedule_rows(exclude_clients=clients_asking_or_booked()).count()
+    return DeskHome(totals["count"], held, ready, appointments.count(), totals["oldest"])

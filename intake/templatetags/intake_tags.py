@@ -2,6 +2,7 @@
 
 from django import template
 
+from intake.review_selectors import review_waiting
 from intake.selectors import consent_documents_to_sign_again, intake_for_client, intake_progress_percent
 
 register = template.Library()
@@ -17,3 +18,10 @@ def intake_home_status(user) -> dict:
     percent = intake_progress_percent(intake=intake) if intake and intake.is_editable else 0
     sign_again = bool(intake and not intake.is_editable and consent_documents_to_sign_again(intake=intake))
     return {"intake": intake, "percent": percent, "sign_again": sign_again}
+
+
+@register.simple_tag
+def review_home(user):
+    """The staff home's intake counts for clinical staff (intake.review_selectors.review_waiting);
+    None for anyone else."""
+    return review_waiting(user=user)

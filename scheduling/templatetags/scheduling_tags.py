@@ -1,7 +1,7 @@
 from django import template
 
 from intake.selectors import intake_is_sent
-from scheduling.selectors import open_request_for_client, upcoming_appointments_for_client
+from scheduling.selectors import desk_home, open_request_for_client, upcoming_appointments_for_client
 
 register = template.Library()
 
@@ -14,3 +14,9 @@ def client_scheduling_status(user) -> dict:
         "open_request": open_request_for_client(client=user),
         "intake_sent": intake_is_sent(client=user),
     }
+
+
+@register.simple_tag
+def scheduling_home(user):
+    """The staff home's scheduling counts (scheduling.selectors.desk_home)."""
+    return desk_home(user=user)
