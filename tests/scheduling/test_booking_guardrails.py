@@ -258,3 +258,28 @@ def test_an_accepted_intake_is_bookable_under_the_default_gate(client, front_des
 
     assert page.context["gate"].bookable is True
     assert page.context["suggestions"]
+
+
+def test_the_booking_summary_shows_the_desk_nothing_clinical(client, front_desk, working, client_user):
+    IntakeFactory(
+        client=client_user,
+        status=Intake.Status.ACCEPTED,
+        submitted_at=timezone.now(),
+        hopes="MARKER-HOPES",
+        medications="MARKER-MEDS",
+        services=["loss_counseling", "postpartum_depression"],
+    )
+    request_obj = AppointmentRequestFactory(
+        client=client_user, modality="in_person", earliest_date=timezone.localdate()
+    )
+    client.force_login(front_desk)
+
+    for when in (_denver(_next_weekday_in(5), 10), _denver(_next_weekday_in(5), 3)):
+        html = _post(client, request_obj, working, when).content.decode()
+
+        assert "Check before booking" in html
+        assert [
+            m
+            for m in ("MARKER-HOPES", "MARKER-MEDS", "loss_counseling", "iscarriage", "ostpartum depression")
+            if m in html
+        ] == []
