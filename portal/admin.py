@@ -248,7 +248,14 @@ class PracticeAdmin(PortalModelAdmin):
         ),
         (
             _("Scheduling"),
-            {"fields": ("cancellation_notice_hours", "reminder_hours_before", "booking_buffer_minutes")},
+            {
+                "fields": (
+                    "booking_gate",
+                    "cancellation_notice_hours",
+                    "reminder_hours_before",
+                    "booking_buffer_minutes",
+                )
+            },
         ),
     )
 
