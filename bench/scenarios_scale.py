@@ -102,10 +102,15 @@ def _scale_setup(size: int) -> dict:
     front desk and the practice's calendar (10 therapists, 2,000 appointments)."""
     from bench import data
     from intake.models import Intake
-    from portal.models import User
+    from portal.models import Practice, User
+    from portal.selectors import practice_forget
     from scheduling.models import AppointmentRequest
     from tests.intake.summary_samples import intake_build
 
+    # The bench's requests come from intakes nobody has accepted: a practice that books on
+    # request, so the request page works out its suggestions (what is measured).
+    Practice.objects.update(booking_gate=Practice.BookingGate.ON_REQUEST)
+    practice_forget()
     reviewed_client, created = User.objects.get_or_create(
         email=REVIEW_EMAIL, defaults={"full_name": "Hope Rivera"}
     )
