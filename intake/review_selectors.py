@@ -8,14 +8,16 @@ than the access rules allow.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import connection
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from portal.access import can_see_clinical
 from portal.models import User
+from portal.selectors import has_joined
 
 from .access import intakes_for_staff
 from .display import Row, field_rows, pregnancy_rows
@@ -172,9 +174,35 @@ def review_queue_rows(page: QuerySet[Intake]) -> list[Intake]:
     )
 
 
+@dataclass(frozen=True)
+class ReviewWaiting:
+    """For the staff home: intakes sent and not yet decided in the user's queue, and since
+    when the oldest of them has waited (None when none waits)."""
+
+    count: int
+    oldest: datetime | None
+
+
+def review_waiting(*, user: User) -> ReviewWaiting | None:
+    """Intakes waiting for a decision (sent or being reviewed) in the user's queue: one query;
+    None for anyone who may not see clinical content."""
+    if not can_see_clinical(user):
+        return None
+    totals = (
+        review_queue(user=user)
+        .order_by()
+        .filter(status__in=[Intake.Status.SUBMITTED, Intake.Status.IN_REVIEW])
+        .aggregate(count=Count("pk"), oldest=Min("submitted_at"))
+    )
+    return ReviewWaiting(count=totals["count"], oldest=totals["oldest"])
+
+
 def assignable_therapists() -> QuerySet[User]:
-    """Who an intake can be assigned to: active therapists."""
-    return User.objects.filter(role=User.Role.THERAPIST, is_active=True).order_by("full_name", "email")
+    """Who an intake can be assigned to: active therapists who have joined (not one invited who
+    has yet to choose a password)."""
+    return User.objects.filter(has_joined(), role=User.Role.THERAPIST, is_active=True).order_by(
+        "full_name", "email"
+    )
 
 
 @dataclass(frozen=True)

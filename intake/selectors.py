@@ -371,6 +371,7 @@ def _front_desk_contact(client: User, intake: Intake | None) -> dict:
             "in_colorado": "",
             "appointment_preferences": "",
             "status": "",
+            "accepted": False,
         }
     return {
         "name": intake.legal_name or client.full_name,
@@ -387,6 +388,8 @@ def _front_desk_contact(client: User, intake: Intake | None) -> dict:
         "in_colorado": intake.get_in_colorado_display() if intake.in_colorado else "",
         "appointment_preferences": intake.appointment_preferences,
         "status": intake.status,
+        # Whether a therapist has taken her on: the practice may wait for it before booking.
+        "accepted": intake.status == Intake.Status.ACCEPTED,
     }
 
 
@@ -409,6 +412,16 @@ def intake_priorities_for_clients(*, client_ids) -> dict[int, str]:
         Intake.objects.filter(client_id__in=list(client_ids)).values_list("client_id", "risk_level")
     )
     return {client_id: priority_for_level(levels.get(client_id)) for client_id in client_ids}
+
+
+def intake_is_accepted(*, client: User) -> bool:
+    """Whether a therapist has accepted the client's intake (the booking gate reads this)."""
+    return Intake.objects.filter(client=client, status=Intake.Status.ACCEPTED).exists()
+
+
+def intake_accepted_client_ids() -> QuerySet:
+    """The ids of clients whose intake a therapist has accepted, as a subquery."""
+    return Intake.objects.filter(status=Intake.Status.ACCEPTED).values("client_id")
 
 
 def intake_is_sent(*, client: User) -> bool:

@@ -28,9 +28,10 @@ from .services import (
 )
 from .text import TypedTextField
 
+# Starts with a word, not the address: Django admin capitalises the first letter of a message.
 MSG_INVITE_SENT = _(
-    "{email} was invited: they choose their own password from the link in the email, then set up "
-    "two-step sign-in when they first sign in."
+    "An invitation went to {email}: they choose their own password from the link in the email, then "
+    "set up two-step sign-in when they first sign in."
 )
 MSG_INVITE_SKIPPED = _(
     "Only staff who have not chosen a password yet can be invited again; the others were skipped."
@@ -243,6 +244,7 @@ class PracticeAdmin(PortalModelAdmin):
             _("Scheduling"),
             {
                 "fields": (
+                    "booking_gate",
                     "cancellation_notice_hours",
                     "late_cancellation_fee",
                     "reminder_hours_before",

@@ -173,6 +173,20 @@ class Practice(TimeStampedModel):
         validators=[MinValueValidator(1), MaxValueValidator(12)],
         help_text=_("At most 12."),
     )
+
+    class BookingGate(models.TextChoices):
+        ACCEPTED = "accepted", _("When a therapist accepts the intake")
+        ON_REQUEST = "on_request", _("As soon as the client asks (the practice triages by phone)")
+
+    booking_gate = models.CharField(
+        _("requests can be booked"),
+        max_length=20,
+        choices=BookingGate.choices,
+        default=BookingGate.ACCEPTED,
+        help_text=_(
+            "Whether the front desk waits for a therapist to accept a new client's intake before booking."
+        ),
+    )
     regulator_contact = models.TextField(
         _("the regulator's contact"),
         default=(
@@ -207,6 +221,10 @@ class Practice(TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=models.Q(late_cancellation_fee__gte=0), name="portal_practice_late_fee_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(booking_gate__in=["accepted", "on_request"]),
+                name="portal_practice_booking_gate_valid",
             ),
         ]
 

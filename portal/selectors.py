@@ -2,8 +2,10 @@ import logging
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.cache import cache
 from django.db import models
+from django.db.models import Q
 
 from .models import Practice, User
 from .reference_data import practice_ensure
@@ -37,6 +39,13 @@ def practice_get() -> Practice:
         except (_CacheDown, OSError):
             logger.warning("The cache could not be written; the practice will be read again.")
     return practice
+
+
+def has_joined() -> Q:
+    """Users who have chosen a password: a staff member invited by email has not until she
+    uses her link, so she is not offered for assigning or booking yet (User.has_usable_password,
+    as a filter)."""
+    return ~Q(password__startswith=UNUSABLE_PASSWORD_PREFIX) & ~Q(password="")
 
 
 def practice_forget() -> None:

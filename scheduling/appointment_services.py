@@ -15,7 +15,9 @@ from portal.models import AuditEvent, User
 from portal.selectors import practice_get
 
 from .errors import (
+    ALREADY_CANCELLED,
     CANCELLATION_TOO_LATE,
+    NEEDS_OVERRIDE,
     NO_OFFICE,
     NOT_CANCELLABLE,
     NOT_RESCHEDULABLE,
@@ -23,6 +25,7 @@ from .errors import (
     SLOT_TAKEN,
     START_IN_PAST,
     CancellationTooLateError,
+    NeedsOverrideError,
     NoOfficeError,
     NotCancellableError,
     RequestNotOpenError,
@@ -40,7 +43,7 @@ from .models import (
     Office,
     SessionType,
 )
-from .selectors import cancellation_notice_hours, client_may_cancel, request_may_reopen
+from .selectors import booking_concerns, cancellation_notice_hours, client_may_cancel, request_may_reopen
 
 # PostgreSQL's SQLSTATE for exclusion_violation.
 EXCLUSION_VIOLATION = "23P01"
@@ -53,6 +56,21 @@ def _refuse_past(start: datetime) -> None:
         raise SchedulingFieldError(START_IN_PAST, field="day")
 
 
+def booking_guard(
+    *, therapist: User, start: datetime, end: datetime, modality: str, override_reason: str
+) -> str:
+    """The booking guardrails for a time chosen by staff: '' when the time is within the usual
+    rules (selectors.booking_concerns); for one outside them, the note the audit row keeps
+    (what was overridden and why); NeedsOverrideError when no reason was given."""
+    concerns = booking_concerns(therapist=therapist, start=start, end=end, modality=modality)
+    if not concerns:
+        return ""
+    reason = " ".join(override_reason.split())
+    if not reason:
+        raise NeedsOverrideError(NEEDS_OVERRIDE.format(concerns="; ".join(str(c.label) for c in concerns)))
+    return f"; override ({', '.join(c.code for c in concerns)}): {reason[:150]}"
+
+
 def appointment_book(
     *,
     therapist: User,
@@ -63,6 +81,7 @@ def appointment_book(
     client: User | None = None,
     request_obj: AppointmentRequest | None = None,
     office: Office | None = None,
+    override_note: str = "",
     request: HttpRequest | None = None,
 ) -> Appointment:
     """Book ``client`` (or the client of ``request_obj``) with ``therapist`` at ``start``, for
@@ -72,7 +91,7 @@ def appointment_book(
     The session lasts session_type.duration_minutes. Raises SlotTakenError if the therapist
     already has an overlapping booked or completed appointment, including one committed a
     moment ago by someone else. Marks ``request_obj`` booked and writes an audit record, all
-    in one transaction.
+    in one transaction; ``override_note`` (from booking_guard) goes into that record.
     """
     if request_obj is not None:
         if client is not None and client.pk != request_obj.client_id:
@@ -136,7 +155,7 @@ def appointment_book(
             object_id=appointment.pk,
             client=client,
             detail=f"booked {session_type.slug} {modality} with therapist {therapist.pk} "
-            f"at {start.astimezone(UTC):%Y-%m-%d %H:%M} UTC",
+            f"at {start.astimezone(UTC):%Y-%m-%d %H:%M} UTC" + override_note,
             request=request,
         )
     estimate_on_booking(appointment=appointment)
@@ -186,6 +205,9 @@ def appointment_cancel(
     with transaction.atomic():
         appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
         by_client = actor.pk == appointment.client_id
+        if appointment.status == Appointment.Status.CANCELLED:
+            # A second "Cancel" from a tab opened before the first: say what happened.
+            raise NotCancellableError(ALREADY_CANCELLED)
         if appointment.status != Appointment.Status.BOOKED:
             raise NotCancellableError(NOT_CANCELLABLE)
         if by_client:
@@ -244,11 +266,13 @@ def appointment_reschedule(
     therapist: User | None = None,
     modality: str | None = None,
     reason: str = "",
+    override_reason: str = "",
     request: HttpRequest | None = None,
 ) -> Appointment:
     """Staff move a booked appointment to ``start`` (and optionally another therapist or
-    modality). Same overlap rule as booking; raises SlotTakenError on a clash. The calendar
-    revision goes up so the client's calendar replaces the event."""
+    modality). Same overlap rule as booking; raises SlotTakenError on a clash, and
+    NeedsOverrideError for a time outside the usual rules without ``override_reason`` (see
+    booking_guard). The calendar revision goes up so the client's calendar replaces the event."""
     if timezone.is_naive(start):
         raise ValueError("start must be timezone-aware.")
     _refuse_past(start)
@@ -264,6 +288,9 @@ def appointment_reschedule(
         if modality not in Modality.values:
             raise ValueError(f"{modality!r} is not a modality.")
         end = start + (locked.end - locked.start)
+        override_note = booking_guard(
+            therapist=therapist, start=start, end=end, modality=modality, override_reason=override_reason
+        )
         if _overlapping(therapist=therapist, start=start, end=end).exclude(pk=locked.pk).exists():
             raise SlotTakenError(SLOT_TAKEN)
         office = locked.office
@@ -315,7 +342,8 @@ def appointment_reschedule(
             client=locked.client,
             detail=f"moved from {old_start.astimezone(UTC):%Y-%m-%d %H:%M} to "
             f"{start.astimezone(UTC):%Y-%m-%d %H:%M} UTC with therapist {therapist.pk}"
-            + (f"; {reason[:100]}" if reason else ""),
+            + (f"; {reason[:100]}" if reason else "")
+            + override_note,
             request=request,
         )
     return locked

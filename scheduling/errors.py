@@ -8,6 +8,7 @@ SLOT_TAKEN = _(
 )
 REQUEST_NOT_OPEN = _("This request has already been dealt with.")
 NOT_CANCELLABLE = _("This appointment can no longer be cancelled.")
+ALREADY_CANCELLED = _("This appointment was already cancelled; nothing more was sent.")
 CANCELLATION_TOO_LATE = _(
     "Appointments can be cancelled online up to %(hours)s hours before they start. Please call the practice."
 )
@@ -31,6 +32,20 @@ DECLINE_REASON_REQUIRED = _("Please give the client a reason. It is sent to them
 DECLINE_REASON_CLINICAL = _(
     "This reason is emailed, so please leave out words about why the client is seeking care (%(words)s)."
 )
+
+NOT_YET_BOOKABLE = _(
+    "This request cannot be booked yet: the practice books a new client once a therapist has accepted "
+    "her intake. Please wait for the review, or ask the practice admin about the setting."
+)
+NEEDS_OVERRIDE = _(
+    "This time is outside the usual rules ({concerns}). To book it anyway, give a reason; it is kept "
+    "in the audit log."
+)
+
+# What a booking outside the usual rules is, said to the desk (and kept, in short, in the audit).
+CONCERN_OUTSIDE_HOURS = _("outside the therapist's hours for this kind of session")
+CONCERN_TIME_OFF = _("during the therapist's time off")
+CONCERN_SHORT_NOTICE = _("less than %(hours)s hours from now")
 
 AVAILABILITY_OVERLAPS = _("These hours overlap hours already set for that day.")
 START_IN_PAST = _("That time has already passed. Please choose a time from now on.")
@@ -70,6 +85,16 @@ class NoOfficeError(SchedulingError):
 class RequestAlreadyOpenError(SchedulingError):
     """The client already has the open request this one would duplicate (a second click of
     "Send", or a second tab): the view takes her to the request she has."""
+
+
+class NotYetBookableError(SchedulingError):
+    pass
+
+
+class NeedsOverrideError(SchedulingError):
+    """The time breaks one of the booking guardrails and no reason to override was given."""
+
+    field = "override_reason"
 
 
 class SchedulingFieldError(SchedulingError):

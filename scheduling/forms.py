@@ -240,6 +240,27 @@ class RescheduleForm(BookForm):
     reason = TypedTextField(label=_("Reason (for the record; not sent)"), required=False, max_length=200)
 
 
+class ConfirmFields(forms.Form):
+    """What the confirmation step adds to a booking or a move: that it was confirmed, and the
+    reason for a time outside the usual rules (scheduling.appointment_services.booking_guard)."""
+
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    override_reason = TypedTextField(
+        label=_("Reason to book this time anyway (kept in the audit log; not sent)"),
+        required=False,
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class BookConfirmForm(BookForm, ConfirmFields):
+    pass
+
+
+class RescheduleConfirmForm(RescheduleForm, ConfirmFields):
+    pass
+
+
 class DeclineForm(forms.Form):
     reason = TypedTextField(
         label=_("Reason, sent to the client"),

@@ -115,9 +115,12 @@ def client_contact(*, client: User) -> Contact:
     """The client's contact details and consents, as the intake exposes them (or just the account)."""
     details = intake_contact_for_front_desk(client=client)
     channels = details["channels"]
-    short_name = client.get_short_name() if client.full_name else ""
+    # The name she gave to be called by, else the first of her names (the intake's legal name,
+    # else the account's): never her email address, and a "Hello," with no name only when she
+    # has given none at all.
+    names = (details["name"] or "").split()
     return Contact(
-        name=details["preferred_name"].strip() or short_name,
+        name=details["preferred_name"].strip() or (names[0] if names else ""),
         # The address she signed in with, which she proved is hers; the contact address typed
         # in the intake is unverified, and one wrong letter would send her appointment to a
         # stranger (the front desk still sees it, to reach out by hand).

@@ -1,12 +1,12 @@
 """Writes about appointment requests: a client asks for a time (or to move one), withdraws
 it; the front desk declines it or books it. Audited in the same transaction."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 
-from intake.selectors import intake_is_sent, intake_priority_for_client
+from intake.selectors import intake_is_accepted, intake_is_sent, intake_priority_for_client
 from portal.audit import audit_record, audit_record_many
 from portal.messages import message_enqueue
 from portal.models import AuditEvent, User
@@ -14,6 +14,7 @@ from portal.models import AuditEvent, User
 from .appointment_services import (
     appointment_book,
     appointment_reschedule,
+    booking_guard,
     open_request_lock,
     request_handled_save,
 )
@@ -24,14 +25,17 @@ from .errors import (
     DECLINE_REASON_REQUIRED,
     NEEDS_INTAKE,
     NOT_RESCHEDULABLE,
+    NOT_YET_BOOKABLE,
     REQUEST_ALREADY_OPEN,
     RESCHEDULE_ALREADY_ASKED,
+    NotYetBookableError,
     RequestAlreadyOpenError,
     SchedulingError,
     SchedulingFieldError,
 )
 from .message_content import forbidden_words_in
 from .models import Appointment, AppointmentRequest, Modality, NotificationKind, SessionType
+from .selectors import request_booking_gate
 from .slots import windows_parse
 
 
@@ -181,12 +185,25 @@ def appointment_request_book(
     start: datetime,
     modality: str,
     actor: User,
+    override_reason: str = "",
     request: HttpRequest | None = None,
 ) -> Appointment:
     """Book a request: a new appointment, or for a request to move one, the same appointment
-    at the new time. Raises SlotTakenError, RequestNotOpenError and the like."""
+    at the new time. Refused while the practice's booking gate holds it (NotYetBookableError),
+    for a time outside the usual rules without ``override_reason`` (NeedsOverrideError), and
+    with SlotTakenError, RequestNotOpenError and the like."""
+    gate = request_booking_gate(
+        appointment_request=appointment_request,
+        intake_accepted=intake_is_accepted(client=appointment_request.client),
+    )
+    if not gate.bookable:
+        raise NotYetBookableError(NOT_YET_BOOKABLE)
     moving = appointment_request.reschedule_of
     if moving is None or moving.status != Appointment.Status.BOOKED:
+        end = start + timedelta(minutes=appointment_request.session_type.duration_minutes)
+        override_note = booking_guard(
+            therapist=therapist, start=start, end=end, modality=modality, override_reason=override_reason
+        )
         return appointment_book(
             therapist=therapist,
             session_type=appointment_request.session_type,
@@ -194,6 +211,7 @@ def appointment_request_book(
             modality=modality,
             actor=actor,
             request_obj=appointment_request,
+            override_note=override_note,
             request=request,
         )
     with transaction.atomic():
@@ -205,6 +223,7 @@ def appointment_request_book(
             modality=modality,
             actor=actor,
             reason="asked by the client",
+            override_reason=override_reason,
             request=request,
         )
         request_handled_save(request_obj=locked, status=AppointmentRequest.Status.BOOKED, actor=actor)

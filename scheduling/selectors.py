@@ -7,19 +7,22 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from intake.selectors import (
+    intake_accepted_client_ids,
+    intake_contacts_for_front_desk,
     intake_priorities_for_clients,
     intake_priority_position,
     intakes_ready_to_schedule_rows,
     ready_to_schedule_contacts,
 )
 from portal.models import Practice, User
-from portal.selectors import practice_get, therapists_taking_new_clients
+from portal.selectors import has_joined, practice_get, therapists_taking_new_clients
 
-from . import slots
+from . import calendar_grid, errors, slots
 from .models import (
     Appointment,
     AppointmentRequest,
@@ -33,6 +36,8 @@ from .models import (
 
 # How many suggestions to show a client or the front desk at once.
 SUGGESTION_LIMIT = 12
+# At most this many suggestions on one day, so the desk can offer a choice of days.
+SUGGESTIONS_PER_DAY = 2
 # Clients accepted and waiting to be contacted, shown a page at a time.
 READY_PAGE_SIZE = 20
 # The session type a first request is for unless the client picks another.
@@ -69,12 +74,15 @@ def slots_for_request(
     now: datetime | None = None,
     limit: int = SUGGESTION_LIMIT,
     any_time: bool = False,
+    per_day: int | None = None,
 ) -> list[Suggestion]:
     """Free times for an appointment request across every matching therapist, earliest first
-    (same time: therapists by name); ``any_time`` leaves out the client's times that suit.
+    (same time: therapists by name); ``any_time`` leaves out the client's times that suit;
+    ``per_day`` keeps at most that many a day, spread over therapists (slots.earliest_slots).
 
-    Six queries whatever the number of therapists: the therapists, the practice, the session
-    type (unless already loaded), then everyone's hours, time off and bookings.
+    Worked out a day at a time, stopping once the earliest ``limit`` are certain. Queries:
+    the therapists, the practice, the session type (unless already loaded), everyone's hours,
+    then time off and bookings a few days at a time, whatever the number of therapists.
     Raises slots.InvalidWindowsError if the request's stored windows cannot be read.
     """
     now = now or timezone.now()
@@ -86,29 +94,28 @@ def slots_for_request(
     duration = timedelta(minutes=appointment_request.session_type.duration_minutes)
     first_day, last_day = slots.search_days(earliest_date=appointment_request.earliest_date, now=now)
     ids = [profile.user_id for profile in profiles]
-    rules, time_off, busy = _therapist_calendars(
-        ids=ids, first_day=first_day, last_day=last_day, buffer=buffer
-    )
-
-    found = []
-    for order, profile in enumerate(profiles):
+    rules = _weekly_rules(ids=ids, first_day=first_day, last_day=last_day)
+    hours = []
+    for profile in profiles:
         offered = {modality for modality, flag in _OFFERS.items() if getattr(profile, flag)}
-        for slot in slots.candidate_slots(
-            rules=[rule for rule in rules[profile.user_id] if rule.modality in offered],
-            time_off=time_off[profile.user_id],
-            busy=busy[profile.user_id],
-            duration=duration,
-            buffer=buffer,
-            windows=windows,
-            earliest_date=appointment_request.earliest_date,
-            now=now,
-            modality=appointment_request.modality,
-        ):
-            found.append((slot.start, order, slot.modality, profile.user, slot.end))
-    found.sort(key=lambda item: item[:3])
+        wanted = slots.rules_for_modality(rules[profile.user_id], appointment_request.modality)
+        hours.append(
+            slots.TherapistHours(key=profile.user_id, rules=tuple(r for r in wanted if r.modality in offered))
+        )
+    found = slots.earliest_slots(
+        therapists=hours,
+        blocked_for=lambda first, last: _blocked(ids=ids, first_day=first, last_day=last, buffer=buffer),
+        duration=duration,
+        windows=windows,
+        earliest_date=appointment_request.earliest_date,
+        now=now,
+        limit=limit,
+        per_day=per_day,
+    )
+    users = {profile.user_id: profile.user for profile in profiles}
     return [
-        Suggestion(therapist=therapist, start=start, end=end, modality=modality)
-        for start, _, modality, therapist, end in found[:limit]
+        Suggestion(therapist=users[key], start=slot.start, end=slot.end, modality=slot.modality)
+        for key, slot in found
     ]
 
 
@@ -120,26 +127,27 @@ def _buffer() -> timedelta:
     return timedelta(minutes=practice_get().booking_buffer_minutes)
 
 
-def _therapist_calendars(
-    *, ids: Iterable[int], first_day: date, last_day: date, buffer: timedelta
-) -> tuple[dict[int, list[slots.Rule]], dict[int, list[slots.Interval]], dict[int, list[slots.Interval]]]:
-    """Hours, time off and time-holding bookings touching Denver days [first_day, last_day),
-    per therapist id: three queries."""
-    range_start, range_end = slots.day_bounds_utc(first_day, last_day)
+def _weekly_rules(*, ids: Iterable[int], first_day: date, last_day: date) -> dict[int, list[slots.Rule]]:
+    """Each therapist's weekly hours in force on some Denver day in [first_day, last_day)."""
     rules = defaultdict(list)
-    for row in WeeklyAvailability.objects.filter(therapist_id__in=ids, valid_from__lt=last_day).filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gte=first_day)
-    ):
-        rules[row.therapist_id].append(
-            slots.Rule(
-                weekday=row.weekday,
-                start=row.start_time,
-                end=row.end_time,
-                modality=row.modality,
-                valid_from=row.valid_from,
-                valid_until=row.valid_until,
-            )
+    rows = (
+        WeeklyAvailability.objects.filter(therapist_id__in=ids, valid_from__lt=last_day)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=first_day))
+        .values_list(
+            "therapist_id", "weekday", "start_time", "end_time", "modality", "valid_from", "valid_until"
         )
+    )
+    for therapist_id, *rule in rows:
+        rules[therapist_id].append(slots.Rule(*rule))
+    return rules
+
+
+def _blocked(
+    *, ids: Iterable[int], first_day: date, last_day: date, buffer: timedelta
+) -> dict[int, list[slots.Interval]]:
+    """Time off and time-holding bookings (widened by the buffer) touching Denver days
+    [first_day, last_day), per therapist id: two queries."""
+    range_start, range_end = slots.day_bounds_utc(first_day, last_day)
     time_off = defaultdict(list)
     for therapist_id, start, end in TimeOff.objects.filter(
         therapist_id__in=ids, start__lt=range_end, end__gt=range_start
@@ -153,19 +161,67 @@ def _therapist_calendars(
         end__gt=range_start - buffer,
     ).values_list("therapist_id", "start", "end"):
         busy[therapist_id].append(slots.Interval(start, end))
-    return rules, time_off, busy
+    return {
+        therapist_id: slots.blocked_intervals(
+            time_off=time_off[therapist_id], busy=busy[therapist_id], buffer=buffer
+        )
+        for therapist_id in ids
+    }
 
 
 # --- Lists for the pages
 
 
-def slots_for_desk(appointment_request: AppointmentRequest) -> tuple[list[Suggestion], bool]:
-    """Free times for the front desk's request page, and whether the client's times that
-    suit could be read (when they cannot, any free time is suggested)."""
+NO_THERAPIST_OFFERS = _("No therapist taking new clients offers this kind of session.")
+NOTHING_IN_HER_TIMES = _(
+    "Nothing is free on the days and at the times she chose in the next four weeks. These are the "
+    "earliest free times otherwise: please check one with her before booking."
+)
+
+
+@dataclass(frozen=True)
+class DeskSuggestions:
+    """What the request page offers: the times, whether they fit the client's own times (when
+    none do, or hers cannot be read, they are the earliest at any time), and why nothing fits
+    when that is so ("" otherwise)."""
+
+    suggestions: list[Suggestion]
+    within_her_times: bool
+    windows_readable: bool
+    why_none_fit: str
+
+
+def slots_for_desk(
+    appointment_request: AppointmentRequest, *, now: datetime | None = None
+) -> DeskSuggestions:
+    """Free times for the front desk's request page, at most SUGGESTIONS_PER_DAY a day and
+    spread over therapists. When nothing fits the client's days and times, the earliest free
+    times at any time are offered instead, with the reason, so the desk can call her."""
+    found, readable = [], True
     try:
-        return slots_for_request(appointment_request), True
+        found = slots_for_request(appointment_request, now=now, per_day=SUGGESTIONS_PER_DAY)
     except slots.InvalidWindowsError:
-        return slots_for_request(appointment_request, any_time=True), False
+        readable = False
+    if found:
+        return DeskSuggestions(found, within_her_times=True, windows_readable=True, why_none_fit="")
+    if not therapist_profiles_for_request(appointment_request=appointment_request).exists():
+        why = (
+            _("The therapist she asked for is not taking new clients for this kind of session.")
+            if appointment_request.preferred_therapist_id
+            else NO_THERAPIST_OFFERS
+        )
+        return DeskSuggestions([], within_her_times=False, windows_readable=readable, why_none_fit=str(why))
+    any_time = slots_for_request(appointment_request, now=now, any_time=True, per_day=SUGGESTIONS_PER_DAY)
+    if not readable:
+        why = _("Her times could not be read, so the earliest free times are shown.")
+    elif any_time:
+        why = NOTHING_IN_HER_TIMES
+    else:
+        why = _(
+            "Nothing is free in the next four weeks with any therapist who could see her (their hours, "
+            "time off and bookings are all full). Offer a later date by phone, or decline with a reason."
+        )
+    return DeskSuggestions(any_time, within_her_times=False, windows_readable=readable, why_none_fit=str(why))
 
 
 def request_queue() -> list[AppointmentRequest]:
@@ -183,6 +239,70 @@ def request_queue() -> list[AppointmentRequest]:
     for row in rows:
         row.priority = priorities[row.client_id]
     return sorted(rows, key=request_queue_order)
+
+
+@dataclass(frozen=True)
+class BookingGate:
+    """Whether the desk may book a request now, and why, in words for the desk."""
+
+    bookable: bool
+    why: str
+
+
+def request_booking_gate(
+    *, appointment_request: AppointmentRequest, intake_accepted: bool, practice: Practice | None = None
+) -> BookingGate:
+    """The practice's booking gate (Practice.booking_gate) applied to one request: the one
+    rule for the queue, the request page and appointment_request_book. A request to move an
+    appointment is always bookable: she is already a client."""
+    practice = practice or practice_get()
+    if appointment_request.reschedule_of_id is not None:
+        return BookingGate(True, _("She asks to move an appointment already booked."))
+    if intake_accepted:
+        return BookingGate(True, _("A therapist has accepted her intake."))
+    if practice.booking_gate == Practice.BookingGate.ON_REQUEST:
+        return BookingGate(
+            True, _("The practice books as soon as a client asks; no therapist has accepted her intake yet.")
+        )
+    return BookingGate(
+        False,
+        _(
+            "Waiting for a therapist to accept her intake: the practice books new clients after that "
+            "(a practice setting)."
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class Concern:
+    """A booking guardrail a time breaks: a short code for the audit, words for the desk."""
+
+    code: str
+    label: str
+
+
+def booking_concerns(
+    *, therapist: User, start: datetime, end: datetime, modality: str, now: datetime | None = None
+) -> list[Concern]:
+    """Why a time the desk typed in is outside the usual rules (none: it is within them):
+    outside the therapist's weekly hours for the modality, during her time off, or sooner
+    than the notice the suggestions keep (slots.MIN_NOTICE). Two queries."""
+    now = now or timezone.now()
+    day = slots.to_practice_time(start).date()
+    concerns = []
+    if not slots.within_hours(
+        _weekly_rules(ids=[therapist.pk], first_day=day, last_day=day + timedelta(days=1))[therapist.pk],
+        start=start,
+        end=end,
+        modality=modality,
+    ):
+        concerns.append(Concern("outside hours", errors.CONCERN_OUTSIDE_HOURS))
+    if TimeOff.objects.filter(therapist=therapist, start__lt=end, end__gt=start).exists():
+        concerns.append(Concern("time off", errors.CONCERN_TIME_OFF))
+    if start < now + slots.MIN_NOTICE:
+        hours = int(slots.MIN_NOTICE.total_seconds() // 3600)
+        concerns.append(Concern("short notice", errors.CONCERN_SHORT_NOTICE % {"hours": hours}))
+    return concerns
 
 
 def request_priority(*, appointment_request: AppointmentRequest) -> AppointmentRequest.Priority:
@@ -339,7 +459,10 @@ def client_may_cancel(
 
 
 def therapists_active() -> QuerySet[User]:
-    return User.objects.filter(role=User.Role.THERAPIST, is_active=True).order_by("full_name", "pk")
+    """Therapists the desk may book or show: active, and joined (portal.selectors.has_joined)."""
+    return User.objects.filter(has_joined(), role=User.Role.THERAPIST, is_active=True).order_by(
+        "full_name", "pk"
+    )
 
 
 def calendar_appointments(
@@ -376,31 +499,95 @@ def clients_asking_or_booked(*, now: datetime | None = None) -> tuple[QuerySet, 
 
 @dataclass(frozen=True)
 class CalendarSpan:
-    """A day or a week of the calendar: each Denver day with its appointments (and their
-    Denver start and end), the appointments shown, and the first day and step for paging."""
+    """A day or a week of the calendar as a time grid (scheduling.calendar_grid), the
+    appointments shown (for the audit), each therapist's colour, and the first day and step
+    for paging."""
 
-    days: list[tuple[date, list[tuple[Appointment, datetime, datetime]]]]
+    grid: calendar_grid.Grid
     appointments: list[Appointment]
+    colours: list[tuple[User, int]]
     first: date
     step: timedelta
 
 
-def calendar_span(*, day: date, view: str, therapist_id: int | None = None) -> CalendarSpan:
-    """The week (Monday first) or the day around ``day``, for one therapist or everyone."""
-    first = day - timedelta(days=day.weekday()) if view == "week" else day
+def calendar_span(*, day: date, view: str, therapist: User | None = None) -> CalendarSpan:
+    """The week (Monday first) or the day around ``day``, for one therapist or everyone: in
+    the week, a column a day; in the day, a column a therapist. Appointments (not cancelled)
+    are labelled with the client's name as the front desk may see it (never her email), and
+    time off is shown. Four queries."""
     count = 7 if view == "week" else 1
-    days = [first + timedelta(days=n) for n in range(count)]
+    first = day - timedelta(days=day.weekday()) if view == "week" else day
     start, end = slots.day_bounds_utc(first, first + timedelta(days=count))
-    rows = list(calendar_appointments(start=start, end=end, therapist_id=therapist_id))
-    by_day: dict[date, list] = {d: [] for d in days}
+    therapists = [therapist] if therapist else list(therapists_active())
+    rows = list(calendar_appointments(start=start, end=end, therapist_id=therapist.pk if therapist else None))
     for appointment in rows:
-        local_start = slots.to_practice_time(appointment.start)
-        by_day.setdefault(local_start.date(), []).append(
-            (appointment, local_start, slots.to_practice_time(appointment.end))
-        )
+        if appointment.therapist not in therapists:
+            therapists.append(appointment.therapist)
+    colour = {t.pk: n % calendar_grid.COLOURS for n, t in enumerate(therapists)}
+    names = intake_contacts_for_front_desk(clients=list({a.client for a in rows}))
+    off = TimeOff.objects.filter(therapist_id__in=list(colour), start__lt=end, end__gt=start).select_related(
+        "therapist"
+    )
+    if view == "week":
+        columns = [
+            calendar_grid.GridColumn(title="", day=first + timedelta(days=n), key=f"d{n}")
+            for n in range(count)
+        ]
+
+        def column_of(therapist_id: int, local_start: datetime) -> int | None:
+            offset = (local_start.date() - first).days
+            return offset if 0 <= offset < count else None
+    else:
+        columns = [
+            calendar_grid.GridColumn(title=t.get_full_name(), day=first, key=f"t{t.pk}") for t in therapists
+        ]
+        position = {t.pk: n for n, t in enumerate(therapists)}
+
+        def column_of(therapist_id: int, local_start: datetime) -> int | None:
+            return position.get(therapist_id) if local_start.date() == first else None
+
+    events = []
+    for appointment in rows:
+        local_start, local_end = calendar_grid.grid_event_times(appointment.start, appointment.end)
+        column = column_of(appointment.therapist_id, local_start)
+        if column is not None:
+            events.append(
+                calendar_grid.GridEvent(
+                    column=column,
+                    start=local_start,
+                    end=local_end,
+                    colour=colour[appointment.therapist_id],
+                    appointment=appointment,
+                    client_name=names[appointment.client_id]["name"],
+                    therapist_name=appointment.therapist.get_full_name(),
+                )
+            )
+    for block in off:
+        # Time off may span days: a block on each day it touches.
+        day_cursor = max(slots.to_practice_time(block.start).date(), first)
+        while day_cursor < first + timedelta(days=count):
+            day_start, day_end = slots.day_bounds_utc(day_cursor, day_cursor + timedelta(days=1))
+            if block.start >= day_end or block.end <= day_start:
+                break
+            local_start, local_end = calendar_grid.grid_event_times(
+                max(block.start, day_start), min(block.end, day_end)
+            )
+            column = column_of(block.therapist_id, local_start)
+            if column is not None:
+                events.append(
+                    calendar_grid.GridEvent(
+                        column=column,
+                        start=local_start,
+                        end=local_end,
+                        colour=colour[block.therapist_id],
+                        therapist_name=block.therapist.get_full_name(),
+                    )
+                )
+            day_cursor += timedelta(days=1)
     return CalendarSpan(
-        days=[(d, by_day.get(d, [])) for d in days],
+        grid=calendar_grid.grid_build(columns=columns, events=events),
         appointments=rows,
+        colours=[(t, colour[t.pk]) for t in therapists],
         first=first,
         step=timedelta(days=count),
     )
@@ -429,3 +616,38 @@ def estimate_therapist_for_client(*, client: User) -> User | None:
 def client_estimates(*, client: User) -> list[GoodFaithEstimate]:
     """Every Good Faith Estimate issued to the client, newest first."""
     return list(GoodFaithEstimate.objects.filter(client=client).select_related("therapist"))
+
+
+@dataclass(frozen=True)
+class DeskHome:
+    """The staff home's scheduling counts: open requests (and how many of them the booking
+    gate still holds), clients accepted and waiting to be contacted, and today's appointments
+    (the therapist's own for a therapist)."""
+
+    requests_open: int
+    requests_waiting_for_acceptance: int
+    ready_to_contact: int
+    today: int
+    oldest_request: datetime | None
+
+
+def desk_home(*, user: User, today: date | None = None) -> DeskHome:
+    """Counts for the staff home, a few queries whatever the practice's size."""
+    today = today or timezone.localdate()
+    start, end = slots.day_bounds_utc(today, today + timedelta(days=1))
+    appointments = calendar_appointments(start=start, end=end).filter(status=Appointment.Status.BOOKED)
+    if user.role == User.Role.THERAPIST:
+        appointments = appointments.filter(therapist=user)
+    if user.role not in (User.Role.FRONT_DESK, User.Role.PRACTICE_ADMIN):
+        return DeskHome(0, 0, 0, appointments.count(), None)
+    open_requests = AppointmentRequest.objects.filter(status=AppointmentRequest.Status.OPEN)
+    totals = open_requests.aggregate(count=Count("pk"), oldest=Min("created_at"))
+    held = 0
+    if practice_get().booking_gate == Practice.BookingGate.ACCEPTED:
+        held = (
+            open_requests.filter(reschedule_of__isnull=True)
+            .exclude(client_id__in=intake_accepted_client_ids())
+            .count()
+        )
+    ready = intakes_ready_to_schedule_rows(exclude_clients=clients_asking_or_booked()).count()
+    return DeskHome(totals["count"], held, ready, appointments.count(), totals["oldest"])

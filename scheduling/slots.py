@@ -16,7 +16,8 @@ Daylight-saving changes, deliberately:
   rule's end instant, so a session never runs past the therapist's hours across a change.
 """
 
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -38,8 +39,9 @@ TELEHEALTH = "telehealth"
 EITHER = "either"
 MODALITIES = (IN_PERSON, TELEHEALTH)
 
-# Parts of the day a client may choose, in Denver wall-clock time. A slot belongs to the part
-# in which it starts: a 53-minute session at 11:30 is a morning session.
+# Parts of the day a client may choose, in Denver wall-clock time. A session fits a part when
+# it starts and ends inside it: a 53-minute session at 11:30 would run into the afternoon, so
+# it is not offered to someone who asked for mornings.
 MORNING = "morning"
 AFTERNOON = "afternoon"
 EVENING = "evening"
@@ -48,6 +50,8 @@ DAY_PARTS: dict[str, tuple[time, time]] = {
     AFTERNOON: (time(12), time(17)),
     EVENING: (time(17), time(20)),
 }
+
+_PART_MINUTES = {part: (a.hour * 60 + a.minute, b.hour * 60 + b.minute) for part, (a, b) in DAY_PARTS.items()}
 
 WINDOWS_INVALID = _("Choose the days and times of day that suit you from the list.")
 NAIVE_DATETIME = "Slot arithmetic needs timezone-aware datetimes."
@@ -99,15 +103,26 @@ class Window:
     parts: frozenset[str] = frozenset()
     day: date | None = None
 
-    def matches(self, local_start: datetime) -> bool:
-        if self.day is not None and local_start.date() != self.day:
+    def matches(self, local_start: datetime, duration: timedelta) -> bool:
+        """Whether a session starting at ``local_start`` (Denver) and lasting ``duration`` suits."""
+        return self.matches_wall(
+            local_start.date(), local_start.weekday(), local_start.time(), _minutes(duration)
+        )
+
+    def matches_wall(self, day: date, weekday: int, wall: time, minutes: int) -> bool:
+        """Whether a session of ``minutes`` from Denver wall-clock ``wall`` on ``day`` (its
+        ``weekday``) suits: on the day or weekday, and inside one of the parts of the day."""
+        if self.day is not None and day != self.day:
             return False
-        if self.weekdays and local_start.weekday() not in self.weekdays:
+        if self.weekdays and weekday not in self.weekdays:
             return False
         if not self.parts:
             return True
-        wall = local_start.time()
-        return any(DAY_PARTS[part][0] <= wall < DAY_PARTS[part][1] for part in self.parts)
+        start = wall.hour * 60 + wall.minute
+        return any(
+            _PART_MINUTES[part][0] <= start and start + minutes <= _PART_MINUTES[part][1]
+            for part in self.parts
+        )
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -165,6 +180,11 @@ def to_practice_time(instant: datetime) -> datetime:
     return instant.astimezone(PRACTICE_ZONE)
 
 
+def practice_time_label(instant: datetime) -> str:
+    """An instant as the desk reads it: "Tue Dec 8, 9:00 AM MST" (Denver)."""
+    return to_practice_time(instant).strftime("%a %b %-d, %-I:%M %p %Z")
+
+
 def windows_describe(raw: object) -> list[str]:
     """The client's times that suit, one line per window ("Mon, Wed: mornings"), for the
     front desk; nothing when they cannot be read."""
@@ -184,6 +204,20 @@ def windows_describe(raw: object) -> list[str]:
         part = ", ".join(str(parts[p]) for p in sorted(window.parts)) or _("any time")
         lines.append(f"{when or _('Any day')}: {part}")
     return lines
+
+
+def within_hours(rules: Iterable[Rule], *, start: datetime, end: datetime, modality: str) -> bool:
+    """Whether a session [start, end) lies inside one of the weekly hours for ``modality`` on
+    its Denver day (the booking guardrail's reading of the same rules the suggestions use)."""
+    _require_aware(start)
+    day = to_practice_time(start).date()
+    return any(
+        rule.modality == modality
+        and rule.applies_on(day)
+        and local_to_utc(day, rule.start) <= start
+        and end <= local_to_utc(day, rule.end)
+        for rule in rules
+    )
 
 
 def local_to_utc(day: date, wall: time) -> datetime:
@@ -218,25 +252,178 @@ def candidate_slots(
     no sooner than now + min_notice, matches one of ``windows`` (none: any time), overlaps no
     time off, and keeps ``buffer`` clear on both sides of every busy interval.
     """
-    if duration <= timedelta(0):
-        raise ValueError("A session needs a positive length.")
-    wanted = set(MODALITIES) if modality == EITHER else {modality}
+    _require_positive(duration)
     first, last = search_days(earliest_date=earliest_date, now=now, horizon_days=horizon_days)
-    not_before = now + min_notice
-    blocked = [*time_off, *(Interval(b.start - buffer, b.end + buffer) for b in busy)]
-    rules = [rule for rule in rules if rule.modality in wanted]
-
-    found: set[Slot] = set()
+    blocked = blocked_intervals(time_off=time_off, busy=busy, buffer=buffer)
+    rules = rules_for_modality(rules, modality)
+    found: list[Slot] = []
     day = first
     while day < last:
-        day_rules = [rule for rule in rules if rule.applies_on(day)]
-        if day_rules:
-            day_start, day_end = day_bounds_utc(day, day + timedelta(days=1))
-            day_blocked = [b for b in blocked if b.overlaps(day_start, day_end)]
-            for rule in day_rules:
-                found.update(_rule_slots(rule, day, duration, not_before, windows, day_blocked, step_minutes))
+        found += day_slots(
+            rules=rules,
+            blocked=blocked,
+            day=day,
+            duration=duration,
+            not_before=now + min_notice,
+            windows=windows,
+            step_minutes=step_minutes,
+        )
         day += timedelta(days=1)
+    return found
+
+
+def rules_for_modality(rules: Iterable[Rule], modality: str) -> list[Rule]:
+    """The rules that can hold a session of ``modality`` (``EITHER``: all of them)."""
+    wanted = set(MODALITIES) if modality == EITHER else {modality}
+    return [rule for rule in rules if rule.modality in wanted]
+
+
+def blocked_intervals(
+    *, time_off: Iterable[Interval], busy: Iterable[Interval], buffer: timedelta
+) -> list[Interval]:
+    """Time off, and bookings widened by ``buffer`` on both sides, in order of start."""
+    blocked = [*time_off, *(Interval(b.start - buffer, b.end + buffer) for b in busy)]
+    return sorted(blocked, key=lambda b: b.start)
+
+
+def day_slots(
+    *,
+    rules: Sequence[Rule],
+    blocked: Sequence[Interval],
+    day: date,
+    duration: timedelta,
+    not_before: datetime,
+    windows: Sequence[Window],
+    step_minutes: int = SLOT_STEP_MINUTES,
+) -> list[Slot]:
+    """One therapist's free slots on one Denver day, earliest first (the rules already for the
+    wanted modalities; ``blocked`` may hold intervals of other days too)."""
+    day_rules = [rule for rule in rules if rule.applies_on(day)]
+    allowed = _allowed_minutes(windows, day)
+    if not day_rules or allowed == []:
+        return []
+    day_start, day_end = day_bounds_utc(day, day + timedelta(days=1))
+    day_blocked = [b for b in blocked if b.start < day_end and day_start < b.end]
+    # On most days Denver keeps one offset from midnight to midnight: wall-clock times then
+    # become UTC by one subtraction. A day on which the clocks change takes the zone's rules.
+    offset = _offset_all_day(day, day_start, day_end)
+    found: set[Slot] = set()
+    for rule in day_rules:
+        found.update(_rule_slots(rule, day, duration, not_before, allowed, day_blocked, step_minutes, offset))
     return sorted(found)
+
+
+def _allowed_minutes(windows: Sequence[Window], day: date) -> list[tuple[int, int]] | None:
+    """The spans of the day (minutes from Denver midnight) in which a session must fit to suit
+    the client on ``day``: None for any time, [] for none (Window.matches_wall, for a day)."""
+    if not windows:
+        return None
+    weekday, spans = day.weekday(), []
+    for window in windows:
+        if (window.day is not None and window.day != day) or (
+            window.weekdays and weekday not in window.weekdays
+        ):
+            continue
+        if not window.parts:
+            return None
+        spans += [_PART_MINUTES[part] for part in window.parts]
+    return spans
+
+
+def _offset_all_day(day: date, day_start: datetime, day_end: datetime) -> timedelta | None:
+    """Denver's UTC offset on ``day`` if it is the same all day, else None."""
+    naive_start = datetime.combine(day, time(0))
+    offset = naive_start - day_start.replace(tzinfo=None)
+    if day_end.replace(tzinfo=None) + offset == naive_start + timedelta(days=1):
+        return offset
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class TherapistHours:
+    """One therapist's weekly hours for the search, already narrowed to the modalities she
+    offers and the client wants; ``key`` says whose they are (a user id)."""
+
+    key: int
+    rules: tuple[Rule, ...]
+
+
+# How many Denver days of time off and bookings earliest_slots asks for at once: a few, since
+# the search usually stops within days, and every booking loaded costs time to read.
+LOAD_DAYS = 4
+
+
+def earliest_slots(
+    *,
+    therapists: Sequence[TherapistHours],
+    blocked_for: Callable[[date, date], Mapping[int, Sequence[Interval]]],
+    duration: timedelta,
+    windows: Sequence[Window],
+    earliest_date: date,
+    now: datetime,
+    limit: int,
+    per_day: int | None = None,
+    horizon_days: int = HORIZON_DAYS,
+    min_notice: timedelta = MIN_NOTICE,
+    load_days: int = LOAD_DAYS,
+    step_minutes: int = SLOT_STEP_MINUTES,
+) -> list[tuple[int, Slot]]:
+    """The earliest free slots across ``therapists`` as (key, slot), earliest first, ties in
+    the order the therapists are given.
+
+    Works a Denver day at a time across all therapists and stops at the end of the first day
+    on which ``limit`` slots are found: every slot of a later day starts later, so the
+    earliest ``limit`` are certain by then. ``blocked_for(first, last)`` gives each key's
+    blocked intervals (time off, and bookings widened by the buffer) touching the Denver days
+    [first, last); it is asked ``load_days`` days at a time, as the search gets there.
+
+    ``per_day`` keeps at most that many slots a day, chosen to spread over therapists: first
+    those not yet chosen that day, then those chosen least often so far, then the earliest.
+    """
+    _require_positive(duration)
+    first, last = search_days(earliest_date=earliest_date, now=now, horizon_days=horizon_days)
+    not_before = now + min_notice
+    order = {hours.key: position for position, hours in enumerate(therapists)}
+    chosen: list[tuple[int, Slot]] = []
+    times_chosen: Counter[int] = Counter()
+    blocked: Mapping[int, Sequence[Interval]] = {}
+    day = first
+    while day < last and len(chosen) < limit:
+        if (day - first).days % load_days == 0:
+            blocked = blocked_for(day, min(day + timedelta(days=load_days), last))
+        found = [
+            (hours.key, slot)
+            for hours in therapists
+            for slot in day_slots(
+                rules=hours.rules,
+                blocked=blocked.get(hours.key, ()),
+                day=day,
+                duration=duration,
+                not_before=not_before,
+                windows=windows,
+                step_minutes=step_minutes,
+            )
+        ]
+        if per_day is not None:
+            found = _spread(found, per_day=per_day, times_chosen=times_chosen)
+        chosen += sorted(found, key=lambda item: (item[1].start, order[item[0]], item[1].modality))
+        day += timedelta(days=1)
+    return chosen[:limit]
+
+
+def _spread(
+    found: list[tuple[int, Slot]], *, per_day: int, times_chosen: Counter[int]
+) -> list[tuple[int, Slot]]:
+    """At most ``per_day`` of one day's slots, spread over therapists (see earliest_slots)."""
+    left = list(found)
+    picked: list[tuple[int, Slot]] = []
+    while left and len(picked) < per_day:
+        today = {key for key, _slot in picked}
+        best = min(left, key=lambda item: (item[0] in today, times_chosen[item[0]], item[1].start))
+        picked.append(best)
+        times_chosen[best[0]] += 1
+        left = [item for item in left if item[1].start != best[1].start or item[0] != best[0]]
+    return picked
 
 
 def _rule_slots(
@@ -244,38 +431,46 @@ def _rule_slots(
     day: date,
     duration: timedelta,
     not_before: datetime,
-    windows: Sequence[Window],
+    allowed: list[tuple[int, int]] | None,
     blocked: list[Interval],
     step_minutes: int,
+    offset: timedelta | None,
 ) -> Iterable[Slot]:
     rule_end = local_to_utc(day, rule.end)
-    for wall in _grid(rule.start, rule.end, step_minutes):
-        local = datetime.combine(day, wall, tzinfo=PRACTICE_ZONE)
-        if not _exists(local):
+    minutes = _minutes(duration)
+    midnight = datetime.combine(day, time(0))
+    for minute in _grid(rule.start, rule.end, step_minutes):
+        # The client's times are wall-clock times: checked before any time-zone arithmetic.
+        if allowed is not None and not any(lo <= minute and minute + minutes <= hi for lo, hi in allowed):
             continue
-        start = local.astimezone(UTC)
+        wall = midnight + timedelta(minutes=minute)
+        if offset is not None:
+            start = (wall - offset).replace(tzinfo=UTC)
+        else:
+            start = wall.replace(tzinfo=PRACTICE_ZONE).astimezone(UTC)
+            if start.astimezone(PRACTICE_ZONE).replace(tzinfo=None) != wall:
+                continue  # skipped by spring forward (2:30 on the March change day)
         end = start + duration
         if end > rule_end or start < not_before:
             continue
-        if windows and not any(window.matches(local) for window in windows):
-            continue
-        if any(b.overlaps(start, end) for b in blocked):
+        if any(b.start < end and start < b.end for b in blocked):
             continue
         yield Slot(start=start, end=end, modality=rule.modality)
 
 
-def _grid(start: time, end: time, step_minutes: int) -> Iterable[time]:
-    """Wall-clock times on the grid in [start, end)."""
+def _grid(start: time, end: time, step_minutes: int) -> range:
+    """Wall-clock times on the grid in [start, end), as minutes from midnight."""
     first = -(-(start.hour * 60 + start.minute + (start.second > 0)) // step_minutes) * step_minutes
-    stop = end.hour * 60 + end.minute + (end.second > 0)
-    for minute in range(first, stop, step_minutes):
-        yield time(minute // 60, minute % 60)
+    return range(first, end.hour * 60 + end.minute + (end.second > 0), step_minutes)
 
 
-def _exists(local: datetime) -> bool:
-    """False for a wall-clock time skipped by spring forward (2:30 on the March change day)."""
-    round_trip = local.astimezone(UTC).astimezone(PRACTICE_ZONE)
-    return round_trip.replace(tzinfo=None) == local.replace(tzinfo=None)
+def _minutes(duration: timedelta) -> int:
+    return -(-int(duration.total_seconds()) // 60)
+
+
+def _require_positive(duration: timedelta) -> None:
+    if duration <= timedelta(0):
+        raise ValueError("A session needs a positive length.")
 
 
 def _require_aware(value: datetime) -> None:

@@ -5,9 +5,13 @@ Thin: decorator, access helper, form, service, redirect or render. Every refusal
 cause is a message on the page, never a server error.
 """
 
+from datetime import timedelta
+from functools import partial
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,12 +23,21 @@ from intake.selectors import (
     intake_contacts_for_front_desk,
 )
 from portal import access
+from portal.selectors import practice_get
 
 from . import appointment_services, errors, request_services, selectors
 from .access import appointment_for_scheduling, request_for_scheduling
-from .forms import BookForm, CalendarForm, DeclineForm, RescheduleForm, StaffCancelForm
+from .forms import (
+    BookConfirmForm,
+    BookForm,
+    CalendarForm,
+    DeclineForm,
+    RescheduleConfirmForm,
+    RescheduleForm,
+    StaffCancelForm,
+)
 from .models import Appointment, AppointmentRequest, Modality
-from .slots import to_practice_time, windows_describe
+from .slots import practice_time_label, to_practice_time, windows_describe
 from .views_estimates import billing_context
 
 SLOT_TAKEN_STATUS = 409
@@ -40,7 +53,17 @@ def queue(request: HttpRequest) -> HttpResponse:
     rows = selectors.request_queue()
     contacts = intake_contacts_for_front_desk(clients=[r.client for r in rows])
     waiting = clients_waiting_for_benefits_check(client_ids=[r.client_id for r in rows])
-    items = [(r, {**contacts[r.client_id], "benefits_waiting": r.client_id in waiting}) for r in rows]
+    practice = practice_get()
+    items = [
+        (
+            r,
+            {**contacts[r.client_id], "benefits_waiting": r.client_id in waiting},
+            selectors.request_booking_gate(
+                appointment_request=r, intake_accepted=contacts[r.client_id]["accepted"], practice=practice
+            ),
+        )
+        for r in rows
+    ]
     ready_page, ready = selectors.ready_to_schedule_page(page_number=request.GET.get("ready_page"))
     request_services.desk_queue_viewed(
         actor=request.user,
@@ -62,7 +85,12 @@ def _request_page(
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    suggestions, windows_readable = selectors.slots_for_desk(appointment_request)
+    contact = intake_contact_for_front_desk(client=appointment_request.client)
+    gate = selectors.request_booking_gate(
+        appointment_request=appointment_request, intake_accepted=contact["accepted"]
+    )
+    is_open = appointment_request.status == AppointmentRequest.Status.OPEN
+    offered = selectors.slots_for_desk(appointment_request) if is_open and gate.bookable else None
     initial_modality = (
         appointment_request.modality
         if appointment_request.modality in Modality.values
@@ -74,10 +102,15 @@ def _request_page(
         {
             "req": appointment_request,
             "priority": selectors.request_priority(appointment_request=appointment_request),
-            "contact": intake_contact_for_front_desk(client=appointment_request.client),
+            "contact": contact,
+            "gate": gate,
             "windows": windows_describe(appointment_request.windows),
-            "suggestions": [(s, to_practice_time(s.start), to_practice_time(s.end)) for s in suggestions],
-            "windows_error": "" if windows_readable else WINDOWS_UNREADABLE,
+            "offered": offered,
+            "suggestions": [
+                (s, to_practice_time(s.start), to_practice_time(s.end))
+                for s in (offered.suggestions if offered else [])
+            ],
+            "windows_error": "" if offered is None or offered.windows_readable else WINDOWS_UNREADABLE,
             "book_form": book_form
             or BookForm(
                 therapists=selectors.therapists_active(),
@@ -89,12 +122,45 @@ def _request_page(
             ),
             "decline_form": decline_form or DeclineForm(),
             "error": error,
-            "is_open": appointment_request.status == AppointmentRequest.Status.OPEN,
+            "is_open": is_open,
             **billing_context(
                 client=appointment_request.client, therapist=appointment_request.preferred_therapist
             ),
         },
         status=status,
+    )
+
+
+def _confirm_page(
+    request: HttpRequest, *, form, client, duration: timedelta, action: str, back: str
+) -> HttpResponse:
+    """The summary shown before anything is sent: who, with whom, when (Denver), how, and
+    what is outside the usual rules, with the reason to give for booking it anyway."""
+    data = form.cleaned_data
+    therapist, start, modality = data["therapist"], data["start"], data["modality"]
+    end = start + duration
+    concerns = selectors.booking_concerns(therapist=therapist, start=start, end=end, modality=modality)
+    return render(
+        request,
+        "scheduling/booking_confirm.html",
+        {
+            "form": form,
+            "contact": intake_contact_for_front_desk(client=client),
+            "therapist": therapist,
+            "local_start": to_practice_time(start),
+            "local_end": to_practice_time(end),
+            "modality": modality,
+            "concerns": concerns,
+            "action": action,
+            "back": back,
+            "hidden": {
+                "therapist": therapist.pk,
+                "day": data["day"].isoformat(),
+                "start_time": data["start_time"].strftime("%H:%M"),
+                "modality": modality,
+                **({"reason": data["reason"]} if "reason" in data else {}),
+            },
+        },
     )
 
 
@@ -111,11 +177,28 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @access.scheduling_staff_required
 def request_book(request: HttpRequest, pk: int) -> HttpResponse:
-    """Book a suggested time in one click, or a time the front desk typed in."""
+    """Book a suggested time or one the front desk typed in: first a summary to confirm (with
+    any guardrail the time breaks and the reason to override it), then the booking."""
     appointment_request = request_for_scheduling(pk=pk)
-    form = BookForm(request.POST, therapists=selectors.therapists_active())
+    confirming = request.POST.get("confirmed") == "True"
+    form_class = BookConfirmForm if confirming else BookForm
+    form = form_class(request.POST, therapists=selectors.therapists_active())
     if not form.is_valid():
-        return _request_page(request, appointment_request, book_form=form)
+        return _request_page(
+            request,
+            appointment_request,
+            book_form=BookForm(request.POST, therapists=selectors.therapists_active()),
+        )
+    confirm = partial(
+        _confirm_page,
+        request,
+        client=appointment_request.client,
+        duration=timedelta(minutes=appointment_request.session_type.duration_minutes),
+        action=reverse("scheduling:request_book", args=[pk]),
+        back=reverse("scheduling:request_detail", args=[pk]),
+    )
+    if not confirming:
+        return confirm(form=form)
     data = form.cleaned_data
     try:
         appointment = request_services.appointment_request_book(
@@ -123,20 +206,25 @@ def request_book(request: HttpRequest, pk: int) -> HttpResponse:
             therapist=data["therapist"],
             start=data["start"],
             modality=data["modality"],
+            override_reason=data["override_reason"],
             actor=request.user,
             request=request,
         )
+    except errors.NeedsOverrideError as error:
+        form.add_error("override_reason", error.message)
+        return confirm(form=form)
     except errors.SlotTakenError as error:
         return _request_page(request, appointment_request, error=error.message, status=SLOT_TAKEN_STATUS)
     except errors.SchedulingError as error:
         return _request_page(request, appointment_request, error=error.message)
+    contact = intake_contact_for_front_desk(client=appointment.client)
     messages.success(
         request,
-        _("Booked %(client)s with %(therapist)s on %(when)s. The client has been emailed.")
+        _("Booked %(client)s with %(therapist)s on %(when)s. The client has been sent a confirmation.")
         % {
-            "client": appointment.client,
+            "client": contact["name"] or appointment.client,
             "therapist": appointment.therapist,
-            "when": to_practice_time(appointment.start).strftime("%a %b %-d, %-I:%M %p %Z"),
+            "when": practice_time_label(appointment.start),
         },
     )
     return redirect("scheduling:queue")
@@ -175,7 +263,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     therapist = data.get("therapist")
     if therapist is None and not request.GET and access.is_therapist(request.user):
         therapist = request.user
-    span = selectors.calendar_span(day=day, view=view, therapist_id=therapist.pk if therapist else None)
+    span = selectors.calendar_span(day=day, view=view, therapist=therapist)
     appointment_services.calendar_viewed(actor=request.user, appointments=span.appointments, request=request)
     return render(
         request,
@@ -189,9 +277,11 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "view": view,
             "day": day,
             "therapist": therapist,
-            "days": span.days,
+            "grid": span.grid,
+            "colours": span.colours,
             "prev_day": span.first - span.step,
             "next_day": span.first + span.step,
+            "last_day": span.first + span.step - timedelta(days=1),
             "today": timezone.localdate(),
         },
     )
@@ -236,10 +326,27 @@ def appointment_manage(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @access.scheduling_staff_required
 def appointment_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move an appointment: a summary to confirm first (as for booking), then the move."""
     appointment = appointment_for_scheduling(pk=pk)
-    form = RescheduleForm(request.POST, therapists=selectors.therapists_active())
+    confirming = request.POST.get("confirmed") == "True"
+    form_class = RescheduleConfirmForm if confirming else RescheduleForm
+    form = form_class(request.POST, therapists=selectors.therapists_active())
     if not form.is_valid():
-        return _appointment_page(request, appointment, reschedule_form=form)
+        return _appointment_page(
+            request,
+            appointment,
+            reschedule_form=RescheduleForm(request.POST, therapists=selectors.therapists_active()),
+        )
+    confirm = partial(
+        _confirm_page,
+        request,
+        client=appointment.client,
+        duration=appointment.end - appointment.start,
+        action=reverse("scheduling:appointment_reschedule", args=[pk]),
+        back=reverse("scheduling:appointment_manage", args=[pk]),
+    )
+    if not confirming:
+        return confirm(form=form)
     data = form.cleaned_data
     try:
         appointment_services.appointment_reschedule(
@@ -248,16 +355,20 @@ def appointment_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
             therapist=data["therapist"],
             modality=data["modality"],
             reason=data["reason"],
+            override_reason=data["override_reason"],
             actor=request.user,
             request=request,
         )
+    except errors.NeedsOverrideError as error:
+        form.add_error("override_reason", error.message)
+        return confirm(form=form)
     except errors.SlotTakenError as error:
         return _appointment_page(
             request, appointment, reschedule_form=form, error=error.message, status=SLOT_TAKEN_STATUS
         )
     except errors.SchedulingError as error:
         return _appointment_page(request, appointment, reschedule_form=form, error=error.message)
-    messages.success(request, _("Appointment moved. The client has been emailed the new time."))
+    messages.success(request, _("Appointment moved. The client has been sent the new time."))
     return redirect("scheduling:appointment_manage", pk=appointment.pk)
 
 
@@ -275,8 +386,9 @@ def appointment_staff_cancel(request: HttpRequest, pk: int) -> HttpResponse:
                 request=request,
             )
         except errors.SchedulingError as error:
-            form.add_error(error.field, error.message)
-        else:
-            messages.success(request, _("Appointment cancelled. The client has been emailed."))
-            return redirect("scheduling:appointment_manage", pk=appointment.pk)
+            # Above the page: after a cancel from another tab the cancel form is gone.
+            appointment.refresh_from_db()
+            return _appointment_page(request, appointment, cancel_form=form, error=error.message)
+        messages.success(request, _("Appointment cancelled. The client has been sent a message."))
+        return redirect("scheduling:appointment_manage", pk=appointment.pk)
     return _appointment_page(request, appointment, cancel_form=form)

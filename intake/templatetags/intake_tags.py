@@ -2,6 +2,7 @@
 
 from django import template
 
+from intake.review_selectors import review_waiting
 from intake.selectors import (
     REASON_NEW_AGREEMENT,
     consent_documents_to_sign_again,
@@ -29,3 +30,10 @@ def intake_home_status(user) -> dict:
         "new_agreements": any(why == str(REASON_NEW_AGREEMENT) for _document, why in again),
         "incomplete_agreements": any(why != str(REASON_NEW_AGREEMENT) for _document, why in again),
     }
+
+
+@register.simple_tag
+def review_home(user):
+    """The staff home's intake counts for clinical staff (intake.review_selectors.review_waiting);
+    None for anyone else."""
+    return review_waiting(user=user)

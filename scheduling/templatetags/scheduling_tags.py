@@ -2,7 +2,7 @@ from django import template
 
 from intake.selectors import intake_is_sent
 from scheduling.display import session_length_words
-from scheduling.selectors import open_request_for_client, upcoming_appointments_for_client
+from scheduling.selectors import desk_home, open_request_for_client, upcoming_appointments_for_client
 
 register = template.Library()
 
@@ -21,3 +21,9 @@ def client_scheduling_status(user) -> dict:
 def session_length(minutes: int) -> str:
     """53 -> "about 50 minutes" (scheduling.display)."""
     return session_length_words(minutes)
+
+
+@register.simple_tag
+def scheduling_home(user):
+    """The staff home's scheduling counts (scheduling.selectors.desk_home)."""
+    return desk_home(user=user)

@@ -471,13 +471,17 @@ def _front_desk_books(journey: Journey, page, front_desk, request: AppointmentRe
     journey.check(page, "front-desk queue", "16-desk-queue")
     item.get_by_role("link", name="Find a time").click()
 
-    expect(page.get_by_role("heading", name="Best free times (next four weeks)")).to_be_visible()
+    suggestions = page.get_by_role("heading", name=re.compile("Best free times in her days and times"))
+    expect(suggestions).to_be_visible()
     journey.check(page, "request page", "17-desk-request")
     first = page.locator(".slot").first
     day = first.locator("input[name=day]").input_value()
     start_time = first.locator("input[name=start_time]").input_value()
     first.get_by_role("button", name="Book").click()
 
+    expect(_h1(page)).to_have_text("Check before booking")
+    journey.check(page, "booking summary", "18-desk-confirm")
+    page.get_by_role("button", name="Book and send").click()
     expect(page.locator(".message")).to_contain_text("Booked")
     journey.check(page, "booked", "18-desk-booked")
     appointment = Appointment.objects.get(client__email=EMAIL)

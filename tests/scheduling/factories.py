@@ -1,4 +1,5 @@
 import datetime as dt
+import itertools
 from decimal import Decimal
 
 import factory
@@ -91,3 +92,26 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
     end = factory.LazyAttribute(lambda o: o.start + dt.timedelta(minutes=o.session_type.duration_minutes))
     modality = Modality.TELEHEALTH
     booked_by = factory.SelfAttribute("client")
+
+
+def hours_all_week(therapist) -> None:
+    """Hours every day from midnight to 23:59, in person and by video: for tests about how
+    booking works, where the booking guardrails (hours, notice) are not the point."""
+    for weekday, modality in itertools.product(range(7), Modality.values):
+        WeeklyAvailabilityFactory(
+            therapist=therapist,
+            weekday=weekday,
+            start_time=dt.time(0),
+            end_time=dt.time(23, 59),
+            modality=modality,
+        )
+
+
+def practice_books_on_request() -> None:
+    """The practice's booking gate open at once (it triages by phone): for tests about booking
+    itself, not the gate."""
+    from portal.models import Practice
+    from portal.selectors import practice_forget
+
+    Practice.objects.update(booking_gate=Practice.BookingGate.ON_REQUEST)
+    practice_forget()

@@ -49,7 +49,7 @@ from tests.scheduling.factories import (
     SessionTypeFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("booking_mechanics")]
 
 START = dt.datetime(2026, 12, 7, 16, tzinfo=dt.UTC)
 
@@ -345,6 +345,7 @@ def test_a_lost_race_on_a_request_is_slot_taken(
 # --- Hours
 
 
+@pytest.mark.own_hours
 def test_therapist_adds_their_own_hours(therapist):
     row = weekly_availability_add(
         therapist=therapist,
@@ -358,6 +359,7 @@ def test_therapist_adds_their_own_hours(therapist):
     assert WeeklyAvailability.objects.get() == row
 
 
+@pytest.mark.own_hours
 def test_overlapping_hours_are_refused(therapist):
     values = {
         "therapist": therapist,

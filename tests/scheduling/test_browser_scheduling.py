@@ -40,7 +40,7 @@ def _sign_in(page, live_server, user, axe, *, mfa=False):
 def open_request(client_user, therapist):
     IntakeFactory(
         client=client_user,
-        status=Intake.Status.SUBMITTED,
+        status=Intake.Status.ACCEPTED,
         submitted_at=timezone.now(),
         preferred_name="Hope",
         may_email=True,
@@ -82,12 +82,20 @@ def test_front_desk_books_a_request_and_the_client_sees_it(
     page.screenshot(path=shots / "scheduling-queue.png", full_page=True)
 
     page.get_by_role("link", name="Find a time").click()
-    expect(page.get_by_role("heading", name="Best free times (next four weeks)")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=re.compile("Best free times in her days and times"))
+    ).to_be_visible()
     axe(page, "request page")
     page.screenshot(path=shots / "scheduling-request.png", full_page=True)
     first_slot = page.locator(".slot").first
     chosen = first_slot.locator(".slot__when").inner_text()
     first_slot.get_by_role("button", name="Book").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check before booking")
+    assert Appointment.objects.count() == 0
+    axe(page, "booking summary")
+    page.screenshot(path=shots / "scheduling-confirm.png", full_page=True)
+    page.get_by_role("button", name="Book and send").click()
 
     expect(page.locator(".message")).to_contain_text("Booked")
     axe(page, "booked")
@@ -117,3 +125,78 @@ def test_front_desk_books_a_request_and_the_client_sees_it(
     client_page.screenshot(path=shots / "scheduling-client-appointments.png", full_page=True)
     context.close()
     assert [e for e in errors if "Content Security Policy" in e] == []
+
+
+@pytest.fixture
+def busy_week(client_user, second_client_user, therapist, practice_admin):
+    """Two therapists' appointments this week, one client without an account name (her name
+    is on her intake only), and an afternoon of time off."""
+    from tests.portal.factories import StaffFactory, UserFactory
+    from tests.scheduling.factories import AppointmentFactory, TimeOffFactory
+
+    colleague = StaffFactory(
+        email="maya@practice.example", full_name="Maya Herrera", role="therapist", mfa=False
+    )
+    nameless = UserFactory(email="hannah.a@example.com", full_name="")
+    IntakeFactory(client=nameless, legal_name="Hannah Abbott")
+    monday = timezone.localdate() - dt.timedelta(days=timezone.localdate().weekday()) + dt.timedelta(days=7)
+
+    def at(day, hour, minute=0):
+        return dt.datetime.combine(
+            monday + dt.timedelta(days=day), dt.time(hour, minute), tzinfo=PRACTICE_ZONE
+        )
+
+    for who, with_, day, hour in [
+        (client_user, therapist, 0, 9),
+        (nameless, colleague, 0, 9),
+        (second_client_user, therapist, 2, 14),
+        (nameless, therapist, 3, 10),
+    ]:
+        AppointmentFactory(client=who, therapist=with_, start=at(day, hour), end=at(day, hour, 50))
+    TimeOffFactory(therapist=colleague, start=at(1, 13), end=at(1, 17), reason="Dentist")
+    return monday
+
+
+def test_the_calendar_is_a_time_grid_with_client_names(
+    page, live_server, front_desk, busy_week, viewport, axe
+):
+    shots = viewport["shots"]
+    _sign_in(page, live_server, front_desk, axe, mfa=True)
+    header = page.get_by_role("navigation", name="Main")
+    expect(header.get_by_role("link", name="Requests")).to_be_visible()
+    header.get_by_role("link", name="Calendar").click()
+    page.goto(f"{live_server.url}/scheduling/calendar/?view=week&day={busy_week.isoformat()}")
+
+    grid = page.locator("[data-calendar-grid]")
+    expect(grid.get_by_role("heading", level=3)).to_have_count(7)
+    expect(grid).to_contain_text("Hope Rivera")
+    expect(grid).to_contain_text("Hannah Abbott")
+    expect(grid).not_to_contain_text("@example.com")
+    expect(grid).to_contain_text("Time off")
+    expect(grid).not_to_contain_text("Dentist")
+    expect(grid.locator(".calendar-hour").first).to_have_text("7 AM")
+    # Two appointments at 9:00 on Monday sit side by side, not on top of each other.
+    monday_nine = grid.locator(".calendar-column").first.locator(".calendar-event")
+    expect(monday_nine).to_have_count(2)
+    boxes = [monday_nine.nth(n).bounding_box() for n in range(2)]
+    assert boxes[0]["y"] == boxes[1]["y"]
+    assert boxes[0]["x"] != boxes[1]["x"]
+    axe(page, "calendar week")
+    page.screenshot(path=shots / "scheduling-calendar-week.png", full_page=True)
+
+    page.keyboard.press("Tab")
+    first = grid.get_by_role("link").first
+    first.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Appointment for")
+    expect(page.get_by_label("Therapist")).not_to_have_value("")
+
+    page.goto(f"{live_server.url}/scheduling/calendar/?view=day&day={busy_week.isoformat()}")
+    columns = page.locator(".calendar-column__title")
+    expect(columns).to_have_count(2)
+    expect(columns.first).to_have_text("Maya Herrera")
+    axe(page, "calendar day")
+    page.screenshot(path=shots / "scheduling-calendar-day.png", full_page=True)
+    page.emulate_media(media="print")
+    page.screenshot(path=shots / "scheduling-calendar-print.png", full_page=True)
+    expect(page.locator(".calendar-filter")).to_be_hidden()

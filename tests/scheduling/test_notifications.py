@@ -31,7 +31,7 @@ from scheduling.models import Appointment, Modality
 from tests.intake.factories import IntakeFactory, PregnancyEntryFactory
 from tests.scheduling.factories import OfficeFactory, SessionTypeFactory, TherapistProfileFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("booking_mechanics")]
 
 DENVER = ZoneInfo("America/Denver")
 START = dt.datetime(2026, 12, 7, 16, tzinfo=dt.UTC)  # Monday 9:00 MST

@@ -21,7 +21,7 @@ from tests.scheduling.factories import (
     WeeklyAvailabilityFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("booking_mechanics")]
 
 CLINICAL_TEXT = "HOPES-SECRET sleeping since the miscarriage"
 
@@ -224,7 +224,7 @@ def test_queue_puts_urgent_then_high_then_oldest(client, front_desk, intake, cli
     Intake.objects.filter(pk=intake.pk).update(risk_level="urgent")
     client.force_login(front_desk)
     response = client.get(reverse("scheduling:queue"))
-    assert [r.pk for r, _contact in response.context["items"]] == [urgent.pk, old.pk]
+    assert [r.pk for r, *_shown in response.context["items"]] == [urgent.pk, old.pk]
     assert response.context["items"][0][0].priority == "urgent"
     assert 'class="priority priority--urgent"' in response.content.decode()
     # Shown as the intake's triage says now; the page itself writes nothing.
@@ -255,15 +255,20 @@ def test_request_page_offers_free_times_and_books_one(
     page = client.get(reverse("scheduling:request_detail", args=[request_obj.pk]))
     suggestion, local_start, _end = page.context["suggestions"][0]
     assert suggestion.modality == "telehealth"
+    chosen = {
+        "therapist": suggestion.therapist.pk,
+        "day": local_start.date().isoformat(),
+        "start_time": local_start.strftime("%H:%M"),
+        "modality": suggestion.modality,
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        summary = client.post(reverse("scheduling:request_book", args=[request_obj.pk]), chosen)
+    assert summary.status_code == 200
+    assert "Check before booking" in summary.content.decode()
+    assert (Appointment.objects.count(), len(mail.outbox)) == (0, 0)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("scheduling:request_book", args=[request_obj.pk]),
-            {
-                "therapist": suggestion.therapist.pk,
-                "day": local_start.date().isoformat(),
-                "start_time": local_start.strftime("%H:%M"),
-                "modality": suggestion.modality,
-            },
+            reverse("scheduling:request_book", args=[request_obj.pk]), {**chosen, "confirmed": "True"}
         )
     assert response.status_code == 302
     appointment = Appointment.objects.get()
@@ -295,6 +300,7 @@ def test_a_time_just_taken_answers_409_with_fresh_suggestions(
             "day": local_start.date().isoformat(),
             "start_time": local_start.strftime("%H:%M"),
             "modality": "in_person",
+            "confirmed": "True",
         },
     )
     assert response.status_code == 409
@@ -339,10 +345,10 @@ def test_calendar_week_shows_the_practices_appointments(client, front_desk, ther
     day = appointment.start.astimezone(PRACTICE_ZONE).date()
     client.force_login(front_desk)
     response = client.get(reverse("scheduling:calendar"), {"view": "week", "day": day.isoformat()})
-    entries = [a for _d, items in response.context["days"] for a, _s, _e in items]
+    entries = [e.appointment for column in response.context["grid"].columns for e in column.events]
     assert entries == [appointment]
     day_view = client.get(reverse("scheduling:calendar"), {"view": "day", "day": "2001-01-01"})
-    assert [items for _d, items in day_view.context["days"]] == [[]]
+    assert [column.events for column in day_view.context["grid"].columns] == [[]]
 
 
 def test_staff_move_an_appointment_from_its_page(client, front_desk, therapist, client_user):
@@ -356,6 +362,7 @@ def test_staff_move_an_appointment_from_its_page(client, front_desk, therapist, 
             "day": new_local.date().isoformat(),
             "start_time": new_local.strftime("%H:%M"),
             "modality": "telehealth",
+            "confirmed": "True",
         },
     )
     assert response.status_code == 302
@@ -391,6 +398,7 @@ def test_therapist_cannot_open_another_therapists_hours(client, therapist):
     assert client.post(reverse("scheduling:availability_remove", args=[row.pk])).status_code == 404
 
 
+@pytest.mark.own_hours
 def test_therapist_adds_hours_from_the_page(client, therapist):
     client.force_login(therapist)
     response = client.post(

@@ -162,19 +162,34 @@ def test_no_matching_therapist_means_no_suggestions(practice, session_type):
     assert slots_for_request(request_for(session_type), now=NOW) == []
 
 
-@pytest.mark.parametrize("therapists", [1, 4])
-def test_suggestions_take_the_same_number_of_queries_for_any_number_of_therapists(
-    practice, session_type, django_assert_num_queries, therapists
-):
+def _queries_for(therapists: int, session_type, *, booked: bool) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     for n in range(therapists):
         user = therapist_with_hours(f"Therapist {n}")
-        AppointmentFactory(therapist=user, session_type=session_type, start=MONDAY_9)
+        if booked:
+            AppointmentFactory(therapist=user, session_type=session_type, start=MONDAY_9)
         TimeOffFactory(therapist=user)
     request_obj = request_for(session_type)
     request_obj.refresh_from_db()  # the session type not yet loaded, as in a view
+    with CaptureQueriesContext(connection) as queries:
+        assert slots_for_request(request_obj, now=NOW, limit=1)
+    return len(queries)
 
-    # Therapists, practice, session type, hours, time off, bookings.
-    with django_assert_num_queries(6):
-        found = slots_for_request(request_obj, now=NOW)
 
-    assert found
+@pytest.mark.parametrize("therapists", [1, 4])
+def test_the_first_days_of_suggestions_take_six_queries_for_any_number_of_therapists(
+    practice, session_type, therapists
+):
+    # Therapists, practice, session type, hours, then the first few days' time off and bookings: the
+    # first Monday's 9:00 is free, so the search stops there.
+    assert _queries_for(therapists, session_type, booked=False) == 6
+
+
+@pytest.mark.parametrize("therapists", [1, 4])
+def test_each_further_few_days_searched_add_two_queries_whatever_the_number_of_therapists(
+    practice, session_type, therapists
+):
+    # Hours on Mondays at 9:00 only, and the first Monday booked: the next days are loaded.
+    assert _queries_for(therapists, session_type, booked=True) == 6 + 2

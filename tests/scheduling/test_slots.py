@@ -168,9 +168,9 @@ CASES = [
         ["17:00", "17:30", "18:00"],
     ),
     (
-        "window_part_is_where_the_slot_starts",
+        "window_part_holds_the_whole_session",
         {"rules": [rule("11:00", "13:00")], "windows": [Window(parts=frozenset({"morning"}))]},
-        ["11:00", "11:30"],
+        ["11:00"],
     ),
     (
         "window_afternoon_starts_at_noon",
