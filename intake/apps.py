@@ -8,6 +8,7 @@ class IntakeConfig(AppConfig):
 
     def ready(self) -> None:
         # Here, not at import: the kind names models, which exist only once apps are ready.
+        from . import signals  # noqa: F401 - connects the receivers that forget cached counts
         from .message_kinds import message_kinds_register
 
         message_kinds_register()
