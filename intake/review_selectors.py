@@ -158,8 +158,8 @@ QUEUE_ROW_FIELDS = (
 
 def review_queue_rows(ids: list[int]) -> list[Intake]:
     """The intakes of one page of review_queue (their ids, paged in its order) with what
-    the queue shows: the client, the assignee, `unacknowledged_flags` and
-    `unacknowledged_same_day`; one query."""
+    the queue shows: the client, the assignee, `unacknowledged_flags`,
+    `unacknowledged_same_day` and the labels of the level, status and modality; one query."""
     # The page's ids first: given a subquery instead, the database matches it against every
     # intake rather than looking up 25 rows by key.
     rows = (
@@ -167,12 +167,23 @@ def review_queue_rows(ids: list[int]) -> list[Intake]:
         .select_related("client", "assigned_therapist")
         .only(*QUEUE_ROW_FIELDS)
     )
-    return list(
+    page = list(
         _in_queue_order(rows).annotate(
             unacknowledged_flags=_unacknowledged(),
             unacknowledged_same_day=_unacknowledged(tuple(SAME_DAY_LEVELS)),
         )
     )
+    # Each label translated once per page, not once per row (get_FOO_display translates the
+    # lazy label again on every call).
+    risk, status, modality = (
+        {value: str(label) for value, label in choices}
+        for choices in (RiskLevelChoices.choices, Intake.Status.choices, Intake.Modality.choices)
+    )
+    for row in page:
+        row.risk_label = risk.get(row.risk_level, row.risk_level)
+        row.status_label = status.get(row.status, row.status)
+        row.modality_label = modality.get(row.modality, row.modality)
+    return page
 
 
 # Families of cached values (portal.cached) and how long each is kept at most; the signals
