@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from intake.models import Intake, RiskFlag
+from intake.models import Intake, RiskFlag, RiskLevelChoices
 from intake.review_selectors import assignable_therapists, review_queue
 from intake.selectors import intakes_ready_to_schedule_rows
 from portal.models import User
@@ -155,3 +155,17 @@ def test_the_queue_filtered_by_level_still_walks_the_queue_index(therapist):
     raise_flag(sent_intake(risk_level="urgent"), "urgent")
     page = review_queue(user=therapist, risk="urgent").values_list("pk", flat=True)[:26]
     assert "intake_review_queue_order" in _plan(page)
+
+
+def test_a_queue_row_shows_the_level_status_and_modality_labels(client, therapist):
+    intake = sent_intake(
+        risk_level="high", status=Intake.Status.IN_REVIEW, modality=Intake.Modality.TELEHEALTH
+    )
+    client.force_login(therapist)
+
+    html = client.get(QUEUE).content.decode()
+
+    row = html.split(f'data-intake="{intake.pk}"')[1].split("</tr>")[0]
+    assert str(RiskLevelChoices.HIGH.label) in row
+    assert str(Intake.Status.IN_REVIEW.label) in row
+    assert str(Intake.Modality.TELEHEALTH.label) in row
