@@ -59,7 +59,7 @@ system-test-deps:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
-# Debian's wrk (the load generator), PostgreSQL's client and server and Redis, for `make bench`.
+# Debian's wrk (the load generator) and Redis (the cache and the PDF worker's broker), for `make bench`.
 system-bench-deps:
 	@missing=""; \
 	command -v wrk >/dev/null 2>&1 || missing="$$missing wrk"; \
