@@ -12,7 +12,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 	echo $$p; break; fi; done)
 
-.PHONY: help run setup test pytest lint format bench backup system-test-deps clean
+.PHONY: help run setup test pytest lint format bench backup system-test-deps system-bench-deps clean
 
 help:
 	@echo "make run    set everything up and serve the portal on http://$(HOST):$(PORT)"
@@ -59,6 +59,17 @@ system-test-deps:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
+# Debian's wrk (the load generator) and Redis (the cache and the PDF worker's broker), for `make bench`.
+system-bench-deps:
+	@missing=""; \
+	command -v wrk >/dev/null 2>&1 || missing="$$missing wrk"; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing$$missing from Debian"; \
+		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO="sudo"; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -84,5 +95,7 @@ backup: $(VENV)/.runtime
 	$(MANAGE) backup $(BACKUP_ARGS)
 
 # Timings as ratios to floors measured in the same run; nothing asserts a time.
-bench: $(VENV)/.dev
+# On SQLite and on a scratch PostgreSQL database (BENCH_POSTGRES_URL names the server; the
+# database is created with a unique name and dropped after).
+bench: $(VENV)/.dev system-bench-deps
 	$(PY) -m bench.run $(BENCH_ARGS)

@@ -9,11 +9,13 @@ from bench.names import (
     HELLO_FLOOR,
     PDF_FLOOR,
     SIGNED_IN_FLOOR,
+    STAFF_FLOOR,
+    STAFF_FLOOR_EMAIL,
     STAFF_PASSWORD,
     THERAPIST_EMAIL,
     TOTP_SECRET,
 )
-from bench.scenarios_scale import intake_steps, scale_1k, scale_10k, submit_to_pdf, targets, throughput
+from bench.scenarios_scale import intake_steps, scales, submit_to_pdf, targets, throughput
 
 PLAIN_PAGE = """<!DOCTYPE html><html><head><style>@page { size: letter; margin: 1in; }
 body { font-family: 'DejaVu Sans'; font-size: 11pt; }</style></head><body><h1>Floor</h1>
@@ -32,6 +34,15 @@ def floors(bench) -> None:
     signed_in = Client()
     signed_in.force_login(person)
     bench.request(SIGNED_IN_FLOOR, signed_in, "get", "/__bench__/hello/", floor=SIGNED_IN_FLOOR)
+    from portal.services import user_create_staff, user_mfa_activate_totp
+
+    therapist = user_create_staff(
+        email=STAFF_FLOOR_EMAIL, full_name="Floor T", role="therapist", password=STAFF_PASSWORD
+    )
+    user_mfa_activate_totp(user=therapist, secret=TOTP_SECRET)
+    staff = Client()
+    staff.force_login(therapist)
+    bench.request(STAFF_FLOOR, staff, "get", "/__bench__/staff-hello/", floor=STAFF_FLOOR)
 
     from weasyprint import HTML
 
@@ -139,8 +150,7 @@ SCENARIOS = [
     public_pages,
     signed_in_pages,
     intake_steps,
-    scale_1k,
-    scale_10k,
+    scales,
     throughput,
     pdf_summary,
     submit_to_pdf,

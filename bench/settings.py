@@ -27,3 +27,6 @@ if not os.environ.get("DATABASE_URL"):
 ROOT_URLCONF = "bench.urls"
 DEBUG = False
 LOGGING = {"version": 1, "disable_existing_loggers": True, "root": {"level": "CRITICAL"}}
+# The test client's host name (the in-process measurements) beside the loopback names
+# gunicorn is reached by.
+ALLOWED_HOSTS = [*ALLOWED_HOSTS, "testserver"]  # noqa: F405

@@ -39,15 +39,13 @@ def _redis_ready(port: int) -> bool:
         return False
 
 
-class RedisAndWorker:
-    """`with RedisAndWorker(private_root) as broker_url:` a Redis and `celery -A portal worker
-    --concurrency 2` on the bench settings and database."""
+class RedisServer:
+    """`with RedisServer() as url:` our own redis-server on a free loopback port, keeping
+    nothing on disk, stopped when the block ends."""
 
-    def __init__(self, private_root: Path):
-        self.private_root = private_root
+    def __init__(self):
         self.port = _free_port()
-        self.redis: subprocess.Popen | None = None
-        self.worker: subprocess.Popen | None = None
+        self.process: subprocess.Popen | None = None
 
     @staticmethod
     def available() -> bool:
@@ -58,15 +56,7 @@ class RedisAndWorker:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def __enter__(self) -> str:
-        try:
-            self._start()
-        except BaseException:
-            self.__exit__()
-            raise
-        return self.url
-
-    def _start(self) -> None:
-        self.redis = subprocess.Popen(  # noqa: S603 - our own fixed command line
+        self.process = subprocess.Popen(  # noqa: S603 - our own fixed command line
             [
                 shutil.which("redis-server"),
                 "--port",
@@ -83,9 +73,41 @@ class RedisAndWorker:
         )
         deadline = time.monotonic() + 10
         while not _redis_ready(self.port):
-            if time.monotonic() > deadline or self.redis.poll() is not None:
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                self.__exit__()
                 raise RuntimeError("redis-server did not start")
             time.sleep(0.05)
+        return self.url
+
+    def __exit__(self, *exc) -> None:
+        _stop(self.process)
+
+
+class RedisAndWorker:
+    """`with RedisAndWorker(private_root) as broker_url:` a Redis and `celery -A portal worker
+    --concurrency 2` on the bench settings and database."""
+
+    def __init__(self, private_root: Path):
+        self.private_root = private_root
+        self.redis = RedisServer()
+        self.worker: subprocess.Popen | None = None
+
+    available = RedisServer.available
+
+    @property
+    def url(self) -> str:
+        return self.redis.url
+
+    def __enter__(self) -> str:
+        try:
+            self._start()
+        except BaseException:
+            self.__exit__()
+            raise
+        return self.url
+
+    def _start(self) -> None:
+        self.redis.__enter__()
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "bench.settings",
@@ -123,4 +145,4 @@ class RedisAndWorker:
 
     def __exit__(self, *exc) -> None:
         _stop(self.worker, timeout=30)
-        _stop(self.redis)
+        self.redis.__exit__()

@@ -10,6 +10,7 @@ class IntakeConfig(AppConfig):
         # Here, not at import: the kind names models, which exist only once apps are ready.
         from portal.practice_changes import practice_republisher_register
 
+        from . import signals  # noqa: F401 - connects the receivers that forget cached counts
         from .consent_services import consent_documents_republish_problems
         from .message_kinds import message_kinds_register
 

@@ -7,7 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from portal.text import TypedTextField
 
 from .models import Intake, RiskFlag, RiskLevelChoices
-from .review_selectors import ASSIGNED_MINE, ASSIGNED_NONE, assignable_therapists
+from .review_selectors import (
+    ASSIGNED_MINE,
+    ASSIGNED_NONE,
+    assignable_therapist_choices,
+    assignable_therapists,
+)
 from .review_services import TRANSITIONS
 
 SEARCH_MAX_LENGTH = 100
@@ -36,7 +41,7 @@ class QueueFilterForm(forms.Form):
             ("", _("Anyone or no one")),
             (ASSIGNED_MINE, _("Assigned to me")),
             (ASSIGNED_NONE, _("Not assigned yet")),
-            *[(str(t.pk), t.get_full_name()) for t in assignable_therapists()],
+            *assignable_therapist_choices(),
         ]
 
     def filters(self) -> dict[str, str]:

@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from portal.access import can_see_clinical
+from portal.cached import cached_value
 from portal.models import User
 from portal.selectors import has_joined
 
@@ -93,19 +94,21 @@ def review_queue(
     same-day flag), `risk` a level, `assigned` "mine", "unassigned" or a user id, `service` a
     service slug, `search` part of the client's name or email. Only what orders and filters
     the rows is selected: page it, then give the page to review_queue_rows for the details
-    shown (so the per-row counts are worked out for one page, not for every intake).
+    shown (so the per-row counts are worked out for one page, not for every intake). Page
+    it with portal.paging (never an exact count: the queue grows with the practice).
     """
     intakes = intakes_for_staff(user=user)
     if status:
         intakes = intakes.filter(status=status)
     else:
-        flagged_draft = Q(
-            status=Intake.Status.DRAFT,
-            risk_flags__level__in=SAME_DAY_LEVELS,
-            risk_flags__acknowledged_at__isnull=True,
+        # The draft's flag is checked per row (only for drafts), so the database walks the
+        # queue's index instead of first gathering every flagged draft from all intakes.
+        open_same_day = RiskFlag.objects.filter(
+            intake=OuterRef("pk"), level__in=SAME_DAY_LEVELS, acknowledged_at__isnull=True
         )
-        draft_ids = Intake.objects.filter(flagged_draft).values("pk")
-        intakes = intakes.filter(Q(status__in=OPEN_STATUSES) | Q(pk__in=draft_ids))
+        intakes = intakes.filter(
+            Q(status__in=OPEN_STATUSES) | (Q(status=Intake.Status.DRAFT) & Exists(open_same_day))
+        )
     if risk:
         intakes = intakes.filter(risk_level=risk)
     if assigned == ASSIGNED_MINE:
@@ -155,23 +158,42 @@ QUEUE_ROW_FIELDS = (
 )
 
 
-def review_queue_rows(page: QuerySet[Intake]) -> list[Intake]:
-    """One page of review_queue (a slice of it) with what the queue shows: the client, the
-    assignee, `unacknowledged_flags` and `unacknowledged_same_day`; two queries."""
+def review_queue_rows(ids: list[int]) -> list[Intake]:
+    """The intakes of one page of review_queue (their ids, paged in its order) with what
+    the queue shows: the client, the assignee, `unacknowledged_flags`,
+    `unacknowledged_same_day` and the labels of the level, status and modality; one query."""
     # The page's ids first: given a subquery instead, the database matches it against every
     # intake rather than looking up 25 rows by key.
-    ids = list(page.values_list("pk", flat=True))
     rows = (
         Intake.objects.filter(pk__in=ids)
         .select_related("client", "assigned_therapist")
         .only(*QUEUE_ROW_FIELDS)
     )
-    return list(
+    page = list(
         _in_queue_order(rows).annotate(
             unacknowledged_flags=_unacknowledged(),
             unacknowledged_same_day=_unacknowledged(tuple(SAME_DAY_LEVELS)),
         )
     )
+    # Each label translated once per page, not once per row (get_FOO_display translates the
+    # lazy label again on every call).
+    risk, status, modality = (
+        {value: str(label) for value, label in choices}
+        for choices in (RiskLevelChoices.choices, Intake.Status.choices, Intake.Modality.choices)
+    )
+    for row in page:
+        row.risk_label = risk.get(row.risk_level, row.risk_level)
+        row.status_label = status.get(row.status, row.status)
+        row.modality_label = modality.get(row.modality, row.modality)
+    return page
+
+
+# Families of cached values (portal.cached) and how long each is kept at most; the signals
+# in intake/signals.py forget them when what they count changes.
+THERAPISTS_CACHE = "intake:therapists"
+THERAPISTS_CACHE_SECONDS = 600
+FLAG_COUNTS_CACHE = "intake:flag-counts"
+FLAG_COUNTS_CACHE_SECONDS = 30
 
 
 @dataclass(frozen=True)
@@ -205,6 +227,15 @@ def assignable_therapists() -> QuerySet[User]:
     )
 
 
+def assignable_therapist_choices() -> list[tuple[str, str]]:
+    """assignable_therapists as (id, name) choices, from the cache (names of staff only)."""
+
+    def read() -> list[tuple[str, str]]:
+        return [(str(t.pk), t.get_full_name()) for t in assignable_therapists().only("full_name", "email")]
+
+    return cached_value(THERAPISTS_CACHE, "choices", read, seconds=THERAPISTS_CACHE_SECONDS)
+
+
 @dataclass(frozen=True)
 class SameDayFlagCounts:
     """Intakes in the queue that still need same-day review, by their level (the header)."""
@@ -223,19 +254,24 @@ def same_day_flags_unacknowledged_counts(*, user: User) -> SameDayFlagCounts | N
     """
     if not can_see_clinical(user):
         return None
-    open_flag = RiskFlag.objects.filter(
-        intake=OuterRef("pk"), level__in=SAME_DAY_LEVELS, acknowledged_at__isnull=True
-    )
-    counts = (
-        review_queue(user=user)
-        .order_by()
-        .filter(Exists(open_flag))
-        .aggregate(
-            urgent=Count("pk", filter=Q(risk_level=RiskLevelChoices.URGENT)),
-            high=Count("pk", filter=Q(risk_level=RiskLevelChoices.HIGH)),
+
+    def count() -> SameDayFlagCounts:
+        # Driven from the open same-day flags (a few rows, on their partial index) rather
+        # than from every intake in the queue.
+        open_flags = RiskFlag.objects.filter(level__in=SAME_DAY_LEVELS, acknowledged_at__isnull=True)
+        counts = (
+            review_queue(user=user)
+            .order_by()
+            .filter(pk__in=open_flags.values("intake_id"))
+            .aggregate(
+                urgent=Count("pk", filter=Q(risk_level=RiskLevelChoices.URGENT)),
+                high=Count("pk", filter=Q(risk_level=RiskLevelChoices.HIGH)),
+            )
         )
-    )
-    return SameDayFlagCounts(urgent=counts["urgent"], high=counts["high"])
+        return SameDayFlagCounts(urgent=counts["urgent"], high=counts["high"])
+
+    # Per user: what she may see depends on her role and the practice's assignment rule.
+    return cached_value(FLAG_COUNTS_CACHE, f"user:{user.pk}", count, seconds=FLAG_COUNTS_CACHE_SECONDS)
 
 
 @dataclass

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import time
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
@@ -266,12 +267,51 @@ def summary_problem_record(*, intake_id: int, problem: str, detail: str = "") ->
     return True
 
 
-def summaries_render(*, intake_id: int, requested_after: dt.datetime | None = None) -> list[SummaryDocument]:
-    """Make both copies (practice and client) current. What the Celery task runs."""
+def summaries_render(
+    *, intake_id: int, requested_after: dt.datetime | None = None, audiences: tuple[str, ...] = AUDIENCES
+) -> list[SummaryDocument]:
+    """Make the copies of `audiences` (both, practice first, unless told) current. What the
+    Celery task runs."""
     return [
         summary_render(intake_id=intake_id, audience=audience, requested_after=requested_after)
-        for audience in AUDIENCES
+        for audience in audiences
     ]
+
+
+def summary_current_for_download(*, intake_id: int, audience: str) -> tuple[SummaryDocument | None, str]:
+    """The copy a download may hand out as it is (current, intact, showing the intake as it
+    is now), or None; and the digest of what the intake shows now, to wait for. Renders
+    nothing: a download that finds no such copy asks the worker for one."""
+    intake = Intake.objects.select_related("client", "assigned_therapist").get(pk=intake_id)
+    digest = summary_digest(intake_summary_context(intake=intake, audience=Audience(audience)))
+    current = summary_document_current(intake_id=intake_id, audience=audience)
+    return (current if _still_right(current, digest, None) else None), digest
+
+
+def summary_rendered_since(*, intake_id: int, audience: str, digest: str) -> SummaryDocument | None:
+    """The current copy if it now shows `digest` (the worker has finished), else None."""
+    return SummaryDocument.objects.filter(
+        intake_id=intake_id,
+        audience=audience,
+        is_current=True,
+        source_digest=digest,
+        template_version=TEMPLATE_VERSION,
+    ).first()
+
+
+def summary_wait(*, intake_id: int, audience: str, digest: str, seconds: float) -> SummaryDocument | None:
+    """summary_rendered_since, asked again every tenth of a second for up to `seconds`."""
+    deadline = time.monotonic() + seconds
+    while True:
+        document = summary_rendered_since(intake_id=intake_id, audience=audience, digest=digest)
+        if document is not None or time.monotonic() >= deadline:
+            return document
+        time.sleep(0.1)
+
+
+def summary_storage_problem() -> str | None:
+    """Why the private storage cannot take a new PDF now, or None."""
+    return storage_problem(SummaryDocument._meta.get_field("file").storage)
 
 
 def summary_download_record(

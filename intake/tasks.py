@@ -17,6 +17,7 @@ from django.db import transaction
 from .alerts import risk_alerts_due_enqueue
 from .models import Intake
 from .summary_services import (
+    AUDIENCES,
     SWEEP_AFTER,
     SWEEP_BATCH,
     SummaryStorageError,
@@ -48,10 +49,15 @@ def _backoff(retries: int) -> int:
 
 
 @shared_task(bind=True, max_retries=SUMMARY_RETRIES)
-def intake_summaries_render_task(self, intake_id: int, requested_after: str | None = None) -> int:
+def intake_summaries_render_task(
+    self, intake_id: int, requested_after: str | None = None, audience: str | None = None
+) -> int:
+    # One copy per task (the practice's is queued first, so it is never behind the client's);
+    # without an audience, both (a task queued before they were separate).
     after = dt.datetime.fromisoformat(requested_after) if requested_after else None
+    audiences = (audience,) if audience else AUDIENCES
     try:
-        return len(summaries_render(intake_id=intake_id, requested_after=after))
+        return len(summaries_render(intake_id=intake_id, requested_after=after, audiences=audiences))
     except ObjectDoesNotExist:
         raise
     except (SoftTimeLimitExceeded, TimeLimitExceeded):
@@ -71,14 +77,21 @@ def intake_summaries_render_task(self, intake_id: int, requested_after: str | No
         raise self.retry(exc=error, countdown=_backoff(self.request.retries)) from error
 
 
-def summary_queue(intake_id: int, *, requested_after: dt.datetime | None = None) -> bool:
-    """Queue the render task now. Never raises: a broker outage is logged and left to the
-    sweeper, because the caller is usually the client's submit request."""
+def summary_queue(
+    intake_id: int, *, requested_after: dt.datetime | None = None, audiences: tuple[str, ...] = AUDIENCES
+) -> bool:
+    """Queue one render task per copy now (the practice's first). Never raises: a broker
+    outage is logged and left to the sweeper, because the caller is usually the client's
+    submit request."""
     kwargs = {"requested_after": requested_after.isoformat()} if requested_after else {}
     try:
-        intake_summaries_render_task.apply_async(
-            args=(intake_id,), kwargs=kwargs, retry=True, retry_policy=ENQUEUE_RETRY_POLICY
-        )
+        for audience in audiences:
+            intake_summaries_render_task.apply_async(
+                args=(intake_id,),
+                kwargs={**kwargs, "audience": str(audience)},
+                retry=True,
+                retry_policy=ENQUEUE_RETRY_POLICY,
+            )
     except Exception:  # noqa: BLE001 - whatever the broker raises, the submission stands
         logger.warning(
             "Could not queue the PDF summary of intake %s; the sweeper will", intake_id, exc_info=True

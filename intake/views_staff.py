@@ -6,7 +6,6 @@ page that shows clinical content records what was seen.
 """
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from portal import access
+from portal.paging import window_page
 
 from .access import intake_for_staff, risk_flag_for_staff
 from .display import NOT_ANSWERED
@@ -41,10 +41,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     """Sent intakes, urgent and high first, then the longest waiting."""
     form = QueueFilterForm(request.GET or None)
     filters = form.filters() if request.GET else {}
-    page = Paginator(review_queue(user=request.user, **filters), QUEUE_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    page.object_list = review_queue_rows(page.object_list)
+    ids = review_queue(user=request.user, **filters).values_list("pk", flat=True)
+    page = window_page(ids, number=request.GET.get("page"), size=QUEUE_PAGE_SIZE)
+    page = page.showing(review_queue_rows(page.object_list))
     review_queue_viewed(actor=request.user, intakes=page.object_list, request=request)
     query = request.GET.copy()
     query.pop("page", None)

@@ -71,6 +71,15 @@ class User(AbstractBaseUser, PermissionsMixin):
                 name="portal_user_role_valid",
             ),
         ]
+        indexes = [
+            # Who an intake can be assigned to (the queue's filter, the detail page's form):
+            # a handful of therapists read without scanning every client's account.
+            models.Index(
+                fields=["full_name", "email"],
+                condition=models.Q(role="therapist", is_active=True),
+                name="portal_user_active_therapists",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.email

@@ -7,6 +7,8 @@ from django.core.cache import cache
 from django.db import models
 from django.db.models import Q
 
+from .auth_backends import IDENTITY_CACHE, IDENTITY_CACHE_SECONDS
+from .cached import cached_value
 from .models import Practice, User
 from .reference_data import practice_ensure
 
@@ -90,4 +92,11 @@ def practice_admin_addresses() -> list[str]:
 
 
 def user_has_totp(*, user: User) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    """Whether she has an authenticator app set up (every staff request asks): kept in the
+    identity cache, forgotten when any authenticator of hers is added or removed."""
+    return cached_value(
+        IDENTITY_CACHE,
+        f"totp:{user.pk}",
+        lambda: Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists(),
+        seconds=IDENTITY_CACHE_SECONDS,
+    )

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.core.paginator import Page, Paginator
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +19,7 @@ from intake.selectors import (
     ready_to_schedule_contacts,
 )
 from portal.models import Practice, User
+from portal.paging import WindowPage, window_page
 from portal.selectors import has_joined, practice_get, therapists_taking_new_clients
 
 from . import calendar_grid, errors, slots
@@ -314,11 +314,12 @@ def request_priority(*, appointment_request: AppointmentRequest) -> AppointmentR
     return AppointmentRequest.Priority(priorities[appointment_request.client_id])
 
 
-def ready_to_schedule_page(*, page_number) -> tuple[Page, list[dict]]:
+def ready_to_schedule_page(*, page_number) -> tuple[WindowPage, list[dict]]:
     """One page of clients a therapist accepted who have neither asked for a time nor have
-    one booked, most urgent first: the page and what the front desk sees of each."""
+    one booked, most urgent first: the page and what the front desk sees of each (no exact
+    count: the list grows with the practice)."""
     rows = intakes_ready_to_schedule_rows(exclude_clients=clients_asking_or_booked())
-    page = Paginator(rows, READY_PAGE_SIZE).get_page(page_number)
+    page = window_page(rows, number=page_number, size=READY_PAGE_SIZE)
     return page, [
         {**row, "priority_label": AppointmentRequest.Priority(row["priority"]).label}
         for row in ready_to_schedule_contacts(page.object_list)

@@ -29,7 +29,9 @@ WHITENOISE_AUTOREFRESH = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Transactional tests empty the throwaway test database with TRUNCATE, which the audit
     # table refuses unless the session says otherwise (portal/migrations/0007).
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c portal.audit_truncate_allowed=on"
+    # Added to the base settings' options (jit=off), not instead of them.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c portal.audit_truncate_allowed=on".strip()
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file rather than shared-cache memory: the live server's threads (a browser's autosave

@@ -197,7 +197,8 @@ def test_queue_query_count_does_not_grow_with_the_number_of_intakes(as_therapist
     with CaptureQueriesContext(connection) as thousand:
         response = as_therapist.get(QUEUE, {"page": 3})
 
-    assert response.context["page"].paginator.count == 1000
+    assert response.context["page"].has_next
+    assert len(shown(response)) == 25
     assert len(thousand.captured_queries) == len(ten.captured_queries)
 
 
