@@ -126,6 +126,8 @@ MORE_PARAM = "more"
 AFTER_PARAM = "after"
 # Step 5 shows one questionnaire per screen: which one (1-based, in the order offered).
 PART_PARAM = "part"
+# Or the screen that holds a question, by its name (a link to one question).
+QUESTION_PARAM = "question"
 LAST_PART = "last"
 # Set on a step opened from the review page's "Edit": saving returns to the review.
 FROM_PARAM, FROM_REVIEW = "from", "review"
@@ -728,7 +730,12 @@ def _questionnaires_step(request: HttpRequest, intake: Intake) -> HttpResponse:
             here = _step_url(QUESTIONNAIRES, **{MORE_PARAM: first_new, PART_PARAM: part})
             return redirect(f"{here}#{_resume_question(intake, first_new)}-wrap")
         return _after_save(request, QUESTIONNAIRES, part=part, parts=parts)
-    return _questionnaires_page(request, intake, part=_part(request.GET.get(PART_PARAM), parts))
+    asked = request.GET.get(QUESTION_PARAM) or request.GET.get(MORE_PARAM)
+    if asked and request.GET.get(PART_PARAM) is None:
+        part = _part_of(asked, _screens(_questionnaire_blocks(intake)))
+    else:
+        part = _part(request.GET.get(PART_PARAM), parts)
+    return _questionnaires_page(request, intake, part=part)
 
 
 def _questionnaires_page(

@@ -97,7 +97,7 @@ def _has_focus(page, selector: str) -> None:
 
 def test_fast_answers_to_the_asq_and_its_follow_up_are_all_saved_as_given(phone, live_server, client_user):
     _sign_in(phone, live_server, client_user)
-    phone.goto(f"{live_server.url}{STEP_5}")
+    phone.goto(f"{live_server.url}{STEP_5}?question=q-asq-1")
 
     hidden = phone.evaluate(
         FAST_CLICKS,
@@ -117,7 +117,7 @@ def test_fast_answers_to_the_trauma_question_and_its_five_are_all_saved_as_given
     phone, live_server, client_user
 ):
     _sign_in(phone, live_server, client_user)
-    phone.goto(f"{live_server.url}{STEP_5}")
+    phone.goto(f"{live_server.url}{STEP_5}?question=q-pcptsd5-gate")
     ids = ["q-pcptsd5-gate-yes", "q-pcptsd5-1-yes", "q-pcptsd5-2-no", "q-pcptsd5-3-yes"]
     ids += ["q-pcptsd5-4-decline", "q-pcptsd5-5-no"]
 
@@ -139,7 +139,7 @@ def test_a_changed_mind_mid_stream_keeps_the_last_answer(phone, live_server, cli
 
 def test_the_follow_up_hides_again_when_the_yes_becomes_no(phone, live_server, client_user):
     _sign_in(phone, live_server, client_user)
-    phone.goto(f"{live_server.url}{STEP_5}")
+    phone.goto(f"{live_server.url}{STEP_5}?question=q-asq-1")
     question_5 = phone.locator('[data-question="q-asq-5"]')
 
     phone.locator('label[for="q-asq-2-yes"]').click()
@@ -154,7 +154,7 @@ def test_the_follow_up_hides_again_when_the_yes_becomes_no(phone, live_server, c
 
 def test_asq_1_yes_brings_the_panel_into_view_and_focus(phone, live_server, client_user, screenshot_dir):
     _sign_in(phone, live_server, client_user)
-    phone.goto(f"{live_server.url}{STEP_5}")
+    phone.goto(f"{live_server.url}{STEP_5}?question=q-asq-1")
 
     phone.locator('label[for="q-asq-1-yes"]').click()
 
@@ -169,7 +169,7 @@ def test_asq_1_yes_brings_the_panel_into_view_and_focus(phone, live_server, clie
 
 def test_asq_5_yes_brings_the_urgent_panel_into_view(phone, live_server, client_user, screenshot_dir):
     _sign_in(phone, live_server, client_user)
-    phone.goto(f"{live_server.url}{STEP_5}")
+    phone.goto(f"{live_server.url}{STEP_5}?question=q-asq-1")
     phone.locator('label[for="q-asq-1-yes"]').click()
     _in_viewport(phone, '[data-safety-panel="high"]')
 
@@ -183,7 +183,7 @@ def test_asq_5_yes_brings_the_urgent_panel_into_view(phone, live_server, client_
 
 def test_phq9_item_9_brings_the_panel_into_view(phone, live_server, client_user):
     _sign_in(phone, live_server, client_user)
-    phone.goto(f"{live_server.url}{STEP_5}")
+    phone.goto(f"{live_server.url}{STEP_5}?question=q-phq9-9")
 
     phone.locator('label[for="q-phq9-9-1"]').click()
 
@@ -195,7 +195,7 @@ def test_epds_item_10_brings_the_panel_into_view(phone, live_server, client_user
     practice.epds_enabled = True
     practice.save(update_fields=["epds_enabled"])
     _sign_in(phone, live_server, client_user)
-    phone.goto(f"{live_server.url}{STEP_5}")
+    phone.goto(f"{live_server.url}{STEP_5}?question=q-epds-10")
 
     phone.locator('label[for="q-epds-10-1"]').click()
 
@@ -238,7 +238,9 @@ def test_without_the_script_a_raising_answer_lands_on_the_panel(
     practice.save(update_fields=["epds_enabled"])
     page = phone_no_script
     _sign_in(page, live_server, client_user)
-    page.goto(f"{live_server.url}/intake/step/{step}/")
+    # Step 5's screen that holds the question (one questionnaire per screen).
+    question = label.split('"')[1].rsplit("-", 1)[0] if step == 5 else ""
+    page.goto(f"{live_server.url}/intake/step/{step}/" + (f"?question={question}" if question else ""))
 
     page.locator(label).click()
     _save_step(page)
@@ -250,7 +252,7 @@ def test_without_the_script_a_raising_answer_lands_on_the_panel(
 def test_without_the_script_asq_5_yes_lands_on_the_urgent_panel(phone_no_script, live_server, client_user):
     page = phone_no_script
     _sign_in(page, live_server, client_user)
-    page.goto(f"{live_server.url}{STEP_5}")
+    page.goto(f"{live_server.url}{STEP_5}?question=q-asq-1")
     page.locator('label[for="q-asq-1-yes"]').click()
     _save_step(page)
     # The panel's own link leads on to the first ASQ question still to answer; the one that
@@ -274,7 +276,7 @@ def test_without_the_script_the_trauma_follow_ups_keep_her_on_the_step(
 ):
     page = phone_no_script
     _sign_in(page, live_server, client_user)
-    page.goto(f"{live_server.url}{STEP_5}")
+    page.goto(f"{live_server.url}{STEP_5}?question=q-pcptsd5-gate")
 
     page.locator('label[for="q-pcptsd5-gate-yes"]').click()
     page.get_by_role("button", name="Save and continue").click()

@@ -20,7 +20,7 @@ def test_a_self_harm_answer_shows_crisis_resources_without_leaving_the_page(
     page, live_server, client_user, practice, screenshot_dir
 ):
     _sign_in(page, live_server, client_user)
-    page.goto(f"{live_server.url}/intake/step/5/")
+    page.goto(f"{live_server.url}/intake/step/5/?question=q-phq9-9")
     panel = page.locator('[data-safety-panel="high"]')
     expect(panel).to_be_hidden()
 
@@ -29,7 +29,7 @@ def test_a_self_harm_answer_shows_crisis_resources_without_leaving_the_page(
     expect(panel).to_be_visible(timeout=10_000)
     expect(panel.get_by_role("link", name="988 Suicide & Crisis Lifeline", exact=True)).to_be_visible()
     expect(panel.get_by_role("link", name="Text 988", exact=True)).to_have_attribute("href", "sms:988")
-    assert page.url.endswith("/intake/step/5/")
+    assert page.url.endswith("/intake/step/5/?question=q-phq9-9")
     page.screenshot(path=screenshot_dir / "intake-crisis-high.png", full_page=False)
     assert RiskFlag.objects.filter(intake__client=client_user, level="high").exists()
 
@@ -38,7 +38,7 @@ def test_an_acute_answer_asks_whether_the_client_is_safe_now(
     page, live_server, client_user, practice, screenshot_dir, axe
 ):
     _sign_in(page, live_server, client_user)
-    page.goto(f"{live_server.url}/intake/step/5/")
+    page.goto(f"{live_server.url}/intake/step/5/?question=q-asq-1")
 
     page.locator('input[name="q-asq-1"][value="yes"]').check()
     # The acuity question appears once a screening question is answered yes.

@@ -974,3 +974,10 @@ def test_no_open_question_is_offered_without_a_positive_screen(signed_in):
         "One question is still waiting for you"
         not in signed_in.get(reverse("intake:review")).content.decode()
     )
+
+
+def test_a_link_to_a_question_opens_the_screen_that_holds_it(signed_in):
+    html = signed_in.get(step_url(5) + "?question=q-asq-1").content.decode()
+
+    assert 'name="q-asq-1"' in html
+    assert 'name="q-phq9-1"' not in html

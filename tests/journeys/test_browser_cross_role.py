@@ -270,20 +270,28 @@ def _intake_first_steps(journey: Journey, page) -> None:
     _next(journey, page)
 
 
+def _answer_on_its_screen(journey: Journey, page, name: str, value: str) -> None:
+    """Step 5 asks one questionnaire (or part of a long one) per screen: on to the screen
+    that holds the question, then answer it."""
+    while not page.locator(f"input[name={name}]").count():
+        _next(journey, page)
+    page.check(f"input[name={name}][value='{value}']")
+
+
 def _questionnaires_with_a_self_harm_answer(journey: Journey, page) -> None:
     expect(_h1(page)).to_have_text("Short questionnaires")
     journey.check(page, "step 5")
     panel = page.locator('[data-safety-panel="high"]')
     expect(panel).to_be_hidden()
     for item in range(1, 9):
-        page.check(f"input[name=q-phq9-{item}][value='1']")
+        _answer_on_its_screen(journey, page, f"q-phq9-{item}", "1")
     journey.let_autosave_finish(page)
-    page.check("input[name=q-phq9-9][value='1']")
+    _answer_on_its_screen(journey, page, "q-phq9-9", "1")
 
     # The crisis resources appear on this same page as soon as the answer is saved.
     expect(panel).to_be_visible(timeout=10_000)
     expect(panel.get_by_role("link", name="988 Suicide & Crisis Lifeline")).to_be_visible()
-    assert page.url.endswith("/intake/step/5/")
+    assert "/intake/step/5/" in page.url
     page.screenshot(path=journey.shots / "06-crisis-resources.png", full_page=False)
     journey.check(page, "step 5 with the crisis resources")
     intake = Intake.objects.get(client__email=EMAIL)
@@ -291,8 +299,9 @@ def _questionnaires_with_a_self_harm_answer(journey: Journey, page) -> None:
     assert RiskFlag.objects.filter(intake=intake, level=RiskLevel.HIGH).exists()
 
     for item in range(1, 8):
-        page.check(f"input[name=q-gad7-{item}][value='1']")
-    _next(journey, page)
+        _answer_on_its_screen(journey, page, f"q-gad7-{item}", "1")
+    while _h1(page).inner_text() == "Short questionnaires":
+        _next(journey, page)
 
     expect(_h1(page)).to_have_text("Your health")
     journey.check(page, "step 6")
@@ -334,7 +343,7 @@ def _everything_was_kept(journey: Journey, page) -> None:
     page.goto(f"{journey.url}/intake/step/3/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your pregnancies")
     journey.check(page, "step 3 kept")
-    page.goto(f"{journey.url}/intake/step/5/")
+    page.goto(f"{journey.url}/intake/step/5/?question=q-phq9-9")
     expect(page.locator("input[name=q-phq9-9][value='1']")).to_be_checked()
     # Rendered by the server this time: the same-day level stays until a therapist acts,
     # as a short strip of the most direct lines once the full panel has been seen.
@@ -395,6 +404,10 @@ def _ask_for_an_appointment(journey: Journey, page) -> AppointmentRequest:
     expect(page.locator("input[name=modality][value=in_person]")).to_be_checked()
     page.check(f"input[name=parts][value={MORNING}]")
     page.screenshot(path=journey.shots / "12-request-form.png", full_page=True)
+    page.get_by_role("button", name="Check my request").click()
+    # A summary to confirm before anything is sent.
+    expect(_h1(page)).to_have_text("Check your request")
+    journey.check(page, "appointment request summary")
     page.get_by_role("button", name="Send my request").click()
 
     expect(page.locator(".messages")).to_contain_text("We have your request")
