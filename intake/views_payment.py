@@ -2,7 +2,7 @@
 the front desk's benefits check, and the owner's report of where clients came from."""
 
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -73,8 +73,12 @@ def payment_step_context(intake: Intake, card_errors: dict[str, str]) -> dict:
 @member_required
 def card_image(request: HttpRequest, pk: int) -> HttpResponse:
     image = card_image_for(user=request.user, pk=pk)
+    try:
+        handle = image.file.open("rb")
+    except OSError:
+        raise Http404 from None
     card_image_viewed(image=image, actor=request.user, request=request)
-    response = FileResponse(image.file.open("rb"), content_type=image.content_type)
+    response = FileResponse(handle, content_type=image.content_type)
     response["Cache-Control"] = "no-store"
     response["Content-Length"] = str(image.size)
     # No name: downloads folders are not private.

@@ -4,7 +4,7 @@ page (payment details, benefits check, estimates issued, issue one now)."""
 
 from django import forms
 from django.contrib import messages
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
@@ -89,9 +89,14 @@ def estimate_acknowledge_view(request: HttpRequest, pk: int) -> HttpResponse:
 @member_required
 def estimate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     estimate = estimate_for(user=request.user, pk=pk)
+    try:
+        handle = estimate.file.open("rb")
+    except OSError:
+        # The row is the record; a file lost from storage is not a server error to show.
+        raise Http404 from None
     estimate_downloaded(estimate=estimate, actor=request.user, request=request)
     response = FileResponse(
-        estimate.file.open("rb"),
+        handle,
         as_attachment=True,
         filename=f"good-faith-estimate-v{estimate.version}.pdf",
         content_type="application/pdf",

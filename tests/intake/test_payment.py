@@ -291,3 +291,9 @@ def test_signed_out_visitor_is_sent_to_sign_in_for_a_card_photo(client, card):
     response = client.get(reverse("intake:card_image", kwargs={"pk": card.pk}))
     assert response.status_code == 302
     assert reverse("account_login") in response["Location"]
+
+
+def test_a_card_photo_lost_from_storage_answers_404_not_an_error(client, front_desk, card):
+    card.file.storage.delete(card.file.name)
+    client.force_login(front_desk)
+    assert client.get(reverse("intake:card_image", kwargs={"pk": card.pk})).status_code == 404

@@ -249,3 +249,13 @@ def test_sweeper_issues_the_estimate_a_lost_task_left_missing(
     assert estimates_missing_sweep_task() == 1
     assert GoodFaithEstimate.objects.get(client=client_user).appointment == appointment
     assert estimates_missing_sweep_task() == 0
+
+
+def test_an_estimate_lost_from_storage_answers_404_not_an_error(
+    client, billing_ready, therapist, client_user
+):
+    _intake(client_user)
+    estimate = estimate_issue(client=client_user, therapist=therapist, reason="request")
+    estimate.file.storage.delete(estimate.file.name)
+    client.force_login(client_user)
+    assert client.get(reverse("scheduling:estimate_pdf", kwargs={"pk": estimate.pk})).status_code == 404
