@@ -448,7 +448,8 @@ def test_submit_refuses_an_under_age_client(signed_intake, client_user):
 def test_submit_runs_the_hooks_after_commit(signed_intake, client_user, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         submit_services.intake_submit(intake=signed_intake, actor=client_user)
-    assert len(callbacks) == 1
+    # The submit's own hook (the cached queue counts are forgotten on commit too: portal.cached).
+    assert len([c for c in callbacks if c.__qualname__.startswith("intake_submit.")]) == 1
 
 
 def test_nothing_can_be_saved_after_submit(signed_intake, client_user, informed_consent, rf_request):
