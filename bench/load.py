@@ -60,7 +60,8 @@ class Gunicorn:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
-        deadline = time.monotonic() + 30
+        # Generous: on a busy shared machine two workers importing Django can take a minute.
+        deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:
                 urllib.request.urlopen(f"{self.url}/__bench__/hello/", timeout=1).read()  # noqa: S310

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.db import models
 from django.db.models import Q
 
-from .auth_backends import IDENTITY_CACHE, IDENTITY_CACHE_SECONDS
+from .auth_backends import IDENTITY_CACHE_SECONDS, identity_family
 from .cached import cached_value
 from .models import Practice, User
 from .reference_data import practice_ensure
@@ -92,11 +92,11 @@ def practice_admin_addresses() -> list[str]:
 
 
 def user_has_totp(*, user: User) -> bool:
-    """Whether she has an authenticator app set up (every staff request asks): kept in the
-    identity cache, forgotten when any authenticator of hers is added or removed."""
+    """Whether she has an authenticator app set up (every staff request asks): kept in her
+    identity family, forgotten when any authenticator of hers is added or removed."""
     return cached_value(
-        IDENTITY_CACHE,
-        f"totp:{user.pk}",
+        identity_family(user.pk),
+        "totp",
         lambda: Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists(),
         seconds=IDENTITY_CACHE_SECONDS,
     )

@@ -1,12 +1,12 @@
 """Keep cached copies honest: a saved or deleted practice is forgotten by the cache, and so
-is every signed-in user's row and MFA state when any account or authenticator changes."""
+are a person's account row and MFA state when her account or an authenticator of hers changes."""
 
 from allauth.mfa.models import Authenticator
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from .auth_backends import IDENTITY_CACHE
+from .auth_backends import identity_family
 from .cached import cached_forget
 from .models import Practice, User
 from .selectors import practice_forget
@@ -24,11 +24,11 @@ def _practice_changed(sender, **kwargs) -> None:
 
 
 @receiver([post_save, post_delete], sender=User, dispatch_uid="portal.identity_forget_user")
-def _user_changed(sender, update_fields=None, **kwargs) -> None:
+def _user_changed(sender, instance, update_fields=None, **kwargs) -> None:
     if update_fields is None or not set(update_fields) <= _NOT_IDENTITY:
-        cached_forget(IDENTITY_CACHE)
+        cached_forget(identity_family(instance.pk))
 
 
 @receiver([post_save, post_delete], sender=Authenticator, dispatch_uid="portal.identity_forget_mfa")
-def _authenticator_changed(sender, **kwargs) -> None:
-    cached_forget(IDENTITY_CACHE)
+def _authenticator_changed(sender, instance, **kwargs) -> None:
+    cached_forget(identity_family(instance.user_id))
