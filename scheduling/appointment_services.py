@@ -49,7 +49,7 @@ from .selectors import booking_concerns, cancellation_notice_hours, client_may_c
 EXCLUSION_VIOLATION = "23P01"
 
 
-def _refuse_past(start: datetime) -> None:
+def refuse_past(start: datetime) -> None:
     """A session cannot be booked or moved to a time already gone (the client would be
     emailed a time she cannot come to)."""
     if start <= timezone.now():
@@ -105,7 +105,7 @@ def appointment_book(
         raise ValueError(f"{modality!r} is not a modality.")
     if timezone.is_naive(start):
         raise ValueError("start must be timezone-aware.")
-    _refuse_past(start)
+    refuse_past(start)
     end = start + timedelta(minutes=session_type.duration_minutes)
     if modality == Modality.IN_PERSON and office is None:
         # One office today; the earliest created is the practice's main office.
@@ -275,7 +275,7 @@ def appointment_reschedule(
     booking_guard). The calendar revision goes up so the client's calendar replaces the event."""
     if timezone.is_naive(start):
         raise ValueError("start must be timezone-aware.")
-    _refuse_past(start)
+    refuse_past(start)
     with transaction.atomic():
         _serialise_bookings()
         locked = Appointment.objects.select_for_update().select_related("session_type").get(pk=appointment.pk)

@@ -198,6 +198,10 @@ def request_book(request: HttpRequest, pk: int) -> HttpResponse:
         back=reverse("scheduling:request_detail", args=[pk]),
     )
     if not confirming:
+        try:
+            appointment_services.refuse_past(form.cleaned_data["start"])
+        except errors.SchedulingError as error:
+            return _request_page(request, appointment_request, error=error.message)
         return confirm(form=form)
     data = form.cleaned_data
     try:
@@ -346,6 +350,10 @@ def appointment_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
         back=reverse("scheduling:appointment_manage", args=[pk]),
     )
     if not confirming:
+        try:
+            appointment_services.refuse_past(form.cleaned_data["start"])
+        except errors.SchedulingError as error:
+            return _appointment_page(request, appointment, reschedule_form=form, error=error.message)
         return confirm(form=form)
     data = form.cleaned_data
     try:
