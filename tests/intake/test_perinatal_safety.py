@@ -159,6 +159,6 @@ def test_without_javascript_a_sign_after_an_acute_answer_brings_the_emergency_pa
 
     response = signed_in.post(step_url(5), {"q-perinatal-beliefs": "yes", "action": "next"})
 
-    assert response["Location"] == step_url(5) + "?after=next#safety"
+    assert response["Location"] == step_url(5) + "?after=next&part=1#safety"
     html = signed_in.get(response["Location"]).content.decode()
     assert 'data-safety-panel="emergency" hidden' not in html
