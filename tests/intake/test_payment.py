@@ -243,7 +243,7 @@ def test_drafts_on_the_old_agreements_step_stay_on_the_agreements(client_user, s
     sent = IntakeFactory(
         client=second_client_user, current_step=9, status=Intake.Status.SUBMITTED, submitted_at=timezone.now()
     )
-    migration = importlib.import_module("intake.migrations.0017_drafts_move_to_agreements_after_payment")
+    migration = importlib.import_module("intake.migrations.0019_drafts_move_to_agreements_after_payment")
     migration.forwards(django_apps, None)
     on_agreements.refresh_from_db()
     sent.refresh_from_db()

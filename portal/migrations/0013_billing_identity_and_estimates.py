@@ -8,7 +8,7 @@ import portal.validators
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portal", "0010_therapist_credentials"),
+        ("portal", "0012_practice_booking_gate"),
     ]
 
     operations = [

@@ -11,7 +11,7 @@ import intake.models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("intake", "0015_signature_text"),
+        ("intake", "0017_perinatal_mental_health_history"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

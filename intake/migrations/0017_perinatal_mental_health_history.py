@@ -8,7 +8,7 @@ import intake.forms_rules
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("intake", "0015_signature_text"),
+        ("intake", "0016_perinatal_history"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

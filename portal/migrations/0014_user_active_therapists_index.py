@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
-        ("portal", "0010_therapist_credentials"),
+        ("portal", "0013_billing_identity_and_estimates"),
     ]
 
     operations = [

@@ -16,6 +16,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("intake", "0016_payment_and_referral")]
+    dependencies = [("intake", "0018_payment_and_referral")]
 
     operations = [migrations.RunPython(forwards, backwards)]

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portal", "0010_therapist_credentials"),
+        ("portal", "0011_practice_late_fee_therapist_taking_new_clients"),
     ]
 
     operations = [

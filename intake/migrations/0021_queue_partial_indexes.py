@@ -8,7 +8,7 @@ import intake.models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("intake", "0015_signature_text"),
+        ("intake", "0020_consent_communications_cancellation_details"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,7 +10,7 @@ import scheduling.models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("scheduling", "0008_notifications_to_portal_messages"),
+        ("scheduling", "0009_taking_new_clients_to_portal"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

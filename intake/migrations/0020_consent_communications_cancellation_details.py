@@ -51,7 +51,7 @@ def freeze_and_seed(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("intake", "0015_signature_text"),
+        ("intake", "0019_drafts_move_to_agreements_after_payment"),
         ("portal", "0011_practice_late_fee_therapist_taking_new_clients"),
     ]
 
