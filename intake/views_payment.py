@@ -87,8 +87,11 @@ def card_image(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _back(request: HttpRequest, fallback: str) -> str:
+    # A path on this site only: redirect() would read anything else as a view's name.
     target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return fallback
 
