@@ -488,6 +488,16 @@ def intake_safety_panel(*, intake: Intake) -> str:
     return RiskLevel(intake.risk_level).value
 
 
+def same_day_evidence(*, client: User) -> int:
+    """How many answers stand behind the client's same-day flags. One more after a save
+    means a new same-day answer: its crisis panel is shown again, even at a level she has
+    seen before (a warning sign after an urge to act she later took back, say)."""
+    reasons = RiskFlag.objects.filter(intake__client=client, level__in=SAME_DAY_LEVELS).values_list(
+        "reasons", flat=True
+    )
+    return sum(len(r or []) for r in reasons)
+
+
 def intake_risk_flags(*, intake: Intake) -> list[RiskFlag]:
     return list(intake.risk_flags.select_related("acknowledged_by").order_by("-raised_at", "-pk"))
 

@@ -99,6 +99,7 @@ from .selectors import (
     intake_steps_started,
     questionnaire_items_waiting,
     questionnaires_offered,
+    same_day_evidence,
 )
 from .step_services import ERROR_UNDER_AGE_FIELD, intake_autosave_field, intake_save_step
 from .steps import (
@@ -705,6 +706,7 @@ def _questionnaires_step(request: HttpRequest, intake: Intake) -> HttpResponse:
         level_before = intake.risk_level
         # An urgent level whose panel turns to "this can be a medical emergency" is shown too.
         panel_before = intake_safety_panel(intake=intake)
+        evidence_before = same_day_evidence(client=intake.client) if panel_before else 0
         saved = questionnaires_save(
             intake=intake, answers=form.answers(), loaded=form.loaded(), actor=request.user, request=request
         )
@@ -717,8 +719,13 @@ def _questionnaires_step(request: HttpRequest, intake: Intake) -> HttpResponse:
         first_new = question_name(*saved.first_new) if saved.first_new else ""
         if first_new:
             part = _part_of(first_new, _screens(_questionnaire_blocks(intake)))
-        if _raised_to_same_day(level_before, saved.risk_level) or (
-            panel_before and _safety_panel(request, saved.risk_level) != panel_before
+        again = bool(panel_before) and same_day_evidence(client=intake.client) > evidence_before
+        if again:
+            request.session.pop(SAFETY_SEEN_KEY, None)  # the full panel, not the strip
+        if (
+            again
+            or _raised_to_same_day(level_before, saved.risk_level)
+            or (panel_before and _safety_panel(request, saved.risk_level) != panel_before)
         ):
             # From the review page (its open "right now" question), the panel shows there.
             if action == "review" and not first_new:
@@ -1079,6 +1086,8 @@ def autosave(request: HttpRequest) -> JsonResponse:
         return _json_error(ERROR_UNKNOWN_FIELD)
     if not isinstance(name, str) or isinstance(value, dict):
         return _json_error(ERROR_UNKNOWN_FIELD)
+    # Read before the save: a new same-day answer shows its crisis panel again (_saved_response).
+    request.same_day_evidence_before = same_day_evidence(client=request.user)
     try:
         if name.startswith(QUESTIONNAIRE_PREFIX):
             return _autosave_questionnaire(request, name, value)
@@ -1119,4 +1128,14 @@ def _saved_response(
     level = _safety_panel(request, risk_level)
     # The page shows the full panel itself when the level rises: later pages need only the strip.
     _safety_panel_full(request, level)
-    return JsonResponse({"saved": True, "saved_at": _saved_at(saved_at), "reload": reload, "safety": level})
+    before = getattr(request, "same_day_evidence_before", 0)
+    again = bool(level) and bool(before) and same_day_evidence(client=request.user) > before
+    return JsonResponse(
+        {
+            "saved": True,
+            "saved_at": _saved_at(saved_at),
+            "reload": reload,
+            "safety": level,
+            "safety_again": again,
+        }
+    )

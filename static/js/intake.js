@@ -211,7 +211,7 @@
       // Changed again while this save was on its way: the newer answer is queued already.
       setQuestionStatus(name, queue.indexOf(name) === -1 ? "saved" : "saving");
       setIndicator("saved", data.saved_at);
-      if (data.safety) { showSafety(data.safety, name); }
+      if (data.safety) { showSafety(data.safety, name, data.safety_again); }
       if (data.reload) { reloadWhenDone = true; }
       document.dispatchEvent(new CustomEvent("portal:activity"));
       return;
@@ -286,11 +286,13 @@
   // bring it into view and move focus to it (read out by screen readers), and point its
   // "keep going" link back to the question just answered.
   var PANEL_ORDER = ["", "high", "urgent", "emergency"];
-  function showSafety(level, fromName) {
+  // `again`: a new answer at a level already reached (the server counts the answers behind
+  // same-day flags), so its panel is shown once more rather than left as the short strip.
+  function showSafety(level, fromName, again) {
     var box = document.querySelector("[data-safety-level]");
     if (!box) { return; }
     var current = box.getAttribute("data-safety-level");
-    if (PANEL_ORDER.indexOf(current) >= PANEL_ORDER.indexOf(level)) { return; }
+    if (!again && PANEL_ORDER.indexOf(current) >= PANEL_ORDER.indexOf(level)) { return; }
     box.setAttribute("data-safety-level", level);
     var panels = box.querySelectorAll("[data-safety-panel]");
     for (var i = 0; i < panels.length; i++) {

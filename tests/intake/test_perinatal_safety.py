@@ -162,3 +162,32 @@ def test_without_javascript_a_sign_after_an_acute_answer_brings_the_emergency_pa
     assert response["Location"] == step_url(5) + "?after=next&part=1#safety"
     html = signed_in.get(response["Location"]).content.decode()
     assert 'data-safety-panel="emergency" hidden' not in html
+
+
+def test_a_warning_sign_after_an_urge_taken_back_shows_the_emergency_panel_again(signed_in):
+    autosave(signed_in, "q-perinatal-thoughts", "yes")
+    assert autosave(signed_in, "q-perinatal-urge", "yes").json()["safety_again"] is False
+    autosave(signed_in, "q-perinatal-urge", "no")  # the flag stays; the panel was seen
+
+    response = autosave(signed_in, "q-perinatal-perceptions", "yes").json()
+
+    assert (response["safety"], response["safety_again"]) == ("emergency", True)
+
+
+def test_the_same_answer_saved_twice_does_not_show_the_panel_again(signed_in):
+    autosave(signed_in, "q-perinatal-thoughts", "yes")
+    autosave(signed_in, "q-perinatal-urge", "yes")
+
+    assert autosave(signed_in, "q-perinatal-urge", "yes").json()["safety_again"] is False
+
+
+def test_without_javascript_a_new_warning_sign_brings_the_full_panel_again(signed_in):
+    signed_in.post(step_url(5), {"q-perinatal-thoughts": "yes", "q-perinatal-urge": "yes", "action": "save"})
+    signed_in.get(step_url(5))  # the full panel seen once: later pages show the strip
+    signed_in.post(step_url(5), {"q-perinatal-urge": "no", "action": "save"})
+
+    response = signed_in.post(step_url(5), {"q-perinatal-perceptions": "yes", "action": "save"})
+    html = signed_in.get(response["Location"]).content.decode()
+
+    assert response["Location"].endswith("#safety")
+    assert 'data-safety-panel="emergency" hidden' not in html
