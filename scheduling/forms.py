@@ -279,6 +279,7 @@ class StaffCancelForm(forms.Form):
 
 
 REQUEST_REOPEN, REQUEST_CLOSE = "reopen", "close"
+ERROR_AFTERWARDS = _("Please choose whether you would like us to find you another time.")
 
 
 class ClientCancelForm(forms.Form):
@@ -288,9 +289,9 @@ class ClientCancelForm(forms.Form):
             (REQUEST_REOPEN, _("Yes, please find me another time")),
             (REQUEST_CLOSE, _("No, not for now")),
         ],
-        initial=REQUEST_CLOSE,
         widget=forms.RadioSelect,
-        required=False,
+        # Asked, never assumed: whether her request stays open is her choice.
+        error_messages={"required": ERROR_AFTERWARDS},
     )
     reason = TypedTextField(
         label=_("Would you like to tell us why? (optional)"),

@@ -15,6 +15,7 @@ from portal.models import Message
 from scheduling.appointment_services import appointment_cancel
 from scheduling.display import session_length_words
 from scheduling.errors import COLORADO_REQUIRED_VIDEO
+from scheduling.forms import ERROR_AFTERWARDS
 from scheduling.message_content import forbidden_words_in
 from scheduling.models import Appointment, AppointmentRequest, Modality
 from scheduling.views_client import MSG_CANCELLED_CLOSED, MSG_CANCELLED_REOPENED
@@ -279,3 +280,15 @@ def test_the_appointments_page_says_session_lengths_in_words(signed_in, client_u
 
     assert "Individual therapy (about 50 minutes)" in html
     assert "53 min" not in html
+
+
+def test_cancelling_without_saying_what_next_asks_first_and_cancels_nothing(signed_in, booked_from_request):
+    response = signed_in.post(
+        reverse("scheduling:appointment_cancel", args=[booked_from_request.pk]), {"reason": "Unwell"}
+    )
+
+    booked_from_request.refresh_from_db()
+    assert response.status_code == 200
+    assert str(ERROR_AFTERWARDS) in response.content.decode()
+    assert "Unwell" in response.content.decode()  # what she typed is kept
+    assert booked_from_request.status == Appointment.Status.BOOKED
