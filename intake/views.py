@@ -119,6 +119,8 @@ from .views_payment import card_uploads_save, payment_step_context
 # The level whose full crisis panel this client has been shown (see _safety_panel_full).
 SAFETY_SEEN_KEY = "intake_safety_panel_seen"
 MSG_SENT = gettext_lazy("Thank you. Your intake is with the practice now, and we will be in touch soon.")
+# Within step 5 opened from the review page: save and open its next questionnaire.
+PART_NEXT_ACTION = "part_next"
 # The Support step's button that saves the step and opens the safety-at-home questions.
 HOME_SAFETY_ACTION = "home_safety"
 # A question that appeared after a no-script save, for the page to point to.
@@ -275,7 +277,10 @@ def _after_save(request: HttpRequest, number: int, *, part: int = 0, parts: int 
     if action == "review" or (action == "next" and from_review):
         return redirect("intake:review")
     if action == "back" and part > 1:
-        return redirect(_step_url(number, **{PART_PARAM: part - 1}))
+        return redirect(_step_url(number, **{PART_PARAM: part - 1, FROM_PARAM: from_review}))
+    if action == PART_NEXT_ACTION and part and part < parts:
+        # From the review's "Edit": on to the next questionnaire, still on the way back there.
+        return redirect(_step_url(number, **{PART_PARAM: part + 1, FROM_PARAM: from_review}))
     if action == "back" and number > 1:
         return redirect(
             _step_url(number - 1, **({PART_PARAM: LAST_PART} if number - 1 == QUESTIONNAIRES else {}))

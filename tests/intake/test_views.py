@@ -382,6 +382,17 @@ def test_save_and_continue_from_the_review_s_edit_also_returns_to_the_review(sig
     assert response["Location"] == reverse("intake:review")
 
 
+def test_questionnaires_opened_from_the_review_lead_on_to_each_questionnaire_then_back(signed_in):
+    page = signed_in.get(step_url(5) + "?from=review").content.decode()
+    assert "Save and see the next questionnaire" in page
+
+    response = signed_in.post(step_url(5), {"part": "1", "from": "review", "action": "part_next"})
+    assert response["Location"] == step_url(5) + "?part=2&from=review"
+
+    back = signed_in.post(step_url(5), {"part": "2", "from": "review", "action": "review"})
+    assert back["Location"] == reverse("intake:review")
+
+
 def test_review_edit_links_say_they_come_from_the_review(signed_in, client_user):
     signed_in.post(step_url(1), {"legal_name": "Hope Rivera", "action": "save"})
     html = signed_in.get(reverse("intake:review")).content.decode()
