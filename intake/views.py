@@ -456,6 +456,11 @@ def _pregnancies_page(request: HttpRequest, intake: Intake, hard_date_form: form
     )
 
 
+def _pregnancies_url(request: HttpRequest) -> str:
+    """The pregnancy step, still on the way back to the review when she came from its Edit."""
+    return _step_url(PREGNANCIES, **{FROM_PARAM: FROM_REVIEW if _from_review(request) else ""})
+
+
 def _pregnancy_form_page(request, intake, form, entry=None, status=200) -> HttpResponse:
     return render(
         request,
@@ -500,7 +505,7 @@ def pregnancy_add(request: HttpRequest) -> HttpResponse:
             _entry_form_errors(form, exc)
         else:
             messages.success(request, _("Saved. Thank you for sharing this."))
-            return redirect("intake:step", number=PREGNANCIES)
+            return redirect(_pregnancies_url(request))
     return _pregnancy_form_page(request, intake, form)
 
 
@@ -527,7 +532,7 @@ def pregnancy_edit(request: HttpRequest, pk: int) -> HttpResponse:
             _entry_form_errors(form, exc)
         else:
             messages.success(request, _("Your changes are saved."))
-            return redirect("intake:step", number=PREGNANCIES)
+            return redirect(_pregnancies_url(request))
     return _pregnancy_form_page(request, intake, form, entry=entry)
 
 
@@ -544,7 +549,7 @@ def pregnancy_remove(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         pregnancy_entry_remove(entry=entry, actor=request.user, request=request)
         messages.success(request, _("That pregnancy has been removed from your answers."))
-        return redirect("intake:step", number=PREGNANCIES)
+        return redirect(_pregnancies_url(request))
     return render(
         request,
         "intake/pregnancy_remove.html",

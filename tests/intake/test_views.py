@@ -525,6 +525,18 @@ def test_pregnancy_can_be_added_without_javascript(signed_in, client_user):
     assert (entry.month, entry.year, entry.weeks, entry.complications) == (4, 2025, 8, ["surgery"])
 
 
+def test_a_pregnancy_added_from_the_review_s_edit_keeps_the_way_back_to_the_review(signed_in):
+    step = signed_in.get(step_url(3) + "?from=review").content.decode()
+    assert reverse("intake:pregnancy_add") + "?from=review" in step
+
+    response = signed_in.post(
+        reverse("intake:pregnancy_add") + "?from=review", {"outcome": "miscarriage", "year": "2025"}
+    )
+
+    assert response["Location"] == step_url(3) + "?from=review"
+    assert "Save and return to the review" in signed_in.get(response["Location"]).content.decode()
+
+
 def test_what_happened_can_be_answered_i_d_rather_not_say(signed_in, client_user):
     from intake.selectors import intake_history_summary
 
