@@ -100,7 +100,8 @@ def home_safety(request: HttpRequest) -> HttpResponse:
         _context(
             request,
             intake,
-            None,
+            # Part of the Support step: the progress bar says so ("Step 7 of 10").
+            SUPPORT,
             support_step=STEP_BY_NUMBER[SUPPORT],
             private=private,
             private_param=PRIVATE_PARAM,

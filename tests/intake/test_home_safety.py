@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from intake.instruments import HARK
 from intake.models import Intake
-from intake.steps import SUPPORT
+from intake.steps import STEPS, SUPPORT
 from intake.summary import intake_summary_context
 from intake.views import HOME_SAFETY_ACTION
 from intake.views_home_safety import QUICK_EXIT_URL
@@ -204,3 +204,10 @@ def test_one_yes_is_positive_before_the_rest_is_answered(client, therapist, clie
     section = html[html.index('id="home-safety"') : html.index('id="perinatal"')]
     assert "Positive already" in section
     assert "ask about safety at home when she is alone" in section
+
+
+def test_the_progress_bar_places_the_page_within_the_support_step(signed_in):
+    html = signed_in.get(URL).content.decode()
+
+    assert f"Step {SUPPORT} of {len(STEPS)}" in html
+    assert "Review and send</span>" not in html
