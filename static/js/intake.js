@@ -11,6 +11,14 @@
  */
 (function () {
   "use strict";
+  // A page that came back with errors opens at them, read out, unless a crisis panel is
+  // showing (that comes first) or the page puts focus on the field itself (autofocus). On a
+  // phone the step's opening note can fill the screen above the errors.
+  var summary = document.getElementById("error-summary");
+  if (summary && !document.querySelector("[data-safety-panel]:not([hidden]), [autofocus]")) {
+    summary.scrollIntoView({ block: "start" });
+    summary.focus({ preventScroll: true });
+  }
   var form = document.querySelector("form[data-autosave-url]");
   if (!form || !window.fetch) { return; }
   var url = form.dataset.autosaveUrl;

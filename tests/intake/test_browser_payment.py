@@ -38,6 +38,9 @@ def test_card_photos_on_a_phone(browser, live_server, client_user, screenshot_di
     page.get_by_role("button", name="Save and continue").click()
 
     expect(page.locator("#id_card_back_error")).to_have_text(str(ERROR_CARD_NOT_IMAGE))
+    # The page opens at what needs another look, not at the step's opening note.
+    expect(page.locator("#error-summary")).to_be_in_viewport()
+    expect(page.locator("#error-summary")).to_be_focused()
     expect(page.get_by_label("Member ID", exact=True)).to_have_value("XJH220019")
     expect(page.get_by_text("We have a photo of this side.")).to_be_visible()
     page.screenshot(path=screenshot_dir / "intake-payment-refused-photo-phone.png", full_page=True)
