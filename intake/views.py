@@ -676,10 +676,17 @@ def _screens(blocks: list[dict]) -> list[dict]:
     for a long one, which of its pages this is."""
     screens = []
     for number, block in enumerate(blocks, 1):
-        items = block["items"]
-        has_rules = any(q["item"].shown_when for q in items)
-        size = len(items) if has_rules else SCREEN_QUESTIONS_MAX
-        chunks = [items[i : i + size] for i in range(0, len(items), size)] or [[]]
+        chunks: list[list[dict]] = [[]]
+        for q in block["items"]:
+            # A follow-up stays on its question's screen (it is shown or hidden in place);
+            # any other question opens a new screen once this one is full, or where the
+            # questionnaire begins a new part with words of its own (a preamble).
+            # The step's first screen also carries its opening note: one question fewer.
+            first = not screens and len(chunks) == 1
+            full = len(chunks[-1]) >= SCREEN_QUESTIONS_MAX - first
+            if chunks[-1] and not q["item"].shown_when and (full or q["item"].preamble):
+                chunks.append([])
+            chunks[-1].append(q)
         for page, chunk in enumerate(chunks, 1):
             screens.append(
                 {

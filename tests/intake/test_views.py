@@ -1004,3 +1004,29 @@ def test_a_link_to_a_question_opens_the_screen_that_holds_it(signed_in):
 
     assert 'name="q-asq-1"' in html
     assert 'name="q-phq9-1"' not in html
+
+
+def test_step_5_screens_keep_follow_ups_with_their_question_and_start_anew_at_a_new_part(signed_in):
+    url = step_url(5)
+    screens = []
+    for part in range(1, 30):
+        html = signed_in.get(f"{url}?part={part}").content.decode()
+        if f'name="part" value="{part}"' not in html:
+            break
+        screens.append(html)
+    holding = {
+        name: [i for i, html in enumerate(screens) if f'name="{name}"' in html]
+        for name in (
+            "q-perinatal-thoughts",
+            "q-perinatal-urge",
+            "q-perinatal-perceptions",
+            "q-asq-1",
+            "q-asq-5",
+        )
+    }
+
+    assert holding["q-perinatal-thoughts"] == holding["q-perinatal-urge"]  # a follow-up stays
+    assert holding["q-perinatal-perceptions"] != holding["q-perinatal-thoughts"]  # a new part
+    assert holding["q-asq-1"] == holding["q-asq-5"]
+    # The first screen also carries the step's opening note, so it holds one question fewer.
+    assert screens[0].count("data-question=") < screens[1].count("data-question=")
