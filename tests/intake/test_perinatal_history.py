@@ -21,7 +21,7 @@ from intake.timeline import band_scale, timeline_drawing
 from portal.models import AuditEvent
 from portal.pdf import render_pdf
 from tests.intake.factories import IntakeFactory, PregnancyEntryFactory
-from tests.intake.factories_review import answer, sent_intake
+from tests.intake.factories_review import answer, raise_flag, sent_intake
 
 pytestmark = pytest.mark.django_db
 
@@ -381,6 +381,26 @@ def test_page_one_of_the_pdf_holds_the_synopsis_and_the_timelines_words_in_its_t
     assert " ".join(facts_text["timeline"]["text"].split()) in page_one
     assert "Timeline of 3 pregnancies" in page_one
     assert "PHQ-9: 8 of 27, Mild" in page_one
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+def test_an_urgent_intake_with_a_long_history_keeps_its_safety_level_and_flags_on_page_one():
+    intake = sent_intake(legal_name="Rowan Ash")
+    raise_flag(intake, level="urgent")
+    outcomes = ["miscarriage", "stillbirth", "neonatal_death", "ended_other", "live_birth", "chemical"]
+    for n in range(12):
+        outcome = outcomes[n % len(outcomes)]
+        PregnancyEntryFactory(intake=intake, outcome=outcome, month=n % 12 + 1, year=2014 + n)
+    for n in range(8):
+        HardDate.objects.create(intake=intake, date=dt.date(2016 + n, 3, 14), what=f"A hard day {n}")
+    answer(intake, "phq9", {str(n): 2 for n in range(1, 10)} | {"9": 0})
+
+    page_one = _pdf_page_one(intake)
+
+    assert "SAFETY LEVEL" in page_one
+    assert "Still to acknowledge: Urgent: same-day review." in page_one
+    assert "thoughts of killing yourself right now?” → answer: Yes" in page_one
+    assert page_one.index("Urgent: same-day review") < page_one.index("At a glance")
 
 
 def test_the_clients_own_copy_has_no_scales_but_lists_her_hard_dates(history_intake):
