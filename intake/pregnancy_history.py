@@ -34,7 +34,10 @@ FULL_TERM_DAYS = 280
 # "I'd rather not say what happened": counted as neither a loss nor a birth, and never as
 # the most recent ending. (Ready for an outcome choice of that value; see is_loss.)
 UNKNOWN = "prefer_not_to_say"
-NOT_A_LOSS = frozenset({LIVE_BIRTH, CURRENT, UNKNOWN})
+# "Ending a pregnancy for other reasons" is counted on its own and never called a loss: the
+# client did not call it one.
+ENDED_OTHER = "ended_other"
+NOT_A_LOSS = frozenset({LIVE_BIRTH, CURRENT, UNKNOWN, ENDED_OTHER})
 NOT_AN_ENDING = frozenset({CURRENT, UNKNOWN})
 POSTPARTUM_DAYS = 365
 WEEKS_MIN, WEEKS_MAX = 0, 45
@@ -110,8 +113,8 @@ def is_birth(entry: PregnancyFacts) -> bool:
 
 
 def loss_count(entries: Iterable[PregnancyFacts]) -> int:
-    """Babies lost: every ending except a live birth, a pregnancy still going on, or one not
-    described; twins or more count once per baby lost."""
+    """Babies lost: every ending except a live birth, a pregnancy ended for other reasons, a
+    pregnancy still going on, or one not described; twins or more count once per baby lost."""
     return sum(1 for e in entries for outcome in babies(e) if outcome not in NOT_A_LOSS)
 
 
@@ -275,7 +278,7 @@ COUNT_NOUNS = {
     "tfmr": ngettext_lazy(
         "%(n)s pregnancy ended for medical reasons", "%(n)s pregnancies ended for medical reasons", "n"
     ),
-    "ended_other": ngettext_lazy(
+    ENDED_OTHER: ngettext_lazy(
         "%(n)s pregnancy ended for other reasons", "%(n)s pregnancies ended for other reasons", "n"
     ),
     LIVE_BIRTH: ngettext_lazy("%(n)s live birth", "%(n)s live births", "n"),
@@ -311,17 +314,27 @@ def synopsis(entries: Sequence[PregnancyFacts], today: dt.date) -> str:
         parts.append(", ".join(words))
     counts: dict[str, int] = {}
     years: dict[str, set[int]] = {}
+    latest: dict[str, tuple[int, int]] = {}
     for entry in entries:
         for outcome in babies(entry):
             if outcome in COUNT_NOUNS:
                 counts[outcome] = counts.get(outcome, 0) + 1
                 if entry.year is not None:
                     years.setdefault(outcome, set()).add(entry.year)
-    for outcome, noun in COUNT_NOUNS.items():
-        if outcome in counts:
-            counted = str(noun % {"n": counts[outcome]})
-            when = _years_text(sorted(years.get(outcome, ())))
-            parts.append(f"{counted}, {when}" if when else counted)
+                    when = (entry.year, entry.month or 0)
+                    latest[outcome] = max(latest.get(outcome, when), when)
+
+    # Newest first, like the timeline's words: each kind of ending by its most recent one;
+    # kinds with no year at all last, in the order of COUNT_NOUNS.
+    def newest_first(outcome: str) -> tuple[bool, int, int]:
+        year, month = latest.get(outcome, (0, 0))
+        return (outcome not in latest, -year, -month)
+
+    order = sorted((o for o in COUNT_NOUNS if o in counts), key=newest_first)
+    for outcome in order:
+        counted = str(COUNT_NOUNS[outcome] % {"n": counts[outcome]})
+        when = _years_text(sorted(years.get(outcome, ()), reverse=True))
+        parts.append(f"{counted}, {when}" if when else counted)
     multiples = sum(1 for e in entries if e.outcome == MULTIPLES)
     if multiples:
         parts.append(

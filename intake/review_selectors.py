@@ -21,7 +21,7 @@ from portal.models import User
 from portal.selectors import has_joined
 
 from .access import intakes_for_staff
-from .display import Row, field_rows, pregnancy_rows
+from .display import Row, field_rows, practice_zone, pregnancy_rows
 from .facts import IntakeFacts, intake_facts
 from .models import (
     ConsentSignature,
@@ -306,7 +306,7 @@ class ReviewDetail:
 
 def review_detail(*, intake: Intake) -> ReviewDetail:
     """One intake, every section, for the therapist (the caller has checked access)."""
-    facts = intake_facts(intake=intake, on=timezone.localdate())
+    facts = intake_facts(intake=intake, on=timezone.localdate(timezone=practice_zone()))
     entries = facts.pregnancies
     own_words = field_rows(intake, [name for name in OWN_WORDS_FIELDS if getattr(intake, name).strip()])
     own_words += [

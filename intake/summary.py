@@ -158,6 +158,10 @@ def _glance(facts: IntakeFacts) -> dict:
     timeline = facts.timeline
     return {
         "synopsis": facts.synopsis,
+        # "About N months ago" and the weeks are reckoned on this day (_reference_date), said
+        # on the page so that it can be set beside the staff page, which reckons on today.
+        "counted_from": _date(facts.on),
+        "sent": facts.intake.submitted_at is not None,
         "timeline": {"svg": timeline.svg, "text": timeline.text} if timeline else None,
         "scales": [
             {"code": s.code, "short_name": s.short_name, "svg": s.drawing.svg, "text": s.drawing.text}

@@ -12,6 +12,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from intake import partner_words, pregnancy_history
 from intake.instruments import INSTRUMENT_ORDER, Cutoff, get_instrument
@@ -249,6 +250,53 @@ def test_the_questionnaires_tell_a_partner_to_answer_about_themselves(signed_in,
     assert (str(partner_words.QUESTIONNAIRE_NOTE) in page) is shown
 
 
+def test_a_partner_is_told_only_of_the_questionnaire_first_written_for_the_pregnant_person(
+    signed_in, client_user
+):
+    IntakeFactory(client=client_user, pregnancy_role="partner")
+    page = _words(signed_in.get(step_url(5)).content.decode())
+
+    assert "first written for the person who was pregnant" not in page  # PHQ-9 first
+    assert "first written for the person who was pregnant" in partner_words.questionnaire_note(
+        "epds", "partner"
+    )
+    assert partner_words.questionnaire_note("phq9", "partner") == str(partner_words.QUESTIONNAIRE_NOTE)
+    assert partner_words.questionnaire_note("epds", "own") == ""
+
+
+@pytest.mark.parametrize(
+    ("role", "shown", "hidden"),
+    [
+        (
+            "partner",
+            "Finding it hard to trust that a pregnancy will go well",
+            "Finding it hard to trust your body",
+        ),
+        ("partner", "During a pregnancy you and your partner went through", "During a pregnancy<"),
+        ("own", "Finding it hard to trust your body", "trust that a pregnancy will go well"),
+        ("own", "During a pregnancy<", "you and your partner went through"),
+    ],
+)
+def test_step_4_words_what_assumes_who_carried_for_a_partner(signed_in, client_user, role, shown, hidden):
+    IntakeFactory(client=client_user, pregnancy_role=role)
+    html = re.sub(r"\s+", " ", signed_in.get(step_url(4)).content.decode()).replace(" <", "<")
+
+    assert shown in html
+    assert hidden not in html
+
+
+def test_a_partners_ticks_on_step_4_are_saved_under_the_same_answer(signed_in, client_user):
+    intake = IntakeFactory(client=client_user, pregnancy_role="partner")
+    response = signed_in.post(
+        step_url(4), {"symptoms": ["body_trust"], "onset": "during_pregnancy", "action": "save"}
+    )
+
+    assert response.status_code == 302
+    intake.refresh_from_db()
+    assert intake.symptoms == ["body_trust"]
+    assert intake.onset == "during_pregnancy"
+
+
 @pytest.mark.parametrize(
     ("role", "label"),
     [
@@ -349,8 +397,9 @@ def test_the_staff_page_counts_twins_per_baby_and_shows_the_synopsis(client, the
 
     assert "3 losses" in page  # the twins: one of each
     assert "1 live birth" in page
-    assert synopsis.startswith("1 miscarriage, 2024 · 1 stillbirth, 2025 · 1 baby who died after birth, 2023")
-    assert "1 live birth, 2025 · 1 pregnancy with twins or more" in synopsis
+    # Newest first: the twins of 2025, then 2024, then 2023.
+    assert synopsis.startswith("1 stillbirth, 2025 · 1 live birth, 2025 · 1 miscarriage, 2024")
+    assert "1 baby who died after birth, 2023 · 1 pregnancy with twins or more" in synopsis
     assert synopsis in page
 
 
@@ -401,6 +450,64 @@ def test_an_urgent_intake_with_a_long_history_keeps_its_safety_level_and_flags_o
     assert "Still to acknowledge: Urgent: same-day review." in page_one
     assert "thoughts of killing yourself right now?” → answer: Yes" in page_one
     assert page_one.index("Urgent: same-day review") < page_one.index("At a glance")
+
+
+@pytest.mark.parametrize(
+    ("role", "lead"),
+    [("partner", "Coming as a partner: "), ("both", "Pregnancies of both partners: "), ("own", "")],
+)
+def test_the_synopsis_says_when_the_pregnancies_are_a_partners(client, therapist, history_intake, role, lead):
+    history_intake.pregnancy_role = role
+    history_intake.save(update_fields=["pregnancy_role"])
+    client.force_login(therapist)
+    page = _words(client.get(detail_url(history_intake)).content.decode())
+    glance = intake_summary_context(intake=history_intake, audience="staff")["glance"]
+
+    assert glance["synopsis"].startswith(f"{lead}1 stillbirth, 2025")
+    assert glance["synopsis"] in page
+
+
+def test_a_pregnancy_ended_for_other_reasons_is_counted_and_drawn_apart_from_the_losses(
+    client, therapist, history_intake
+):
+    PregnancyEntryFactory(intake=history_intake, outcome="ended_other", month=1, year=2026, weeks=8)
+    client.force_login(therapist)
+    page = _words(client.get(detail_url(history_intake)).content.decode())
+    drawing = timeline_drawing(list(history_intake.pregnancies.all()), [], dt.date(2026, 6, 1))
+
+    assert "3 losses" in page  # as before it was added
+    assert "1 pregnancy ended for other reasons, 2026" in page
+    assert "last loss about 13 months ago" in pregnancy_history.synopsis(
+        list(history_intake.pregnancies.all()), dt.date(2026, 6, 1)
+    )
+    assert drawing.svg.count('Z" fill="#000"') == 2  # the miscarriage and the legend's loss
+    assert drawing.svg.count('Z" fill="#fff"') == 2  # the open diamond and its legend entry
+    assert "other ending" in drawing.svg
+
+
+def test_the_timelines_words_go_newest_first_like_the_synopsis(history_intake):
+    drawing = timeline_drawing(list(history_intake.pregnancies.all()), [], dt.date(2026, 6, 1))
+
+    assert drawing.text.startswith("Timeline of 3 pregnancies, 2023 to 2026, newest first: May 2025")
+    assert (
+        drawing.text.index("May 2025")
+        < drawing.text.index("February 2024")
+        < drawing.text.index("August 2023")
+    )
+
+
+def test_the_pdf_and_the_staff_page_say_which_day_their_months_are_counted_from(client, therapist):
+    intake = sent_intake(submitted_at=timezone.now() - dt.timedelta(days=40))
+    PregnancyEntryFactory(intake=intake, outcome="miscarriage", month=1, year=2024)
+    sent_day = timezone.localtime(intake.submitted_at).date()
+    client.force_login(therapist)
+    page = _words(client.get(detail_url(intake)).content.decode())
+    html = render_to_string(TEMPLATE_NAME, {**intake_summary_context(intake=intake, audience="staff")})
+
+    assert "Weeks and months are counted from today" in page
+    assert "the PDF counts from the day the intake was sent" in page
+    sent_words = date_format(sent_day, "M j, Y")
+    assert f"Weeks and months are counted from {sent_words}, the day the intake was sent." in _words(html)
 
 
 def test_the_clients_own_copy_has_no_scales_but_lists_her_hard_dates(history_intake):
