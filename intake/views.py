@@ -934,6 +934,8 @@ def _answers_context(intake: Intake) -> dict:
     return {
         "sections": intake_sections(intake),
         "entries": _pregnancy_entries(intake),
+        # Hers to check before she sends them (added on the pregnancy step).
+        "hard_dates": intake_hard_dates(intake=intake),
         "pregnancy_title": partner_words.pregnancy_step(
             STEP_BY_NUMBER[PREGNANCIES], intake.pregnancy_role
         ).title,

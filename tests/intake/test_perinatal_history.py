@@ -337,6 +337,25 @@ def test_a_hard_date_without_a_date_is_refused_beside_the_field_and_keeps_the_wo
     assert not HardDate.objects.exists()
 
 
+@pytest.mark.parametrize("page_name", ["intake:review", "intake:summary"])
+def test_her_review_and_her_answers_list_her_hard_dates_to_check(signed_in, own_intake, page_name):
+    HardDate.objects.create(intake=own_intake, date=dt.date(2025, 10, 3), what="Wren's due date")
+    HardDate.objects.create(intake=own_intake, date=dt.date(2024, 2, 14), what="")
+    response = signed_in.get(reverse(page_name))
+    page = _words(response.content.decode())
+
+    assert response.status_code == 200
+    section = page[page.index("Dates that are hard for you") :]
+    assert "Feb. 14, 2024" in section
+    assert "Oct. 3, 2025: Wren's due date" in section
+
+
+def test_her_review_says_when_no_hard_date_was_added(signed_in, own_intake):
+    page = _words(signed_in.get(reverse("intake:review")).content.decode())
+
+    assert "Dates that are hard for you None added." in page
+
+
 def test_a_hard_date_of_another_client_cannot_be_removed(signed_in, second_client_user):
     theirs = HardDate.objects.create(
         intake=IntakeFactory(client=second_client_user), date=dt.date(2025, 1, 1)
