@@ -46,7 +46,8 @@ EARLIEST_YEAR = 1940
 DUE_DATE_MAX_DAYS = 42 * 7
 
 ERROR_FUTURE_DATE = _("This date is still to come. Please check the month and year, or leave them empty.")
-ERROR_YEAR_RANGE = _("Please enter a year as four digits, for example 2024.")
+ERROR_YEAR_DIGITS = _("Please enter a year as four digits, for example 2024.")
+ERROR_YEAR_RANGE = _("Please enter a year from %(first)s to %(last)s.")
 ERROR_MONTH_RANGE = _("Please choose a month from the list.")
 ERROR_WEEKS_RANGE = _("Weeks can be from 0 to 45. An approximate number is fine.")
 ERROR_DUE_DATE_INVALID = _("Please check this date, or leave it empty.")
@@ -71,6 +72,11 @@ ERROR_HARD_DATE_REQUIRED = _("Please choose the date, or leave this part empty."
 ERROR_HARD_DATE_RANGE = _("Please check the year of this date.")
 # A hard date may be one still to come this year or next (a due date, an anniversary).
 HARD_DATE_YEARS_AHEAD = 2
+
+
+def year_range_error(today: dt.date) -> str:
+    """The message for a year of four digits outside the years a pregnancy can be given."""
+    return str(ERROR_YEAR_RANGE) % {"first": EARLIEST_YEAR, "last": today.year}
 
 
 def hard_date_errors(date: dt.date | None, today: dt.date) -> dict[str, str]:
@@ -168,7 +174,7 @@ def entry_errors(entry: PregnancyFacts, today: dt.date) -> dict[str, str]:
     if entry.month is not None and not 1 <= entry.month <= 12:
         errors["month"] = ERROR_MONTH_RANGE
     if entry.year is not None and not EARLIEST_YEAR <= entry.year <= today.year:
-        errors["year"] = ERROR_FUTURE_DATE if entry.year > today.year else ERROR_YEAR_RANGE
+        errors["year"] = ERROR_FUTURE_DATE if entry.year > today.year else year_range_error(today)
     elif (
         entry.outcome != CURRENT
         and entry.year == today.year

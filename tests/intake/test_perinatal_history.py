@@ -152,6 +152,20 @@ def test_weeks_with_rather_not_say_weeks_is_refused_next_to_weeks_and_keeps_what
     assert not PregnancyEntry.objects.filter(intake=own_intake).exists()
 
 
+def test_a_year_long_past_is_refused_with_the_years_allowed_and_keeps_what_was_typed(signed_in, own_intake):
+    response = signed_in.post(
+        reverse("intake:pregnancy_add"), {"outcome": "miscarriage", "year": "1800", "note": "Spring"}
+    )
+    page = _words(response.content.decode())
+
+    assert response.status_code == 200
+    assert f"Please enter a year from 1940 to {timezone.localdate().year}." in page
+    assert "four digits" not in page
+    assert 'value="1800"' in response.content.decode()
+    assert "Spring" in page
+    assert not PregnancyEntry.objects.filter(intake=own_intake).exists()
+
+
 def test_editing_in_a_number_of_weeks_beside_rather_not_say_is_refused(signed_in, own_intake):
     entry = PregnancyEntryFactory(intake=own_intake, weeks=None, weeks_declined=True)
 
