@@ -92,11 +92,26 @@ class PregnancyFacts(Protocol):
     outcome: str
     month: int | None
     year: int | None
+    when_declined: bool
     weeks: int | None
     weeks_declined: bool
     due_date: dt.date | None
     baby_outcomes: Sequence[str]
     nicu_days: int | None
+
+
+def newest_first(entries: Iterable[PregnancyFacts]) -> list:
+    """The pregnancies in the order every page lists and says them: a pregnancy now, then
+    the dated ones from the most recent, then those without a date in the client's order."""
+
+    def key(entry: PregnancyFacts) -> tuple[int, int, int]:
+        if entry.outcome == CURRENT:
+            return (0, 0, 0)
+        if entry.year is not None and not entry.when_declined:
+            return (1, -entry.year, -(entry.month or 0))
+        return (2, 0, 0)
+
+    return sorted(entries, key=key)
 
 
 def babies(entry: PregnancyFacts) -> list[str]:

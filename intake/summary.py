@@ -139,15 +139,6 @@ def _risk(intake: Intake, views: list[FlagView]) -> dict | None:
     }
 
 
-def _entry_sort_key(entry) -> tuple:
-    if entry.outcome == pregnancy_history.CURRENT and entry.due_date:
-        return (0, entry.due_date.year, entry.due_date.month, entry.order, entry.pk)
-    if entry.year and not entry.when_declined:
-        return (0, entry.year, entry.month or 0, entry.order, entry.pk)
-    # Undated entries follow, in the order the client gave them.
-    return (1, 0, 0, entry.order, entry.pk)
-
-
 def _table_labels() -> set[str]:
     """The pregnancy rows the PDF's table has a column for (the rest are listed below each)."""
     return {str(_("When")), str(_("Weeks")), str(_("Medical care")), str(_("Due date")), str(_("Note"))}
@@ -172,7 +163,7 @@ def _glance(facts: IntakeFacts) -> dict:
 
 def _history(facts: IntakeFacts) -> dict:
     rows = []
-    for entry in sorted(facts.pregnancies, key=_entry_sort_key):
+    for entry in pregnancy_history.newest_first(facts.pregnancies):
         details = {str(row.label): str(row.value) for row in pregnancy_rows(entry)}
         rows.append(
             {

@@ -280,13 +280,6 @@ def timeline_text(
 ) -> str:
     """The timeline in words, newest first (as the synopsis): every pregnancy (undated ones
     last) and every hard date."""
-    dated = sorted(
-        (e for e in entries if _dated(e) and e.outcome != history.CURRENT),
-        key=lambda e: (e.year, e.month or 0),
-        reverse=True,
-    )
-    undated = [e for e in entries if not _dated(e) and e.outcome != history.CURRENT]
-    current = [e for e in entries if e.outcome == history.CURRENT]
     years = str(first) if first == last else _("%(first)s to %(last)s") % {"first": first, "last": last}
     sentences = [
         ngettext(
@@ -294,7 +287,7 @@ def timeline_text(
         )
         % {"n": len(entries), "years": years}
     ]
-    said = [_entry_words(e, today) for e in [*current, *dated, *undated]]
+    said = [_entry_words(e, today) for e in history.newest_first(entries)]
     if said:
         sentences[0] += _(", newest first")
     if said:

@@ -529,6 +529,19 @@ def test_the_timelines_words_go_newest_first_like_the_synopsis(history_intake):
     )
 
 
+def test_the_staff_pages_list_and_the_pdfs_table_go_newest_first(client, therapist, history_intake):
+    PregnancyEntryFactory(intake=history_intake, outcome="current", month=None, year=None, weeks=None)
+    client.force_login(therapist)
+    html = client.get(detail_url(history_intake)).content.decode()
+    listed = html[html.index('id="pregnancies"') :]
+    rows = intake_summary_context(intake=history_intake, audience="staff")["history"]["entries"]
+
+    outcomes = ["current", "multiples_loss", "miscarriage", "neonatal_death"]
+    positions = [listed.index(f"timeline__entry--{outcome}") for outcome in outcomes]
+    assert positions == sorted(positions)
+    assert [row["when"] for row in rows] == ["Not answered", "May 2025", "February 2024", "August 2023"]
+
+
 def test_the_pdf_and_the_staff_page_say_which_day_their_months_are_counted_from(client, therapist):
     intake = sent_intake(submitted_at=timezone.now() - dt.timedelta(days=40))
     PregnancyEntryFactory(intake=intake, outcome="miscarriage", month=1, year=2024)
