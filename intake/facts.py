@@ -14,6 +14,7 @@ from functools import cached_property
 
 from django.utils.text import capfirst
 
+from . import partner_words
 from .display import Row, field_value_display
 from .instruments import HARK, Result
 from .models import ConsentSignature, HardDate, Intake, InternalNote, PregnancyEntry
@@ -104,7 +105,7 @@ class IntakeFacts:
     @cached_property
     def synopsis(self) -> str:
         """The history in one line ("Pregnant now, about 20 weeks, due April 2027 · ...")."""
-        return self.history["synopsis"]
+        return partner_words.synopsis_for(self.history["synopsis"], self.intake.pregnancy_role)
 
     @cached_property
     def since(self) -> dict[int, str]:

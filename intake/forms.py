@@ -464,7 +464,7 @@ class PregnancyEntryForm(forms.Form):
         label=_("Year"),
         required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
-        error_messages={"invalid": pregnancy_history.ERROR_YEAR_RANGE},
+        error_messages={"invalid": pregnancy_history.ERROR_YEAR_DIGITS},
     )
     when_declined = forms.BooleanField(label=_("I'd rather not say when"), required=False)
     weeks = forms.IntegerField(

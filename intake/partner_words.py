@@ -35,12 +35,28 @@ PREGNANCY_STEP_NOTE = _(
 )
 CURRENT_PREGNANCY = _("A pregnancy now")
 QUESTIONNAIRE_NOTE = _(
-    "Some of these questions were first written for the person who was pregnant. Please answer "
-    "each one about yourself: how you have been feeling, whatever part you had in the pregnancy."
+    "Please answer each question about yourself: how you have been feeling, whatever part you "
+    "had in the pregnancy."
 )
+# The questionnaires first written for the person who was pregnant or has just given birth.
+WRITTEN_FOR_THE_PREGNANT_PERSON = frozenset({"epds"})
+WRITTEN_FOR_THE_PREGNANT_PERSON_NOTE = _(
+    "These questions were first written for the person who was pregnant. Please answer each one "
+    "about yourself: how you have been feeling, whatever part you had in the pregnancy."
+)
+# Before the synopsis on the staff page and the PDF: whose pregnancies these are.
+SYNOPSIS_LEADS = {
+    "partner": _("Coming as a partner: %(synopsis)s"),
+    "both": _("Pregnancies of both partners: %(synopsis)s"),
+}
 # Field name -> label on the partner path, for the steps whose questions assume who carried.
 FIELD_LABELS = {
     "ob_provider": _("Your partner's OB/GYN or midwife, if you would like to tell us (optional)"),
+}
+# Field name -> {choice value: label} on the partner path, for the choices that assume who carried.
+CHOICE_LABELS = {
+    "symptoms": {"body_trust": _("Finding it hard to trust that a pregnancy will go well")},
+    "onset": {"during_pregnancy": _("During a pregnancy you and your partner went through")},
 }
 
 
@@ -75,3 +91,35 @@ def steps_for(role: str) -> tuple[Step, ...]:
 def field_label(name: str, role: str, label: str) -> str:
     """A step question's label, on the partner path where it would assume who carried."""
     return FIELD_LABELS.get(name, label) if is_shared(role) else label
+
+
+def field_choices(name: str, role: str, choices: list) -> list:
+    """A step question's choices (grouped or not), on the partner path worded so that none
+    assumes who carried."""
+    words = CHOICE_LABELS.get(name) if is_shared(role) else None
+    if not words:
+        return choices
+
+    def reworded(value, label):
+        if isinstance(label, list | tuple):
+            return (value, [reworded(v, sub) for v, sub in label])
+        return (value, words.get(value, label))
+
+    return [reworded(value, label) for value, label in choices]
+
+
+def questionnaire_note(code: str, role: str) -> str:
+    """The note above one questionnaire on the partner path ("" on her own): that it was first
+    written for the person who was pregnant only where it was."""
+    if not is_shared(role):
+        return ""
+    if code in WRITTEN_FOR_THE_PREGNANT_PERSON:
+        return str(WRITTEN_FOR_THE_PREGNANT_PERSON_NOTE)
+    return str(QUESTIONNAIRE_NOTE)
+
+
+def synopsis_for(synopsis: str, role: str) -> str:
+    """The one-line history as the practice reads it, saying when the pregnancies were a
+    partner's (or each partner's); unchanged for her own, and "" stays ""."""
+    lead = SYNOPSIS_LEADS.get(role)
+    return str(lead % {"synopsis": synopsis}) if synopsis and lead else synopsis

@@ -34,7 +34,10 @@ FULL_TERM_DAYS = 280
 # "I'd rather not say what happened": counted as neither a loss nor a birth, and never as
 # the most recent ending. (Ready for an outcome choice of that value; see is_loss.)
 UNKNOWN = "prefer_not_to_say"
-NOT_A_LOSS = frozenset({LIVE_BIRTH, CURRENT, UNKNOWN})
+# "Ending a pregnancy for other reasons" is counted on its own and never called a loss: the
+# client did not call it one.
+ENDED_OTHER = "ended_other"
+NOT_A_LOSS = frozenset({LIVE_BIRTH, CURRENT, UNKNOWN, ENDED_OTHER})
 NOT_AN_ENDING = frozenset({CURRENT, UNKNOWN})
 POSTPARTUM_DAYS = 365
 WEEKS_MIN, WEEKS_MAX = 0, 45
@@ -43,7 +46,8 @@ EARLIEST_YEAR = 1940
 DUE_DATE_MAX_DAYS = 42 * 7
 
 ERROR_FUTURE_DATE = _("This date is still to come. Please check the month and year, or leave them empty.")
-ERROR_YEAR_RANGE = _("Please enter a year as four digits, for example 2024.")
+ERROR_YEAR_DIGITS = _("Please enter a year as four digits, for example 2024.")
+ERROR_YEAR_RANGE = _("Please enter a year from %(first)s to %(last)s.")
 ERROR_MONTH_RANGE = _("Please choose a month from the list.")
 ERROR_WEEKS_RANGE = _("Weeks can be from 0 to 45. An approximate number is fine.")
 ERROR_DUE_DATE_INVALID = _("Please check this date, or leave it empty.")
@@ -70,6 +74,11 @@ ERROR_HARD_DATE_RANGE = _("Please check the year of this date.")
 HARD_DATE_YEARS_AHEAD = 2
 
 
+def year_range_error(today: dt.date) -> str:
+    """The message for a year of four digits outside the years a pregnancy can be given."""
+    return str(ERROR_YEAR_RANGE) % {"first": EARLIEST_YEAR, "last": today.year}
+
+
 def hard_date_errors(date: dt.date | None, today: dt.date) -> dict[str, str]:
     """Field name -> message for a hard date she adds; empty when all is well."""
     if date is None:
@@ -83,11 +92,26 @@ class PregnancyFacts(Protocol):
     outcome: str
     month: int | None
     year: int | None
+    when_declined: bool
     weeks: int | None
     weeks_declined: bool
     due_date: dt.date | None
     baby_outcomes: Sequence[str]
     nicu_days: int | None
+
+
+def newest_first(entries: Iterable[PregnancyFacts]) -> list:
+    """The pregnancies in the order every page lists and says them: a pregnancy now, then
+    the dated ones from the most recent, then those without a date in the client's order."""
+
+    def key(entry: PregnancyFacts) -> tuple[int, int, int]:
+        if entry.outcome == CURRENT:
+            return (0, 0, 0)
+        if entry.year is not None and not entry.when_declined:
+            return (1, -entry.year, -(entry.month or 0))
+        return (2, 0, 0)
+
+    return sorted(entries, key=key)
 
 
 def babies(entry: PregnancyFacts) -> list[str]:
@@ -110,8 +134,8 @@ def is_birth(entry: PregnancyFacts) -> bool:
 
 
 def loss_count(entries: Iterable[PregnancyFacts]) -> int:
-    """Babies lost: every ending except a live birth, a pregnancy still going on, or one not
-    described; twins or more count once per baby lost."""
+    """Babies lost: every ending except a live birth, a pregnancy ended for other reasons, a
+    pregnancy still going on, or one not described; twins or more count once per baby lost."""
     return sum(1 for e in entries for outcome in babies(e) if outcome not in NOT_A_LOSS)
 
 
@@ -165,7 +189,7 @@ def entry_errors(entry: PregnancyFacts, today: dt.date) -> dict[str, str]:
     if entry.month is not None and not 1 <= entry.month <= 12:
         errors["month"] = ERROR_MONTH_RANGE
     if entry.year is not None and not EARLIEST_YEAR <= entry.year <= today.year:
-        errors["year"] = ERROR_FUTURE_DATE if entry.year > today.year else ERROR_YEAR_RANGE
+        errors["year"] = ERROR_FUTURE_DATE if entry.year > today.year else year_range_error(today)
     elif (
         entry.outcome != CURRENT
         and entry.year == today.year
@@ -275,7 +299,7 @@ COUNT_NOUNS = {
     "tfmr": ngettext_lazy(
         "%(n)s pregnancy ended for medical reasons", "%(n)s pregnancies ended for medical reasons", "n"
     ),
-    "ended_other": ngettext_lazy(
+    ENDED_OTHER: ngettext_lazy(
         "%(n)s pregnancy ended for other reasons", "%(n)s pregnancies ended for other reasons", "n"
     ),
     LIVE_BIRTH: ngettext_lazy("%(n)s live birth", "%(n)s live births", "n"),
@@ -311,17 +335,27 @@ def synopsis(entries: Sequence[PregnancyFacts], today: dt.date) -> str:
         parts.append(", ".join(words))
     counts: dict[str, int] = {}
     years: dict[str, set[int]] = {}
+    latest: dict[str, tuple[int, int]] = {}
     for entry in entries:
         for outcome in babies(entry):
             if outcome in COUNT_NOUNS:
                 counts[outcome] = counts.get(outcome, 0) + 1
                 if entry.year is not None:
                     years.setdefault(outcome, set()).add(entry.year)
-    for outcome, noun in COUNT_NOUNS.items():
-        if outcome in counts:
-            counted = str(noun % {"n": counts[outcome]})
-            when = _years_text(sorted(years.get(outcome, ())))
-            parts.append(f"{counted}, {when}" if when else counted)
+                    when = (entry.year, entry.month or 0)
+                    latest[outcome] = max(latest.get(outcome, when), when)
+
+    # Newest first, like the timeline's words: each kind of ending by its most recent one;
+    # kinds with no year at all last, in the order of COUNT_NOUNS.
+    def newest_first(outcome: str) -> tuple[bool, int, int]:
+        year, month = latest.get(outcome, (0, 0))
+        return (outcome not in latest, -year, -month)
+
+    order = sorted((o for o in COUNT_NOUNS if o in counts), key=newest_first)
+    for outcome in order:
+        counted = str(COUNT_NOUNS[outcome] % {"n": counts[outcome]})
+        when = _years_text(sorted(years.get(outcome, ()), reverse=True))
+        parts.append(f"{counted}, {when}" if when else counted)
     multiples = sum(1 for e in entries if e.outcome == MULTIPLES)
     if multiples:
         parts.append(

@@ -20,8 +20,9 @@ from portal.cached import cached_value
 from portal.models import User
 from portal.selectors import has_joined
 
+from . import pregnancy_history
 from .access import intakes_for_staff
-from .display import Row, field_rows, pregnancy_rows
+from .display import Row, field_rows, practice_zone, pregnancy_rows
 from .facts import IntakeFacts, intake_facts
 from .models import (
     ConsentSignature,
@@ -306,8 +307,8 @@ class ReviewDetail:
 
 def review_detail(*, intake: Intake) -> ReviewDetail:
     """One intake, every section, for the therapist (the caller has checked access)."""
-    facts = intake_facts(intake=intake, on=timezone.localdate())
-    entries = facts.pregnancies
+    facts = intake_facts(intake=intake, on=timezone.localdate(timezone=practice_zone()))
+    entries = pregnancy_history.newest_first(facts.pregnancies)
     own_words = field_rows(intake, [name for name in OWN_WORDS_FIELDS if getattr(intake, name).strip()])
     own_words += [
         Row(str(entry.get_outcome_display()), entry.note) for entry in entries if entry.note.strip()

@@ -139,15 +139,6 @@ def _risk(intake: Intake, views: list[FlagView]) -> dict | None:
     }
 
 
-def _entry_sort_key(entry) -> tuple:
-    if entry.outcome == pregnancy_history.CURRENT and entry.due_date:
-        return (0, entry.due_date.year, entry.due_date.month, entry.order, entry.pk)
-    if entry.year and not entry.when_declined:
-        return (0, entry.year, entry.month or 0, entry.order, entry.pk)
-    # Undated entries follow, in the order the client gave them.
-    return (1, 0, 0, entry.order, entry.pk)
-
-
 def _table_labels() -> set[str]:
     """The pregnancy rows the PDF's table has a column for (the rest are listed below each)."""
     return {str(_("When")), str(_("Weeks")), str(_("Medical care")), str(_("Due date")), str(_("Note"))}
@@ -158,6 +149,10 @@ def _glance(facts: IntakeFacts) -> dict:
     timeline = facts.timeline
     return {
         "synopsis": facts.synopsis,
+        # "About N months ago" and the weeks are reckoned on this day (_reference_date), said
+        # on the page so that it can be set beside the staff page, which reckons on today.
+        "counted_from": _date(facts.on),
+        "sent": facts.intake.submitted_at is not None,
         "timeline": {"svg": timeline.svg, "text": timeline.text} if timeline else None,
         "scales": [
             {"code": s.code, "short_name": s.short_name, "svg": s.drawing.svg, "text": s.drawing.text}
@@ -168,7 +163,7 @@ def _glance(facts: IntakeFacts) -> dict:
 
 def _history(facts: IntakeFacts) -> dict:
     rows = []
-    for entry in sorted(facts.pregnancies, key=_entry_sort_key):
+    for entry in pregnancy_history.newest_first(facts.pregnancies):
         details = {str(row.label): str(row.value) for row in pregnancy_rows(entry)}
         rows.append(
             {

@@ -3,8 +3,9 @@ scale for each questionnaire, as SVG with a text alternative.
 
 Pure: no database, no request. The staff detail page and page 1 of the PDF (intake.facts)
 show the same drawings. Readable without colour: outcomes differ by shape (a filled diamond
-for a loss, a filled circle for a baby who died at or after birth, an open circle for a
-living baby, an open square for a pregnancy now), bands by shades of grey with their bounds
+for a loss, an open diamond for a pregnancy ended for other reasons, a filled circle for a
+baby who died at or after birth, an open circle for a living baby, an open square for a
+pregnancy now), bands by shades of grey with their bounds
 written under them. The text alternative says everything the picture shows, and the pages
 print it beside the picture (so the PDF's text layer holds it too).
 """
@@ -112,13 +113,18 @@ def _shape(outcome_entry: TimelineEntry) -> str:
         return "unknown"
     if history.is_birth(outcome_entry):
         return "born_lost" if history.is_loss(outcome_entry) else "born"
-    return "loss"
+    return "loss" if history.is_loss(outcome_entry) else "ended"
 
 
 def _mark(shape: str, x: float, y: float) -> str:
     m = MARK
     if shape == "loss":
         return f'<path d="M{x:.1f} {y - m} L{x + m} {y} L{x:.1f} {y + m} L{x - m} {y} Z" fill="#000"/>'
+    if shape == "ended":
+        return (
+            f'<path d="M{x:.1f} {y - m} L{x + m} {y} L{x:.1f} {y + m} L{x - m} {y} Z" fill="#fff" '
+            'stroke="#000" stroke-width="2"/>'
+        )
     if shape == "born_lost":
         return f'<circle cx="{x:.1f}" cy="{y}" r="{m}" fill="#000"/>'
     if shape == "born":
@@ -244,6 +250,8 @@ def timeline_drawing(
         ("born", _("living baby")),
         ("current", _("pregnant now")),
     ]
+    if any(_shape(e) == "ended" for e in entries):
+        legend.append(("ended", _("other ending")))
     legend_x = LEFT
     for shape, words in legend:
         parts.append(_mark(shape, legend_x, HEIGHT - 10))
@@ -270,13 +278,8 @@ def timeline_text(
     first: int,
     last: int,
 ) -> str:
-    """The timeline in words: every pregnancy (undated ones too) and every hard date."""
-    dated = sorted(
-        (e for e in entries if _dated(e) and e.outcome != history.CURRENT),
-        key=lambda e: (e.year, e.month or 0),
-    )
-    undated = [e for e in entries if not _dated(e) and e.outcome != history.CURRENT]
-    current = [e for e in entries if e.outcome == history.CURRENT]
+    """The timeline in words, newest first (as the synopsis): every pregnancy (undated ones
+    last) and every hard date."""
     years = str(first) if first == last else _("%(first)s to %(last)s") % {"first": first, "last": last}
     sentences = [
         ngettext(
@@ -284,13 +287,15 @@ def timeline_text(
         )
         % {"n": len(entries), "years": years}
     ]
-    said = [_entry_words(e, today) for e in [*dated, *current, *undated]]
+    said = [_entry_words(e, today) for e in history.newest_first(entries)]
+    if said:
+        sentences[0] += _(", newest first")
     if said:
         sentences[0] += ": " + "; ".join(said)
     if hard_dates:
         dates = [
             f"{date_format(d.date, 'DATE_FORMAT')}" + (f" ({d.what})" if d.what else "")
-            for d in sorted(hard_dates, key=lambda d: d.date)
+            for d in sorted(hard_dates, key=lambda d: d.date, reverse=True)
         ]
         sentences.append(_("Hard dates: %(dates)s") % {"dates": "; ".join(dates)})
     return ". ".join(sentences) + "."

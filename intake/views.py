@@ -387,6 +387,8 @@ def _fields_step(request: HttpRequest, intake: Intake, number: int) -> HttpRespo
     saved_now = form_class(initial={name: getattr(intake, name) for name in form_class.base_fields})
     for name, field in form.fields.items():
         field.label = partner_words.field_label(name, intake.pregnancy_role, field.label)
+        if isinstance(field, forms.ChoiceField):
+            field.choices = partner_words.field_choices(name, intake.pregnancy_role, field.choices)
     return render(
         request,
         "intake/step_fields.html",
@@ -789,9 +791,7 @@ def _questionnaires_page(
             if first_new
             else _continue_href(request, QUESTIONNAIRES, part=part, parts=len(blocks)),
             error_summary=[{"anchor": name, "message": message} for name, message in (errors or {}).items()],
-            partner_note=partner_words.QUESTIONNAIRE_NOTE
-            if partner_words.is_shared(intake.pregnancy_role)
-            else "",
+            partner_note=partner_words.questionnaire_note(block["instrument"].code, intake.pregnancy_role),
         ),
     )
 
@@ -958,6 +958,8 @@ def _answers_context(intake: Intake) -> dict:
     return {
         "sections": intake_sections(intake),
         "entries": _pregnancy_entries(intake),
+        # Hers to check before she sends them (added on the pregnancy step).
+        "hard_dates": intake_hard_dates(intake=intake),
         "pregnancy_title": partner_words.pregnancy_step(
             STEP_BY_NUMBER[PREGNANCIES], intake.pregnancy_role
         ).title,

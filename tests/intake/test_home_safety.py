@@ -203,7 +203,7 @@ def test_one_yes_is_positive_before_the_rest_is_answered(client, therapist, clie
 
     section = html[html.index('id="home-safety"') : html.index('id="perinatal"')]
     assert "Positive already" in section
-    assert "ask about safety at home when she is alone" in section
+    assert "ask about safety at home when the client is alone" in section
 
 
 def test_the_progress_bar_places_the_page_within_the_support_step(signed_in):

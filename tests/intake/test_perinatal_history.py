@@ -12,6 +12,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from intake import partner_words, pregnancy_history
 from intake.instruments import INSTRUMENT_ORDER, Cutoff, get_instrument
@@ -21,7 +22,7 @@ from intake.timeline import band_scale, timeline_drawing
 from portal.models import AuditEvent
 from portal.pdf import render_pdf
 from tests.intake.factories import IntakeFactory, PregnancyEntryFactory
-from tests.intake.factories_review import answer, sent_intake
+from tests.intake.factories_review import answer, raise_flag, sent_intake
 
 pytestmark = pytest.mark.django_db
 
@@ -151,6 +152,20 @@ def test_weeks_with_rather_not_say_weeks_is_refused_next_to_weeks_and_keeps_what
     assert not PregnancyEntry.objects.filter(intake=own_intake).exists()
 
 
+def test_a_year_long_past_is_refused_with_the_years_allowed_and_keeps_what_was_typed(signed_in, own_intake):
+    response = signed_in.post(
+        reverse("intake:pregnancy_add"), {"outcome": "miscarriage", "year": "1800", "note": "Spring"}
+    )
+    page = _words(response.content.decode())
+
+    assert response.status_code == 200
+    assert f"Please enter a year from 1940 to {timezone.localdate().year}." in page
+    assert "four digits" not in page
+    assert 'value="1800"' in response.content.decode()
+    assert "Spring" in page
+    assert not PregnancyEntry.objects.filter(intake=own_intake).exists()
+
+
 def test_editing_in_a_number_of_weeks_beside_rather_not_say_is_refused(signed_in, own_intake):
     entry = PregnancyEntryFactory(intake=own_intake, weeks=None, weeks_declined=True)
 
@@ -249,6 +264,53 @@ def test_the_questionnaires_tell_a_partner_to_answer_about_themselves(signed_in,
     assert (str(partner_words.QUESTIONNAIRE_NOTE) in page) is shown
 
 
+def test_a_partner_is_told_only_of_the_questionnaire_first_written_for_the_pregnant_person(
+    signed_in, client_user
+):
+    IntakeFactory(client=client_user, pregnancy_role="partner")
+    page = _words(signed_in.get(step_url(5)).content.decode())
+
+    assert "first written for the person who was pregnant" not in page  # PHQ-9 first
+    assert "first written for the person who was pregnant" in partner_words.questionnaire_note(
+        "epds", "partner"
+    )
+    assert partner_words.questionnaire_note("phq9", "partner") == str(partner_words.QUESTIONNAIRE_NOTE)
+    assert partner_words.questionnaire_note("epds", "own") == ""
+
+
+@pytest.mark.parametrize(
+    ("role", "shown", "hidden"),
+    [
+        (
+            "partner",
+            "Finding it hard to trust that a pregnancy will go well",
+            "Finding it hard to trust your body",
+        ),
+        ("partner", "During a pregnancy you and your partner went through", "During a pregnancy<"),
+        ("own", "Finding it hard to trust your body", "trust that a pregnancy will go well"),
+        ("own", "During a pregnancy<", "you and your partner went through"),
+    ],
+)
+def test_step_4_words_what_assumes_who_carried_for_a_partner(signed_in, client_user, role, shown, hidden):
+    IntakeFactory(client=client_user, pregnancy_role=role)
+    html = re.sub(r"\s+", " ", signed_in.get(step_url(4)).content.decode()).replace(" <", "<")
+
+    assert shown in html
+    assert hidden not in html
+
+
+def test_a_partners_ticks_on_step_4_are_saved_under_the_same_answer(signed_in, client_user):
+    intake = IntakeFactory(client=client_user, pregnancy_role="partner")
+    response = signed_in.post(
+        step_url(4), {"symptoms": ["body_trust"], "onset": "during_pregnancy", "action": "save"}
+    )
+
+    assert response.status_code == 302
+    intake.refresh_from_db()
+    assert intake.symptoms == ["body_trust"]
+    assert intake.onset == "during_pregnancy"
+
+
 @pytest.mark.parametrize(
     ("role", "label"),
     [
@@ -287,6 +349,25 @@ def test_a_hard_date_without_a_date_is_refused_beside_the_field_and_keeps_the_wo
     assert 'value="Anniversary"' in page
     assert "The date is not added yet" in page
     assert not HardDate.objects.exists()
+
+
+@pytest.mark.parametrize("page_name", ["intake:review", "intake:summary"])
+def test_her_review_and_her_answers_list_her_hard_dates_to_check(signed_in, own_intake, page_name):
+    HardDate.objects.create(intake=own_intake, date=dt.date(2025, 10, 3), what="Wren's due date")
+    HardDate.objects.create(intake=own_intake, date=dt.date(2024, 2, 14), what="")
+    response = signed_in.get(reverse(page_name))
+    page = _words(response.content.decode())
+
+    assert response.status_code == 200
+    section = page[page.index("Dates that are hard for you") :]
+    assert "Feb. 14, 2024" in section
+    assert "Oct. 3, 2025: Wren's due date" in section
+
+
+def test_her_review_says_when_no_hard_date_was_added(signed_in, own_intake):
+    page = _words(signed_in.get(reverse("intake:review")).content.decode())
+
+    assert "Dates that are hard for you None added." in page
 
 
 def test_a_hard_date_of_another_client_cannot_be_removed(signed_in, second_client_user):
@@ -349,8 +430,9 @@ def test_the_staff_page_counts_twins_per_baby_and_shows_the_synopsis(client, the
 
     assert "3 losses" in page  # the twins: one of each
     assert "1 live birth" in page
-    assert synopsis.startswith("1 miscarriage, 2024 · 1 stillbirth, 2025 · 1 baby who died after birth, 2023")
-    assert "1 live birth, 2025 · 1 pregnancy with twins or more" in synopsis
+    # Newest first: the twins of 2025, then 2024, then 2023.
+    assert synopsis.startswith("1 stillbirth, 2025 · 1 live birth, 2025 · 1 miscarriage, 2024")
+    assert "1 baby who died after birth, 2023 · 1 pregnancy with twins or more" in synopsis
     assert synopsis in page
 
 
@@ -381,6 +463,97 @@ def test_page_one_of_the_pdf_holds_the_synopsis_and_the_timelines_words_in_its_t
     assert " ".join(facts_text["timeline"]["text"].split()) in page_one
     assert "Timeline of 3 pregnancies" in page_one
     assert "PHQ-9: 8 of 27, Mild" in page_one
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
+def test_an_urgent_intake_with_a_long_history_keeps_its_safety_level_and_flags_on_page_one():
+    intake = sent_intake(legal_name="Rowan Ash")
+    raise_flag(intake, level="urgent")
+    outcomes = ["miscarriage", "stillbirth", "neonatal_death", "ended_other", "live_birth", "chemical"]
+    for n in range(12):
+        outcome = outcomes[n % len(outcomes)]
+        PregnancyEntryFactory(intake=intake, outcome=outcome, month=n % 12 + 1, year=2014 + n)
+    for n in range(8):
+        HardDate.objects.create(intake=intake, date=dt.date(2016 + n, 3, 14), what=f"A hard day {n}")
+    answer(intake, "phq9", {str(n): 2 for n in range(1, 10)} | {"9": 0})
+
+    page_one = _pdf_page_one(intake)
+
+    assert "SAFETY LEVEL" in page_one
+    assert "Still to acknowledge: Urgent: same-day review." in page_one
+    assert "thoughts of killing yourself right now?” → answer: Yes" in page_one
+    assert page_one.index("Urgent: same-day review") < page_one.index("At a glance")
+
+
+@pytest.mark.parametrize(
+    ("role", "lead"),
+    [("partner", "Coming as a partner: "), ("both", "Pregnancies of both partners: "), ("own", "")],
+)
+def test_the_synopsis_says_when_the_pregnancies_are_a_partners(client, therapist, history_intake, role, lead):
+    history_intake.pregnancy_role = role
+    history_intake.save(update_fields=["pregnancy_role"])
+    client.force_login(therapist)
+    page = _words(client.get(detail_url(history_intake)).content.decode())
+    glance = intake_summary_context(intake=history_intake, audience="staff")["glance"]
+
+    assert glance["synopsis"].startswith(f"{lead}1 stillbirth, 2025")
+    assert glance["synopsis"] in page
+
+
+def test_a_pregnancy_ended_for_other_reasons_is_counted_and_drawn_apart_from_the_losses(
+    client, therapist, history_intake
+):
+    PregnancyEntryFactory(intake=history_intake, outcome="ended_other", month=1, year=2026, weeks=8)
+    client.force_login(therapist)
+    page = _words(client.get(detail_url(history_intake)).content.decode())
+    drawing = timeline_drawing(list(history_intake.pregnancies.all()), [], dt.date(2026, 6, 1))
+
+    assert "3 losses" in page  # as before it was added
+    assert "1 pregnancy ended for other reasons, 2026" in page
+    assert "last loss about 13 months ago" in pregnancy_history.synopsis(
+        list(history_intake.pregnancies.all()), dt.date(2026, 6, 1)
+    )
+    assert drawing.svg.count('Z" fill="#000"') == 2  # the miscarriage and the legend's loss
+    assert drawing.svg.count('Z" fill="#fff"') == 2  # the open diamond and its legend entry
+    assert "other ending" in drawing.svg
+
+
+def test_the_timelines_words_go_newest_first_like_the_synopsis(history_intake):
+    drawing = timeline_drawing(list(history_intake.pregnancies.all()), [], dt.date(2026, 6, 1))
+
+    assert drawing.text.startswith("Timeline of 3 pregnancies, 2023 to 2026, newest first: May 2025")
+    assert (
+        drawing.text.index("May 2025")
+        < drawing.text.index("February 2024")
+        < drawing.text.index("August 2023")
+    )
+
+
+def test_the_staff_pages_list_and_the_pdfs_table_go_newest_first(client, therapist, history_intake):
+    PregnancyEntryFactory(intake=history_intake, outcome="current", month=None, year=None, weeks=None)
+    client.force_login(therapist)
+    html = client.get(detail_url(history_intake)).content.decode()
+    listed = html[html.index('id="pregnancies"') :]
+    rows = intake_summary_context(intake=history_intake, audience="staff")["history"]["entries"]
+
+    outcomes = ["current", "multiples_loss", "miscarriage", "neonatal_death"]
+    positions = [listed.index(f"timeline__entry--{outcome}") for outcome in outcomes]
+    assert positions == sorted(positions)
+    assert [row["when"] for row in rows] == ["Not answered", "May 2025", "February 2024", "August 2023"]
+
+
+def test_the_pdf_and_the_staff_page_say_which_day_their_months_are_counted_from(client, therapist):
+    intake = sent_intake(submitted_at=timezone.now() - dt.timedelta(days=40))
+    PregnancyEntryFactory(intake=intake, outcome="miscarriage", month=1, year=2024)
+    sent_day = timezone.localtime(intake.submitted_at).date()
+    client.force_login(therapist)
+    page = _words(client.get(detail_url(intake)).content.decode())
+    html = render_to_string(TEMPLATE_NAME, {**intake_summary_context(intake=intake, audience="staff")})
+
+    assert "Weeks and months are counted from today" in page
+    assert "the PDF counts from the day the intake was sent" in page
+    sent_words = date_format(sent_day, "M j, Y")
+    assert f"Weeks and months are counted from {sent_words}, the day the intake was sent." in _words(html)
 
 
 def test_the_clients_own_copy_has_no_scales_but_lists_her_hard_dates(history_intake):

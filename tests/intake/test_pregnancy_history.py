@@ -86,7 +86,7 @@ def test_days_since_most_recent_loss_or_birth_uses_latest_possible_date(entries,
         (Entry("miscarriage", 12, 2026), {"month": pregnancy_history.ERROR_FUTURE_DATE}),
         (Entry("miscarriage", 11, 2026), {}),
         (Entry("live_birth", None, 2027), {"year": pregnancy_history.ERROR_FUTURE_DATE}),
-        (Entry("stillbirth", None, 1850), {"year": pregnancy_history.ERROR_YEAR_RANGE}),
+        (Entry("stillbirth", None, 1850), {"year": "Please enter a year from 1940 to 2026."}),
         (Entry("stillbirth", 13, 2020), {"month": pregnancy_history.ERROR_MONTH_RANGE}),
         (Entry("miscarriage", weeks=46), {"weeks": pregnancy_history.ERROR_WEEKS_RANGE}),
         (Entry("miscarriage", weeks=45), {}),
@@ -163,7 +163,7 @@ TWINS_UNDESCRIBED = Entry("multiples_loss", None, 2023)
     ("entries", "losses", "births"),
     [
         ([Entry("neonatal_death", 1, 2025)], 1, 0),
-        ([Entry("ended_other", 1, 2025)], 1, 0),
+        ([Entry("ended_other", 1, 2025)], 0, 0),  # not called a loss by the client
         ([Entry("chemical", 1, 2025)], 1, 0),
         ([TWINS_ONE_LOST], 1, 1),
         ([TWINS_BOTH_LOST], 2, 0),
@@ -256,7 +256,7 @@ def test_since_text(entry, text):
                 Entry("miscarriage", 5, 2024),
                 Entry("miscarriage", 2, 2026),
             ],
-            "Pregnant now, about 20 weeks, due April 2027 · 2 miscarriages, 2024 and 2026 · "
+            "Pregnant now, about 20 weeks, due April 2027 · 2 miscarriages, 2026 and 2024 · "
             "last loss about 9 months ago",
         ),
         (
@@ -266,7 +266,7 @@ def test_since_text(entry, text):
         ),
         (
             [TWINS_BOTH_LOST, Entry("neonatal_death", None, 2025)],
-            "2 miscarriages, 2024 · 1 baby who died after birth, 2025 · "
+            "1 baby who died after birth, 2025 · 2 miscarriages, 2024 · "
             "1 pregnancy with twins or more · last loss in 2025 · about 47 weeks after a birth",
         ),
         (
@@ -277,6 +277,11 @@ def test_since_text(entry, text):
             [Entry("chemical", 3, 2022), Entry("ended_other", 1, 2021), Entry("current")],
             "Pregnant now · 1 very early loss, 2022 · 1 pregnancy ended for other reasons, 2021 · "
             "last loss about 56 months ago",
+        ),
+        (
+            [Entry("ended_other", 6, 2025), Entry("miscarriage", 2, 2019), Entry("stillbirth", 3, 2023)],
+            "1 pregnancy ended for other reasons, 2025 · 1 stillbirth, 2023 · 1 miscarriage, 2019 · "
+            "last loss about 44 months ago",
         ),
         ([Entry("prefer_not_to_say", 1, 2020)], ""),
     ],

@@ -219,16 +219,16 @@ def test_the_pdf_banner_shows_a_changed_answer_once_with_what_it_is_now(client_u
     assert "Several days" not in banner
 
 
-def test_the_timeline_is_in_date_order_whatever_order_it_was_given(sent_without_pdfs):
+def test_the_timeline_is_in_date_order_newest_first_whatever_order_it_was_given(sent_without_pdfs):
     sent_without_pdfs.pregnancies.filter(year=2021).update(order=99)
 
     context = intake_summary_context(intake=sent_without_pdfs, audience=STAFF)
 
     assert [e["when"] for e in context["history"]["entries"]] == [
-        "April 2021",
-        "November 2022",
-        "August 2023",
         "February 2025",
+        "August 2023",
+        "November 2022",
+        "April 2021",
     ]
 
 

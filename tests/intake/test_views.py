@@ -586,7 +586,7 @@ def test_pregnancy_form_explains_letters_in_the_year_and_keeps_the_note(signed_i
         {"outcome": "miscarriage", "year": "twenty twenty", "note": "Her name was Rose"},
     )
     html = response.content.decode()
-    assert str(pregnancy_history.ERROR_YEAR_RANGE) in html
+    assert str(pregnancy_history.ERROR_YEAR_DIGITS) in html
     assert 'value="twenty twenty"' in html
     assert "Her name was Rose" in html
 
