@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from portal.models import TherapistCredentials
 from scheduling.models import Modality
 from scheduling.selectors import (
     NO_THERAPIST_OFFERS,
@@ -114,7 +115,8 @@ def test_when_nothing_fits_her_times_the_desk_is_told_why_and_offered_other_time
 
 
 def test_when_no_therapist_offers_the_session_the_desk_is_told_so(practice):
-    TherapistProfileFactory(user__full_name="Bea Adams", taking_new_clients=False)
+    profile = TherapistProfileFactory(user__full_name="Bea Adams")
+    TherapistCredentials.objects.create(user=profile.user, taking_new_clients=False)
 
     offered = slots_for_desk(desk_request([]), now=NOW)
 
