@@ -59,3 +59,33 @@ def test_the_hours_tables_remove_buttons_are_in_view_on_a_phone(
     clipped = page.evaluate(CLIPPED_SELECTS)
     assert clipped == []
     axe(page, "hours at phone size")
+
+
+@pytest.mark.parametrize("size", [PHONE, {"width": 1280, "height": 900}], ids=["phone", "desktop"])
+def test_the_owner_sets_office_hours_and_a_closure_the_calendar_shows(
+    page, live_server, practice_admin, axe, screenshot_dir, size
+):
+    page.set_viewport_size(size)
+    shots = screenshot_dir / "phone" if size == PHONE else screenshot_dir
+    shots.mkdir(exist_ok=True)
+    closed = timezone.localdate() + dt.timedelta(days=3)
+    _sign_in(page, live_server, practice_admin, axe, mfa=True)
+    expect(page).not_to_have_url(re.compile("/accounts/"))
+
+    page.goto(f"{live_server.url}/scheduling/settings/office/")
+    page.get_by_label("Monday: opens").fill("09:00")
+    page.get_by_label("Monday: closes").fill("17:00")
+    page.get_by_role("button", name="Save office hours").click()
+    expect(page.get_by_text("The office hours are saved.")).to_be_visible()
+    page.get_by_label("Date the office is closed").fill(closed.isoformat())
+    page.get_by_label("What for (optional)").fill("Staff retreat")
+    page.get_by_role("button", name="Add the closure").click()
+    expect(page.get_by_text("Staff retreat")).to_be_visible()
+    axe(page, "office settings")
+    page.screenshot(path=str(shots / "office-settings.png"), full_page=True)
+
+    page.goto(f"{live_server.url}/scheduling/calendar/?view=week&day={closed.isoformat()}")
+    expect(page.locator(".calendar-closure")).to_contain_text("Staff retreat")
+    expect(page.locator(".calendar-column--closed")).to_have_count(1)
+    axe(page, "calendar with a closure")
+    page.screenshot(path=str(shots / "calendar-closure.png"), full_page=True)
