@@ -247,7 +247,8 @@ def slots_for_desk(
     else:
         why = _(
             "Nothing is free in the next four weeks with any therapist who could see her (their hours, "
-            "time off and bookings are all full). Offer a later date by phone, or decline with a reason."
+            "time off and bookings, and for in-person sessions the office's hours and closures, leave no "
+            "room). Offer a later date by phone, or decline with a reason."
         )
     return DeskSuggestions(any_time, within_her_times=False, windows_readable=readable, why_none_fit=str(why))
 
