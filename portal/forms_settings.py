@@ -25,6 +25,7 @@ PRACTICE_SCHEDULE_FIELDS = (
     "late_cancellation_fee",
     "reminder_hours_before",
     "booking_buffer_minutes",
+    "min_notice_hours",
 )
 PRACTICE_SAFETY_FIELDS = ("on_call_emails", "urgent_realert_minutes")
 PRACTICE_SCREENING_FIELDS = (

@@ -154,6 +154,15 @@ class Practice(TimeStampedModel):
     booking_buffer_minutes = models.PositiveSmallIntegerField(
         _("buffer between sessions (minutes)"), default=10
     )
+    min_notice_hours = models.PositiveSmallIntegerField(
+        _("minimum notice for a booking (hours)"),
+        default=24,
+        validators=[MaxValueValidator(336)],
+        help_text=_(
+            "Times sooner than this are not suggested, and booking one needs a reason: the therapist "
+            "needs time to read the intake."
+        ),
+    )
     # Billing identity, printed on each Good Faith Estimate (45 CFR 149.610). Blank until the
     # practice admin fills it in: no estimate is issued while either is missing.
     npi = models.CharField(_("practice NPI (type 2)"), max_length=10, blank=True, validators=[validate_npi])

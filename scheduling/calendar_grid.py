@@ -41,6 +41,8 @@ class GridColumn:
     day: date
     key: str
     events: list[GridEvent] = field(default_factory=list)
+    # The office is closed this day for in-person sessions: what for ("" unsaid); None: open.
+    closure: str | None = None
 
 
 @dataclass

@@ -46,6 +46,8 @@ NEEDS_OVERRIDE = _(
 CONCERN_OUTSIDE_HOURS = _("outside the therapist's hours for this kind of session")
 CONCERN_TIME_OFF = _("during the therapist's time off")
 CONCERN_SHORT_NOTICE = _("less than %(hours)s hours from now")
+CONCERN_OUTSIDE_OFFICE_HOURS = _("in person outside the office's hours")
+CONCERN_OFFICE_CLOSED = _("in person on a day the office is closed")
 
 AVAILABILITY_OVERLAPS = _("These hours overlap hours already set for that day.")
 START_IN_PAST = _("That time has already passed. Please choose a time from now on.")

@@ -363,3 +363,59 @@ class TimeOffForm(forms.Form):
                 self.add_error("end_day", END_BEFORE_START)
             data["start"], data["end"] = start, end
         return data
+
+
+OFFICE_HOURS_HALF = _(
+    "Give both the opening and the closing time, or neither for a day the office is closed."
+)
+
+
+class OfficeHoursForm(forms.Form):
+    """The office's opening and closing time for each weekday (both blank: closed)."""
+
+    def __init__(self, *args, initial_hours: dict[int, tuple[time, time]] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        initial_hours = initial_hours or {}
+        for weekday, name in WeeklyAvailability.Weekday.choices:
+            opening = initial_hours.get(weekday)
+            self.fields[f"opens_{weekday}"] = forms.TimeField(
+                label=_("%(day)s: opens") % {"day": name},
+                required=False,
+                widget=TimeInput,
+                initial=opening[0] if opening else None,
+            )
+            self.fields[f"closes_{weekday}"] = forms.TimeField(
+                label=_("%(day)s: closes") % {"day": name},
+                required=False,
+                widget=TimeInput,
+                initial=opening[1] if opening else None,
+            )
+
+    def clean(self):
+        data = super().clean()
+        hours = {}
+        for weekday, _name in WeeklyAvailability.Weekday.choices:
+            opens, closes = data.get(f"opens_{weekday}"), data.get(f"closes_{weekday}")
+            if f"opens_{weekday}" in self.errors or f"closes_{weekday}" in self.errors:
+                continue
+            if (opens is None) != (closes is None):
+                missing = f"closes_{weekday}" if closes is None else f"opens_{weekday}"
+                self.add_error(missing, OFFICE_HOURS_HALF)
+            elif opens is not None and opens >= closes:
+                self.add_error(f"closes_{weekday}", END_BEFORE_START)
+            elif opens is not None:
+                hours[weekday] = (opens, closes)
+        data["hours"] = hours
+        return data
+
+    def rows(self):
+        """(weekday name, (opens field, closes field)) per weekday, for the page's table."""
+        return [
+            (name, (self[f"opens_{weekday}"], self[f"closes_{weekday}"]))
+            for weekday, name in WeeklyAvailability.Weekday.choices
+        ]
+
+
+class OfficeClosureForm(forms.Form):
+    day = DateField(label=_("Date the office is closed"), widget=DateInput)
+    name = TypedTextField(label=_("What for (optional)"), required=False, max_length=100)

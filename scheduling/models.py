@@ -164,6 +164,51 @@ class TimeOff(TimeStampedModel):
         return f"{self.therapist} {self.start:%Y-%m-%d}"
 
 
+class OfficeHours(TimeStampedModel):
+    """When the office is open for in-person sessions on a weekday, in Denver wall-clock time.
+
+    With no rows at all the practice has not set office hours, and in-person sessions are held
+    to the therapists' hours alone; once any weekday is set, a weekday without a row is closed.
+    """
+
+    weekday = models.PositiveSmallIntegerField(
+        _("weekday"), choices=WeeklyAvailability.Weekday.choices, unique=True
+    )
+    start_time = models.TimeField(_("opens (Denver time)"))
+    end_time = models.TimeField(_("closes (Denver time)"))
+
+    class Meta:
+        verbose_name = _("office hours")
+        verbose_name_plural = _("office hours")
+        ordering = ["weekday"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weekday__gte=0) & Q(weekday__lte=6), name="scheduling_officehours_weekday_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(start_time__lt=F("end_time")), name="scheduling_officehours_start_before_end"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start_time:%H:%M}-{self.end_time:%H:%M}"
+
+
+class OfficeClosure(TimeStampedModel):
+    """A Denver day the office is closed for in-person sessions (a holiday)."""
+
+    day = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("what for"), max_length=100, blank=True, help_text=_("e.g. Thanksgiving"))
+
+    class Meta:
+        verbose_name = _("office closure")
+        verbose_name_plural = _("office closures")
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {self.name}".strip()
+
+
 class AppointmentRequest(TimeStampedModel):
     """A client asking for a first (or next) appointment, with the times that suit them.
 

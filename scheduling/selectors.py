@@ -4,7 +4,7 @@ what the pages show. The intake is read only through intake's selectors."""
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Min, Q, QuerySet
 from django.utils import timezone
@@ -28,6 +28,8 @@ from .models import (
     AppointmentRequest,
     GoodFaithEstimate,
     Modality,
+    OfficeClosure,
+    OfficeHours,
     SessionType,
     TherapistProfile,
     TimeOff,
@@ -80,9 +82,11 @@ def slots_for_request(
     (same time: therapists by name); ``any_time`` leaves out the client's times that suit;
     ``per_day`` keeps at most that many a day, spread over therapists (slots.earliest_slots).
 
-    Worked out a day at a time, stopping once the earliest ``limit`` are certain. Queries:
-    the therapists, the practice, the session type (unless already loaded), everyone's hours,
-    then time off and bookings a few days at a time, whatever the number of therapists.
+    In-person times keep to the office's hours and skip its closures; none is sooner than the
+    practice's minimum notice. Worked out a day at a time, stopping once the earliest ``limit``
+    are certain. Queries: the therapists, the practice, the session type (unless already
+    loaded), everyone's hours, the office's hours and closures, then time off and bookings a
+    few days at a time, whatever the number of therapists.
     Raises slots.InvalidWindowsError if the request's stored windows cannot be read.
     """
     now = now or timezone.now()
@@ -95,10 +99,13 @@ def slots_for_request(
     first_day, last_day = slots.search_days(earliest_date=appointment_request.earliest_date, now=now)
     ids = [profile.user_id for profile in profiles]
     rules = _weekly_rules(ids=ids, first_day=first_day, last_day=last_day)
+    office = office_hours_map()
     hours = []
     for profile in profiles:
         offered = {modality for modality, flag in _OFFERS.items() if getattr(profile, flag)}
-        wanted = slots.rules_for_modality(rules[profile.user_id], appointment_request.modality)
+        wanted = slots.rules_in_office_hours(
+            slots.rules_for_modality(rules[profile.user_id], appointment_request.modality), office
+        )
         hours.append(
             slots.TherapistHours(key=profile.user_id, rules=tuple(r for r in wanted if r.modality in offered))
         )
@@ -111,6 +118,8 @@ def slots_for_request(
         now=now,
         limit=limit,
         per_day=per_day,
+        min_notice=booking_min_notice(),
+        closures=office_closures_between(first_day=first_day, last_day=last_day),
     )
     users = {profile.user_id: profile.user for profile in profiles}
     return [
@@ -125,6 +134,25 @@ _OFFERS = {slots.IN_PERSON: "offers_in_person", slots.TELEHEALTH: "offers_telehe
 
 def _buffer() -> timedelta:
     return timedelta(minutes=practice_get().booking_buffer_minutes)
+
+
+def booking_min_notice(practice: Practice | None = None) -> timedelta:
+    """How soon a session may start from now without a reason (Practice.min_notice_hours):
+    the one reading of it, for the suggestions and the booking guardrail."""
+    return timedelta(hours=(practice or practice_get()).min_notice_hours)
+
+
+def office_hours_map() -> dict[int, tuple[time, time]]:
+    """The office's hours by weekday (slots.OfficeHoursMap; empty: none set). One query."""
+    return {
+        weekday: (start, end)
+        for weekday, start, end in OfficeHours.objects.values_list("weekday", "start_time", "end_time")
+    }
+
+
+def office_closures_between(*, first_day: date, last_day: date) -> dict[date, str]:
+    """The office's closed Denver days in [first_day, last_day), with what for. One query."""
+    return dict(OfficeClosure.objects.filter(day__gte=first_day, day__lt=last_day).values_list("day", "name"))
 
 
 def _weekly_rules(*, ids: Iterable[int], first_day: date, last_day: date) -> dict[int, list[slots.Rule]]:
@@ -219,7 +247,8 @@ def slots_for_desk(
     else:
         why = _(
             "Nothing is free in the next four weeks with any therapist who could see her (their hours, "
-            "time off and bookings are all full). Offer a later date by phone, or decline with a reason."
+            "time off and bookings, and for in-person sessions the office's hours and closures, leave no "
+            "room). Offer a later date by phone, or decline with a reason."
         )
     return DeskSuggestions(any_time, within_her_times=False, windows_readable=readable, why_none_fit=str(why))
 
@@ -285,8 +314,9 @@ def booking_concerns(
     *, therapist: User, start: datetime, end: datetime, modality: str, now: datetime | None = None
 ) -> list[Concern]:
     """Why a time the desk typed in is outside the usual rules (none: it is within them):
-    outside the therapist's weekly hours for the modality, during her time off, or sooner
-    than the notice the suggestions keep (slots.MIN_NOTICE). Two queries."""
+    outside the therapist's weekly hours for the modality, during her time off, in person
+    outside the office's hours or on a day it is closed, or sooner than the practice's
+    minimum notice (booking_min_notice, as the suggestions keep). Five queries."""
     now = now or timezone.now()
     day = slots.to_practice_time(start).date()
     concerns = []
@@ -299,8 +329,14 @@ def booking_concerns(
         concerns.append(Concern("outside hours", errors.CONCERN_OUTSIDE_HOURS))
     if TimeOff.objects.filter(therapist=therapist, start__lt=end, end__gt=start).exists():
         concerns.append(Concern("time off", errors.CONCERN_TIME_OFF))
-    if start < now + slots.MIN_NOTICE:
-        hours = int(slots.MIN_NOTICE.total_seconds() // 3600)
+    if modality == slots.IN_PERSON:
+        if not slots.within_office_hours(office_hours_map(), start=start, end=end):
+            concerns.append(Concern("outside office hours", errors.CONCERN_OUTSIDE_OFFICE_HOURS))
+        if office_closures_between(first_day=day, last_day=day + timedelta(days=1)):
+            concerns.append(Concern("office closed", errors.CONCERN_OFFICE_CLOSED))
+    notice = booking_min_notice()
+    if start < now + notice:
+        hours = int(notice.total_seconds() // 3600)
         concerns.append(Concern("short notice", errors.CONCERN_SHORT_NOTICE % {"hours": hours}))
     return concerns
 
@@ -509,13 +545,15 @@ class CalendarSpan:
     colours: list[tuple[User, int]]
     first: date
     step: timedelta
+    # The days shown on which the office is closed, in order: (day, what for).
+    closures: list[tuple[date, str]]
 
 
 def calendar_span(*, day: date, view: str, therapist: User | None = None) -> CalendarSpan:
     """The week (Monday first) or the day around ``day``, for one therapist or everyone: in
     the week, a column a day; in the day, a column a therapist. Appointments (not cancelled)
     are labelled with the client's name as the front desk may see it (never her email), and
-    time off is shown. Four queries."""
+    time off and the office's closures are shown. Five queries."""
     count = 7 if view == "week" else 1
     first = day - timedelta(days=day.weekday()) if view == "week" else day
     start, end = slots.day_bounds_utc(first, first + timedelta(days=count))
@@ -529,10 +567,11 @@ def calendar_span(*, day: date, view: str, therapist: User | None = None) -> Cal
     off = TimeOff.objects.filter(therapist_id__in=list(colour), start__lt=end, end__gt=start).select_related(
         "therapist"
     )
+    closures = office_closures_between(first_day=first, last_day=first + timedelta(days=count))
     if view == "week":
         columns = [
-            calendar_grid.GridColumn(title="", day=first + timedelta(days=n), key=f"d{n}")
-            for n in range(count)
+            calendar_grid.GridColumn(title="", day=day_n, key=f"d{n}", closure=closures.get(day_n))
+            for n, day_n in enumerate(first + timedelta(days=n) for n in range(count))
         ]
 
         def column_of(therapist_id: int, local_start: datetime) -> int | None:
@@ -540,7 +579,10 @@ def calendar_span(*, day: date, view: str, therapist: User | None = None) -> Cal
             return offset if 0 <= offset < count else None
     else:
         columns = [
-            calendar_grid.GridColumn(title=t.get_full_name(), day=first, key=f"t{t.pk}") for t in therapists
+            calendar_grid.GridColumn(
+                title=t.get_full_name(), day=first, key=f"t{t.pk}", closure=closures.get(first)
+            )
+            for t in therapists
         ]
         position = {t.pk: n for n, t in enumerate(therapists)}
 
@@ -591,6 +633,7 @@ def calendar_span(*, day: date, view: str, therapist: User | None = None) -> Cal
         colours=[(t, colour[t.pk]) for t in therapists],
         first=first,
         step=timedelta(days=count),
+        closures=sorted(closures.items()),
     )
 
 

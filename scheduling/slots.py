@@ -17,8 +17,8 @@ Daylight-saving changes, deliberately:
 """
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -30,7 +30,8 @@ PRACTICE_ZONE = ZoneInfo("America/Denver")
 SLOT_STEP_MINUTES = 30
 # How far ahead to look, from the first day that may be offered.
 HORIZON_DAYS = 28
-# Nothing sooner than this from now: the therapist needs time to read the intake.
+# Nothing sooner than this from now, unless told otherwise: the portal always passes the
+# practice's own setting (Practice.min_notice_hours, through scheduling.selectors).
 MIN_NOTICE = timedelta(hours=24)
 
 # Modalities, as stored by scheduling.models (kept as plain strings so this module needs no ORM).
@@ -220,6 +221,44 @@ def within_hours(rules: Iterable[Rule], *, start: datetime, end: datetime, modal
     )
 
 
+# The office's opening hours by weekday (Monday 0), Denver wall-clock; empty: none set, so
+# in-person sessions follow the therapists' hours alone. A weekday missing from a non-empty
+# map is a day the office is closed.
+OfficeHoursMap = Mapping[int, tuple[time, time]]
+
+
+def within_office_hours(office: OfficeHoursMap, *, start: datetime, end: datetime) -> bool:
+    """Whether an in-person session [start, end) lies inside the office's hours on its Denver
+    day (always, when the practice has set none)."""
+    _require_aware(start)
+    if not office:
+        return True
+    day = to_practice_time(start).date()
+    opening = office.get(day.weekday())
+    if opening is None:
+        return False
+    return local_to_utc(day, opening[0]) <= start and end <= local_to_utc(day, opening[1])
+
+
+def rules_in_office_hours(rules: Iterable[Rule], office: OfficeHoursMap) -> list[Rule]:
+    """The rules with each in-person one cut to the office's hours on its weekday (dropped
+    when they do not meet), so suggestions never offer the office when it is shut."""
+    if not office:
+        return list(rules)
+    kept = []
+    for rule in rules:
+        if rule.modality != IN_PERSON:
+            kept.append(rule)
+            continue
+        opening = office.get(rule.weekday)
+        if opening is None:
+            continue
+        start, end = max(rule.start, opening[0]), min(rule.end, opening[1])
+        if start < end:
+            kept.append(replace(rule, start=start, end=end))
+    return kept
+
+
 def local_to_utc(day: date, wall: time) -> datetime:
     """The UTC instant of a Denver wall-clock time (fold=0: the first of a repeated time)."""
     return datetime.combine(day, wall, tzinfo=PRACTICE_ZONE).astimezone(UTC)
@@ -295,10 +334,15 @@ def day_slots(
     not_before: datetime,
     windows: Sequence[Window],
     step_minutes: int = SLOT_STEP_MINUTES,
+    closures: Container[date] = frozenset(),
 ) -> list[Slot]:
     """One therapist's free slots on one Denver day, earliest first (the rules already for the
-    wanted modalities; ``blocked`` may hold intervals of other days too)."""
-    day_rules = [rule for rule in rules if rule.applies_on(day)]
+    wanted modalities; ``blocked`` may hold intervals of other days too). On a day in
+    ``closures`` the office is shut: no in-person slots."""
+    office_shut = day in closures
+    day_rules = [
+        rule for rule in rules if rule.applies_on(day) and not (office_shut and rule.modality == IN_PERSON)
+    ]
     allowed = _allowed_minutes(windows, day)
     if not day_rules or allowed == []:
         return []
@@ -367,6 +411,7 @@ def earliest_slots(
     min_notice: timedelta = MIN_NOTICE,
     load_days: int = LOAD_DAYS,
     step_minutes: int = SLOT_STEP_MINUTES,
+    closures: Container[date] = frozenset(),
 ) -> list[tuple[int, Slot]]:
     """The earliest free slots across ``therapists`` as (key, slot), earliest first, ties in
     the order the therapists are given.
@@ -379,6 +424,7 @@ def earliest_slots(
 
     ``per_day`` keeps at most that many slots a day, chosen to spread over therapists: first
     those not yet chosen that day, then those chosen least often so far, then the earliest.
+    ``closures`` are Denver days on which no in-person slot is offered (the office is shut).
     """
     _require_positive(duration)
     first, last = search_days(earliest_date=earliest_date, now=now, horizon_days=horizon_days)
@@ -402,6 +448,7 @@ def earliest_slots(
                 not_before=not_before,
                 windows=windows,
                 step_minutes=step_minutes,
+                closures=closures,
             )
         ]
         if per_day is not None:

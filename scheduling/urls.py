@@ -51,4 +51,11 @@ urlpatterns = [
     # The practice admin's settings
     path("settings/session-types/", views_settings.session_types, name="settings_session_types"),
     path("settings/session-types/<int:pk>/", views_settings.session_types, name="settings_session_type"),
+    path("settings/office/", views_settings.office_hours, name="settings_office"),
+    path("settings/office/closures/", views_settings.office_closure_new, name="settings_office_closure_new"),
+    path(
+        "settings/office/closures/<int:pk>/remove/",
+        views_settings.office_closure_delete,
+        name="settings_office_closure_remove",
+    ),
 ]

@@ -283,6 +283,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "therapist": therapist,
             "grid": span.grid,
             "colours": span.colours,
+            "closures": span.closures,
             "prev_day": span.first - span.step,
             "next_day": span.first + span.step,
             "last_day": span.first + span.step - timedelta(days=1),

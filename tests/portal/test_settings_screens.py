@@ -33,6 +33,7 @@ PAGES = [
     ("intake:settings_agreement_new", {"kind": "informed_consent"}),
     ("intake:settings_therapists", {}),
     ("scheduling:settings_session_types", {}),
+    ("scheduling:settings_office", {}),
 ]
 
 
@@ -53,6 +54,7 @@ def practice_post(practice, **changes):
         "late_cancellation_fee",
         "reminder_hours_before",
         "booking_buffer_minutes",
+        "min_notice_hours",
     ]
     return {**{f: getattr(practice, f) for f in fields}, **changes}
 

@@ -48,6 +48,9 @@ POLICY: dict[str, dict[str, str]] = {
     "scheduling:settings_session_type": by_role(
         "login", "forbidden", "forbidden", "forbidden", "forbidden", "ok"
     ),
+    "scheduling:settings_office": by_role("login", "forbidden", "forbidden", "forbidden", "forbidden", "ok"),
+    "scheduling:settings_office_closure_new": everyone("method"),
+    "scheduling:settings_office_closure_remove": everyone("method"),
     "scheduling:availability_add": everyone("method"),
     "scheduling:availability_remove": everyone("method"),
     "scheduling:time_off_add": everyone("method"),
@@ -63,7 +66,7 @@ def sample_kwargs(personas: dict) -> dict[str, dict[str, str]]:
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
-    from scheduling.models import GoodFaithEstimate
+    from scheduling.models import GoodFaithEstimate, OfficeClosure
     from tests.scheduling.factories import (
         AppointmentFactory,
         AppointmentRequestFactory,
@@ -108,4 +111,7 @@ def sample_kwargs(personas: dict) -> dict[str, dict[str, str]]:
         "scheduling:availability_remove": {"pk": str(availability.pk)},
         "scheduling:time_off_remove": {"pk": str(time_off.pk)},
         "scheduling:settings_session_type": {"pk": str(SessionTypeFactory().pk)},
+        "scheduling:settings_office_closure_remove": {
+            "pk": str(OfficeClosure.objects.create(day=timezone.localdate() + dt.timedelta(days=30)).pk)
+        },
     }

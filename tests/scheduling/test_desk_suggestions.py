@@ -115,8 +115,8 @@ def test_when_nothing_fits_her_times_the_desk_is_told_why_and_offered_other_time
 
 
 def test_when_no_therapist_offers_the_session_the_desk_is_told_so(practice):
-    user = TherapistProfileFactory(user__full_name="Bea Adams").user
-    TherapistCredentials.objects.create(user=user, taking_new_clients=False)
+    profile = TherapistProfileFactory(user__full_name="Bea Adams")
+    TherapistCredentials.objects.create(user=profile.user, taking_new_clients=False)
 
     offered = slots_for_desk(desk_request([]), now=NOW)
 
