@@ -47,6 +47,7 @@ ERROR_PRACTICE_NPI = _("the practice's NPI is not filled in (Practice settings)"
 ERROR_PRACTICE_TAX_ID = _("the practice's tax id is not filled in (Practice settings)")
 ERROR_THERAPIST_NPI = _("%(name)s's NPI is not filled in (Therapists' credentials)")
 ERROR_SESSION_TYPE = _("the session type “%(slug)s” is missing or inactive")
+ERROR_SERVICE_CODE = _("the session type “%(name)s” has no service code (Session types and fees)")
 
 
 class EstimateNotReadyError(Exception):
@@ -60,6 +61,7 @@ class EstimateNotReadyError(Exception):
 
 @dataclass(frozen=True)
 class EstimateLine:
+    service_code: str
     description: str
     quantity: int
     unit_fee: Decimal
@@ -89,12 +91,25 @@ def estimate_lines(*, practice: Practice, appointment: Appointment | None = None
         for slug, found in ((FIRST_VISIT_SLUG, first), (ONGOING_SESSION_SLUG, ongoing))
         if found is None
     ]
+    if not missing:
+        used = [first, ongoing] if practice.estimate_ongoing_sessions else [first]
+        missing = [
+            str(ERROR_SERVICE_CODE % {"name": t.name}) for t in dict.fromkeys(used) if not t.service_code
+        ]
     if missing:
         raise EstimateNotReadyError(missing)
-    lines = [EstimateLine(str(_("%(name)s (first session)") % {"name": first.name}), 1, first.self_pay_fee)]
+    lines = [
+        EstimateLine(
+            first.service_code,
+            str(_("%(name)s (first session)") % {"name": first.name}),
+            1,
+            first.self_pay_fee,
+        )
+    ]
     if practice.estimate_ongoing_sessions:
         lines.append(
             EstimateLine(
+                ongoing.service_code,
                 str(
                     _("%(name)s, ongoing sessions expected over %(months)s months")
                     % {"name": ongoing.name, "months": practice.estimate_months}
@@ -186,6 +201,7 @@ def estimate_issue(
             requested_by=actor,
             lines=[
                 {
+                    "service_code": line.service_code,
                     "description": line.description,
                     "quantity": line.quantity,
                     "unit_fee": str(line.unit_fee),

@@ -10,7 +10,7 @@ from portal.models import AuditEvent, User
 from .models import SessionType
 
 # The fields the practice admin sets; the slug is made once from the first name.
-SESSION_TYPE_FIELDS = ("name", "duration_minutes", "self_pay_fee", "active")
+SESSION_TYPE_FIELDS = ("name", "duration_minutes", "self_pay_fee", "service_code", "active")
 
 
 def _free_slug(name: str) -> str:

@@ -15,7 +15,14 @@ from .session_type_services import SESSION_TYPE_FIELDS, session_type_save
 
 MSG_SAVED = _("Saved “%(name)s”.")
 
-SessionTypeForm = forms.modelform_factory(SessionType, fields=SESSION_TYPE_FIELDS)
+
+class SessionTypeForm(forms.ModelForm):
+    class Meta:
+        model = SessionType
+        fields = SESSION_TYPE_FIELDS
+
+    def clean_service_code(self) -> str:
+        return self.cleaned_data["service_code"].strip().upper()
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
