@@ -33,7 +33,7 @@ from .errors import (
     SchedulingFieldError,
     SlotTakenError,
 )
-from .estimate_tasks import estimate_on_booking
+from .estimate_tasks import estimate_on_appointment_change, estimate_on_booking
 from .models import (
     APPOINTMENT_NO_OVERLAP,
     Appointment,
@@ -346,6 +346,8 @@ def appointment_reschedule(
             + override_note,
             request=request,
         )
+        # Another therapist is another provider on her estimate.
+        estimate_on_appointment_change(appointment=locked)
     return locked
 
 

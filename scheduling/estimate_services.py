@@ -230,6 +230,53 @@ def estimate_issue(
     return estimate
 
 
+def _charges(lines: list[dict]) -> list[tuple[str, int, Decimal]]:
+    """What an estimate's lines charge for: each service's code, number and fee (not the
+    words describing them)."""
+    return [
+        (line.get("service_code", ""), int(line["quantity"]), Decimal(line["unit_fee"])) for line in lines
+    ]
+
+
+def estimate_reissue_if_changed(*, appointment_id: int) -> GoodFaithEstimate | None:
+    """Issue a new version of an upcoming booking's estimate when what it would say now (the
+    charges of its session types, at today's fees and codes, or the therapist) differs from
+    its latest version; earlier versions are kept. Returns the new version, or None when the
+    booking has no estimate yet (the booking's task and the sweeper issue that one), is no
+    longer upcoming, or nothing changed."""
+    appointment = Appointment.objects.select_related("client", "therapist", "session_type").get(
+        pk=appointment_id
+    )
+    if appointment.status != Appointment.Status.BOOKED or appointment.start <= timezone.now():
+        return None
+    latest = appointment.estimates.order_by("-version").first()
+    if latest is None:
+        return None
+    lines = estimate_lines(practice=practice_get(), appointment=appointment)
+    now = [(line.service_code, line.quantity, line.unit_fee) for line in lines]
+    if now == _charges(latest.lines) and latest.therapist_id == appointment.therapist_id:
+        return None
+    return estimate_issue(
+        client=appointment.client,
+        therapist=appointment.therapist,
+        reason=GoodFaithEstimate.Reason.CHANGED,
+        appointment=appointment,
+    )
+
+
+def estimated_upcoming_appointments() -> list[int]:
+    """Ids of upcoming booked appointments that have an estimate (those a change of fees or
+    codes may make out of date)."""
+    return list(
+        Appointment.objects.filter(
+            status=Appointment.Status.BOOKED, start__gt=timezone.now(), estimates__isnull=False
+        )
+        .distinct()
+        .order_by("start")
+        .values_list("pk", flat=True)
+    )
+
+
 def estimate_issue_for_booking(*, appointment_id: int) -> GoodFaithEstimate | None:
     """The estimate a booking owes (what the task runs). Safe to run twice: a booking already
     estimated is not estimated again; a cancelled one is not estimated at all."""

@@ -375,6 +375,7 @@ class GoodFaithEstimate(models.Model):
     class Reason(models.TextChoices):
         BOOKING = "booking", _("An appointment was booked")
         REQUEST = "request", _("Asked for")
+        CHANGED = "changed", _("The expected charges or provider changed")
 
     client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="estimates")
     version = models.PositiveIntegerField()
