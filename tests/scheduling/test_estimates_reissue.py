@@ -193,3 +193,83 @@ def test_a_past_booking_is_not_estimated_again(booked, client_user):
 
     assert estimate_reissue_if_changed(appointment_id=booked.pk) is None
     assert _versions(client_user) == [(1, "booking")]
+
+
+def test_a_new_session_type_on_reschedule_takes_its_length_and_issues_a_new_version(
+    booked, client_user, front_desk, django_capture_on_commit_callbacks
+):
+    couples = SessionType.objects.get(slug="couples")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        moved = appointment_reschedule(
+            appointment=booked,
+            start=booked.start,
+            session_type=couples,
+            actor=front_desk,
+            override_reason="Her partner joins.",
+        )
+
+    moved.refresh_from_db()
+    assert moved.session_type == couples
+    assert moved.end - moved.start == dt.timedelta(minutes=couples.duration_minutes)
+    assert _versions(client_user) == [(1, "booking"), (2, "changed")]
+    text = _text(GoodFaithEstimate.objects.get(client=client_user, version=2))
+    assert "90847 Couples therapy (first session) 1 $190.00 $190.00" in text
+    assert "Initial consultation" not in text
+
+
+def test_the_desk_changes_the_session_type_when_moving_a_booking(
+    client, booked, client_user, front_desk, django_capture_on_commit_callbacks
+):
+    client.force_login(front_desk)
+    individual = SessionType.objects.get(slug="individual")
+    local = timezone.localtime(booked.start)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("scheduling:appointment_reschedule", args=[booked.pk]),
+            {
+                "therapist": booked.therapist_id,
+                "day": local.date().isoformat(),
+                "start_time": local.strftime("%H:%M"),
+                "modality": booked.modality,
+                "session_type": individual.pk,
+                "override_reason": "Consultation done by phone.",
+                "confirmed": "True",
+            },
+        )
+
+    assert response.status_code == 302
+    booked.refresh_from_db()
+    assert booked.session_type == individual
+    assert _versions(client_user) == [(1, "booking"), (2, "changed")]
+    assert "90837 Individual therapy (first session) 1 $160.00" in _text(
+        GoodFaithEstimate.objects.get(client=client_user, version=2)
+    )
+
+
+def test_the_desk_leaving_the_kind_alone_keeps_it_and_its_length(
+    client, booked, client_user, front_desk, django_capture_on_commit_callbacks
+):
+    client.force_login(front_desk)
+    local = timezone.localtime(booked.start + dt.timedelta(days=1))
+    length = booked.end - booked.start
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("scheduling:appointment_reschedule", args=[booked.pk]),
+            {
+                "therapist": booked.therapist_id,
+                "day": local.date().isoformat(),
+                "start_time": local.strftime("%H:%M"),
+                "modality": booked.modality,
+                "session_type": "",
+                "override_reason": "She asked for the next day.",
+                "confirmed": "True",
+            },
+        )
+
+    assert response.status_code == 302
+    booked.refresh_from_db()
+    assert (booked.session_type.slug, booked.end - booked.start) == ("initial-consultation", length)
+    assert _versions(client_user) == [(1, "booking")]
