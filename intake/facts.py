@@ -21,6 +21,8 @@ from .models import ConsentSignature, HardDate, Intake, InternalNote, PregnancyE
 from .pregnancy_history import age_on, since_text
 from .screening_display import FlagView, ScreenerRow, intake_flag_views, intake_screener_rows, screener_row
 from .selectors import (
+    PAYMENT_CHOICE_FIELDS,
+    REFERRAL_FIELDS,
     consent_signatures,
     intake_hard_dates,
     intake_history_summary,
@@ -131,16 +133,33 @@ class IntakeFacts:
                 views.append(ScaleView(code=row.code, short_name=row.short_name, drawing=drawing))
         return views
 
-    @cached_property
-    def perinatal_history(self) -> list[Row]:
-        """Her perinatal mental-health history, each answer under the field's short name."""
+    def _short_rows(self, names, *, answered_only: bool = False) -> list[Row]:
+        """Each named answer under the field's short name (only those she gave, if asked)."""
         return [
             Row(
                 str(capfirst(Intake._meta.get_field(name).verbose_name)),
                 field_value_display(name, getattr(self.intake, name)),
             )
-            for name in PERINATAL_HISTORY_FIELDS
+            for name in names
+            if not answered_only or getattr(self.intake, name) not in (None, "")
         ]
+
+    @cached_property
+    def perinatal_history(self) -> list[Row]:
+        """Her perinatal mental-health history, each answer under the field's short name."""
+        return self._short_rows(PERINATAL_HISTORY_FIELDS)
+
+    @cached_property
+    def referral(self) -> list[Row]:
+        """Where she heard of the practice, and whether the referrer may know she made contact
+        (the answers she gave)."""
+        return self._short_rows(REFERRAL_FIELDS, answered_only=True)
+
+    @cached_property
+    def payment_choice(self) -> list[Row]:
+        """How she means to pay and her plans' names (the answers she gave); no member or
+        group number, no card image."""
+        return self._short_rows(PAYMENT_CHOICE_FIELDS, answered_only=True)
 
     @cached_property
     def age(self) -> int | None:

@@ -582,6 +582,9 @@ REFERRAL_FIELDS = (
     "referring_practice",
     "referrer_may_know",
 )
+# How she means to pay, as the therapist's PDF summary shows it: the choice and the plans'
+# names, never a member or group number (those are the front desk's, on the review page).
+PAYMENT_CHOICE_FIELDS = ("payment_method", "insurance_plan", "secondary_insurance_plan")
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from .steps import HEALTH, SUPPORT
 
 # Bump whenever the template, the stylesheet or this context changes what a PDF shows:
 # a new version makes every stored document stale (see summary_digest).
-TEMPLATE_VERSION = "2026.12.7"
+TEMPLATE_VERSION = "2026.12.8"
 TEMPLATE_NAME = "intake/pdf/summary.html"
 
 Audience = SummaryDocument.Audience
@@ -326,6 +326,11 @@ def intake_summary_context(*, intake: Intake, audience: str = Audience.STAFF) ->
         "support": _section_rows(intake, SUPPORT),
         "consents": _consents(facts.signatures),
         "staff": _staff(intake, facts.notes) if is_staff else None,
+        # Billing and referral facts for the practice copy (no member number, no card image).
+        "referral": [{"label": row.label, "value": row.value} for row in facts.referral] if is_staff else [],
+        "payment": [{"label": row.label, "value": row.value} for row in facts.payment_choice]
+        if is_staff
+        else [],
     }
     return context
 

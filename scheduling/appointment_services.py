@@ -33,7 +33,7 @@ from .errors import (
     SchedulingFieldError,
     SlotTakenError,
 )
-from .estimate_tasks import estimate_on_booking
+from .estimate_tasks import estimate_on_appointment_change, estimate_on_booking
 from .models import (
     APPOINTMENT_NO_OVERLAP,
     Appointment,
@@ -265,14 +265,16 @@ def appointment_reschedule(
     actor: User,
     therapist: User | None = None,
     modality: str | None = None,
+    session_type: SessionType | None = None,
     reason: str = "",
     override_reason: str = "",
     request: HttpRequest | None = None,
 ) -> Appointment:
-    """Staff move a booked appointment to ``start`` (and optionally another therapist or
-    modality). Same overlap rule as booking; raises SlotTakenError on a clash, and
-    NeedsOverrideError for a time outside the usual rules without ``override_reason`` (see
-    booking_guard). The calendar revision goes up so the client's calendar replaces the event."""
+    """Staff move a booked appointment to ``start`` (and optionally another therapist,
+    modality or session type, whose length it then takes). Same overlap rule as booking;
+    raises SlotTakenError on a clash, and NeedsOverrideError for a time outside the usual
+    rules without ``override_reason`` (see booking_guard). The calendar revision goes up so
+    the client's calendar replaces the event."""
     if timezone.is_naive(start):
         raise ValueError("start must be timezone-aware.")
     refuse_past(start)
@@ -287,7 +289,13 @@ def appointment_reschedule(
         modality = modality or locked.modality
         if modality not in Modality.values:
             raise ValueError(f"{modality!r} is not a modality.")
-        end = start + (locked.end - locked.start)
+        session_type = session_type or locked.session_type
+        length = (
+            timedelta(minutes=session_type.duration_minutes)
+            if session_type.pk != locked.session_type_id
+            else locked.end - locked.start
+        )
+        end = start + length
         override_note = booking_guard(
             therapist=therapist, start=start, end=end, modality=modality, override_reason=override_reason
         )
@@ -300,8 +308,9 @@ def appointment_reschedule(
             office = Office.objects.order_by("pk").first()
             if office is None:
                 raise NoOfficeError(NO_OFFICE)
-        old_start = locked.start
+        old_start, old_type = locked.start, locked.session_type
         locked.therapist, locked.start, locked.end = therapist, start, end
+        locked.session_type = session_type
         locked.modality, locked.office = modality, office
         locked.sequence += 1
         # A new time deserves its own reminder.
@@ -313,6 +322,7 @@ def appointment_reschedule(
                         "therapist",
                         "start",
                         "end",
+                        "session_type",
                         "modality",
                         "office",
                         "sequence",
@@ -342,10 +352,13 @@ def appointment_reschedule(
             client=locked.client,
             detail=f"moved from {old_start.astimezone(UTC):%Y-%m-%d %H:%M} to "
             f"{start.astimezone(UTC):%Y-%m-%d %H:%M} UTC with therapist {therapist.pk}"
+            + (f", now {session_type.slug} (was {old_type.slug})" if session_type != old_type else "")
             + (f"; {reason[:100]}" if reason else "")
             + override_note,
             request=request,
         )
+        # Another therapist or session type changes what her estimate says.
+        estimate_on_appointment_change(appointment=locked)
     return locked
 
 

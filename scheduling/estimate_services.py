@@ -47,6 +47,7 @@ ERROR_PRACTICE_NPI = _("the practice's NPI is not filled in (Practice settings)"
 ERROR_PRACTICE_TAX_ID = _("the practice's tax id is not filled in (Practice settings)")
 ERROR_THERAPIST_NPI = _("%(name)s's NPI is not filled in (Therapists' credentials)")
 ERROR_SESSION_TYPE = _("the session type “%(slug)s” is missing or inactive")
+ERROR_SERVICE_CODE = _("the session type “%(name)s” has no service code (Session types and fees)")
 
 
 class EstimateNotReadyError(Exception):
@@ -60,6 +61,7 @@ class EstimateNotReadyError(Exception):
 
 @dataclass(frozen=True)
 class EstimateLine:
+    service_code: str
     description: str
     quantity: int
     unit_fee: Decimal
@@ -89,12 +91,25 @@ def estimate_lines(*, practice: Practice, appointment: Appointment | None = None
         for slug, found in ((FIRST_VISIT_SLUG, first), (ONGOING_SESSION_SLUG, ongoing))
         if found is None
     ]
+    if not missing:
+        used = [first, ongoing] if practice.estimate_ongoing_sessions else [first]
+        missing = [
+            str(ERROR_SERVICE_CODE % {"name": t.name}) for t in dict.fromkeys(used) if not t.service_code
+        ]
     if missing:
         raise EstimateNotReadyError(missing)
-    lines = [EstimateLine(str(_("%(name)s (first session)") % {"name": first.name}), 1, first.self_pay_fee)]
+    lines = [
+        EstimateLine(
+            first.service_code,
+            str(_("%(name)s (first session)") % {"name": first.name}),
+            1,
+            first.self_pay_fee,
+        )
+    ]
     if practice.estimate_ongoing_sessions:
         lines.append(
             EstimateLine(
+                ongoing.service_code,
                 str(
                     _("%(name)s, ongoing sessions expected over %(months)s months")
                     % {"name": ongoing.name, "months": practice.estimate_months}
@@ -186,6 +201,7 @@ def estimate_issue(
             requested_by=actor,
             lines=[
                 {
+                    "service_code": line.service_code,
                     "description": line.description,
                     "quantity": line.quantity,
                     "unit_fee": str(line.unit_fee),
@@ -212,6 +228,53 @@ def estimate_issue(
             request=request,
         )
     return estimate
+
+
+def _charges(lines: list[dict]) -> list[tuple[str, int, Decimal]]:
+    """What an estimate's lines charge for: each service's code, number and fee (not the
+    words describing them)."""
+    return [
+        (line.get("service_code", ""), int(line["quantity"]), Decimal(line["unit_fee"])) for line in lines
+    ]
+
+
+def estimate_reissue_if_changed(*, appointment_id: int) -> GoodFaithEstimate | None:
+    """Issue a new version of an upcoming booking's estimate when what it would say now (the
+    charges of its session types, at today's fees and codes, or the therapist) differs from
+    its latest version; earlier versions are kept. Returns the new version, or None when the
+    booking has no estimate yet (the booking's task and the sweeper issue that one), is no
+    longer upcoming, or nothing changed."""
+    appointment = Appointment.objects.select_related("client", "therapist", "session_type").get(
+        pk=appointment_id
+    )
+    if appointment.status != Appointment.Status.BOOKED or appointment.start <= timezone.now():
+        return None
+    latest = appointment.estimates.order_by("-version").first()
+    if latest is None:
+        return None
+    lines = estimate_lines(practice=practice_get(), appointment=appointment)
+    now = [(line.service_code, line.quantity, line.unit_fee) for line in lines]
+    if now == _charges(latest.lines) and latest.therapist_id == appointment.therapist_id:
+        return None
+    return estimate_issue(
+        client=appointment.client,
+        therapist=appointment.therapist,
+        reason=GoodFaithEstimate.Reason.CHANGED,
+        appointment=appointment,
+    )
+
+
+def estimated_upcoming_appointments() -> list[int]:
+    """Ids of upcoming booked appointments that have an estimate (those a change of fees or
+    codes may make out of date)."""
+    return list(
+        Appointment.objects.filter(
+            status=Appointment.Status.BOOKED, start__gt=timezone.now(), estimates__isnull=False
+        )
+        .distinct()
+        .order_by("start")
+        .values_list("pk", flat=True)
+    )
 
 
 def estimate_issue_for_booking(*, appointment_id: int) -> GoodFaithEstimate | None:

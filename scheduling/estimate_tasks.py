@@ -15,6 +15,8 @@ from .estimate_services import (
     EstimateNotReadyError,
     estimate_issue_for_booking,
     estimate_issue_on_request,
+    estimate_reissue_if_changed,
+    estimated_upcoming_appointments,
     estimates_missing,
 )
 from .models import Appointment
@@ -93,3 +95,58 @@ def estimates_missing_sweep_task() -> int:
     if ids:
         logger.info("Estimate sweeper: %s bookings without their estimate, %s queued", len(ids), queued)
     return queued
+
+
+@shared_task(bind=True, max_retries=5)
+def estimate_reissue_task(self, appointment_id: int) -> int | None:
+    try:
+        estimate = estimate_reissue_if_changed(appointment_id=appointment_id)
+    except EstimateNotReadyError as error:
+        logger.warning("Good Faith Estimate for appointment %s not issued again: %s", appointment_id, error)
+        return None
+    except OSError as error:
+        raise self.retry(exc=error, countdown=min(600, 10 * 2**self.request.retries)) from error
+    return estimate.pk if estimate else None
+
+
+def _queue_reissue(appointment_id: int) -> bool:
+    try:
+        estimate_reissue_task.apply_async(
+            args=(appointment_id,), retry=True, retry_policy=ENQUEUE_RETRY_POLICY
+        )
+    except Exception:  # noqa: BLE001 - whatever the broker raises, the change stands
+        logger.warning(
+            "Could not queue the new Good Faith Estimate of appointment %s", appointment_id, exc_info=True
+        )
+        return False
+    return True
+
+
+def estimate_on_appointment_change(*, appointment: Appointment) -> None:
+    """After a booking changed (another therapist, another session type): once the change
+    commits, issue its estimate again if what it says is now out of date."""
+    if appointment.estimates.exists():
+        transaction.on_commit(lambda: _queue_reissue(appointment.pk))
+
+
+@shared_task
+def estimates_reissue_task() -> int:
+    """After the practice changed a fee or a service code: queue each upcoming estimated
+    booking's check (each issues a new version only if its charges changed)."""
+    ids = estimated_upcoming_appointments()
+    return sum(1 for appointment_id in ids if _queue_reissue(appointment_id))
+
+
+def estimates_on_fee_change() -> None:
+    """Once a change to the session types' fees or codes commits, check every upcoming
+    estimate against it."""
+
+    def queue() -> None:
+        try:
+            estimates_reissue_task.apply_async(retry=True, retry_policy=ENQUEUE_RETRY_POLICY)
+        except Exception:  # noqa: BLE001 - whatever the broker raises, the new fee stands
+            logger.warning(
+                "Could not queue the Good Faith Estimates' check after a fee change", exc_info=True
+            )
+
+    transaction.on_commit(queue)

@@ -237,6 +237,13 @@ class BookForm(forms.Form):
 
 
 class RescheduleForm(BookForm):
+    session_type = forms.ModelChoiceField(
+        label=_("Kind of session"),
+        queryset=SessionType.objects.filter(active=True),
+        required=False,
+        empty_label=_("Keep the same kind"),
+        help_text=_("A new kind sets the session's length, and a self-pay client gets a new estimate."),
+    )
     reason = TypedTextField(label=_("Reason (for the record; not sent)"), required=False, max_length=200)
 
 

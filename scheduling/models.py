@@ -6,6 +6,7 @@ Storage is UTC; weekly availability is wall-clock time in the practice's zone
 
 from django.conf import settings
 from django.core.files.storage import storages
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -14,6 +15,11 @@ from django.utils.translation import gettext_lazy as _
 from portal.models import TimeStampedModel, User
 
 THERAPISTS_ONLY = {"role": User.Role.THERAPIST}
+
+# A CPT code: five characters, four digits then a digit or a letter (90837, 0362T, 9920F).
+service_code_validator = RegexValidator(
+    r"^[0-9]{4}[0-9A-Z]$", _("Enter the five-character CPT code, for example 90837.")
+)
 
 # Name of the PostgreSQL exclusion constraint that stops a therapist being double booked. It
 # is created by migration 0002 on PostgreSQL only (see there); appointment_services.appointment_book
@@ -69,6 +75,13 @@ class SessionType(TimeStampedModel):
     slug = models.SlugField(_("slug"), max_length=50, unique=True)
     duration_minutes = models.PositiveSmallIntegerField(_("length (minutes)"))
     self_pay_fee = models.DecimalField(_("self-pay fee (USD)"), max_digits=7, decimal_places=2)
+    # The CPT code the session is billed under; the Good Faith Estimate lists it for each service.
+    service_code = models.CharField(
+        _("service code (CPT)"),
+        max_length=5,
+        validators=[service_code_validator],
+        help_text=_("Five characters, for example 90837 for psychotherapy of 53 minutes or more."),
+    )
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -407,6 +420,7 @@ class GoodFaithEstimate(models.Model):
     class Reason(models.TextChoices):
         BOOKING = "booking", _("An appointment was booked")
         REQUEST = "request", _("Asked for")
+        CHANGED = "changed", _("The expected charges or provider changed")
 
     client = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="estimates")
     version = models.PositiveIntegerField()

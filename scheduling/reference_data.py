@@ -15,6 +15,16 @@ SESSION_TYPES = [
     ("couples", "Couples therapy", 60, Decimal("190.00")),
 ]
 
+# The CPT code each seeded session type is billed under, printed on the Good Faith Estimate:
+# the diagnostic first session; psychotherapy of 53 minutes or more; family or couples therapy
+# with the client present. Apart from SESSION_TYPES because the code came later (its own
+# migration fills it).
+SERVICE_CODES = {
+    "initial-consultation": "90791",
+    "individual": "90837",
+    "couples": "90847",
+}
+
 
 def session_types_seed(session_type_model) -> None:
     """Create each session type that is missing (safe to run again). Takes the model class so
@@ -24,3 +34,10 @@ def session_types_seed(session_type_model) -> None:
         session_type_model.objects.get_or_create(
             slug=slug, defaults={"name": name, "duration_minutes": minutes, "self_pay_fee": fee}
         )
+
+
+def service_codes_fill(session_type_model) -> None:
+    """Give each seeded session type its service code where it has none (an admin's own code
+    is kept). Takes the model class so a migration can pass its historical model."""
+    for slug, code in SERVICE_CODES.items():
+        session_type_model.objects.filter(slug=slug, service_code="").update(service_code=code)

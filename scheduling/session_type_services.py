@@ -7,10 +7,13 @@ from django.utils.text import slugify
 from portal.audit import audit_record
 from portal.models import AuditEvent, User
 
+from .estimate_tasks import estimates_on_fee_change
 from .models import SessionType
 
 # The fields the practice admin sets; the slug is made once from the first name.
-SESSION_TYPE_FIELDS = ("name", "duration_minutes", "self_pay_fee", "active")
+SESSION_TYPE_FIELDS = ("name", "duration_minutes", "self_pay_fee", "service_code", "active")
+# Changing one of these may put a booked client's Good Faith Estimate out of date.
+ESTIMATED_FIELDS = ("self_pay_fee", "service_code")
 
 
 def _free_slug(name: str) -> str:
@@ -33,7 +36,9 @@ def session_type_save(
     """Add a session type (session_type None) or change one, audited with what changed.
 
     A session type is never deleted, since appointments refer to it: it is turned off
-    (active False), and clients no longer see it. Booked appointments keep their length.
+    (active False), and clients no longer see it. Booked appointments keep their length. A
+    new fee or code issues again each upcoming booking's estimate it changes (a new version;
+    the ones issued are kept).
     """
     values = {field: values[field] for field in SESSION_TYPE_FIELDS if field in values}
     if session_type is None:
@@ -49,6 +54,8 @@ def session_type_save(
             setattr(session_type, field, values[field])
         session_type.save(update_fields=[*changed, "updated_at"])
         action = AuditEvent.Action.UPDATE
+        if set(changed) & set(ESTIMATED_FIELDS):
+            estimates_on_fee_change()
     audit_record(
         actor=actor,
         action=action,

@@ -159,6 +159,7 @@ def _confirm_page(
                 "start_time": data["start_time"].strftime("%H:%M"),
                 "modality": modality,
                 **({"reason": data["reason"]} if "reason" in data else {}),
+                **({"session_type": data["session_type"].pk} if data.get("session_type") else {}),
             },
         },
     )
@@ -342,11 +343,14 @@ def appointment_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
             appointment,
             reschedule_form=RescheduleForm(request.POST, therapists=selectors.therapists_active()),
         )
+    new_type = form.cleaned_data["session_type"]
     confirm = partial(
         _confirm_page,
         request,
         client=appointment.client,
-        duration=appointment.end - appointment.start,
+        duration=timedelta(minutes=new_type.duration_minutes)
+        if new_type
+        else appointment.end - appointment.start,
         action=reverse("scheduling:appointment_reschedule", args=[pk]),
         back=reverse("scheduling:appointment_manage", args=[pk]),
     )
@@ -363,6 +367,7 @@ def appointment_reschedule(request: HttpRequest, pk: int) -> HttpResponse:
             start=data["start"],
             therapist=data["therapist"],
             modality=data["modality"],
+            session_type=new_type,
             reason=data["reason"],
             override_reason=data["override_reason"],
             actor=request.user,

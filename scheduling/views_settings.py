@@ -25,7 +25,14 @@ MSG_OFFICE_HOURS_UNCHANGED = _("Nothing had changed, so nothing was saved.")
 MSG_CLOSURE_ADDED = _("The office is marked closed on %(day)s.")
 MSG_CLOSURE_REMOVED = _("The office is open again on %(day)s.")
 
-SessionTypeForm = forms.modelform_factory(SessionType, fields=SESSION_TYPE_FIELDS)
+
+class SessionTypeForm(forms.ModelForm):
+    class Meta:
+        model = SessionType
+        fields = SESSION_TYPE_FIELDS
+
+    def clean_service_code(self) -> str:
+        return self.cleaned_data["service_code"].strip().upper()
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -15,7 +15,7 @@ from intake.reference_data import consent_documents_seed
 from portal.models import Practice, User
 from portal.reference_data import practice_ensure
 from scheduling.models import SessionType
-from scheduling.reference_data import session_types_seed
+from scheduling.reference_data import service_codes_fill, session_types_seed
 from tests.portal.factories import PracticeFactory, StaffFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +36,7 @@ def reference_data_seed() -> None:
     practice_ensure(Practice)
     consent_documents_seed(ConsentDocument)
     session_types_seed(SessionType)
+    service_codes_fill(SessionType)
 
 
 @receiver(post_migrate, dispatch_uid="tests_reference_data")

@@ -9,12 +9,15 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 from pypdf import PdfReader
 
 from intake.instruments import INSTRUMENT_ORDER, get_instrument, instruments_for_step
-from intake.models import InternalNote, SummaryDocument
+from intake.models import InsuranceCardImage, Intake, InternalNote, SummaryDocument
+from intake.payment_services import card_image_store
 from intake.questionnaire_services import questionnaire_answers_save
 from intake.screening_display import CLIENT_ANSWERS_NOTE
 from intake.selectors import intake_scores
@@ -715,3 +718,90 @@ def test_a_deleted_file_rendered_again_to_the_same_bytes_is_kept(client, client_
     assert b"".join(response.streaming_content) == b"%PDF-1.7 the same bytes each time"
     current = SummaryDocument.objects.get(intake=intake, audience=STAFF, is_current=True)
     assert Path(current.file.path).exists()
+
+
+def _insured_and_referred(intake):
+    Intake.objects.filter(pk=intake.pk).update(
+        heard_about=Intake.HeardAbout.HEALTH_PROVIDER,
+        referring_provider="Dr. Lena Ortiz",
+        referring_practice="Cherry Creek Midwives",
+        referrer_may_know=True,
+        payment_method=Intake.PaymentMethod.INSURANCE,
+        insurance_plan="Anthem Blue PPO",
+        insurance_member_id="XJH884120377",
+        insurance_group_number="GRP55120",
+        secondary_insurance_plan="Cigna Open Access",
+        secondary_member_id="CIG7731904",
+    )
+
+
+def _card_photo(intake, client_user):
+    buffer = io.BytesIO()
+    Image.new("RGB", (320, 200), "#3366aa").save(buffer, format="PNG")
+    card_image_store(
+        intake=intake,
+        side=InsuranceCardImage.Side.FRONT,
+        upload=SimpleUploadedFile("card.png", buffer.getvalue(), content_type="image/png"),
+        actor=client_user,
+    )
+
+
+def test_the_practice_copy_shows_where_she_came_from_and_how_she_pays(client_user):
+    intake = intake_build(client=client_user)
+    _insured_and_referred(intake)
+
+    document = summary_render(intake_id=intake.pk, audience=STAFF)
+    keep(document, "summary-staff-payment.pdf")
+    text = flat(pdf_text(document))
+
+    assert "How she found us, and paying for sessions" in text
+    for shown in (
+        "My doctor, midwife or another provider",
+        "Dr. Lena Ortiz",
+        "Cherry Creek Midwives",
+        "Referrer may know she made contact Yes",
+        "I would like to use my health insurance",
+        "Anthem Blue PPO",
+        "Cigna Open Access",
+    ):
+        assert shown in text, shown
+
+
+def test_the_practice_copy_has_no_member_number_and_no_card_image(client_user):
+    # The photo is taken while she fills the form in; the copy is of her draft.
+    intake = intake_build(client=client_user, submit=False)
+    _insured_and_referred(intake)
+    _card_photo(intake, client_user)
+
+    document = summary_render(intake_id=intake.pk, audience=STAFF)
+    text = flat(pdf_text(document))
+
+    assert InsuranceCardImage.objects.filter(intake=intake).exists()
+    for hidden in ("XJH884120377", "GRP55120", "CIG7731904", "Front of the card"):
+        assert hidden not in text, hidden
+    with document.file.open("rb") as handle:
+        reader = PdfReader(io.BytesIO(handle.read()))
+    assert [image.name for page in reader.pages for image in page.images] == []
+
+
+def test_a_self_paying_client_who_said_nothing_of_a_referral_is_shown_so(client_user):
+    intake = intake_build(client=client_user)
+    Intake.objects.filter(pk=intake.pk).update(
+        heard_about="", payment_method=Intake.PaymentMethod.SELF_PAY, insurance_plan=""
+    )
+
+    text = flat(pdf_text(summary_render(intake_id=intake.pk, audience=STAFF)))
+
+    assert "Heard about us Not answered" in text
+    assert "How sessions will be paid I will pay for sessions myself" in text
+    assert "Insurance plan" not in text
+
+
+def test_the_clients_copy_has_no_payment_section(client_user):
+    intake = intake_build(client=client_user)
+    _insured_and_referred(intake)
+
+    text = flat(pdf_text(summary_render(intake_id=intake.pk, audience=CLIENT)))
+
+    assert "How she found us, and paying for sessions" not in text
+    assert "Anthem Blue PPO" not in text

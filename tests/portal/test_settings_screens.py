@@ -12,7 +12,7 @@ from django.urls import reverse
 from intake.consent_rules import ERROR_PLACEHOLDER
 from intake.models import ConsentDocument
 from portal.models import AuditEvent, Practice, TherapistCredentials, User
-from scheduling.models import SessionType
+from scheduling.models import SessionType, service_code_validator
 from tests.intake.test_disclosure import STEPHANIE
 
 pytestmark = pytest.mark.django_db
@@ -337,6 +337,7 @@ def test_a_session_fee_change_is_saved_and_audited(client, practice_admin):
             "name": session_type.name,
             "duration_minutes": session_type.duration_minutes,
             "self_pay_fee": "155.00",
+            "service_code": session_type.service_code,
             "active": "on",
         },
     )
@@ -346,3 +347,47 @@ def test_a_session_fee_change_is_saved_and_audited(client, practice_admin):
     assert AuditEvent.objects.filter(
         actor=practice_admin, object_type="session_type", detail=f"{session_type.name}: self_pay_fee"
     )
+
+
+def test_a_service_code_is_saved_in_capitals(client, practice_admin):
+    client.force_login(practice_admin)
+    session_type = SessionType.objects.get(slug="individual")
+
+    response = client.post(
+        reverse("scheduling:settings_session_type", args=[session_type.pk]),
+        {
+            "name": session_type.name,
+            "duration_minutes": 45,
+            "self_pay_fee": session_type.self_pay_fee,
+            "service_code": " 0362t ",
+            "active": "on",
+        },
+    )
+
+    assert response.status_code == 302
+    session_type.refresh_from_db()
+    assert session_type.service_code == "0362T"
+
+
+def test_a_malformed_service_code_is_refused_beside_the_field_keeping_the_fee_typed(client, practice_admin):
+    client.force_login(practice_admin)
+    session_type = SessionType.objects.get(slug="individual")
+
+    response = client.post(
+        reverse("scheduling:settings_session_type", args=[session_type.pk]),
+        {
+            "name": session_type.name,
+            "duration_minutes": session_type.duration_minutes,
+            "self_pay_fee": "171.00",
+            "service_code": "9083",
+            "active": "on",
+        },
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    error = re.search(r'<ul class="errorlist" id="id_service_code_error">(.*?)</ul>', page, re.S).group(1)
+    assert str(service_code_validator.message) in error
+    assert 'value="171.00"' in page
+    session_type.refresh_from_db()
+    assert (session_type.service_code, session_type.self_pay_fee) == ("90837", Decimal("160.00"))

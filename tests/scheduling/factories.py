@@ -46,6 +46,7 @@ class SessionTypeFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"session-{n}")
     duration_minutes = 50
     self_pay_fee = Decimal("150.00")
+    service_code = "90834"
 
 
 class WeeklyAvailabilityFactory(factory.django.DjangoModelFactory):

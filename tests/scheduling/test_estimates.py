@@ -15,7 +15,12 @@ from intake.models import Intake
 from portal.models import AuditEvent, TherapistCredentials
 from portal.selectors import practice_forget
 from scheduling.appointment_services import appointment_book
-from scheduling.estimate_services import ERROR_PRACTICE_NPI, EstimateNotReadyError, estimate_issue
+from scheduling.estimate_services import (
+    ERROR_PRACTICE_NPI,
+    ERROR_SERVICE_CODE,
+    EstimateNotReadyError,
+    estimate_issue,
+)
 from scheduling.estimate_tasks import estimates_missing_sweep_task
 from scheduling.message_content import forbidden_words_in
 from scheduling.models import Appointment, GoodFaithEstimate, Modality, NotificationKind, SessionType
@@ -86,9 +91,9 @@ def test_self_pay_booking_issues_an_estimate_with_every_required_element(
         "Good Faith Estimate",
         "Hope Rivera",  # the client's name
         "March 14, 1991",  # and date of birth
-        "Initial consultation (first session)",
+        "90791 Initial consultation (first session)",
         "$175.00",
-        "Individual therapy, ongoing sessions expected over 3 months",
+        "90837 Individual therapy, ongoing sessions expected over 3 months",
         "11 $160.00 $1,760.00",
         "Total expected charges $1,935.00",
         "Sitting in Sisterhood",
@@ -105,6 +110,7 @@ def test_self_pay_booking_issues_an_estimate_with_every_required_element(
     ):
         assert required in text, required
     assert estimate.total == 1935
+    assert [line["service_code"] for line in estimate.lines] == ["90791", "90837"]
 
 
 def test_insured_booking_issues_no_estimate(
@@ -259,3 +265,32 @@ def test_an_estimate_lost_from_storage_answers_404_not_an_error(
     estimate.file.storage.delete(estimate.file.name)
     client.force_login(client_user)
     assert client.get(reverse("scheduling:estimate_pdf", kwargs={"pk": estimate.pk})).status_code == 404
+
+
+def test_couples_booking_lists_the_family_therapy_code_on_each_line(
+    billing_ready, therapist, client_user, front_desk, django_capture_on_commit_callbacks
+):
+    _intake(client_user, payment_method=Intake.PaymentMethod.SELF_PAY)
+    with django_capture_on_commit_callbacks(execute=True):
+        appointment_book(
+            therapist=therapist,
+            session_type=SessionType.objects.get(slug="couples"),
+            start=timezone.now() + dt.timedelta(days=5),
+            modality=Modality.TELEHEALTH,
+            client=client_user,
+            actor=front_desk,
+        )
+
+    text = _text(GoodFaithEstimate.objects.get(client=client_user))
+    assert "90847 Couples therapy (first session)" in text
+    assert "90847 Couples therapy, ongoing sessions expected over 3 months" in text
+
+
+def test_no_estimate_while_a_session_type_has_no_service_code(billing_ready, therapist, client_user):
+    SessionType.objects.filter(slug="individual").update(service_code="")
+
+    with pytest.raises(EstimateNotReadyError) as raised:
+        estimate_issue(client=client_user, therapist=therapist, reason="request")
+
+    assert raised.value.problems == [str(ERROR_SERVICE_CODE % {"name": "Individual therapy"})]
+    assert not GoodFaithEstimate.objects.exists()
