@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("scheduling", "0010_good_faith_estimates"),
+        ("scheduling", "0012_estimate_reason_changed"),
     ]
 
     operations = [
