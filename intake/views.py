@@ -234,6 +234,9 @@ def _progress(intake: Intake, number: int | None) -> list[dict]:
     """Each step with its state as the progress list shows it (intake.display words it)."""
     started = intake_steps_started(intake=intake)
     needed = {problem.step for problem in intake_submit_problems(intake=intake)}
+    # Questionnaires are optional to send, but not done while a question shown is unanswered.
+    if started[QUESTIONNAIRES] and questionnaire_items_waiting(intake=intake):
+        needed.add(QUESTIONNAIRES)
     progress = []
     # The pregnancy step is worded for her or his path (partner_words).
     for s in partner_words.steps_for(intake.pregnancy_role):

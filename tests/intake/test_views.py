@@ -1030,3 +1030,15 @@ def test_step_5_screens_keep_follow_ups_with_their_question_and_start_anew_at_a_
     assert holding["q-asq-1"] == holding["q-asq-5"]
     # The first screen also carries the step's opening note, so it holds one question fewer.
     assert screens[0].count("data-question=") < screens[1].count("data-question=")
+
+
+def _step_state(html: str, number: int) -> str:
+    link = html.index(f'href="{step_url(number)}"><span class="intake-progress__mark"')
+    start = html.rindex("data-step-state=", 0, link)
+    return html[start:].split('"')[1]
+
+
+def test_questionnaires_read_in_progress_until_every_question_shown_is_answered(signed_in):
+    signed_in.post(step_url(5), {"q-phq9-1": "1", "action": "save"})
+
+    assert _step_state(signed_in.get(step_url(1)).content.decode(), 5) == "in_progress"
