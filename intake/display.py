@@ -10,6 +10,7 @@ from django.utils.dateformat import format as format_as
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from . import pregnancy_history
 from .catalogue import SYMPTOM_LABELS
 from .forms import BABY_LABELS, FIELDS, IMPACT_FIELDS, MONTH_CHOICES
 from .models import Intake, PregnancyEntry
@@ -124,7 +125,15 @@ def pregnancy_rows(entry: PregnancyEntry, since: str = "") -> list[Row]:
         given = [str(complication_labels.get(c, c)) for c in entry.complications]
         # Nothing ticked is an unanswered detail: "None given" read as "no care was given".
         care = ", ".join(given) or str(NOT_ANSWERED)
-    rows = [Row(_("When"), when), Row(_("Weeks"), weeks)]
+    # Pregnant now with a due date: "when" and "weeks" are worked out, not left unanswered.
+    due_now = entry.outcome == PregnancyEntry.Outcome.CURRENT and entry.due_date is not None
+    if due_now and not since:
+        since = pregnancy_history.since_text(entry, timezone.localdate())
+    rows = [
+        Row(label, value)
+        for label, value in ((_("When"), when), (_("Weeks"), weeks))
+        if not (due_now and value == str(NOT_ANSWERED))
+    ]
     if since:
         rows.append(Row(_("How long ago") if entry.outcome != "current" else _("Now"), since))
     if entry.baby_outcomes:

@@ -1042,3 +1042,17 @@ def test_questionnaires_read_in_progress_until_every_question_shown_is_answered(
     signed_in.post(step_url(5), {"q-phq9-1": "1", "action": "save"})
 
     assert _step_state(signed_in.get(step_url(1)).content.decode(), 5) == "in_progress"
+
+
+def test_a_current_pregnancy_with_a_due_date_shows_how_far_along_not_blanks(signed_in, client_user):
+    intake = IntakeFactory(client=client_user)
+    due = timezone.localdate() + dt.timedelta(weeks=20)
+    PregnancyEntryFactory(
+        intake=intake, outcome=PregnancyEntry.Outcome.CURRENT, due_date=due, year=None, weeks=None
+    )
+
+    html = signed_in.get(step_url(3)).content.decode()
+    card = html[html.index("I am pregnant now") :]
+
+    assert "about 20 weeks pregnant" in card
+    assert "Not answered" not in card[: card.index("Medical care")]
