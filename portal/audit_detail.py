@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 DENVER = ZoneInfo("America/Denver")
 
-_PERSON_ID = re.compile(r"\b(?:therapist|user) (\d{1,18})\b")
+_PERSON_ID = re.compile(r"\b(?:therapist|user|was) (\d{1,18})\b")
 _UTC_TIME = re.compile(r"(\d{4}-\d{2}-\d{2} \d{2}:\d{2})(?: UTC)?")
 _BOOKED = re.compile(
     r"^booked (?P<slug>[\w-]+) (?P<modality>\w+) with therapist (?P<therapist>\d+) at "
@@ -92,10 +92,16 @@ def detail_words(detail: str, *, object_type: str, names: dict[int, str], roles:
             "new": _label(role[2], roles),
         }
     words = _ROLE_IN.sub(lambda found: f"{found[0].split()[0]} {_label(found[1], roles)}", detail)
-    words = _PERSON_ID.sub(lambda found: names.get(int(found[1]), _("someone")), words)
+    words = _PERSON_ID.sub(lambda found: _named(found, names), words)
     words = re.sub(r"\bUTC\b ?", "", _UTC_TIME.sub(lambda found: denver(found[1]), words)).strip()
     words = words.replace(" -> ", " → ")
     return _CODE.sub(lambda found: found[0].replace("_", " "), words)
+
+
+def _named(found: re.Match, names: dict[int, str]) -> str:
+    """ "therapist 4" as her name; "was 4" as "was" and the name."""
+    name = names.get(int(found[1]), _("someone"))
+    return f"was {name}" if found[0].startswith("was ") else name
 
 
 def filters_words(query: str, *, names: dict[int, str]) -> str:

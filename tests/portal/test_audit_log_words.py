@@ -98,6 +98,11 @@ EVENTS = [
     ),
     (
         "practice_admin",
+        dict(action="update", object_type="intake", detail="assigned to user {t} (was {q})", client=True),
+        "Riley Chen changed the intake of Hope R. | assigned to Stephanie Poole (was Quinn Tester)",
+    ),
+    (
+        "practice_admin",
         dict(action="create", object_type="time_off", detail="therapist {t}"),
         "Riley Chen added time off of Stephanie Poole | Stephanie Poole",
     ),
