@@ -91,7 +91,7 @@ def detail_words(detail: str, *, object_type: str, names: dict[int, str], roles:
             "old": _label(role[1], roles),
             "new": _label(role[2], roles),
         }
-    words = _ROLE_IN.sub(lambda found: f"{found[0].split()[0]} {_label(found[1], roles)}", detail)
+    words = _ROLE_IN.sub(lambda found: found[0].replace(found[1], _label(found[1], roles)), detail)
     words = _PERSON_ID.sub(lambda found: _named(found, names), words)
     words = re.sub(r"\bUTC\b ?", "", _UTC_TIME.sub(lambda found: denver(found[1]), words)).strip()
     words = words.replace(" -> ", " → ")

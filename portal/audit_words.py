@@ -38,7 +38,7 @@ PHRASES = {
     ("export", "audit_log"): _("downloaded the audit log"),
     ("update", "practice"): _("changed the practice's settings"),
     ("create", "consent_document"): _("published a new version of an agreement"),
-    ("update", "therapist_credentials"): _("changed %(target)s's profile"),
+    ("update", "therapist_credentials"): _("changed the profile of %(target)s"),
     ("create", "session_type"): _("added a session type"),
     ("update", "session_type"): _("changed a session type"),
     ("create", "weekly_availability"): _("added hours of %(target)s"),

@@ -43,7 +43,7 @@ EVENTS = [
     (
         "practice_admin",
         dict(action="update", object_type="therapist_credentials", detail="credentials of therapist {t}"),
-        "Riley Chen changed Stephanie Poole's profile | credentials of Stephanie Poole",
+        "Riley Chen changed the profile of Stephanie Poole | credentials of Stephanie Poole",
     ),
     (
         "practice_admin",
@@ -100,6 +100,16 @@ EVENTS = [
         "practice_admin",
         dict(action="update", object_type="intake", detail="assigned to user {t} (was {q})", client=True),
         "Riley Chen changed the intake of Hope R. | assigned to Stephanie Poole (was Quinn Tester)",
+    ),
+    (
+        "practice_admin",
+        dict(
+            action="update",
+            object_type="user",
+            object_id="{q}",
+            detail="staff account updated with role practice_admin",
+        ),
+        "Riley Chen changed the account of Quinn Tester | staff account updated with role practice admin",
     ),
     (
         "practice_admin",
