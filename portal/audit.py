@@ -5,11 +5,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from allauth.account.adapter import get_adapter as get_account_adapter
+from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
-from .audit_words import audit_sentence, name_short
+from .audit_detail import booking_sentence, detail_ids, detail_slugs, detail_words
+from .audit_words import A_CLIENT, SOMEONE, SYSTEM, audit_sentence, name_short
 from .models import AuditEvent, User
 
 
@@ -182,6 +185,7 @@ def audit_events_page(
 class AuditLine:
     event: AuditEvent
     sentence: str
+    detail: str
 
 
 def _person(user: User | None) -> str:
@@ -192,18 +196,65 @@ def _person(user: User | None) -> str:
     return user.full_name or user.email
 
 
+def _session_type_names(slugs: set[str]) -> dict[str, str]:
+    """Session types' names by slug, in one query, when the scheduling app is installed (the
+    portal knows it by name only)."""
+    if not slugs or not apps.is_installed("scheduling"):
+        return {}
+    session_type = apps.get_model("scheduling", "SessionType")
+    return dict(session_type.objects.filter(slug__in=slugs).values_list("slug", "name"))
+
+
+def _modality_labels() -> dict[str, str]:
+    if not apps.is_installed("scheduling"):
+        return {}
+    field = apps.get_model("scheduling", "Appointment")._meta.get_field("modality")
+    return {code: str(label) for code, label in field.choices}
+
+
 def audit_lines(page: AuditPage) -> list[AuditLine]:
-    """Each row of the page as an owner reads it: who did what to whom, in words."""
-    return [
-        AuditLine(
-            event=event,
-            sentence=audit_sentence(
-                action=event.action,
-                object_type=event.object_type,
-                actor=_person(event.actor),
-                client=_person(event.client),
-                by_herself=event.client_id is not None and event.client_id == event.actor_id,
-            ),
+    """Each row of the page as an owner reads it: who did what to whom, in words, the people
+    and session types its detail names by number or code loaded in one query each."""
+    ids: set[int] = set()
+    slugs: set[str] = set()
+    for event in page:
+        ids |= detail_ids(event.object_type, event.object_id, event.detail)
+        slugs |= detail_slugs(event.detail)
+    names = {pk: _person(user) for pk, user in User.objects.in_bulk(ids).items()} if ids else {}
+    session_types = _session_type_names(slugs)
+    modalities = _modality_labels() if slugs else {}
+    roles = dict(User.Role.choices)
+    lines = []
+    for event in page:
+        actor, client = _person(event.actor), _person(event.client)
+        by_herself = event.client_id is not None and event.client_id == event.actor_id
+        booked = event.action == AuditEvent.Action.CREATE and booking_sentence(
+            event.detail,
+            actor=actor or str(SYSTEM),
+            client=client or str(A_CLIENT),
+            names=names,
+            session_types=session_types,
+            modalities=modalities,
         )
-        for event in page
-    ]
+        if booked:
+            lines.append(AuditLine(event=event, sentence=booked, detail=""))
+            continue
+        found = [names[pk] for pk in detail_ids(event.object_type, event.object_id, "") if pk in names]
+        found = found or [names[pk] for pk in detail_ids("", "", event.detail) if pk in names]
+        sentence = audit_sentence(
+            action=event.action,
+            object_type=event.object_type,
+            actor=actor,
+            client=client,
+            by_herself=by_herself,
+            target=found[0] if found else "",
+        )
+        detail = detail_words(event.detail, object_type=event.object_type, names=names, roles=roles)
+        if event.action == AuditEvent.Action.ROLE_CHANGE and detail:
+            sentence, detail = f"{sentence} {detail}", ""
+        elif event.detail == "account deactivated":
+            whose = found[0] if found else str(SOMEONE)
+            closed = _("closed the account of %(target)s") % {"target": whose}
+            sentence, detail = f"{actor or SYSTEM} {closed}", ""
+        lines.append(AuditLine(event=event, sentence=sentence, detail=detail))
+    return lines

@@ -38,17 +38,28 @@ PHRASES = {
     ("export", "audit_log"): _("downloaded the audit log"),
     ("update", "practice"): _("changed the practice's settings"),
     ("create", "consent_document"): _("published a new version of an agreement"),
-    ("update", "therapist_credentials"): _("changed a therapist's profile"),
+    ("update", "therapist_credentials"): _("changed the profile of %(target)s"),
     ("create", "session_type"): _("added a session type"),
     ("update", "session_type"): _("changed a session type"),
-    ("create", "weekly_availability"): _("added a therapist's hours"),
-    ("update", "weekly_availability"): _("removed a therapist's hours"),
-    ("create", "time_off"): _("added a therapist's time off"),
-    ("update", "time_off"): _("removed a therapist's time off"),
-    ("create", "user"): _("created a staff account"),
-    ("update", "user"): _("changed an account"),
-    ("role_change", "user"): _("changed someone's role"),
-    ("notify", "user"): _("emailed someone about their account"),
+    ("create", "weekly_availability"): _("added hours of %(target)s"),
+    ("update", "weekly_availability"): _("removed hours of %(target)s"),
+    ("create", "time_off"): _("added time off of %(target)s"),
+    ("update", "time_off"): _("removed time off of %(target)s"),
+    ("create", "user"): _("created the staff account of %(target)s"),
+    ("update", "user"): _("changed the account of %(target)s"),
+    ("role_change", "user"): _("changed the role of %(target)s"),
+    ("notify", "user"): _("emailed %(target)s about their account"),
+    ("create", "good_faith_estimate"): _("issued a Good Faith Estimate for %(client)s"),
+    ("sign", "good_faith_estimate"): _("acknowledged a Good Faith Estimate for %(client)s"),
+    ("download", "good_faith_estimate"): _("downloaded a Good Faith Estimate for %(client)s"),
+    ("view", "good_faith_estimate"): _("opened a Good Faith Estimate for %(client)s"),
+    ("view", "referral_report"): _("viewed the referral report"),
+    ("create", "hard_date"): _("added a hard date to the intake of %(client)s"),
+    ("update", "hard_date"): _("removed a hard date from the intake of %(client)s"),
+    ("create", "insurance_card_image"): _("added a photo of the insurance card of %(client)s"),
+    ("update", "insurance_card_image"): _("replaced a photo of the insurance card of %(client)s"),
+    ("view", "insurance_card_image"): _("viewed a photo of the insurance card of %(client)s"),
+    ("create", "benefits_check"): _("checked the insurance benefits of %(client)s"),
     ("update", "authenticator"): _("changed someone's two-step sign-in"),
     ("sign_in_pause", "sign_in"): _("was paused after failed sign-ins"),
 }
@@ -70,6 +81,12 @@ OWN_PHRASES = {
     ("update", "appointment"): _("changed her appointment"),
     ("download", "summary_document"): _("downloaded her answers"),
     ("update", "user"): _("changed her account"),
+    ("sign", "good_faith_estimate"): _("acknowledged her Good Faith Estimate"),
+    ("download", "good_faith_estimate"): _("downloaded her Good Faith Estimate"),
+    ("create", "hard_date"): _("added a hard date to her intake"),
+    ("update", "hard_date"): _("removed a hard date from her intake"),
+    ("create", "insurance_card_image"): _("added a photo of her insurance card"),
+    ("update", "insurance_card_image"): _("replaced a photo of her insurance card"),
     ("notify", "user"): _("was emailed about her account"),
 }
 
@@ -87,6 +104,7 @@ VERBS = {
 }
 
 SYSTEM = _("The portal")
+SOMEONE = _("someone")
 A_CLIENT = _("a client")
 HERSELF = _("herself")
 
@@ -102,21 +120,24 @@ def name_short(full_name: str, fallback: str) -> str:
     return f"{parts[0]} {parts[-1][0]}."
 
 
-def audit_sentence(*, action: str, object_type: str, actor: str, client: str, by_herself: bool) -> str:
+def audit_sentence(
+    *, action: str, object_type: str, actor: str, client: str, by_herself: bool, target: str = ""
+) -> str:
     """ "Jordan Ellis booked an appointment for Hannah A.": `actor` and `client` are the names
     to show (an empty actor: the portal itself; an empty client: nobody's record);
-    `by_herself` when the client acted on her own record, and is then named once."""
+    `by_herself` when the client acted on her own record, and is then named once; `target`
+    the staff member or account the row is about, when it is not a client's record."""
     who = actor or str(SYSTEM)
     key = (action, object_type)
     if by_herself and key in OWN_PHRASES:
         return f"{who} {OWN_PHRASES[key]}"
     whom = str(HERSELF) if by_herself else client or str(A_CLIENT)
     if key in PHRASES:
-        phrase = str(PHRASES[key])
-        return f"{who} {phrase % {'client': whom} if '%(client)s' in phrase else phrase}"
-    plain = _("%(verb)s a record of type “%(type)s”") % {
-        "verb": VERBS.get(action, action),
-        "type": object_type,
+        words = {"client": whom, "target": target or client or str(SOMEONE)}
+        return f"{who} {str(PHRASES[key]) % words}"
+    plain = _("%(verb)s a record: %(type)s") % {
+        "verb": VERBS.get(action, action.replace("_", " ")),
+        "type": object_type.replace("_", " "),
     }
     if client:
         plain = f"{plain} " + str(_("for %(client)s") % {"client": whom})

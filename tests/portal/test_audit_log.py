@@ -228,7 +228,7 @@ def test_each_entry_says_who_did_what_to_whom(client, practice_admin, front_desk
             "update",
             "something_new",
             False,
-            "Jordan Ellis changed a record of type “something_new” for Hannah A.",
+            "Jordan Ellis changed a record: something new for Hannah A.",
         ),
     ],
 )
