@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from intake.consent_rules import ERROR_PLACEHOLDER
 from intake.models import ConsentDocument
+from portal.forms_settings import PracticeDetailsForm
 from portal.models import AuditEvent, Practice, TherapistCredentials, User
 from scheduling.models import SessionType
 from tests.intake.test_disclosure import STEPHANIE
@@ -38,22 +39,7 @@ PAGES = [
 
 def practice_post(practice, **changes):
     """Every field of the practice's details form as it stands, with `changes`."""
-    fields = [
-        "name",
-        "address_line1",
-        "address_line2",
-        "city",
-        "state",
-        "postal_code",
-        "phone",
-        "email",
-        "website",
-        "regulator_contact",
-        "cancellation_notice_hours",
-        "late_cancellation_fee",
-        "reminder_hours_before",
-        "booking_buffer_minutes",
-    ]
+    fields = PracticeDetailsForm.base_fields
     return {**{f: getattr(practice, f) for f in fields}, **changes}
 
 
@@ -344,3 +330,108 @@ def test_a_session_fee_change_is_saved_and_audited(client, practice_admin):
     assert AuditEvent.objects.filter(
         actor=practice_admin, object_type="session_type", detail=f"{session_type.name}: self_pay_fee"
     )
+
+
+def test_the_billing_details_and_booking_gate_are_saved_and_audited(client, practice_admin, practice):
+    client.force_login(practice_admin)
+    changes = {
+        "npi": "1234567893",
+        "tax_id": "84-1234567",
+        "sliding_scale_offered": "on",
+        "sliding_scale_note": "Ask us about a lower fee.",
+        "estimate_months": "6",
+        "estimate_ongoing_sessions": "20",
+        "booking_gate": "on_request",
+    }
+
+    response = client.post(reverse("portal:settings_practice"), practice_post(practice, **changes))
+
+    assert response.status_code == 302
+    saved = Practice.objects.get()
+    assert (saved.npi, saved.tax_id, saved.sliding_scale_offered) == ("1234567893", "84-1234567", True)
+    assert (saved.estimate_months, saved.estimate_ongoing_sessions) == (6, 20)
+    assert saved.booking_gate == Practice.BookingGate.ON_REQUEST
+    assert AuditEvent.objects.get(object_type="practice", actor=practice_admin).detail == (
+        "changed booking_gate, npi, tax_id, sliding_scale_offered, sliding_scale_note, "
+        "estimate_months, estimate_ongoing_sessions"
+    )
+
+
+def test_a_wrong_practice_npi_is_refused_beside_it_and_the_rest_is_kept(client, practice_admin, practice):
+    client.force_login(practice_admin)
+
+    response = client.post(
+        reverse("portal:settings_practice"), practice_post(practice, npi="1234567890", tax_id="84-1234567")
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="id_npi_error"' in page
+    assert 'value="1234567890"' in page
+    assert 'value="84-1234567"' in page
+    assert Practice.objects.get().npi == ""
+
+
+def test_a_therapists_npi_is_saved_from_her_profile(client, practice_admin, therapist):
+    client.force_login(practice_admin)
+
+    response = client.post(
+        reverse("intake:settings_therapist", args=[therapist.pk]),
+        {**STEPHANIE, "npi": "1234567893", "taking_new_clients": "on"},
+    )
+
+    assert response.status_code == 302
+    assert TherapistCredentials.objects.get(user=therapist).npi == "1234567893"
+
+
+def test_a_wrong_therapist_npi_is_refused_beside_it(client, practice_admin, therapist):
+    client.force_login(practice_admin)
+
+    response = client.post(
+        reverse("intake:settings_therapist", args=[therapist.pk]), {**STEPHANIE, "npi": "12345"}
+    )
+
+    assert response.status_code == 400
+    assert 'id="id_npi_error"' in response.content.decode()
+    assert not TherapistCredentials.objects.filter(user=therapist).exists()
+
+
+@pytest.mark.parametrize("active", [True, False])
+def test_a_placeholder_in_a_credential_is_refused_beside_it(client, practice_admin, therapist, active):
+    therapist.is_active = active
+    therapist.save(update_fields=["is_active"])
+    client.force_login(practice_admin)
+
+    response = client.post(
+        reverse("intake:settings_therapist", args=[therapist.pk]),
+        {**STEPHANIE, "licence_number": "[to be completed]", "taking_new_clients": "on"},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="id_licence_number_error"' in page
+    assert "[to be completed]" in page
+    assert not TherapistCredentials.objects.filter(user=therapist).exists()
+
+
+def test_a_placeholder_kept_from_before_is_listed_as_still_to_fill_in(client, practice_admin, therapist):
+    unfinished = {**STEPHANIE, "licence_number": "[to be completed]"}
+    TherapistCredentials.objects.create(user=therapist, **unfinished)
+    client.force_login(practice_admin)
+
+    page = client.get(reverse("intake:settings_therapists")).content.decode()
+
+    assert "Still to fill in: the licence number" in page
+    assert "Complete" not in page
+
+
+def test_a_closed_account_is_not_listed_as_taking_new_clients(client, practice_admin, therapist):
+    TherapistCredentials.objects.create(user=therapist, **STEPHANIE, taking_new_clients=True)
+    therapist.is_active = False
+    therapist.save(update_fields=["is_active"])
+    client.force_login(practice_admin)
+
+    page = client.get(reverse("intake:settings_therapists")).content.decode()
+
+    assert "Not taking new clients" in page
+    assert ">Taking new clients<" not in page
