@@ -80,6 +80,7 @@ POST_ALLOWED: dict[str, set[str]] = {
     "portal:session_keepalive": {"client", "client2", "front_desk", "therapist", "admin"},
     "portal:settings_staff_role": {"admin"},
     "portal:settings_staff_mfa_reset": {"admin"},
+    "portal:settings_staff_reinvite": {"admin"},
     "portal:settings_staff_deactivate": {"admin"},
     "intake:step": {"client", "client2"},
     "intake:pregnancy_add": {"client", "client2"},

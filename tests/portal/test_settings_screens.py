@@ -247,6 +247,80 @@ def test_deactivating_staff_closes_the_account_and_is_audited(client, practice_a
     assert AuditEvent.objects.filter(object_id=str(front_desk.pk), detail="account deactivated").exists()
 
 
+def test_close_account_first_asks_and_closes_nothing(client, practice_admin, front_desk):
+    client.force_login(practice_admin)
+
+    response = client.get(reverse("portal:settings_staff_deactivate", args=[front_desk.pk]))
+
+    assert response.status_code == 200
+    assert "Close the account" in response.content.decode()
+    front_desk.refresh_from_db()
+    assert front_desk.is_active
+    assert not AuditEvent.objects.filter(object_id=str(front_desk.pk), detail="account deactivated").exists()
+
+
+def test_the_staff_list_links_to_the_confirm_step_not_a_one_click_close(client, practice_admin, front_desk):
+    client.force_login(practice_admin)
+
+    page = client.get(reverse("portal:settings_staff")).content.decode()
+
+    close_url = reverse("portal:settings_staff_deactivate", args=[front_desk.pk])
+    assert f'<a href="{close_url}"' in page
+    assert f'action="{close_url}"' not in page
+
+
+def test_someone_invited_is_offered_the_invitation_again_not_a_two_step_reset(client, practice_admin):
+    invited = User.objects.create(email="noa@practice.example", full_name="Noa Park", role="front_desk")
+    invited.set_unusable_password()
+    invited.save()
+    client.force_login(practice_admin)
+
+    page = client.get(reverse("portal:settings_staff")).content.decode()
+
+    assert reverse("portal:settings_staff_mfa_reset", args=[invited.pk]) not in page
+    assert reverse("portal:settings_staff_reinvite", args=[invited.pk]) in page
+
+
+def test_a_two_step_reset_for_someone_invited_is_refused_and_sends_nothing(client, practice_admin):
+    invited = User.objects.create(email="noa@practice.example", full_name="Noa Park", role="front_desk")
+    invited.set_unusable_password()
+    invited.save()
+    client.force_login(practice_admin)
+
+    response = client.post(reverse("portal:settings_staff_mfa_reset", args=[invited.pk]), follow=True)
+
+    assert "has not chosen a password yet" in response.content.decode()
+    assert mail.outbox == []
+
+
+def test_the_invitation_can_be_sent_again_and_is_audited(client, practice_admin):
+    invited = User.objects.create(email="noa@practice.example", full_name="Noa Park", role="front_desk")
+    invited.set_unusable_password()
+    invited.save()
+    client.force_login(practice_admin)
+
+    response = client.post(reverse("portal:settings_staff_reinvite", args=[invited.pk]))
+
+    assert response.status_code == 302
+    assert [m.to for m in mail.outbox] == [["noa@practice.example"]]
+    assert AuditEvent.objects.filter(actor=practice_admin, object_id=str(invited.pk)).exists()
+
+
+def test_inviting_an_existing_staff_address_says_it_is_already_staff(client, practice_admin, front_desk):
+    client.force_login(practice_admin)
+
+    response = client.post(
+        reverse("portal:settings_staff"),
+        {"email": front_desk.email.upper(), "full_name": "Someone", "role": "therapist"},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "already has a staff account with this address" in page
+    assert "Send the invitation again" in page
+    assert User.objects.filter(email__iexact=front_desk.email).count() == 1
+
+
 def test_a_therapist_profile_saved_publishes_the_disclosure_and_is_audited(client, practice_admin, therapist):
     client.force_login(practice_admin)
     before = ConsentDocument.objects.get(kind="co_mandatory_disclosure", is_current=True)
