@@ -241,6 +241,11 @@ def agreements_for_settings() -> list[AgreementKind]:
     ]
 
 
+# Where a benefits-check note the form refused is kept for the desk's request page, which
+# shows it again beside the field with the reason.
+BENEFITS_DRAFT_SESSION_KEY = "benefits_check_draft"
+
+
 @dataclass(frozen=True)
 class TherapistRow:
     therapist: User
