@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from intake.models import Intake
+from intake.models import Intake, RiskLevelChoices
 from scheduling.display import time_range_words
 from scheduling.errors import CANCELLATION_TOO_LATE, SLOT_TAKEN
 from scheduling.models import Appointment, AppointmentRequest, Modality
@@ -231,6 +231,24 @@ def test_queue_puts_urgent_then_high_then_oldest(client, front_desk, intake, cli
     assert 'class="priority priority--urgent"' in response.content.decode()
     # Shown as the intake's triage says now; the page itself writes nothing.
     assert AppointmentRequest.objects.get(pk=urgent.pk).priority == urgent.priority
+
+
+def test_no_desk_priority_word_is_a_word_of_the_risk_bands():
+    risk_words = {str(label).casefold() for label in RiskLevelChoices.labels}
+
+    assert not {str(label).casefold() for label in AppointmentRequest.Priority.labels} & risk_words
+
+
+def test_a_routine_request_shows_the_desk_its_priority_words_not_the_risk_band(
+    client, front_desk, intake, client_user
+):
+    request_obj = AppointmentRequestFactory(client=client_user)
+    client.force_login(front_desk)
+
+    page = client.get(reverse("scheduling:request_detail", args=[request_obj.pk])).content.decode()
+
+    assert '<span class="priority priority--routine">Contact as usual</span>' in page
+    assert ">Routine<" not in page
 
 
 def test_front_desk_sees_contact_and_channels_but_nothing_clinical(client, front_desk, intake, client_user):
