@@ -34,8 +34,8 @@ PRACTICE_BILLING_FIELDS = (
     "tax_id",
     "sliding_scale_offered",
     "sliding_scale_note",
+    "estimate_ongoing_sessions",  # its help text speaks of the period below it
     "estimate_months",
-    "estimate_ongoing_sessions",
 )
 PRACTICE_SAFETY_FIELDS = ("on_call_emails", "urgent_realert_minutes")
 PRACTICE_SCREENING_FIELDS = (

@@ -427,7 +427,7 @@ def test_the_billing_details_and_booking_gate_are_saved_and_audited(client, prac
     assert saved.booking_gate == Practice.BookingGate.ON_REQUEST
     assert AuditEvent.objects.get(object_type="practice", actor=practice_admin).detail == (
         "changed booking_gate, npi, tax_id, sliding_scale_offered, sliding_scale_note, "
-        "estimate_months, estimate_ongoing_sessions"
+        "estimate_ongoing_sessions, estimate_months"
     )
 
 
