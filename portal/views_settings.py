@@ -194,7 +194,8 @@ def settings_staff_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     if member is None or not member.is_active:
         return redirect("portal:settings_staff")
     if request.method != "POST":
-        return render(request, "portal/settings/staff_close.html", {"member": member})
+        context = {"member": member, "member_is_therapist": member.role == User.Role.THERAPIST}
+        return render(request, "portal/settings/staff_close.html", context)
     problems = user_deactivate(user=member, actor=request.user, request=request)
     messages.success(request, MSG_DEACTIVATED % {"name": member})
     if problems:

@@ -259,6 +259,16 @@ def test_close_account_first_asks_and_closes_nothing(client, practice_admin, fro
     assert not AuditEvent.objects.filter(object_id=str(front_desk.pk), detail="account deactivated").exists()
 
 
+def test_closing_a_therapists_account_says_she_is_no_longer_offered_to_new_clients(
+    client, practice_admin, therapist
+):
+    client.force_login(practice_admin)
+
+    page = client.get(reverse("portal:settings_staff_deactivate", args=[therapist.pk])).content.decode()
+
+    assert "no longer offered to new clients" in page
+
+
 def test_the_staff_list_links_to_the_confirm_step_not_a_one_click_close(client, practice_admin, front_desk):
     client.force_login(practice_admin)
 
