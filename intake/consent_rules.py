@@ -34,6 +34,11 @@ _BRACKETED = re.compile(r"\[[^\[\]\n]{1,200}\]")
 _DETAIL = re.compile(r"\{([A-Za-z0-9_]*)\}")
 
 
+def text_placeholders(text: str) -> list[str]:
+    """The bracketed placeholders ("[to be completed]") left in a text, each once, in order."""
+    return list(dict.fromkeys(_BRACKETED.findall(text)))
+
+
 def consent_text_fill(body: str, values: dict[str, str]) -> str:
     """The text as the client reads and signs it: each {detail} replaced by its value."""
     return _DETAIL.sub(lambda m: values.get(m.group(1), m.group(0)), body)
@@ -57,7 +62,7 @@ def consent_text_problems(body: str, values: dict[str, str]) -> list[str]:
             problems.append(str(ERROR_UNKNOWN_DETAIL % {"name": name, "known": known}))
         elif not values.get(name, "").strip():
             problems.append(str(ERROR_EMPTY_DETAIL % {"what": FILLABLE[name]}))
-    for placeholder in dict.fromkeys(_BRACKETED.findall(consent_text_fill(body, values))):
+    for placeholder in text_placeholders(consent_text_fill(body, values)):
         problems.append(str(ERROR_PLACEHOLDER % {"placeholder": placeholder}))
     return problems
 

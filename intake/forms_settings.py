@@ -8,6 +8,7 @@ from portal.models import TherapistCredentials
 from portal.selectors import practice_get
 from portal.text import TypedTextField
 
+from .consent_rules import ERROR_PLACEHOLDER, text_placeholders
 from .disclosure import CREDENTIAL_FIELDS
 from .selectors import consent_text_problems_now
 
@@ -38,9 +39,17 @@ class TherapistProfileForm(forms.ModelForm):
 
     class Meta:
         model = TherapistCredentials
-        fields = (*CREDENTIAL_FIELDS, "taking_new_clients")
+        fields = (*CREDENTIAL_FIELDS, "npi", "taking_new_clients")
         widgets = {
             "degrees": forms.Textarea(attrs={"rows": 3}),
             "licence_requires": forms.Textarea(attrs={"rows": 4}),
             "further_training": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def clean(self):
+        # A placeholder would be printed in the disclosure clients sign as if it were her detail.
+        cleaned = super().clean()
+        for field in CREDENTIAL_FIELDS:
+            if placeholders := text_placeholders(cleaned.get(field) or ""):
+                self.add_error(field, str(ERROR_PLACEHOLDER % {"placeholder": placeholders[0]}))
+        return cleaned

@@ -128,7 +128,13 @@ class BenefitsCheckForm(forms.Form):
         help_text=_("For example: in network, $30 copay, deductible met. Billing facts only."),
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": _("Please write what the check found (for example the copay).")},
+        error_messages={
+            "required": _("Please write what the check found (for example the copay)."),
+            "max_length": _(
+                "Please keep this to %(limit_value)d characters or fewer: it has %(show_value)d. "
+                "Your text is kept below to shorten."
+            ),
+        },
     )
 
 

@@ -9,12 +9,12 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Practice, User
+from portal.models import Practice, TherapistCredentials, User
 from portal.selectors import practice_get, therapists_taking_new_clients
 
 from . import pregnancy_history
 from .catalogue import SELF_HARM
-from .consent_rules import consent_text_fill, consent_text_problems
+from .consent_rules import consent_text_fill, consent_text_problems, text_placeholders
 from .disclosure import CREDENTIAL_FIELDS, REQUIRED, TherapistFacts
 from .display import NOT_ANSWERED, Row, field_rows
 from .instruments import (
@@ -241,12 +241,28 @@ def agreements_for_settings() -> list[AgreementKind]:
     ]
 
 
+# Where a benefits-check note the form refused is kept for the desk's request page, which
+# shows it again beside the field with the reason.
+BENEFITS_DRAFT_SESSION_KEY = "benefits_check_draft"
+
+
 @dataclass(frozen=True)
 class TherapistRow:
     therapist: User
     taking_new_clients: bool
     # What the disclosure still needs of her (empty: her part is complete).
     missing: list[str]
+
+
+def _credentials_lacking(facts: TherapistFacts) -> list[str]:
+    """What of her profile is empty where the disclosure needs it, or still a placeholder."""
+    lacking = []
+    for field in CREDENTIAL_FIELDS:
+        value = getattr(facts, field)
+        if (field in REQUIRED and not value.strip()) or text_placeholders(value):
+            label = REQUIRED.get(field) or TherapistCredentials._meta.get_field(field).verbose_name
+            lacking.append(str(label))
+    return lacking
 
 
 def therapists_for_settings() -> list[TherapistRow]:
@@ -264,8 +280,10 @@ def therapists_for_settings() -> list[TherapistRow]:
         rows.append(
             TherapistRow(
                 therapist=therapist,
-                taking_new_clients=credentials.taking_new_clients if credentials else True,
-                missing=[str(what) for field, what in REQUIRED.items() if not getattr(facts, field).strip()],
+                # A closed account takes no one, whatever her profile last said.
+                taking_new_clients=therapist.is_active
+                and (credentials.taking_new_clients if credentials else True),
+                missing=_credentials_lacking(facts),
             )
         )
     return rows

@@ -25,10 +25,11 @@ from .payment_services import (
     card_image_store,
     card_image_viewed,
 )
-from .selectors import referral_report
+from .selectors import BENEFITS_DRAFT_SESSION_KEY, referral_report
 
 # The file inputs of the payment step, and the side of the card each one takes.
 CARD_INPUTS = {"card_front": InsuranceCardImage.Side.FRONT, "card_back": InsuranceCardImage.Side.BACK}
+BENEFITS_DRAFT_KEPT = 20_000
 MSG_BENEFITS_RECORDED = _("The benefits check is recorded.")
 # The client (her own photos) and every staff role; which photo each may open is card_image_for's rule.
 member_required = access.role_required(User.Role.CLIENT, *access.STAFF_ROLES)
@@ -107,7 +108,13 @@ def benefits_check(request: HttpRequest, pk: int) -> HttpResponse:
         )
         messages.success(request, MSG_BENEFITS_RECORDED)
     else:
-        messages.error(request, form.errors["note"][0])
+        # The desk's page shows the note again beside the field, with the reason, and nothing
+        # typed is lost (up to a generous limit, so the session stays small).
+        request.session[BENEFITS_DRAFT_SESSION_KEY] = {
+            "intake": intake.pk,
+            "note": request.POST.get("note", "")[:BENEFITS_DRAFT_KEPT],
+            "error": str(form.errors["note"][0]),
+        }
     return redirect(_back(request, "/"))
 
 

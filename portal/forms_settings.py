@@ -26,6 +26,17 @@ PRACTICE_SCHEDULE_FIELDS = (
     "reminder_hours_before",
     "booking_buffer_minutes",
     "min_notice_hours",
+    "booking_gate",
+)
+# What each Good Faith Estimate prints and reckons with (45 CFR 149.610), and the sliding scale
+# the intake's payment step offers.
+PRACTICE_BILLING_FIELDS = (
+    "npi",
+    "tax_id",
+    "sliding_scale_offered",
+    "sliding_scale_note",
+    "estimate_ongoing_sessions",  # its help text speaks of the period below it
+    "estimate_months",
 )
 PRACTICE_SAFETY_FIELDS = ("on_call_emails", "urgent_realert_minutes")
 PRACTICE_SCREENING_FIELDS = (
@@ -43,7 +54,9 @@ def practice_form(fields: tuple[str, ...]) -> type[forms.ModelForm]:
     return forms.modelform_factory(Practice, fields=fields)
 
 
-PracticeDetailsForm = practice_form(PRACTICE_DETAIL_FIELDS + PRACTICE_SCHEDULE_FIELDS)
+PracticeDetailsForm = practice_form(
+    PRACTICE_DETAIL_FIELDS + PRACTICE_SCHEDULE_FIELDS + PRACTICE_BILLING_FIELDS
+)
 PracticeSafetyForm = practice_form(PRACTICE_SAFETY_FIELDS)
 PracticeScreeningForm = practice_form(PRACTICE_SCREENING_FIELDS)
 

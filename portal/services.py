@@ -26,6 +26,15 @@ from .sign_in_limits import NETWORK, Pause
 MSG_ADDRESS_TAKEN = _(
     "An account with this address already exists. To make it a staff account, change its role instead."
 )
+MSG_ALREADY_STAFF = _(
+    "%(name)s already has a staff account with this address (%(role)s). To change what they do, "
+    "change their role in the list above; if they have not chosen a password yet, use “Send the "
+    "invitation again” beside their name."
+)
+MSG_ALREADY_STAFF_CLOSED = _(
+    "%(name)s had a staff account with this address, now closed. A closed account is not opened "
+    "again here; to invite them anew, use another address."
+)
 MSG_NOT_A_STAFF_ROLE = _("Choose a staff role: therapist, front desk or practice admin.")
 MSG_ALREADY_JOINED = _("This person has already chosen a password; send a password-reset link instead.")
 
@@ -170,10 +179,11 @@ def staff_invite(
     if role not in User.STAFF_ROLES:
         raise StaffInviteRefused(MSG_NOT_A_STAFF_ROLE)
     email = User.objects.normalize_email(email).lower()
-    if (
-        User.objects.filter(email__iexact=email).exists()
-        or EmailAddress.objects.filter(email__iexact=email).exists()
-    ):
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None and existing.role in User.STAFF_ROLES:
+        words = MSG_ALREADY_STAFF if existing.is_active else MSG_ALREADY_STAFF_CLOSED
+        raise StaffInviteRefused(words % {"name": existing, "role": existing.get_role_display()})
+    if existing is not None or EmailAddress.objects.filter(email__iexact=email).exists():
         raise StaffInviteRefused(MSG_ADDRESS_TAKEN)
     user = User(email=email, full_name=full_name, role=role, **_admin_flags(role))
     user.set_unusable_password()

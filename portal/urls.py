@@ -34,6 +34,11 @@ portal_patterns = (
             name="settings_staff_mfa_reset",
         ),
         path(
+            "staff/settings/staff/<int:pk>/invite-again/",
+            views_settings.settings_staff_reinvite,
+            name="settings_staff_reinvite",
+        ),
+        path(
             "staff/settings/staff/<int:pk>/deactivate/",
             views_settings.settings_staff_deactivate,
             name="settings_staff_deactivate",

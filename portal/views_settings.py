@@ -46,6 +46,10 @@ MSG_MFA_NOT_SENT = _(
     "%(name)s's two-step sign-in was reset and every session ended, but the email could not be "
     "sent. Ask them to sign in: they will be asked to set it up."
 )
+MSG_MFA_NOTHING_TO_RESET = _(
+    "%(name)s has not chosen a password yet, so there is no two-step sign-in to reset. "
+    "Send the invitation again instead."
+)
 MSG_DEACTIVATED = _("%(name)s can no longer sign in.")
 MSG_NOT_YOURSELF = _("You cannot change your own role or close your own account here.")
 
@@ -153,7 +157,9 @@ def settings_staff_role(request: HttpRequest, pk: int) -> HttpResponse:
 @access.practice_admin_required
 def settings_staff_mfa_reset(request: HttpRequest, pk: int) -> HttpResponse:
     member = _other_staff_member(request, pk)
-    if member is not None:
+    if member is not None and not member.has_usable_password():
+        messages.error(request, MSG_MFA_NOTHING_TO_RESET % {"name": member})
+    elif member is not None:
         try:
             staff_mfa_reset_send(user=member, actor=request.user, request=request)
         except OSError:
@@ -165,11 +171,33 @@ def settings_staff_mfa_reset(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @access.practice_admin_required
-def settings_staff_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def settings_staff_reinvite(request: HttpRequest, pk: int) -> HttpResponse:
+    """Email the invitation again to someone invited who has not chosen a password yet."""
     member = _other_staff_member(request, pk)
-    if member is not None:
-        problems = user_deactivate(user=member, actor=request.user, request=request)
-        messages.success(request, MSG_DEACTIVATED % {"name": member})
-        if problems:
-            messages.warning(request, MSG_NOT_REPUBLISHED % {"problems": " ".join(problems)})
+    if member is not None and member.is_active:
+        try:
+            staff_invite_send(user=member, actor=request.user, request=request)
+        except StaffInviteRefused as refused:
+            messages.error(request, str(refused))
+        except OSError:  # smtplib's errors are OSErrors
+            messages.error(request, MSG_INVITE_NOT_SENT % {"email": member.email})
+        else:
+            messages.success(request, MSG_INVITED % {"email": member.email})
+    return redirect("portal:settings_staff")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@access.practice_admin_required
+def settings_staff_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask first (GET: what closing the account does), then close it (POST)."""
+    member = _other_staff_member(request, pk)
+    if member is None or not member.is_active:
+        return redirect("portal:settings_staff")
+    if request.method != "POST":
+        context = {"member": member, "member_is_therapist": member.role == User.Role.THERAPIST}
+        return render(request, "portal/settings/staff_close.html", context)
+    problems = user_deactivate(user=member, actor=request.user, request=request)
+    messages.success(request, MSG_DEACTIVATED % {"name": member})
+    if problems:
+        messages.warning(request, MSG_NOT_REPUBLISHED % {"problems": " ".join(problems)})
     return redirect("portal:settings_staff")

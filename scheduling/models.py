@@ -242,10 +242,11 @@ class AppointmentRequest(TimeStampedModel):
 
     class Priority(models.TextChoices):
         # Said as what to do, in scheduling words: the front desk learns how soon to reach
-        # out, never why (a same-day safety level becomes "Contact today").
+        # out, never why (a same-day safety level becomes "Contact today"). None of them is a
+        # word of the therapist's risk bands (Urgent, High, Routine...).
         URGENT = "urgent", _("Contact today")
         HIGH = "high", _("Contact soon")
-        ROUTINE = "routine", _("Routine")
+        ROUTINE = "routine", _("Contact as usual")
 
     client = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appointment_requests"

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from intake.selectors import (
+    BENEFITS_DRAFT_SESSION_KEY,
     clients_waiting_for_benefits_check,
     intake_contact_for_front_desk,
     intake_contacts_for_front_desk,
@@ -123,6 +124,8 @@ def _request_page(
             "decline_form": decline_form or DeclineForm(),
             "error": error,
             "is_open": is_open,
+            # A benefits-check note refused by the intake's view, to show again with its reason.
+            "benefits_draft": request.session.pop(BENEFITS_DRAFT_SESSION_KEY, None),
             **billing_context(
                 client=appointment_request.client, therapist=appointment_request.preferred_therapist
             ),

@@ -1,7 +1,8 @@
 from django import template
+from django.utils import timezone
 
 from intake.selectors import intake_is_sent
-from scheduling.display import session_length_words
+from scheduling.display import session_length_words, time_range_words
 from scheduling.selectors import desk_home, open_request_for_client, upcoming_appointments_for_client
 
 register = template.Library()
@@ -21,6 +22,15 @@ def client_scheduling_status(user) -> dict:
 def session_length(minutes: int) -> str:
     """53 -> "about 50 minutes" (scheduling.display)."""
     return session_length_words(minutes)
+
+
+@register.filter
+def time_range(start, end) -> str:
+    """{{ start|time_range:end }}: "9:00–9:50 AM", or "8:00 AM–6:00 PM" across noon, in the
+    practice's time (scheduling.display)."""
+    if timezone.is_aware(start):
+        start, end = timezone.localtime(start), timezone.localtime(end)
+    return time_range_words(start, end)
 
 
 @register.simple_tag

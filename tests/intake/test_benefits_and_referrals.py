@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from intake.forms_staff import BenefitsCheckForm
 from intake.models import BenefitsCheck, Intake
 from intake.selectors import referral_report
 from intake.steps import ABOUT
@@ -59,6 +60,45 @@ def test_an_empty_note_records_nothing(client, front_desk, insured):
     response = _check(client, front_desk, insured, note="   ")
     assert response.status_code == 302
     assert not BenefitsCheck.objects.exists()
+
+
+def _refused_on_the_request_page(client, front_desk, insured, client_user, note):
+    request = AppointmentRequestFactory(client=client_user)
+    page_url = reverse("scheduling:request_detail", kwargs={"pk": request.pk})
+    client.force_login(front_desk)
+    response = client.post(
+        reverse("intake:benefits_check", kwargs={"pk": insured.pk}), {"note": note, "next": page_url}
+    )
+    assert response.status_code == 302
+    return client.get(response["Location"]).content.decode()
+
+
+def test_a_note_too_long_is_kept_and_refused_beside_the_field(client, front_desk, insured, client_user):
+    note = "In network, copay $30. " * 100  # 2300 characters
+
+    page = _refused_on_the_request_page(client, front_desk, insured, client_user, note)
+
+    assert 'id="id_benefits_note_error"' in page
+    assert "Please keep this to 2000 characters or fewer: it has 2299." in page
+    assert note.strip() in page
+    assert "Ensure this value" not in page
+    assert not BenefitsCheck.objects.exists()
+
+
+def test_an_empty_note_says_what_is_needed_beside_the_field(client, front_desk, insured, client_user):
+    page = _refused_on_the_request_page(client, front_desk, insured, client_user, "  ")
+
+    assert 'id="id_benefits_note_error"' in page
+    assert "Please write what the check found" in page
+
+
+def test_the_note_field_is_limited_as_the_form_is(client, front_desk, insured, client_user):
+    request = AppointmentRequestFactory(client=client_user)
+    client.force_login(front_desk)
+
+    page = client.get(reverse("scheduling:request_detail", kwargs={"pk": request.pk})).content.decode()
+
+    assert f'maxlength="{BenefitsCheckForm.base_fields["note"].max_length}"' in page
 
 
 def test_desk_queue_marks_requests_waiting_for_a_check_until_one_is_recorded(

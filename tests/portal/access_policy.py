@@ -40,7 +40,8 @@ POLICY: dict[str, dict[str, str]] = {
     "portal:settings_staff": ADMIN_ONLY,
     "portal:settings_staff_role": everyone("method"),
     "portal:settings_staff_mfa_reset": everyone("method"),
-    "portal:settings_staff_deactivate": everyone("method"),
+    "portal:settings_staff_reinvite": everyone("method"),
+    "portal:settings_staff_deactivate": ADMIN_ONLY,
     "healthz": everyone("ok"),
     # allauth: accounts
     "account_login": ANON_ONLY,
@@ -122,6 +123,7 @@ def url_kwargs(personas: dict) -> dict[str, dict[str, str]]:
         for name in (
             "portal:settings_staff_role",
             "portal:settings_staff_mfa_reset",
+            "portal:settings_staff_reinvite",
             "portal:settings_staff_deactivate",
         )
     }

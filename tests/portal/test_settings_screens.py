@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from intake.consent_rules import ERROR_PLACEHOLDER
 from intake.models import ConsentDocument
+from portal.forms_settings import PracticeDetailsForm
 from portal.models import AuditEvent, Practice, TherapistCredentials, User
 from scheduling.models import SessionType, service_code_validator
 from tests.intake.test_disclosure import STEPHANIE
@@ -39,23 +40,7 @@ PAGES = [
 
 def practice_post(practice, **changes):
     """Every field of the practice's details form as it stands, with `changes`."""
-    fields = [
-        "name",
-        "address_line1",
-        "address_line2",
-        "city",
-        "state",
-        "postal_code",
-        "phone",
-        "email",
-        "website",
-        "regulator_contact",
-        "cancellation_notice_hours",
-        "late_cancellation_fee",
-        "reminder_hours_before",
-        "booking_buffer_minutes",
-        "min_notice_hours",
-    ]
+    fields = PracticeDetailsForm.base_fields
     return {**{f: getattr(practice, f) for f in fields}, **changes}
 
 
@@ -391,3 +376,192 @@ def test_a_malformed_service_code_is_refused_beside_the_field_keeping_the_fee_ty
     assert 'value="171.00"' in page
     session_type.refresh_from_db()
     assert (session_type.service_code, session_type.self_pay_fee) == ("90837", Decimal("160.00"))
+
+
+def test_close_account_first_asks_and_closes_nothing(client, practice_admin, front_desk):
+    client.force_login(practice_admin)
+
+    response = client.get(reverse("portal:settings_staff_deactivate", args=[front_desk.pk]))
+
+    assert response.status_code == 200
+    assert "Close the account" in response.content.decode()
+    front_desk.refresh_from_db()
+    assert front_desk.is_active
+    assert not AuditEvent.objects.filter(object_id=str(front_desk.pk), detail="account deactivated").exists()
+
+
+def test_closing_a_therapists_account_says_she_is_no_longer_offered_to_new_clients(
+    client, practice_admin, therapist
+):
+    client.force_login(practice_admin)
+
+    page = client.get(reverse("portal:settings_staff_deactivate", args=[therapist.pk])).content.decode()
+
+    assert "no longer offered to new clients" in page
+
+
+def test_the_staff_list_links_to_the_confirm_step_not_a_one_click_close(client, practice_admin, front_desk):
+    client.force_login(practice_admin)
+
+    page = client.get(reverse("portal:settings_staff")).content.decode()
+
+    close_url = reverse("portal:settings_staff_deactivate", args=[front_desk.pk])
+    assert f'<a href="{close_url}"' in page
+    assert f'action="{close_url}"' not in page
+
+
+def test_someone_invited_is_offered_the_invitation_again_not_a_two_step_reset(client, practice_admin):
+    invited = User.objects.create(email="noa@practice.example", full_name="Noa Park", role="front_desk")
+    invited.set_unusable_password()
+    invited.save()
+    client.force_login(practice_admin)
+
+    page = client.get(reverse("portal:settings_staff")).content.decode()
+
+    assert reverse("portal:settings_staff_mfa_reset", args=[invited.pk]) not in page
+    assert reverse("portal:settings_staff_reinvite", args=[invited.pk]) in page
+
+
+def test_a_two_step_reset_for_someone_invited_is_refused_and_sends_nothing(client, practice_admin):
+    invited = User.objects.create(email="noa@practice.example", full_name="Noa Park", role="front_desk")
+    invited.set_unusable_password()
+    invited.save()
+    client.force_login(practice_admin)
+
+    response = client.post(reverse("portal:settings_staff_mfa_reset", args=[invited.pk]), follow=True)
+
+    assert "has not chosen a password yet" in response.content.decode()
+    assert mail.outbox == []
+
+
+def test_the_invitation_can_be_sent_again_and_is_audited(client, practice_admin):
+    invited = User.objects.create(email="noa@practice.example", full_name="Noa Park", role="front_desk")
+    invited.set_unusable_password()
+    invited.save()
+    client.force_login(practice_admin)
+
+    response = client.post(reverse("portal:settings_staff_reinvite", args=[invited.pk]))
+
+    assert response.status_code == 302
+    assert [m.to for m in mail.outbox] == [["noa@practice.example"]]
+    assert AuditEvent.objects.filter(actor=practice_admin, object_id=str(invited.pk)).exists()
+
+
+def test_inviting_an_existing_staff_address_says_it_is_already_staff(client, practice_admin, front_desk):
+    client.force_login(practice_admin)
+
+    response = client.post(
+        reverse("portal:settings_staff"),
+        {"email": front_desk.email.upper(), "full_name": "Someone", "role": "therapist"},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "already has a staff account with this address" in page
+    assert "Send the invitation again" in page
+    assert User.objects.filter(email__iexact=front_desk.email).count() == 1
+
+
+def test_the_billing_details_and_booking_gate_are_saved_and_audited(client, practice_admin, practice):
+    client.force_login(practice_admin)
+    changes = {
+        "npi": "1234567893",
+        "tax_id": "84-1234567",
+        "sliding_scale_offered": "on",
+        "sliding_scale_note": "Ask us about a lower fee.",
+        "estimate_months": "6",
+        "estimate_ongoing_sessions": "20",
+        "booking_gate": "on_request",
+    }
+
+    response = client.post(reverse("portal:settings_practice"), practice_post(practice, **changes))
+
+    assert response.status_code == 302
+    saved = Practice.objects.get()
+    assert (saved.npi, saved.tax_id, saved.sliding_scale_offered) == ("1234567893", "84-1234567", True)
+    assert (saved.estimate_months, saved.estimate_ongoing_sessions) == (6, 20)
+    assert saved.booking_gate == Practice.BookingGate.ON_REQUEST
+    assert AuditEvent.objects.get(object_type="practice", actor=practice_admin).detail == (
+        "changed booking_gate, npi, tax_id, sliding_scale_offered, sliding_scale_note, "
+        "estimate_ongoing_sessions, estimate_months"
+    )
+
+
+def test_a_wrong_practice_npi_is_refused_beside_it_and_the_rest_is_kept(client, practice_admin, practice):
+    client.force_login(practice_admin)
+
+    response = client.post(
+        reverse("portal:settings_practice"), practice_post(practice, npi="1234567890", tax_id="84-1234567")
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="id_npi_error"' in page
+    assert 'value="1234567890"' in page
+    assert 'value="84-1234567"' in page
+    assert Practice.objects.get().npi == ""
+
+
+def test_a_therapists_npi_is_saved_from_her_profile(client, practice_admin, therapist):
+    client.force_login(practice_admin)
+
+    response = client.post(
+        reverse("intake:settings_therapist", args=[therapist.pk]),
+        {**STEPHANIE, "npi": "1234567893", "taking_new_clients": "on"},
+    )
+
+    assert response.status_code == 302
+    assert TherapistCredentials.objects.get(user=therapist).npi == "1234567893"
+
+
+def test_a_wrong_therapist_npi_is_refused_beside_it(client, practice_admin, therapist):
+    client.force_login(practice_admin)
+
+    response = client.post(
+        reverse("intake:settings_therapist", args=[therapist.pk]), {**STEPHANIE, "npi": "12345"}
+    )
+
+    assert response.status_code == 400
+    assert 'id="id_npi_error"' in response.content.decode()
+    assert not TherapistCredentials.objects.filter(user=therapist).exists()
+
+
+@pytest.mark.parametrize("active", [True, False])
+def test_a_placeholder_in_a_credential_is_refused_beside_it(client, practice_admin, therapist, active):
+    therapist.is_active = active
+    therapist.save(update_fields=["is_active"])
+    client.force_login(practice_admin)
+
+    response = client.post(
+        reverse("intake:settings_therapist", args=[therapist.pk]),
+        {**STEPHANIE, "licence_number": "[to be completed]", "taking_new_clients": "on"},
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert 'id="id_licence_number_error"' in page
+    assert "[to be completed]" in page
+    assert not TherapistCredentials.objects.filter(user=therapist).exists()
+
+
+def test_a_placeholder_kept_from_before_is_listed_as_still_to_fill_in(client, practice_admin, therapist):
+    unfinished = {**STEPHANIE, "licence_number": "[to be completed]"}
+    TherapistCredentials.objects.create(user=therapist, **unfinished)
+    client.force_login(practice_admin)
+
+    page = client.get(reverse("intake:settings_therapists")).content.decode()
+
+    assert "Still to fill in: the licence number" in page
+    assert "Complete" not in page
+
+
+def test_a_closed_account_is_not_listed_as_taking_new_clients(client, practice_admin, therapist):
+    TherapistCredentials.objects.create(user=therapist, **STEPHANIE, taking_new_clients=True)
+    therapist.is_active = False
+    therapist.save(update_fields=["is_active"])
+    client.force_login(practice_admin)
+
+    page = client.get(reverse("intake:settings_therapists")).content.decode()
+
+    assert "Not taking new clients" in page
+    assert ">Taking new clients<" not in page

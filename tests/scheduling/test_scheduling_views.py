@@ -7,7 +7,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from intake.models import Intake
+from intake.models import Intake, RiskLevelChoices
+from scheduling.display import time_range_words
 from scheduling.errors import CANCELLATION_TOO_LATE, SLOT_TAKEN
 from scheduling.models import Appointment, AppointmentRequest, Modality
 from scheduling.slots import PRACTICE_ZONE
@@ -18,6 +19,7 @@ from tests.scheduling.factories import (
     OfficeFactory,
     SessionTypeFactory,
     TherapistProfileFactory,
+    TimeOffFactory,
     WeeklyAvailabilityFactory,
 )
 
@@ -231,6 +233,24 @@ def test_queue_puts_urgent_then_high_then_oldest(client, front_desk, intake, cli
     assert AppointmentRequest.objects.get(pk=urgent.pk).priority == urgent.priority
 
 
+def test_no_desk_priority_word_is_a_word_of_the_risk_bands():
+    risk_words = {str(label).casefold() for label in RiskLevelChoices.labels}
+
+    assert not {str(label).casefold() for label in AppointmentRequest.Priority.labels} & risk_words
+
+
+def test_a_routine_request_shows_the_desk_its_priority_words_not_the_risk_band(
+    client, front_desk, intake, client_user
+):
+    request_obj = AppointmentRequestFactory(client=client_user)
+    client.force_login(front_desk)
+
+    page = client.get(reverse("scheduling:request_detail", args=[request_obj.pk])).content.decode()
+
+    assert '<span class="priority priority--routine">Contact as usual</span>' in page
+    assert ">Routine<" not in page
+
+
 def test_front_desk_sees_contact_and_channels_but_nothing_clinical(client, front_desk, intake, client_user):
     request_obj = AppointmentRequestFactory(client=client_user)
     client.force_login(front_desk)
@@ -349,6 +369,33 @@ def test_calendar_week_shows_the_practices_appointments(client, front_desk, ther
     assert entries == [appointment]
     day_view = client.get(reverse("scheduling:calendar"), {"view": "day", "day": "2001-01-01"})
     assert [column.events for column in day_view.context["grid"].columns] == [[]]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "label"),
+    [
+        (dt.time(8), dt.time(18), "8:00 AM–6:00 PM"),
+        (dt.time(9), dt.time(9, 50), "9:00–9:50 AM"),
+        (dt.time(13), dt.time(13, 50), "1:00–1:50 PM"),
+        (dt.time(11, 30), dt.time(12, 20), "11:30 AM–12:20 PM"),
+    ],
+)
+def test_a_time_range_names_both_halves_of_the_day_only_when_they_differ(start, end, label):
+    assert time_range_words(start, end) == label
+
+
+def test_calendar_week_shows_time_off_across_noon_with_both_halves_of_the_day(client, front_desk, therapist):
+    day = timezone.localdate() + dt.timedelta(days=7)
+    TimeOffFactory(
+        therapist=therapist,
+        start=dt.datetime.combine(day, dt.time(8), PRACTICE_ZONE),
+        end=dt.datetime.combine(day, dt.time(18), PRACTICE_ZONE),
+    )
+    client.force_login(front_desk)
+
+    response = client.get(reverse("scheduling:calendar"), {"view": "week", "day": day.isoformat()})
+
+    assert "8:00 AM–6:00 PM" in response.content.decode()
 
 
 def test_staff_move_an_appointment_from_its_page(client, front_desk, therapist, client_user):

@@ -35,7 +35,26 @@ def test_the_desk_home_counts_requests_and_those_the_gate_holds(client, front_de
     assert (desk.requests_open, desk.requests_waiting_for_acceptance) == (1, 1)
     html = response.content.decode()
     assert f'href="{reverse("scheduling:queue")}" data-home-count="requests"' in html
-    assert "not bookable until a therapist accepts the intake" in html
+    assert "1 of them not bookable yet" in html
+
+
+def test_the_desk_home_counts_what_the_queue_lists_and_marks(
+    client, front_desk, waiting_request, second_client_user
+):
+    IntakeFactory(client=second_client_user, status=Intake.Status.ACCEPTED, submitted_at=timezone.now())
+    AppointmentRequestFactory(client=second_client_user)
+    client.force_login(front_desk)
+
+    home = client.get(reverse("portal:staff_home"))
+    queue = client.get(reverse("scheduling:queue"))
+
+    desk = home.context["desk"]
+    listed = queue.context["items"]
+    assert desk.requests_open == len(listed) == 2
+    assert desk.requests_waiting_for_acceptance == sum(not gate.bookable for *_row, gate in listed) == 1
+    assert "<strong>2</strong> appointment requests waiting" in home.content.decode()
+    assert "1 of them not bookable yet" in home.content.decode()
+    assert queue.content.decode().count("data-gate-waiting") == 1
 
 
 def test_the_desk_home_shows_no_clinical_counts(client, front_desk, waiting_request):
