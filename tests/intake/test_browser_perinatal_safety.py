@@ -22,7 +22,7 @@ def test_an_urge_to_act_shows_the_emergency_panel_in_view_on_a_phone(
 ):
     page.set_viewport_size(PHONE)
     _sign_in(page, live_server, client_user)
-    page.goto(f"{live_server.url}/intake/step/5/")
+    page.goto(f"{live_server.url}/intake/step/5/?question=q-perinatal-thoughts")
 
     page.locator('input[name="q-perinatal-thoughts"][value="yes"]').check()
     # The separate question about acting on them appears after the yes.
@@ -45,7 +45,7 @@ def test_a_psychosis_warning_sign_shows_the_emergency_panel_in_view_on_a_phone(
 ):
     page.set_viewport_size(PHONE)
     _sign_in(page, live_server, client_user)
-    page.goto(f"{live_server.url}/intake/step/5/")
+    page.goto(f"{live_server.url}/intake/step/5/?question=q-perinatal-perceptions")
 
     page.locator('input[name="q-perinatal-perceptions"][value="yes"]').check()
 
@@ -59,7 +59,7 @@ def test_a_psychosis_warning_sign_shows_the_emergency_panel_in_view_on_a_phone(
 def test_thoughts_alone_show_no_panel(page, live_server, client_user, practice):
     page.set_viewport_size(PHONE)
     _sign_in(page, live_server, client_user)
-    page.goto(f"{live_server.url}/intake/step/5/")
+    page.goto(f"{live_server.url}/intake/step/5/?question=q-perinatal-thoughts")
 
     page.locator('input[name="q-perinatal-thoughts"][value="yes"]').check()
     page.locator('input[name="q-perinatal-urge"][value="no"]').check(timeout=10_000)

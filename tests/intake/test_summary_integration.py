@@ -166,9 +166,13 @@ def test_every_intake_sent_while_the_broker_was_down_gets_its_pdfs_and_on_call_e
         long_ago = Intake.objects.get(pk=intakes[0].pk).submitted_at.replace(year=2020)
         Intake.objects.filter(pk__in=[i.pk for i in intakes]).update(submitted_at=long_ago)
         assert summaries_missing_requeue() == 3
-        # The alert was recorded with the flag; only its task was lost. The ledger's sweeper
-        # (in the worker, as beat queues it) sends it once it is a minute old.
-        assert Message.objects.filter(status="pending").update(created_at=long_ago) == 1
+        # The alert was recorded with the flag (and each client's receipt with her intake); only
+        # their tasks were lost. The ledger's sweeper (in the worker, as beat queues it) sends
+        # them once they are a minute old.
+        pending = Message.objects.filter(status="pending")
+        assert pending.filter(kind="risk_alert").count() == 1
+        assert pending.filter(kind="intake_received").count() == 3
+        pending.update(created_at=long_ago)
         messages_sweep_task.delay()
 
         deadline = time.monotonic() + WAIT_SECONDS

@@ -13,6 +13,7 @@ Real Redis, real Celery worker (prefork), PostgreSQL. Two ways to die:
 import contextlib
 import hashlib
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -165,6 +166,20 @@ def _received_count(log: Path) -> int:
     return log.read_bytes().count(b"] received")
 
 
+def _received_ids(log: Path) -> set[str]:
+    return set(re.findall(r"\[([0-9a-f-]{36})\] received", log.read_text(errors="replace")))
+
+
+def _wait_received_again(worker: Worker, ids: set[str]) -> None:
+    """Until `worker` receives one of the tasks another worker had (each copy of the summary
+    is its own task, so the other copy's first delivery does not count)."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while not _received_ids(worker.log) & ids:
+        if time.monotonic() > deadline:
+            pytest.fail(f"The task never came back. Worker log:\n{worker.text()}")
+        time.sleep(0.05)
+
+
 def _wait_received(worker: Worker, count: int = 1) -> None:
     deadline = time.monotonic() + WAIT_SECONDS
     while _received_count(worker.log) < count:
@@ -240,10 +255,11 @@ def test_a_whole_worker_killed_mid_render_runs_the_task_again_after_the_visibili
     assert first.children(), "no prefork child"
     assert not SummaryDocument.objects.filter(intake=intake).exists(), "render finished before the kill"
 
+    held = _received_ids(first.log)
     first.kill()
     killed_at = time.monotonic()
     second = workers("second", fast_restore=True)
-    _wait_received(second)
+    _wait_received_again(second, held)
     redelivered = time.monotonic() - killed_at
     _wait_for_both_pdfs(intake, [first, second])
     recovered = time.monotonic() - killed_at
