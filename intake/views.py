@@ -1109,7 +1109,9 @@ def autosave(request: HttpRequest) -> JsonResponse:
     if not isinstance(name, str) or isinstance(value, dict):
         return _json_error(ERROR_UNKNOWN_FIELD)
     # Read before the save: a new same-day answer shows its crisis panel again (_saved_response).
-    request.same_day_evidence_before = same_day_evidence(client=request.user)
+    # Only once a panel has been seen: until then a rise in level shows it, with no query here.
+    if request.session.get(SAFETY_SEEN_KEY):
+        request.same_day_evidence_before = same_day_evidence(client=request.user)
     try:
         if name.startswith(QUESTIONNAIRE_PREFIX):
             return _autosave_questionnaire(request, name, value)
