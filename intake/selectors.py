@@ -1,5 +1,6 @@
 """Reads of intake data. Other apps (scheduling, the therapist review) use these."""
 
+import calendar
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
@@ -301,16 +302,25 @@ def consent_text_problems_now(*, body: str, practice: Practice) -> list[str]:
     return consent_text_problems(body, consent_fill_values(practice=practice))
 
 
+def minimum_age_latest_birth(*, practice: Practice | None = None, today: dt.date | None = None) -> dt.date:
+    """The latest date of birth at the practice's minimum age today: anyone born after it
+    is too young. The one place the age rule is worked out, so a write can also state it in
+    SQL (step_services' one-statement autosave)."""
+    practice = practice or practice_get()
+    today = today or timezone.localdate()
+    year = today.year - practice.minimum_client_age
+    # Born on the 29th of February: of age on the 28th in a year without one.
+    day = min(today.day, calendar.monthrange(year, today.month)[1])
+    return dt.date(year, today.month, day)
+
+
 def intake_is_under_minimum_age(
     *, intake: Intake, practice: Practice | None = None, today: dt.date | None = None
 ) -> bool:
     """Whether the date of birth given is below the practice's minimum age."""
     if intake.date_of_birth is None:
         return False
-    practice = practice or practice_get()
-    minimum = practice.minimum_client_age
-    today = today or timezone.localdate()
-    return pregnancy_history.age_on(intake.date_of_birth, today) < minimum
+    return intake.date_of_birth > minimum_age_latest_birth(practice=practice, today=today)
 
 
 def _step_started(intake: Intake, step, pregnancies, questionnaires, unsigned) -> bool:
