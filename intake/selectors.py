@@ -96,11 +96,13 @@ def questionnaires_offered() -> list[Instrument]:
     return instruments_for_step(practice_get().epds_enabled)
 
 
-def questionnaire_items_waiting(*, intake: Intake) -> list[tuple[str, str]]:
+def questionnaire_items_waiting(
+    *, intake: Intake, responses: dict[str, QuestionnaireResponse] | None = None
+) -> list[tuple[str, str]]:
     """(instrument code, item key) of every question the client is shown now and has not
     answered, in page order: an answer may call for a follow-up question (intake.instruments'
-    skip rules)."""
-    responses = intake_questionnaires(intake=intake)
+    skip rules). `responses`: her intake_questionnaires, when the caller has read them."""
+    responses = intake_questionnaires(intake=intake) if responses is None else responses
     waiting = []
     for instrument in questionnaires_offered():
         answers = responses[instrument.code].answers if instrument.code in responses else {}
@@ -335,15 +337,19 @@ def _step_started(intake: Intake, step, pregnancies, questionnaires, unsigned) -
     return any(getattr(intake, f) not in (None, "", []) for f in step.fields)
 
 
-def intake_steps_started(*, intake: Intake) -> dict[int, bool]:
+def intake_steps_started(
+    *, intake: Intake, questionnaires: dict[str, QuestionnaireResponse] | None = None
+) -> dict[int, bool]:
     """Step number -> whether the client has answered anything there (agreements: all signed).
 
     An intake not saved yet has no answers, whatever the page fills in for her (the email she
-    signed up with): the step list then agrees with her home page's "Not started yet"."""
+    signed up with): the step list then agrees with her home page's "Not started yet".
+    `questionnaires`: her intake_questionnaires, when the caller has read them."""
     if intake.pk is None:
         return {s.number: False for s in STEPS}
     pregnancies = intake_pregnancies(intake=intake)
-    questionnaires = intake_questionnaires(intake=intake)
+    if questionnaires is None:
+        questionnaires = intake_questionnaires(intake=intake)
     unsigned = consent_documents_unsigned(intake=intake)
     return {s.number: _step_started(intake, s, pregnancies, questionnaires, unsigned) for s in STEPS}
 
