@@ -1,5 +1,6 @@
 """Reads of intake data. Other apps (scheduling, the therapist review) use these."""
 
+import calendar
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
@@ -95,11 +96,13 @@ def questionnaires_offered() -> list[Instrument]:
     return instruments_for_step(practice_get().epds_enabled)
 
 
-def questionnaire_items_waiting(*, intake: Intake) -> list[tuple[str, str]]:
+def questionnaire_items_waiting(
+    *, intake: Intake, responses: dict[str, QuestionnaireResponse] | None = None
+) -> list[tuple[str, str]]:
     """(instrument code, item key) of every question the client is shown now and has not
     answered, in page order: an answer may call for a follow-up question (intake.instruments'
-    skip rules)."""
-    responses = intake_questionnaires(intake=intake)
+    skip rules). `responses`: her intake_questionnaires, when the caller has read them."""
+    responses = intake_questionnaires(intake=intake) if responses is None else responses
     waiting = []
     for instrument in questionnaires_offered():
         answers = responses[instrument.code].answers if instrument.code in responses else {}
@@ -301,16 +304,25 @@ def consent_text_problems_now(*, body: str, practice: Practice) -> list[str]:
     return consent_text_problems(body, consent_fill_values(practice=practice))
 
 
+def minimum_age_latest_birth(*, practice: Practice | None = None, today: dt.date | None = None) -> dt.date:
+    """The latest date of birth at the practice's minimum age today: anyone born after it
+    is too young. The one place the age rule is worked out, so a write can also state it in
+    SQL (step_services' one-statement autosave)."""
+    practice = practice or practice_get()
+    today = today or timezone.localdate()
+    year = today.year - practice.minimum_client_age
+    # Born on the 29th of February: of age on the 28th in a year without one.
+    day = min(today.day, calendar.monthrange(year, today.month)[1])
+    return dt.date(year, today.month, day)
+
+
 def intake_is_under_minimum_age(
     *, intake: Intake, practice: Practice | None = None, today: dt.date | None = None
 ) -> bool:
     """Whether the date of birth given is below the practice's minimum age."""
     if intake.date_of_birth is None:
         return False
-    practice = practice or practice_get()
-    minimum = practice.minimum_client_age
-    today = today or timezone.localdate()
-    return pregnancy_history.age_on(intake.date_of_birth, today) < minimum
+    return intake.date_of_birth > minimum_age_latest_birth(practice=practice, today=today)
 
 
 def _step_started(intake: Intake, step, pregnancies, questionnaires, unsigned) -> bool:
@@ -325,15 +337,19 @@ def _step_started(intake: Intake, step, pregnancies, questionnaires, unsigned) -
     return any(getattr(intake, f) not in (None, "", []) for f in step.fields)
 
 
-def intake_steps_started(*, intake: Intake) -> dict[int, bool]:
+def intake_steps_started(
+    *, intake: Intake, questionnaires: dict[str, QuestionnaireResponse] | None = None
+) -> dict[int, bool]:
     """Step number -> whether the client has answered anything there (agreements: all signed).
 
     An intake not saved yet has no answers, whatever the page fills in for her (the email she
-    signed up with): the step list then agrees with her home page's "Not started yet"."""
+    signed up with): the step list then agrees with her home page's "Not started yet".
+    `questionnaires`: her intake_questionnaires, when the caller has read them."""
     if intake.pk is None:
         return {s.number: False for s in STEPS}
     pregnancies = intake_pregnancies(intake=intake)
-    questionnaires = intake_questionnaires(intake=intake)
+    if questionnaires is None:
+        questionnaires = intake_questionnaires(intake=intake)
     unsigned = consent_documents_unsigned(intake=intake)
     return {s.number: _step_started(intake, s, pregnancies, questionnaires, unsigned) for s in STEPS}
 
