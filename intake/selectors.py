@@ -4,7 +4,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-from django.db.models import Count, Min, QuerySet
+from django.db.models import Case, CharField, Count, IntegerField, Min, QuerySet, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -371,9 +371,31 @@ def intake_contact_for_front_desk(*, client: User) -> dict:
     return _front_desk_contact(client, intake_for_client(client=client))
 
 
+# The intake's fields the front desk's contact card reads (_front_desk_contact).
+FRONT_DESK_CONTACT_FIELDS = (
+    "client_id",
+    "legal_name",
+    "preferred_name",
+    "contact_email",
+    "phone",
+    "may_email",
+    "may_text",
+    "may_voicemail",
+    "may_name_practice",
+    "modality",
+    "in_colorado",
+    "appointment_preferences",
+    "status",
+)
+
+
 def intake_contacts_for_front_desk(*, clients: list[User]) -> dict[int, dict]:
     """intake_contact_for_front_desk for many clients in one query, keyed by client id."""
-    intakes = {i.client_id: i for i in Intake.objects.filter(client__in=clients)}
+    # Only what _front_desk_contact reads: the rest of the row (answers, notes) is clinical
+    # and was most of what a page of the desk's queue loaded.
+    intakes = {
+        i.client_id: i for i in Intake.objects.filter(client__in=clients).only(*FRONT_DESK_CONTACT_FIELDS)
+    }
     return {c.pk: _front_desk_contact(c, intakes.get(c.pk)) for c in clients}
 
 
@@ -430,6 +452,27 @@ def intake_priorities_for_clients(*, client_ids) -> dict[int, str]:
         Intake.objects.filter(client_id__in=list(client_ids)).values_list("client_id", "risk_level")
     )
     return {client_id: priority_for_level(levels.get(client_id)) for client_id in client_ids}
+
+
+def intake_priority_annotations(*, client: str) -> dict:
+    """The front desk's priority now, for rows that reach a client through the field path
+    `client`, as annotations: "priority_now" (the word intake_priorities_for_clients gives:
+    routine without an intake) and "priority_rank" (where it sorts, intake_priority_position),
+    so a list of requests is ordered and paged by the database. Both are built from the one
+    mapping of intake.risk_rules; the risk level itself stays inside the query."""
+    level = f"{client}__intake__risk_level"
+
+    def case(value_for, output_field):
+        return Case(
+            *[When(**{level: risk.value}, then=Value(value_for(risk))) for risk in RiskLevel],
+            default=Value(value_for(None)),
+            output_field=output_field,
+        )
+
+    return {
+        "priority_now": case(priority_for_level, CharField()),
+        "priority_rank": case(lambda risk: priority_position(priority_for_level(risk)), IntegerField()),
+    }
 
 
 def intake_is_accepted(*, client: User) -> bool:

@@ -49,9 +49,10 @@ WINDOWS_UNREADABLE = gettext_lazy("The times this client chose could not be read
 @access.scheduling_staff_required
 def queue(request: HttpRequest) -> HttpResponse:
     """Open requests, urgent and high priority first, then oldest first; then the clients a
-    therapist accepted who have not asked for a time yet (the front desk reaches out), a page
-    at a time."""
-    rows = selectors.request_queue()
+    therapist accepted who have not asked for a time yet (the front desk reaches out); each
+    list a page at a time."""
+    page = selectors.request_queue_page(page_number=request.GET.get("page"))
+    rows = page.object_list
     contacts = intake_contacts_for_front_desk(clients=[r.client for r in rows])
     waiting = clients_waiting_for_benefits_check(client_ids=[r.client_id for r in rows])
     practice = practice_get()
@@ -73,7 +74,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         request=request,
     )
     return render(
-        request, "scheduling/queue.html", {"items": items, "ready": ready, "ready_page": ready_page}
+        request,
+        "scheduling/queue.html",
+        {"items": items, "page": page, "ready": ready, "ready_page": ready_page},
     )
 
 
