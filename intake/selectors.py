@@ -368,7 +368,7 @@ def intake_contact_for_front_desk(*, client: User) -> dict:
     contact details, the channels she allowed, how she would like to meet and her appointment
     preferences. Never why she is in care (not even the support she asked for), answers,
     scores, history or notes."""
-    return _front_desk_contact(client, intake_for_client(client=client))
+    return _front_desk_contact(client, intake_for_client(client=client), _front_desk_labels())
 
 
 # The intake's fields the front desk's contact card reads (_front_desk_contact).
@@ -396,10 +396,20 @@ def intake_contacts_for_front_desk(*, clients: list[User]) -> dict[int, dict]:
     intakes = {
         i.client_id: i for i in Intake.objects.filter(client__in=clients).only(*FRONT_DESK_CONTACT_FIELDS)
     }
-    return {c.pk: _front_desk_contact(c, intakes.get(c.pk)) for c in clients}
+    labels = _front_desk_labels()
+    return {c.pk: _front_desk_contact(c, intakes.get(c.pk), labels) for c in clients}
 
 
-def _front_desk_contact(client: User, intake: Intake | None) -> dict:
+def _front_desk_labels() -> dict[str, dict[str, str]]:
+    """The words for the coded answers on a contact card, translated once for a whole page
+    (get_FOO_display would look each one up again for every client)."""
+    return {
+        "modality": {value: str(label) for value, label in Intake.Modality.choices},
+        "in_colorado": {value: str(label) for value, label in Intake._meta.get_field("in_colorado").choices},
+    }
+
+
+def _front_desk_contact(client: User, intake: Intake | None, labels: dict[str, dict[str, str]]) -> dict:
     if intake is None:
         return {
             "name": client.full_name,
@@ -424,8 +434,10 @@ def _front_desk_contact(client: User, intake: Intake | None) -> dict:
             "voicemail": intake.may_voicemail,
             "name_practice": intake.may_name_practice,
         },
-        "modality": intake.get_modality_display() if intake.modality else "",
-        "in_colorado": intake.get_in_colorado_display() if intake.in_colorado else "",
+        "modality": labels["modality"].get(intake.modality, intake.modality) if intake.modality else "",
+        "in_colorado": labels["in_colorado"].get(intake.in_colorado, intake.in_colorado)
+        if intake.in_colorado
+        else "",
         "appointment_preferences": intake.appointment_preferences,
         "status": intake.status,
         # Whether a therapist has taken her on: the practice may wait for it before booking.
