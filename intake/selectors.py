@@ -4,7 +4,18 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-from django.db.models import Case, CharField, Count, IntegerField, Min, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    Min,
+    OuterRef,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -390,14 +401,28 @@ FRONT_DESK_CONTACT_FIELDS = (
 
 
 def intake_contacts_for_front_desk(*, clients: list[User]) -> dict[int, dict]:
-    """intake_contact_for_front_desk for many clients in one query, keyed by client id."""
+    """intake_contact_for_front_desk for many clients in one query, keyed by client id, each
+    also saying whether her insurance waits for the desk's benefits check ("benefits_waiting",
+    insurance_waits_for_check)."""
     # Only what _front_desk_contact reads: the rest of the row (answers, notes) is clinical
     # and was most of what a page of the desk's queue loaded.
     intakes = {
-        i.client_id: i for i in Intake.objects.filter(client__in=clients).only(*FRONT_DESK_CONTACT_FIELDS)
+        i.client_id: i
+        for i in Intake.objects.filter(client__in=clients)
+        .only(*FRONT_DESK_CONTACT_FIELDS, "payment_method")
+        .annotate(benefits_checked=Exists(BenefitsCheck.objects.filter(intake=OuterRef("pk"))))
     }
     labels = _front_desk_labels()
-    return {c.pk: _front_desk_contact(c, intakes.get(c.pk), labels) for c in clients}
+    return {
+        c.pk: {
+            **_front_desk_contact(c, intakes.get(c.pk), labels),
+            "benefits_waiting": c.pk in intakes
+            and insurance_waits_for_check(
+                method=intakes[c.pk].payment_method, checked=intakes[c.pk].benefits_checked
+            ),
+        }
+        for c in clients
+    }
 
 
 def _front_desk_labels() -> dict[str, dict[str, str]]:
@@ -703,15 +728,6 @@ def payment_details(*, client: User) -> PaymentDetails | None:
         rows=field_rows(intake, STEP_BY_NUMBER[PAYMENT].fields),
         cards=list(InsuranceCardImage.objects.filter(intake=intake)),
         checks=list(BenefitsCheck.objects.filter(intake=intake).select_related("checked_by")),
-    )
-
-
-def clients_waiting_for_benefits_check(*, client_ids) -> set[int]:
-    """Of these clients, those whose insurance is waiting for the front desk's check."""
-    return set(
-        Intake.objects.filter(client_id__in=client_ids, payment_method=Intake.PaymentMethod.INSURANCE)
-        .exclude(benefits_checks__isnull=False)
-        .values_list("client_id", flat=True)
     )
 
 

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_POST, require_safe
 
 from intake.selectors import (
     BENEFITS_DRAFT_SESSION_KEY,
-    clients_waiting_for_benefits_check,
     intake_contact_for_front_desk,
     intake_contacts_for_front_desk,
 )
@@ -54,12 +53,11 @@ def queue(request: HttpRequest) -> HttpResponse:
     page = selectors.request_queue_page(page_number=request.GET.get("page"))
     rows = page.object_list
     contacts = intake_contacts_for_front_desk(clients=[r.client for r in rows])
-    waiting = clients_waiting_for_benefits_check(client_ids=[r.client_id for r in rows])
     practice = practice_get()
     items = [
         (
             r,
-            {**contacts[r.client_id], "benefits_waiting": r.client_id in waiting},
+            contacts[r.client_id],
             selectors.request_booking_gate(
                 appointment_request=r, intake_accepted=contacts[r.client_id]["accepted"], practice=practice
             ),
