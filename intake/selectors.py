@@ -5,7 +5,18 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-from django.db.models import Count, Min, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    Min,
+    OuterRef,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -384,16 +395,62 @@ def intake_contact_for_front_desk(*, client: User) -> dict:
     contact details, the channels she allowed, how she would like to meet and her appointment
     preferences. Never why she is in care (not even the support she asked for), answers,
     scores, history or notes."""
-    return _front_desk_contact(client, intake_for_client(client=client))
+    return _front_desk_contact(client, intake_for_client(client=client), _front_desk_labels())
+
+
+# The intake's fields the front desk's contact card reads (_front_desk_contact).
+FRONT_DESK_CONTACT_FIELDS = (
+    "client_id",
+    "legal_name",
+    "preferred_name",
+    "contact_email",
+    "phone",
+    "may_email",
+    "may_text",
+    "may_voicemail",
+    "may_name_practice",
+    "modality",
+    "in_colorado",
+    "appointment_preferences",
+    "status",
+)
 
 
 def intake_contacts_for_front_desk(*, clients: list[User]) -> dict[int, dict]:
-    """intake_contact_for_front_desk for many clients in one query, keyed by client id."""
-    intakes = {i.client_id: i for i in Intake.objects.filter(client__in=clients)}
-    return {c.pk: _front_desk_contact(c, intakes.get(c.pk)) for c in clients}
+    """intake_contact_for_front_desk for many clients in one query, keyed by client id, each
+    also saying whether her insurance waits for the desk's benefits check ("benefits_waiting",
+    insurance_waits_for_check)."""
+    # Only what _front_desk_contact reads: the rest of the row (answers, notes) is clinical
+    # and was most of what a page of the desk's queue loaded.
+    intakes = {
+        i.client_id: i
+        for i in Intake.objects.filter(client__in=clients)
+        .only(*FRONT_DESK_CONTACT_FIELDS, "payment_method")
+        .annotate(benefits_checked=Exists(BenefitsCheck.objects.filter(intake=OuterRef("pk"))))
+    }
+    labels = _front_desk_labels()
+    return {
+        c.pk: {
+            **_front_desk_contact(c, intakes.get(c.pk), labels),
+            "benefits_waiting": c.pk in intakes
+            and insurance_waits_for_check(
+                method=intakes[c.pk].payment_method, checked=intakes[c.pk].benefits_checked
+            ),
+        }
+        for c in clients
+    }
 
 
-def _front_desk_contact(client: User, intake: Intake | None) -> dict:
+def _front_desk_labels() -> dict[str, dict[str, str]]:
+    """The words for the coded answers on a contact card, translated once for a whole page
+    (get_FOO_display would look each one up again for every client)."""
+    return {
+        "modality": {value: str(label) for value, label in Intake.Modality.choices},
+        "in_colorado": {value: str(label) for value, label in Intake._meta.get_field("in_colorado").choices},
+    }
+
+
+def _front_desk_contact(client: User, intake: Intake | None, labels: dict[str, dict[str, str]]) -> dict:
     if intake is None:
         return {
             "name": client.full_name,
@@ -418,8 +475,10 @@ def _front_desk_contact(client: User, intake: Intake | None) -> dict:
             "voicemail": intake.may_voicemail,
             "name_practice": intake.may_name_practice,
         },
-        "modality": intake.get_modality_display() if intake.modality else "",
-        "in_colorado": intake.get_in_colorado_display() if intake.in_colorado else "",
+        "modality": labels["modality"].get(intake.modality, intake.modality) if intake.modality else "",
+        "in_colorado": labels["in_colorado"].get(intake.in_colorado, intake.in_colorado)
+        if intake.in_colorado
+        else "",
         "appointment_preferences": intake.appointment_preferences,
         "status": intake.status,
         # Whether a therapist has taken her on: the practice may wait for it before booking.
@@ -446,6 +505,27 @@ def intake_priorities_for_clients(*, client_ids) -> dict[int, str]:
         Intake.objects.filter(client_id__in=list(client_ids)).values_list("client_id", "risk_level")
     )
     return {client_id: priority_for_level(levels.get(client_id)) for client_id in client_ids}
+
+
+def intake_priority_annotations(*, client: str) -> dict:
+    """The front desk's priority now, for rows that reach a client through the field path
+    `client`, as annotations: "priority_now" (the word intake_priorities_for_clients gives:
+    routine without an intake) and "priority_rank" (where it sorts, intake_priority_position),
+    so a list of requests is ordered and paged by the database. Both are built from the one
+    mapping of intake.risk_rules; the risk level itself stays inside the query."""
+    level = f"{client}__intake__risk_level"
+
+    def case(value_for, output_field):
+        return Case(
+            *[When(**{level: risk.value}, then=Value(value_for(risk))) for risk in RiskLevel],
+            default=Value(value_for(None)),
+            output_field=output_field,
+        )
+
+    return {
+        "priority_now": case(priority_for_level, CharField()),
+        "priority_rank": case(lambda risk: priority_position(priority_for_level(risk)), IntegerField()),
+    }
 
 
 def intake_is_accepted(*, client: User) -> bool:
@@ -664,15 +744,6 @@ def payment_details(*, client: User) -> PaymentDetails | None:
         rows=field_rows(intake, STEP_BY_NUMBER[PAYMENT].fields),
         cards=list(InsuranceCardImage.objects.filter(intake=intake)),
         checks=list(BenefitsCheck.objects.filter(intake=intake).select_related("checked_by")),
-    )
-
-
-def clients_waiting_for_benefits_check(*, client_ids) -> set[int]:
-    """Of these clients, those whose insurance is waiting for the front desk's check."""
-    return set(
-        Intake.objects.filter(client_id__in=client_ids, payment_method=Intake.PaymentMethod.INSURANCE)
-        .exclude(benefits_checks__isnull=False)
-        .values_list("client_id", flat=True)
     )
 
 

