@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -173,28 +173,33 @@ def _weekly_rules(*, ids: Iterable[int], first_day: date, last_day: date) -> dic
 def _blocked(
     *, ids: Iterable[int], first_day: date, last_day: date, buffer: timedelta
 ) -> dict[int, list[slots.Interval]]:
-    """Time off and time-holding bookings (widened by the buffer) touching Denver days
-    [first_day, last_day), per therapist id: two queries."""
+    """Time off and time-holding bookings (the bookings widened by the buffer) touching Denver
+    days [first_day, last_day), per therapist id: one query (the two tables' rows together,
+    each marked with how much it is widened)."""
     range_start, range_end = slots.day_bounds_utc(first_day, last_day)
-    time_off = defaultdict(list)
-    for therapist_id, start, end in TimeOff.objects.filter(
-        therapist_id__in=ids, start__lt=range_end, end__gt=range_start
-    ).values_list("therapist_id", "start", "end"):
-        time_off[therapist_id].append(slots.Interval(start, end))
-    busy = defaultdict(list)
-    for therapist_id, start, end in Appointment.objects.filter(
-        therapist_id__in=ids,
-        status__in=Appointment.HOLDS_TIME,
-        start__lt=range_end + buffer,
-        end__gt=range_start - buffer,
-    ).values_list("therapist_id", "start", "end"):
-        busy[therapist_id].append(slots.Interval(start, end))
-    return {
-        therapist_id: slots.blocked_intervals(
-            time_off=time_off[therapist_id], busy=busy[therapist_id], buffer=buffer
+    time_off = (
+        TimeOff.objects.filter(therapist_id__in=ids, start__lt=range_end, end__gt=range_start)
+        .order_by()
+        .annotate(widened=Value(False))
+        .values_list("therapist_id", "start", "end", "widened")
+    )
+    busy = (
+        Appointment.objects.filter(
+            therapist_id__in=ids,
+            status__in=Appointment.HOLDS_TIME,
+            start__lt=range_end + buffer,
+            end__gt=range_start - buffer,
         )
-        for therapist_id in ids
-    }
+        .order_by()
+        .annotate(widened=Value(True))
+        .values_list("therapist_id", "start", "end", "widened")
+    )
+    blocked: dict[int, list[slots.Interval]] = {therapist_id: [] for therapist_id in ids}
+    for therapist_id, start, end, widened in time_off.union(busy, all=True):
+        blocked[therapist_id].append(
+            slots.Interval(start - buffer, end + buffer) if widened else slots.Interval(start, end)
+        )
+    return blocked
 
 
 # --- Lists for the pages
