@@ -384,9 +384,9 @@ def _spans(blocked: Iterable[Interval]) -> list[tuple[int, int]]:
 
 @dataclass(frozen=True, slots=True)
 class _DayFrame:
-    """One Denver day, its bounds in microseconds since the epoch, and its UTC offset when the
-    same all day (None on the days the clocks change): worked out once per day, so the grid
-    times of the day become instants by one addition."""
+    """One Denver day, its bounds in microseconds since the epoch, and whether its UTC offset
+    is the same all day (not on the days the clocks change): worked out once per day, so on
+    most days the grid times become instants by one addition."""
 
     day: date
     start: int
@@ -418,13 +418,26 @@ class _DayFrame:
         found: set[tuple[int, str]] = set()
         for rule in rules:
             rule_end = _micros(local_to_utc(self.day, rule.end))
-            for minute in _grid(rule.start, rule.end, step_minutes):
+            grid = _grid(rule.start, rule.end, step_minutes)
+            if self.offset_all_day:
+                # Each bound (her times, the notice, the rule's end) is a run of grid times on
+                # such a day: only the times inside all of them are tried, for bookings alone.
+                earliest = -(-(not_before - self.start) // _MINUTE_US)
+                latest = (rule_end - length - self.start) // _MINUTE_US
+                for lo, hi in _ANY_TIME if allowed is None else allowed:
+                    for minute in _between(grid, max(lo, earliest), min(hi - minutes, latest)):
+                        start = self.start + minute * _MINUTE_US
+                        end = start + length
+                        if not any(b_start < end and start < b_end for b_start, b_end in spans):
+                            found.add((start, rule.modality))
+                continue
+            for minute in grid:
                 # The client's times are wall-clock times: checked before any arithmetic.
                 if allowed is not None and not any(
                     lo <= minute and minute + minutes <= hi for lo, hi in allowed
                 ):
                     continue
-                start = self.start + minute * _MINUTE_US if self.offset_all_day else self._dst_start(minute)
+                start = self._dst_start(minute)
                 if start is None:
                     continue  # skipped by spring forward (2:30 on the March change day)
                 end = start + length
@@ -597,6 +610,15 @@ def _spread(
         times_chosen[best[0]] += 1
         left = [item for item in left if item[1].start != best[1].start or item[0] != best[0]]
     return picked
+
+
+# Her times when she has none: one span holding the whole day, in minutes.
+_ANY_TIME = ((-(10**6), 10**6),)
+
+
+def _between(grid: range, lo: int, hi: int) -> range:
+    """The times of ``grid`` in [lo, hi]."""
+    return grid[max(0, -(-(lo - grid.start) // grid.step)) : max(0, (hi - grid.start) // grid.step + 1)]
 
 
 def _grid(start: time, end: time, step_minutes: int) -> range:
