@@ -35,7 +35,7 @@ from .models import (
 )
 from .risk_rules import SAME_DAY_LEVELS
 from .screening_display import FlagView, ScreenerRow
-from .selectors import PaymentDetails, payment_details, referral_rows
+from .selectors import PaymentDetails, payment_details_of, referral_rows
 
 # The queue's default: everything the practice has not finished with.
 OPEN_STATUSES = (
@@ -159,6 +159,11 @@ QUEUE_ROW_FIELDS = (
 )
 
 
+def choice_labels(choices) -> dict[str, str]:
+    """A field's choices as {value: label}, each label translated once (for one page)."""
+    return {value: str(label) for value, label in choices}
+
+
 def review_queue_rows(ids: list[int]) -> list[Intake]:
     """The intakes of one page of review_queue (their ids, paged in its order) with what
     the queue shows: the client, the assignee, `unacknowledged_flags`,
@@ -179,7 +184,7 @@ def review_queue_rows(ids: list[int]) -> list[Intake]:
     # Each label translated once per page, not once per row (get_FOO_display translates the
     # lazy label again on every call).
     risk, status, modality = (
-        {value: str(label) for value, label in choices}
+        choice_labels(choices)
         for choices in (RiskLevelChoices.choices, Intake.Status.choices, Intake.Modality.choices)
     )
     for row in page:
@@ -303,16 +308,36 @@ class ReviewDetail:
     age: int | None
     # At a glance (intake.timeline): the one-line synopsis, the timeline and the scales.
     facts: IntakeFacts
+    # The intake's own labels (risk, status, modality, in_colorado, pregnancy_role), each
+    # translated once; flags carry level_label and follow_up_label, pregnancies outcome_label.
+    labels: dict[str, str]
 
 
 def review_detail(*, intake: Intake) -> ReviewDetail:
     """One intake, every section, for the therapist (the caller has checked access)."""
     facts = intake_facts(intake=intake, on=timezone.localdate(timezone=practice_zone()))
     entries = pregnancy_history.newest_first(facts.pregnancies)
+    # Labels from one dictionary per choice set, not get_FOO_display in the template's loops.
+    outcomes = choice_labels(PregnancyEntry.Outcome.choices)
+    for entry in entries:
+        entry.outcome_label = outcomes.get(entry.outcome, entry.outcome)
+    levels = choice_labels(RiskLevelChoices.choices)
+    follow_ups = choice_labels(RiskFlag.FollowUp.choices)
+    for view in facts.flags:
+        view.flag.level_label = levels.get(view.flag.level, view.flag.level)
+        view.flag.follow_up_label = follow_ups.get(view.flag.follow_up, view.flag.follow_up)
     own_words = field_rows(intake, [name for name in OWN_WORDS_FIELDS if getattr(intake, name).strip()])
-    own_words += [
-        Row(str(entry.get_outcome_display()), entry.note) for entry in entries if entry.note.strip()
-    ]
+    own_words += [Row(entry.outcome_label, entry.note) for entry in entries if entry.note.strip()]
+    labels = {
+        name: str(dict(intake._meta.get_field(field).choices).get(value, value))
+        for name, field, value in (
+            ("risk", "risk_level", intake.risk_level),
+            ("status", "status", intake.status),
+            ("modality", "modality", intake.modality),
+            ("in_colorado", "in_colorado", intake.in_colorado),
+            ("pregnancy_role", "pregnancy_role", intake.pregnancy_role),
+        )
+    }
     return ReviewDetail(
         intake=intake,
         flags=facts.flags,
@@ -326,7 +351,7 @@ def review_detail(*, intake: Intake) -> ReviewDetail:
             intake, ("pronouns", "date_of_birth", "address_line", "city", "state", "heard_about")
         ),
         referral=referral_rows(intake=intake),
-        payment=payment_details(client=intake.client),
+        payment=payment_details_of(intake=intake),
         symptoms=field_rows(intake, SYMPTOM_FIELDS),
         history=field_rows(intake, HISTORY_FIELDS),
         support=field_rows(intake, SUPPORT_FIELDS),
@@ -335,4 +360,5 @@ def review_detail(*, intake: Intake) -> ReviewDetail:
         notes=facts.notes,
         age=facts.age,
         facts=facts,
+        labels=labels,
     )

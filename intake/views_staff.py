@@ -23,6 +23,7 @@ from .forms_staff import AcknowledgeForm, AssignForm, NoteForm, QueueFilterForm,
 from .models import Intake
 from .review_selectors import review_detail, review_queue, review_queue_rows
 from .review_services import (
+    TRANSITIONS,
     ReviewError,
     intake_assign,
     intake_status_change,
@@ -58,20 +59,26 @@ def _render_detail(request: HttpRequest, intake: Intake, *, status: int = 200, *
     """The detail page (recording the view), with any bound form that failed validation."""
     detail = review_detail(intake=intake)
     review_detail_viewed(actor=request.user, intake=intake, note_count=len(detail.notes), request=request)
-    bound_ack = bound.pop("ack_form", None)
-    ack_forms = {
-        flag.pk: bound_ack if bound_ack is not None and bound_ack.prefix == f"ack{flag.pk}" else None
-        for flag in detail.unacknowledged
-    }
+    # Each form is built once, and only where the page shows it: an acknowledge form for a
+    # flag still open, the decision form while a move is allowed from this status.
+    bound_ack = bound.get("ack_form")
+    flags = []
+    for view in detail.flags:
+        ack_form = None
+        if view.flag.acknowledged_at is None:
+            prefix = f"ack{view.flag.pk}"
+            ack_form = bound_ack if bound_ack is not None and bound_ack.prefix == prefix else None
+            ack_form = ack_form or AcknowledgeForm(prefix=prefix)
+        flags.append((view, ack_form))
+    status_form = bound.get("status_form")
+    if status_form is None and TRANSITIONS.get(intake.status):
+        status_form = StatusForm(current=intake.status)
     context = {
         "intake": intake,
         "detail": detail,
-        "flags": [
-            (view, ack_forms.get(view.flag.pk) or AcknowledgeForm(prefix=f"ack{view.flag.pk}"))
-            for view in detail.flags
-        ],
+        "flags": flags,
         "assign_form": bound.get("assign_form") or AssignForm(),
-        "status_form": bound.get("status_form") or StatusForm(current=intake.status),
+        "status_form": status_form,
         "note_form": bound.get("note_form") or NoteForm(),
         "pdf_url": reverse("intake:staff_summary_pdf", kwargs={"pk": intake.pk}),
         "pdf_rerender_url": reverse("intake:staff_summary_rerender", kwargs={"pk": intake.pk}),
