@@ -8,7 +8,7 @@ than the access rules allow.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from django.db import connection
 from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value
@@ -18,6 +18,7 @@ from django.utils import timezone
 from portal.access import can_see_clinical
 from portal.cached import cached_value
 from portal.models import User
+from portal.paging import WindowPage, page_number, window_page
 from portal.selectors import has_joined
 
 from . import pregnancy_history
@@ -138,6 +139,136 @@ def review_queue(
 def _in_queue_order(intakes: QuerySet[Intake]) -> QuerySet[Intake]:
     # Exactly the indexed order (Intake.Meta.indexes), so the database walks the index.
     return intakes.order_by(ReviewQueueRank().asc(), "submitted_at", "created_at", "pk")
+
+
+# A queue row's place in the queue's order: (rank, submitted_at or None, created_at, pk).
+QueueKey = tuple[int, datetime | None, datetime, int]
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Digits enough for any microsecond timestamp or id the portal will hold; a longer number
+# is a tampered key.
+_KEY_DIGITS = 18
+
+
+def _micros(moment: datetime) -> str:
+    return str((moment - _EPOCH) // timedelta(microseconds=1))
+
+
+def queue_key_text(key: QueueKey) -> str:
+    """A queue key as it travels in a link: four numbers (n for a draft never sent)."""
+    rank, submitted_at, created_at, pk = key
+    return ".".join(
+        (str(rank), "n" if submitted_at is None else _micros(submitted_at), _micros(created_at), str(pk))
+    )
+
+
+def queue_key_parse(text: object) -> QueueKey | None:
+    """The key of queue_key_text, or None for anything else (a tampered link)."""
+    parts = str(text or "").split(".")
+    if len(parts) != 4 or not all(
+        p == "n" or (p.isascii() and p.isdigit() and len(p) <= _KEY_DIGITS) for p in parts
+    ):
+        return None
+    rank, submitted, created, pk = parts
+    if "n" in (rank, created, pk):
+        return None
+    try:
+        submitted_at = None if submitted == "n" else _EPOCH + timedelta(microseconds=int(submitted))
+        created_at = _EPOCH + timedelta(microseconds=int(created))
+    except OverflowError:
+        return None
+    return int(rank), submitted_at, created_at, int(pk)
+
+
+def _queue_seek_parts(key: QueueKey, *, forward: bool) -> list[Q]:
+    """The rows after (or before) `key` in the queue's order, as conditions that each read
+    one range of the queue's index: their union is the whole "after" (or "before").
+
+    Where a draft's missing submitted_at sorts depends on the database (last on PostgreSQL,
+    first on SQLite), as the index and ORDER BY put it."""
+    rank, submitted_at, created_at, pk = key
+    nulls_last = connection.features.nulls_order_largest
+    beyond = "gt" if forward else "lt"
+    # Whether the drafts (no submitted_at) of this rank come after this key in this direction.
+    nulls_beyond = nulls_last if forward else not nulls_last
+    same_rank = Q(queue_rank=rank)
+    parts = [Q(**{f"queue_rank__{beyond}": rank})]
+    if submitted_at is None:
+        same_sent = Q(submitted_at__isnull=True)
+        if not nulls_beyond:
+            parts.append(same_rank & Q(submitted_at__isnull=False))
+    else:
+        same_sent = Q(submitted_at=submitted_at)
+        parts.append(same_rank & Q(**{f"submitted_at__{beyond}": submitted_at}))
+        if nulls_beyond:
+            parts.append(same_rank & Q(submitted_at__isnull=True))
+    parts.append(same_rank & same_sent & Q(**{f"created_at__{beyond}": created_at}))
+    parts.append(same_rank & same_sent & Q(created_at=created_at) & Q(**{f"pk__{beyond}": pk}))
+    return parts
+
+
+QUEUE_KEY_FIELDS = ("pk", "queue_rank", "submitted_at", "created_at")
+
+
+def queue_keys(queue: QuerySet[Intake]) -> QuerySet:
+    """review_queue's rows as their keys (QUEUE_KEY_FIELDS), in its order."""
+    return queue.annotate(queue_rank=ReviewQueueRank()).values_list(*QUEUE_KEY_FIELDS)
+
+
+def queue_seek(queue: QuerySet[Intake], key: QueueKey, *, forward: bool, limit: int) -> QuerySet:
+    """At most `limit` keys of review_queue just after (or just before) `key`, as one query
+    that seeks in the queue's index. Sort what it returns with queue_key_order.
+
+    On PostgreSQL each range is its own LIMITed index scan in a UNION ALL (an OR of them
+    would make the database read the index from the start, or sort); SQLite, which cannot
+    limit the parts of a compound query, gets the OR."""
+    keys = queue_keys(queue)
+    if not forward:
+        keys = keys.reverse()
+    parts = _queue_seek_parts(key, forward=forward)
+    if not connection.features.supports_slicing_ordering_in_compound:
+        either = parts[0]
+        for part in parts[1:]:
+            either |= part
+        return keys.filter(either)[:limit]
+    first, *rest = (keys.filter(part)[:limit] for part in parts)
+    return first.union(*rest, all=True)
+
+
+def queue_key_order(row: tuple) -> tuple:
+    """A sort key putting queue_keys rows in the queue's order, as the database orders them."""
+    pk, rank, submitted_at, created_at = row
+    missing = submitted_at is None
+    nulls_place = (1 if missing else 0) if connection.features.nulls_order_largest else (0 if missing else 1)
+    return rank, nulls_place, submitted_at or _EPOCH, created_at, pk
+
+
+def review_queue_page(queue: QuerySet[Intake], *, number: object, after: object, before: object, size: int):
+    """A page of review_queue (its ids, with the keys for the links to the pages beside it).
+
+    With `after` (the last key of the page before) or `before` (the first key of the page
+    after), the database seeks to the key in the queue's index, however deep the page; else
+    (an old ?page=N link, or the first page) the page is read by number. A key that does not
+    parse, or that leads nowhere, shows the first page."""
+    wanted = page_number(number)
+    key = queue_key_parse(after or before)
+    if key is None or wanted < 2:
+        # A key that was sent but does not parse shows the first page, not the numbered one.
+        tampered = key is None and (after is not None or before is not None)
+        page = window_page(queue_keys(queue), number=1 if tampered else number, size=size)
+    else:
+        forward = bool(after)
+        rows = sorted(queue_seek(queue, key, forward=forward, limit=size + 1), key=queue_key_order)
+        if forward and rows:
+            page = WindowPage(object_list=rows[:size], number=wanted, size=size, has_next=len(rows) > size)
+        elif not forward and len(rows) > size:
+            page = WindowPage(object_list=rows[-size:], number=wanted, size=size, has_next=True)
+        else:
+            # Past the end, or back to the start (fewer rows before than a page): the first page.
+            page = window_page(queue_keys(queue), number=1, size=size)
+    rows = page.object_list
+    first_key = queue_key_text(rows[0][1:] + (rows[0][0],)) if rows else ""
+    last_key = queue_key_text(rows[-1][1:] + (rows[-1][0],)) if rows else ""
+    return page.showing([row[0] for row in rows]).keyed(first_key=first_key, last_key=last_key)
 
 
 # What a queue row shows (and orders by): nothing else of the intake is read for the list.

@@ -15,13 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from portal import access
-from portal.paging import window_page
 
 from .access import intake_for_staff, risk_flag_for_staff
 from .display import NOT_ANSWERED
 from .forms_staff import AcknowledgeForm, AssignForm, NoteForm, QueueFilterForm, StatusForm
 from .models import Intake
-from .review_selectors import review_detail, review_queue, review_queue_rows
+from .review_selectors import review_detail, review_queue, review_queue_page, review_queue_rows
 from .review_services import (
     TRANSITIONS,
     ReviewError,
@@ -42,12 +41,18 @@ def queue(request: HttpRequest) -> HttpResponse:
     """Sent intakes, urgent and high first, then the longest waiting."""
     form = QueueFilterForm(request.GET or None)
     filters = form.filters() if request.GET else {}
-    ids = review_queue(user=request.user, **filters).values_list("pk", flat=True)
-    page = window_page(ids, number=request.GET.get("page"), size=QUEUE_PAGE_SIZE)
+    page = review_queue_page(
+        review_queue(user=request.user, **filters),
+        number=request.GET.get("page"),
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        size=QUEUE_PAGE_SIZE,
+    )
     page = page.showing(review_queue_rows(page.object_list))
     review_queue_viewed(actor=request.user, intakes=page.object_list, request=request)
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in ("page", "after", "before"):
+        query.pop(name, None)
     return render(
         request,
         "intake/staff/queue.html",
