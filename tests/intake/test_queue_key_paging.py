@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from intake.models import Intake, RiskFlag
-from intake.review_selectors import queue_key_parse, queue_seek, review_queue
+from intake.review_selectors import queue_key_parse, queue_keys, queue_seek, review_queue
 from portal.models import User
 
 pytestmark = pytest.mark.django_db
@@ -179,3 +179,18 @@ def test_a_deep_key_page_seeks_in_the_queue_index_without_sorting(therapist, for
     assert "intake_review_queue_order" in plan
     assert "Sort" not in plan
     assert "Seq Scan" not in plan
+
+
+@postgres_only
+def test_the_first_page_of_keys_is_read_off_the_queue_index_without_sorting(therapist):
+    _queue_of(200)
+    first = queue_keys(review_queue(user=therapist))[:26]
+    with connection.cursor() as cursor:  # inside the test's transaction only
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+
+    plan = first.explain()
+
+    assert "intake_review_queue_order" in plan
+    assert "Sort" not in plan
