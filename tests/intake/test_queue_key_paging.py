@@ -194,3 +194,13 @@ def test_the_first_page_of_keys_is_read_off_the_queue_index_without_sorting(ther
 
     assert "intake_review_queue_order" in plan
     assert "Sort" not in plan
+
+
+def test_each_row_links_to_its_own_intake(as_therapist):
+    _queue_of(30)
+
+    response = as_therapist.get(QUEUE)
+
+    page = response.content.decode()
+    for pk in shown(response):
+        assert f'<a href="{reverse("intake:staff_detail", kwargs={"pk": pk})}"><strong>' in page
