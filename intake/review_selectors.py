@@ -220,7 +220,7 @@ def queue_seek(queue: QuerySet[Intake], key: QueueKey, *, forward: bool, limit: 
 
     On PostgreSQL each range is its own LIMITed index scan in a UNION ALL (an OR of them
     would make the database read the index from the start, or sort); SQLite, which cannot
-    limit the parts of a compound query, gets the OR."""
+    limit the parts of a compound query, gets the OR, read from the key's rank on."""
     keys = queue_keys(queue)
     if not forward:
         keys = keys.reverse()
@@ -229,7 +229,9 @@ def queue_seek(queue: QuerySet[Intake], key: QueueKey, *, forward: bool, limit: 
         either = parts[0]
         for part in parts[1:]:
             either |= part
-        return keys.filter(either)[:limit]
+        # Implied by the OR, but said outright so the database starts at the key's rank.
+        within = Q(queue_rank__gte=key[0]) if forward else Q(queue_rank__lte=key[0])
+        return keys.filter(within, either)[:limit]
     first, *rest = (keys.filter(part)[:limit] for part in parts)
     return first.union(*rest, all=True)
 
