@@ -738,6 +738,11 @@ def payment_details(*, client: User) -> PaymentDetails | None:
     intake = intake_for_client(client=client)
     if intake is None:
         return None
+    return payment_details_of(intake=intake)
+
+
+def payment_details_of(*, intake: Intake) -> PaymentDetails:
+    """payment_details for an intake already read (a client has one intake): two queries."""
     return PaymentDetails(
         intake_id=intake.pk,
         method=intake.payment_method,
