@@ -159,6 +159,11 @@ def intake_save_step(
     return _save_answers(fresh, step=step, data=data, actor=actor, request=request, loaded=loaded)
 
 
+def _saved_detail(step: int, changed: list[str]) -> str:
+    """The audit row's words for a saved step or answer."""
+    return f"step {step} saved; changed: {', '.join(sorted(changed)) or 'nothing'}"
+
+
 def _save_answers(
     fresh: Intake, *, step: int, data: dict, actor, request, loaded: dict | None = None
 ) -> StepSaved:
@@ -193,7 +198,7 @@ def _save_answers(
         action=AuditEvent.Action.UPDATE,
         object_type="intake",
         object_id=fresh.pk,
-        detail=f"step {step} saved; changed: {', '.join(sorted(changed)) or 'nothing'}",
+        detail=_saved_detail(step, changed),
         request=request,
         actor=actor,
     )
@@ -288,6 +293,8 @@ def _autosave_in_one_statement(
     intake yet, sent, under age, changed elsewhere) or saves an unchanged answer: all rarer
     than the answer typed.
     """
+    if not connection.features.can_return_rows_from_update:
+        return None  # an SQLite older than 3.35: the locked path
     today = timezone.localdate()
     if not _one_statement_answer(field_name) or _value_error(field_name, value, today) is not None:
         return None
@@ -331,11 +338,9 @@ def _autosave_in_one_statement(
         "action": AuditEvent.Action.UPDATE,
         "object_type": "intake",
         "client": client,
-        "detail": f"step {step} saved; changed: {field_name}",
+        "detail": _saved_detail(step, [field_name]),
         "request": request,
     }
-    if not connection.features.can_return_rows_from_update:
-        return None  # an SQLite older than 3.35: the locked path
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             insert, audit_params = audit_insert_sql(
