@@ -771,7 +771,7 @@ class FrontDeskFacts:
     estimate_owed: bool
 
 
-def front_desk_facts(*, client: User) -> FrontDeskFacts:
+def intake_facts_for_front_desk(*, client: User) -> FrontDeskFacts:
     """Everything the request page reads of a client's intake, from one read of the row (only
     the contact, priority and payment fields: the clinical answers stay in the database),
     plus the payment's card photos and benefits checks: three queries with an intake, one

@@ -19,9 +19,9 @@ from django.views.decorators.http import require_POST, require_safe
 
 from intake.selectors import (
     BENEFITS_DRAFT_SESSION_KEY,
-    front_desk_facts,
     intake_contact_for_front_desk,
     intake_contacts_for_front_desk,
+    intake_facts_for_front_desk,
 )
 from portal import access
 from portal.selectors import practice_get
@@ -90,7 +90,7 @@ def _request_page(
 ) -> HttpResponse:
     # The intake row and the therapists are read once for the whole page: the contact card,
     # the priority and the billing panel share one, both forms' drop-downs the other.
-    facts = front_desk_facts(client=appointment_request.client)
+    facts = intake_facts_for_front_desk(client=appointment_request.client)
     therapists = list(selectors.therapists_active())
     gate = selectors.request_booking_gate(
         appointment_request=appointment_request, intake_accepted=facts.contact["accepted"]

@@ -132,7 +132,7 @@ def billing_context(
 ) -> dict:
     """The billing panel of a request's page: payment details (no clinical content), the
     benefits check, the estimates issued and whether one is owed. `facts` and `therapists` are
-    what the page already read (intake.selectors.front_desk_facts, therapists_active)."""
+    what the page already read (intake.selectors.intake_facts_for_front_desk, therapists_active)."""
     return {
         "payment": facts.payment,
         "estimates": selectors.client_estimates(client=client),

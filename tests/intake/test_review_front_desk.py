@@ -9,8 +9,8 @@ from intake.models import BenefitsCheck, Intake, RiskFlag
 from intake.review_services import internal_note_add, risk_flag_acknowledge
 from intake.selectors import (
     estimate_due_without_asking,
-    front_desk_facts,
     intake_contact_for_front_desk,
+    intake_facts_for_front_desk,
     intake_priority_for_client,
     intakes_ready_to_schedule,
     payment_details,
@@ -225,7 +225,7 @@ def test_front_desk_facts_agree_with_each_reader_in_three_queries(
     BenefitsCheck.objects.create(intake=intake, checked_by=front_desk, note="In network.")
 
     with django_assert_num_queries(3):  # the intake row, its card photos, its benefits checks
-        facts = front_desk_facts(client=client_user)
+        facts = intake_facts_for_front_desk(client=client_user)
 
     assert facts.contact == intake_contact_for_front_desk(client=client_user)
     assert facts.priority == intake_priority_for_client(client=client_user) == "high"
@@ -239,7 +239,7 @@ def test_front_desk_facts_for_a_client_without_an_intake_take_one_query(
     client_user, django_assert_num_queries
 ):
     with django_assert_num_queries(1):
-        facts = front_desk_facts(client=client_user)
+        facts = intake_facts_for_front_desk(client=client_user)
 
     assert facts.contact == intake_contact_for_front_desk(client=client_user)
     assert (facts.priority, facts.payment, facts.estimate_owed) == ("routine", None, True)
@@ -249,7 +249,7 @@ def test_front_desk_facts_never_read_a_clinical_answer(client_user):
     sent_intake(client=client_user, hopes="PRIVATE-HOPES", services=["loss_counseling"])
 
     with CaptureQueriesContext(connection) as captured:
-        front_desk_facts(client=client_user)
+        intake_facts_for_front_desk(client=client_user)
 
     intake_sql = [q["sql"] for q in captured.captured_queries if 'FROM "intake_intake"' in q["sql"]]
     assert len(intake_sql) == 1
