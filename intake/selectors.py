@@ -723,12 +723,18 @@ def insurance_waits_for_check(*, method: str, checked: bool) -> bool:
 
 
 def estimate_due_without_asking(*, client: User) -> bool:
-    """Whether booking this client owes her a Good Faith Estimate (45 CFR 149.610): she pays
-    herself or has not said she will use insurance (uninsured, unsure, or not answered yet).
-    Only a client who gave an insurance plan is left out, unless she asks for one."""
+    """Whether booking this client owes her a Good Faith Estimate (45 CFR 149.610):
+    estimate_owed for her intake's answers."""
     method, plan = Intake.objects.filter(client=client).values_list(
         "payment_method", "insurance_plan"
     ).first() or ("", "")
+    return estimate_owed(method=method, plan=plan)
+
+
+def estimate_owed(*, method: str, plan: str) -> bool:
+    """The one rule for a Good Faith Estimate owed without asking (45 CFR 149.610): she pays
+    herself or has not said she will use insurance (uninsured, unsure, or not answered yet).
+    Only a client who gave an insurance plan is left out, unless she asks for one."""
     return not (method == Intake.PaymentMethod.INSURANCE and plan.strip())
 
 
@@ -749,6 +755,39 @@ def payment_details_of(*, intake: Intake) -> PaymentDetails:
         rows=field_rows(intake, STEP_BY_NUMBER[PAYMENT].fields),
         cards=list(InsuranceCardImage.objects.filter(intake=intake)),
         checks=list(BenefitsCheck.objects.filter(intake=intake).select_related("checked_by")),
+    )
+
+
+@dataclass(frozen=True)
+class FrontDeskFacts:
+    """What the front desk's request page may know of a client from her intake, read once:
+    her contact card (intake_contact_for_front_desk), her priority now ("urgent", "high" or
+    "routine"), how she means to pay (payment_details) and whether booking owes her a Good
+    Faith Estimate (estimate_owed). Nothing here says why she is in care."""
+
+    contact: dict
+    priority: str
+    payment: PaymentDetails | None
+    estimate_owed: bool
+
+
+def intake_facts_for_front_desk(*, client: User) -> FrontDeskFacts:
+    """Everything the request page reads of a client's intake, from one read of the row (only
+    the contact, priority and payment fields: the clinical answers stay in the database),
+    plus the payment's card photos and benefits checks: three queries with an intake, one
+    without."""
+    intake = (
+        Intake.objects.filter(client=client)
+        .only(*FRONT_DESK_CONTACT_FIELDS, "risk_level", *STEP_BY_NUMBER[PAYMENT].fields)
+        .first()
+    )
+    return FrontDeskFacts(
+        contact=_front_desk_contact(client, intake, _front_desk_labels()),
+        priority=priority_for_level(intake.risk_level if intake else None),
+        payment=payment_details_of(intake=intake) if intake else None,
+        estimate_owed=estimate_owed(
+            method=intake.payment_method if intake else "", plan=intake.insurance_plan if intake else ""
+        ),
     )
 
 

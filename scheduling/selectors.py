@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Min, Q, QuerySet, Value
 from django.utils import timezone
+from django.utils.dateformat import DateFormat
 from django.utils.translation import gettext_lazy as _
 
 from intake.selectors import (
@@ -265,6 +266,48 @@ class DeskSuggestions:
     why_none_fit: str
 
 
+@dataclass(frozen=True)
+class SuggestionRow:
+    """One suggestion as the request page shows it and its form posts it: the hidden fields'
+    values and the words for the desk, on the practice's clock (Denver)."""
+
+    start: datetime  # UTC, the instant the form's day and time stand for
+    therapist_id: int
+    therapist_name: str
+    modality: str
+    modality_label: str
+    day: str  # 2026-12-08, the form's value
+    start_time: str  # 09:00, the form's value
+    day_label: str  # Tue Dec 8
+    start_label: str  # 9:00 AM
+    end_label: str  # 9:50 AM MST
+
+
+def desk_suggestion_rows(suggestions: Iterable[Suggestion]) -> list[SuggestionRow]:
+    """The request page's suggestions formatted in one pass (the formats of Django's date
+    filter, in the language of the request), so the template only places them: formatting
+    each with template filters was most of the page's rendering time."""
+    video, in_person = _("Video"), _("In person")
+    rows = []
+    for suggestion in suggestions:
+        start = DateFormat(slots.to_practice_time(suggestion.start))
+        rows.append(
+            SuggestionRow(
+                start=suggestion.start,
+                therapist_id=suggestion.therapist.pk,
+                therapist_name=suggestion.therapist.get_full_name(),
+                modality=suggestion.modality,
+                modality_label=str(video if suggestion.modality == Modality.TELEHEALTH else in_person),
+                day=start.format("Y-m-d"),
+                start_time=start.format("H:i"),
+                day_label=start.format("D M j"),
+                start_label=start.format("g:i A"),
+                end_label=DateFormat(slots.to_practice_time(suggestion.end)).format("g:i A T"),
+            )
+        )
+    return rows
+
+
 def slots_for_desk(
     appointment_request: AppointmentRequest, *, now: datetime | None = None
 ) -> DeskSuggestions:
@@ -424,13 +467,19 @@ def booking_concerns(
     return concerns
 
 
-def request_priority(*, appointment_request: AppointmentRequest) -> AppointmentRequest.Priority:
+def request_priority(
+    *, appointment_request: AppointmentRequest, priority_now: str | None = None
+) -> AppointmentRequest.Priority:
     """The priority the front desk sees for a request: the intake's triage now for an open
-    one (as on the queue), the priority it had for one already dealt with."""
+    one (as on the queue; `priority_now` when the caller already read it from the intake),
+    the priority it had for one already dealt with."""
     if appointment_request.status != AppointmentRequest.Status.OPEN:
         return AppointmentRequest.Priority(appointment_request.priority)
-    priorities = intake_priorities_for_clients(client_ids={appointment_request.client_id})
-    return AppointmentRequest.Priority(priorities[appointment_request.client_id])
+    if priority_now is None:
+        priority_now = intake_priorities_for_clients(client_ids={appointment_request.client_id})[
+            appointment_request.client_id
+        ]
+    return AppointmentRequest.Priority(priority_now)
 
 
 def ready_to_schedule_page(*, page_number) -> tuple[WindowPage, list[dict]]:
