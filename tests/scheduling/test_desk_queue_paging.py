@@ -15,8 +15,9 @@ from intake.models import RiskLevelChoices
 from intake.selectors import intake_priorities_for_clients, intake_priority_position
 from portal.models import AuditEvent
 from scheduling.models import AppointmentRequest
-from scheduling.selectors import REQUEST_PAGE_SIZE, request_queue_rows
+from scheduling.selectors import READY_PAGE_SIZE, REQUEST_PAGE_SIZE, request_queue_rows
 from tests.intake.factories import IntakeFactory
+from tests.intake.factories_review import sent_intake
 from tests.scheduling.factories import AppointmentRequestFactory, SessionTypeFactory
 
 pytestmark = pytest.mark.django_db
@@ -199,3 +200,15 @@ def test_the_open_requests_are_read_off_their_partial_index():
     plan = _plan(request_queue_rows()[: REQUEST_PAGE_SIZE + 1])
 
     assert "scheduling_request_open_queue" in plan
+
+
+def test_paging_one_list_keeps_the_page_of_the_other(client, front_desk):
+    _open_requests(REQUEST_PAGE_SIZE + 1)
+    for _ in range(READY_PAGE_SIZE + 1):
+        sent_intake(status="accepted")
+    client.force_login(front_desk)
+
+    page = client.get(QUEUE, {"page": 2, "ready_page": 2}).content.decode()
+
+    assert 'href="?page=1&amp;ready_page=2"' in page
+    assert 'href="?ready_page=1&amp;page=2#ready-heading"' in page
