@@ -618,22 +618,13 @@ def intake_risk_flags(*, intake: Intake) -> list[RiskFlag]:
 
 # --- What the front desk may read (scheduling reads intake only through this module)
 
+# The contact card's own fields (one list of what the desk may read of an intake), and what
+# the ready list needs besides: its row's key, the account's name and email, its order.
 READY_TO_SCHEDULE_FIELDS = (
     "pk",
-    "client_id",
+    *(name for name in FRONT_DESK_CONTACT_FIELDS if name != "status"),
     "client__full_name",
     "client__email",
-    "legal_name",
-    "preferred_name",
-    "contact_email",
-    "phone",
-    "may_email",
-    "may_text",
-    "may_voicemail",
-    "may_name_practice",
-    "modality",
-    "in_colorado",
-    "appointment_preferences",
     "risk_level",
 )
 
