@@ -64,6 +64,13 @@ class AssignForm(forms.Form):
         label=_("Assign to"), queryset=assignable_therapists(), empty_label=_("Choose a therapist")
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The options shown come from the cached choices, so showing the form reads no rows;
+        # what is submitted is still looked up in the queryset (a query on POST only).
+        field = self.fields["therapist"]
+        field.choices = [("", field.empty_label), *assignable_therapist_choices()]
+
 
 class StatusForm(forms.Form):
     status = forms.ChoiceField(

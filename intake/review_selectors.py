@@ -8,7 +8,7 @@ than the access rules allow.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from django.db import connection
 from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Q, QuerySet, Subquery, Value
@@ -18,6 +18,7 @@ from django.utils import timezone
 from portal.access import can_see_clinical
 from portal.cached import cached_value
 from portal.models import User
+from portal.paging import WindowPage, page_number, window_page
 from portal.selectors import has_joined
 
 from . import pregnancy_history
@@ -35,7 +36,7 @@ from .models import (
 )
 from .risk_rules import SAME_DAY_LEVELS
 from .screening_display import FlagView, ScreenerRow
-from .selectors import PaymentDetails, payment_details, referral_rows
+from .selectors import PaymentDetails, payment_details_of, referral_rows
 
 # The queue's default: everything the practice has not finished with.
 OPEN_STATUSES = (
@@ -140,6 +141,138 @@ def _in_queue_order(intakes: QuerySet[Intake]) -> QuerySet[Intake]:
     return intakes.order_by(ReviewQueueRank().asc(), "submitted_at", "created_at", "pk")
 
 
+# A queue row's place in the queue's order: (rank, submitted_at or None, created_at, pk).
+QueueKey = tuple[int, datetime | None, datetime, int]
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Digits enough for any microsecond timestamp or id the portal will hold; a longer number
+# is a tampered key.
+_KEY_DIGITS = 18
+
+
+def _micros(moment: datetime) -> str:
+    return str((moment - _EPOCH) // timedelta(microseconds=1))
+
+
+def queue_key_text(key: QueueKey) -> str:
+    """A queue key as it travels in a link: four numbers (n for a draft never sent)."""
+    rank, submitted_at, created_at, pk = key
+    return ".".join(
+        (str(rank), "n" if submitted_at is None else _micros(submitted_at), _micros(created_at), str(pk))
+    )
+
+
+def queue_key_parse(text: object) -> QueueKey | None:
+    """The key of queue_key_text, or None for anything else (a tampered link)."""
+    parts = str(text or "").split(".")
+    if len(parts) != 4 or not all(
+        p == "n" or (p.isascii() and p.isdigit() and len(p) <= _KEY_DIGITS) for p in parts
+    ):
+        return None
+    rank, submitted, created, pk = parts
+    if "n" in (rank, created, pk):
+        return None
+    try:
+        submitted_at = None if submitted == "n" else _EPOCH + timedelta(microseconds=int(submitted))
+        created_at = _EPOCH + timedelta(microseconds=int(created))
+    except OverflowError:
+        return None
+    return int(rank), submitted_at, created_at, int(pk)
+
+
+def _queue_seek_parts(key: QueueKey, *, forward: bool) -> list[Q]:
+    """The rows after (or before) `key` in the queue's order, as conditions that each read
+    one range of the queue's index: their union is the whole "after" (or "before").
+
+    Where a draft's missing submitted_at sorts depends on the database (last on PostgreSQL,
+    first on SQLite), as the index and ORDER BY put it."""
+    rank, submitted_at, created_at, pk = key
+    nulls_last = connection.features.nulls_order_largest
+    beyond = "gt" if forward else "lt"
+    # Whether the drafts (no submitted_at) of this rank come after this key in this direction.
+    nulls_beyond = nulls_last if forward else not nulls_last
+    same_rank = Q(queue_rank=rank)
+    parts = [Q(**{f"queue_rank__{beyond}": rank})]
+    if submitted_at is None:
+        same_sent = Q(submitted_at__isnull=True)
+        if not nulls_beyond:
+            parts.append(same_rank & Q(submitted_at__isnull=False))
+    else:
+        same_sent = Q(submitted_at=submitted_at)
+        parts.append(same_rank & Q(**{f"submitted_at__{beyond}": submitted_at}))
+        if nulls_beyond:
+            parts.append(same_rank & Q(submitted_at__isnull=True))
+    parts.append(same_rank & same_sent & Q(**{f"created_at__{beyond}": created_at}))
+    parts.append(same_rank & same_sent & Q(created_at=created_at) & Q(**{f"pk__{beyond}": pk}))
+    return parts
+
+
+QUEUE_KEY_FIELDS = ("pk", "queue_rank", "submitted_at", "created_at")
+
+
+def queue_keys(queue: QuerySet[Intake]) -> QuerySet:
+    """review_queue's rows as their keys (QUEUE_KEY_FIELDS), in its order."""
+    return queue.annotate(queue_rank=ReviewQueueRank()).values_list(*QUEUE_KEY_FIELDS)
+
+
+def queue_seek(queue: QuerySet[Intake], key: QueueKey, *, forward: bool, limit: int) -> QuerySet:
+    """At most `limit` keys of review_queue just after (or just before) `key`, as one query
+    that seeks in the queue's index. Sort what it returns with queue_key_order.
+
+    On PostgreSQL each range is its own LIMITed index scan in a UNION ALL (an OR of them
+    would make the database read the index from the start, or sort); SQLite, which cannot
+    limit the parts of a compound query, gets the OR, read from the key's rank on."""
+    keys = queue_keys(queue)
+    if not forward:
+        keys = keys.reverse()
+    parts = _queue_seek_parts(key, forward=forward)
+    if not connection.features.supports_slicing_ordering_in_compound:
+        either = parts[0]
+        for part in parts[1:]:
+            either |= part
+        # Implied by the OR, but said outright so the database starts at the key's rank.
+        within = Q(queue_rank__gte=key[0]) if forward else Q(queue_rank__lte=key[0])
+        return keys.filter(within, either)[:limit]
+    first, *rest = (keys.filter(part)[:limit] for part in parts)
+    return first.union(*rest, all=True)
+
+
+def queue_key_order(row: tuple) -> tuple:
+    """A sort key putting queue_keys rows in the queue's order, as the database orders them."""
+    pk, rank, submitted_at, created_at = row
+    missing = submitted_at is None
+    nulls_place = (1 if missing else 0) if connection.features.nulls_order_largest else (0 if missing else 1)
+    return rank, nulls_place, submitted_at or _EPOCH, created_at, pk
+
+
+def review_queue_page(queue: QuerySet[Intake], *, number: object, after: object, before: object, size: int):
+    """A page of review_queue (its ids, with the keys for the links to the pages beside it).
+
+    With `after` (the last key of the page before) or `before` (the first key of the page
+    after), the database seeks to the key in the queue's index, however deep the page; else
+    (an old ?page=N link, or the first page) the page is read by number. A key that does not
+    parse, or that leads nowhere, shows the first page."""
+    wanted = page_number(number)
+    key = queue_key_parse(after or before)
+    if key is None or wanted < 2:
+        # A key that was sent but does not parse shows the first page, not the numbered one.
+        tampered = key is None and (after is not None or before is not None)
+        page = window_page(queue_keys(queue), number=1 if tampered else number, size=size)
+    else:
+        forward = bool(after)
+        rows = sorted(queue_seek(queue, key, forward=forward, limit=size + 1), key=queue_key_order)
+        if forward and rows:
+            page = WindowPage(object_list=rows[:size], number=wanted, size=size, has_next=len(rows) > size)
+        elif not forward and len(rows) > size:
+            page = WindowPage(object_list=rows[-size:], number=wanted, size=size, has_next=True)
+        else:
+            # Past the end, or back to the start (fewer rows before than a page): the first page.
+            page = window_page(queue_keys(queue), number=1, size=size)
+    rows = page.object_list
+    first_key = queue_key_text(rows[0][1:] + (rows[0][0],)) if rows else ""
+    last_key = queue_key_text(rows[-1][1:] + (rows[-1][0],)) if rows else ""
+    return page.showing([row[0] for row in rows]).keyed(first_key=first_key, last_key=last_key)
+
+
 # What a queue row shows (and orders by): nothing else of the intake is read for the list.
 QUEUE_ROW_FIELDS = (
     "id",
@@ -157,6 +290,11 @@ QUEUE_ROW_FIELDS = (
     "assigned_therapist__full_name",
     "assigned_therapist__email",
 )
+
+
+def choice_labels(choices) -> dict[str, str]:
+    """A field's choices as {value: label}, each label translated once (for one page)."""
+    return {value: str(label) for value, label in choices}
 
 
 def review_queue_rows(ids: list[int]) -> list[Intake]:
@@ -179,7 +317,7 @@ def review_queue_rows(ids: list[int]) -> list[Intake]:
     # Each label translated once per page, not once per row (get_FOO_display translates the
     # lazy label again on every call).
     risk, status, modality = (
-        {value: str(label) for value, label in choices}
+        choice_labels(choices)
         for choices in (RiskLevelChoices.choices, Intake.Status.choices, Intake.Modality.choices)
     )
     for row in page:
@@ -303,16 +441,36 @@ class ReviewDetail:
     age: int | None
     # At a glance (intake.timeline): the one-line synopsis, the timeline and the scales.
     facts: IntakeFacts
+    # The intake's own labels (risk, status, modality, in_colorado, pregnancy_role), each
+    # translated once; flags carry level_label and follow_up_label, pregnancies outcome_label.
+    labels: dict[str, str]
 
 
 def review_detail(*, intake: Intake) -> ReviewDetail:
     """One intake, every section, for the therapist (the caller has checked access)."""
     facts = intake_facts(intake=intake, on=timezone.localdate(timezone=practice_zone()))
     entries = pregnancy_history.newest_first(facts.pregnancies)
+    # Labels from one dictionary per choice set, not get_FOO_display in the template's loops.
+    outcomes = choice_labels(PregnancyEntry.Outcome.choices)
+    for entry in entries:
+        entry.outcome_label = outcomes.get(entry.outcome, entry.outcome)
+    levels = choice_labels(RiskLevelChoices.choices)
+    follow_ups = choice_labels(RiskFlag.FollowUp.choices)
+    for view in facts.flags:
+        view.flag.level_label = levels.get(view.flag.level, view.flag.level)
+        view.flag.follow_up_label = follow_ups.get(view.flag.follow_up, view.flag.follow_up)
     own_words = field_rows(intake, [name for name in OWN_WORDS_FIELDS if getattr(intake, name).strip()])
-    own_words += [
-        Row(str(entry.get_outcome_display()), entry.note) for entry in entries if entry.note.strip()
-    ]
+    own_words += [Row(entry.outcome_label, entry.note) for entry in entries if entry.note.strip()]
+    labels = {
+        name: str(dict(intake._meta.get_field(field).choices).get(value, value))
+        for name, field, value in (
+            ("risk", "risk_level", intake.risk_level),
+            ("status", "status", intake.status),
+            ("modality", "modality", intake.modality),
+            ("in_colorado", "in_colorado", intake.in_colorado),
+            ("pregnancy_role", "pregnancy_role", intake.pregnancy_role),
+        )
+    }
     return ReviewDetail(
         intake=intake,
         flags=facts.flags,
@@ -326,7 +484,7 @@ def review_detail(*, intake: Intake) -> ReviewDetail:
             intake, ("pronouns", "date_of_birth", "address_line", "city", "state", "heard_about")
         ),
         referral=referral_rows(intake=intake),
-        payment=payment_details(client=intake.client),
+        payment=payment_details_of(intake=intake),
         symptoms=field_rows(intake, SYMPTOM_FIELDS),
         history=field_rows(intake, HISTORY_FIELDS),
         support=field_rows(intake, SUPPORT_FIELDS),
@@ -335,4 +493,5 @@ def review_detail(*, intake: Intake) -> ReviewDetail:
         notes=facts.notes,
         age=facts.age,
         facts=facts,
+        labels=labels,
     )

@@ -1,10 +1,22 @@
 """Reads of intake data. Other apps (scheduling, the therapist review) use these."""
 
+import calendar
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-from django.db.models import Count, Min, QuerySet
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    Min,
+    OuterRef,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -95,11 +107,13 @@ def questionnaires_offered() -> list[Instrument]:
     return instruments_for_step(practice_get().epds_enabled)
 
 
-def questionnaire_items_waiting(*, intake: Intake) -> list[tuple[str, str]]:
+def questionnaire_items_waiting(
+    *, intake: Intake, responses: dict[str, QuestionnaireResponse] | None = None
+) -> list[tuple[str, str]]:
     """(instrument code, item key) of every question the client is shown now and has not
     answered, in page order: an answer may call for a follow-up question (intake.instruments'
-    skip rules)."""
-    responses = intake_questionnaires(intake=intake)
+    skip rules). `responses`: her intake_questionnaires, when the caller has read them."""
+    responses = intake_questionnaires(intake=intake) if responses is None else responses
     waiting = []
     for instrument in questionnaires_offered():
         answers = responses[instrument.code].answers if instrument.code in responses else {}
@@ -301,16 +315,25 @@ def consent_text_problems_now(*, body: str, practice: Practice) -> list[str]:
     return consent_text_problems(body, consent_fill_values(practice=practice))
 
 
+def minimum_age_latest_birth(*, practice: Practice | None = None, today: dt.date | None = None) -> dt.date:
+    """The latest date of birth at the practice's minimum age today: anyone born after it
+    is too young. The one place the age rule is worked out, so a write can also state it in
+    SQL (step_services' one-statement autosave)."""
+    practice = practice or practice_get()
+    today = today or timezone.localdate()
+    year = today.year - practice.minimum_client_age
+    # Born on the 29th of February: of age on the 28th in a year without one.
+    day = min(today.day, calendar.monthrange(year, today.month)[1])
+    return dt.date(year, today.month, day)
+
+
 def intake_is_under_minimum_age(
     *, intake: Intake, practice: Practice | None = None, today: dt.date | None = None
 ) -> bool:
     """Whether the date of birth given is below the practice's minimum age."""
     if intake.date_of_birth is None:
         return False
-    practice = practice or practice_get()
-    minimum = practice.minimum_client_age
-    today = today or timezone.localdate()
-    return pregnancy_history.age_on(intake.date_of_birth, today) < minimum
+    return intake.date_of_birth > minimum_age_latest_birth(practice=practice, today=today)
 
 
 def _step_started(intake: Intake, step, pregnancies, questionnaires, unsigned) -> bool:
@@ -325,15 +348,19 @@ def _step_started(intake: Intake, step, pregnancies, questionnaires, unsigned) -
     return any(getattr(intake, f) not in (None, "", []) for f in step.fields)
 
 
-def intake_steps_started(*, intake: Intake) -> dict[int, bool]:
+def intake_steps_started(
+    *, intake: Intake, questionnaires: dict[str, QuestionnaireResponse] | None = None
+) -> dict[int, bool]:
     """Step number -> whether the client has answered anything there (agreements: all signed).
 
     An intake not saved yet has no answers, whatever the page fills in for her (the email she
-    signed up with): the step list then agrees with her home page's "Not started yet"."""
+    signed up with): the step list then agrees with her home page's "Not started yet".
+    `questionnaires`: her intake_questionnaires, when the caller has read them."""
     if intake.pk is None:
         return {s.number: False for s in STEPS}
     pregnancies = intake_pregnancies(intake=intake)
-    questionnaires = intake_questionnaires(intake=intake)
+    if questionnaires is None:
+        questionnaires = intake_questionnaires(intake=intake)
     unsigned = consent_documents_unsigned(intake=intake)
     return {s.number: _step_started(intake, s, pregnancies, questionnaires, unsigned) for s in STEPS}
 
@@ -368,16 +395,62 @@ def intake_contact_for_front_desk(*, client: User) -> dict:
     contact details, the channels she allowed, how she would like to meet and her appointment
     preferences. Never why she is in care (not even the support she asked for), answers,
     scores, history or notes."""
-    return _front_desk_contact(client, intake_for_client(client=client))
+    return _front_desk_contact(client, intake_for_client(client=client), _front_desk_labels())
+
+
+# The intake's fields the front desk's contact card reads (_front_desk_contact).
+FRONT_DESK_CONTACT_FIELDS = (
+    "client_id",
+    "legal_name",
+    "preferred_name",
+    "contact_email",
+    "phone",
+    "may_email",
+    "may_text",
+    "may_voicemail",
+    "may_name_practice",
+    "modality",
+    "in_colorado",
+    "appointment_preferences",
+    "status",
+)
 
 
 def intake_contacts_for_front_desk(*, clients: list[User]) -> dict[int, dict]:
-    """intake_contact_for_front_desk for many clients in one query, keyed by client id."""
-    intakes = {i.client_id: i for i in Intake.objects.filter(client__in=clients)}
-    return {c.pk: _front_desk_contact(c, intakes.get(c.pk)) for c in clients}
+    """intake_contact_for_front_desk for many clients in one query, keyed by client id, each
+    also saying whether her insurance waits for the desk's benefits check ("benefits_waiting",
+    insurance_waits_for_check)."""
+    # Only what _front_desk_contact reads: the rest of the row (answers, notes) is clinical
+    # and was most of what a page of the desk's queue loaded.
+    intakes = {
+        i.client_id: i
+        for i in Intake.objects.filter(client__in=clients)
+        .only(*FRONT_DESK_CONTACT_FIELDS, "payment_method")
+        .annotate(benefits_checked=Exists(BenefitsCheck.objects.filter(intake=OuterRef("pk"))))
+    }
+    labels = _front_desk_labels()
+    return {
+        c.pk: {
+            **_front_desk_contact(c, intakes.get(c.pk), labels),
+            "benefits_waiting": c.pk in intakes
+            and insurance_waits_for_check(
+                method=intakes[c.pk].payment_method, checked=intakes[c.pk].benefits_checked
+            ),
+        }
+        for c in clients
+    }
 
 
-def _front_desk_contact(client: User, intake: Intake | None) -> dict:
+def _front_desk_labels() -> dict[str, dict[str, str]]:
+    """The words for the coded answers on a contact card, translated once for a whole page
+    (get_FOO_display would look each one up again for every client)."""
+    return {
+        "modality": {value: str(label) for value, label in Intake.Modality.choices},
+        "in_colorado": {value: str(label) for value, label in Intake._meta.get_field("in_colorado").choices},
+    }
+
+
+def _front_desk_contact(client: User, intake: Intake | None, labels: dict[str, dict[str, str]]) -> dict:
     if intake is None:
         return {
             "name": client.full_name,
@@ -402,8 +475,10 @@ def _front_desk_contact(client: User, intake: Intake | None) -> dict:
             "voicemail": intake.may_voicemail,
             "name_practice": intake.may_name_practice,
         },
-        "modality": intake.get_modality_display() if intake.modality else "",
-        "in_colorado": intake.get_in_colorado_display() if intake.in_colorado else "",
+        "modality": labels["modality"].get(intake.modality, intake.modality) if intake.modality else "",
+        "in_colorado": labels["in_colorado"].get(intake.in_colorado, intake.in_colorado)
+        if intake.in_colorado
+        else "",
         "appointment_preferences": intake.appointment_preferences,
         "status": intake.status,
         # Whether a therapist has taken her on: the practice may wait for it before booking.
@@ -430,6 +505,27 @@ def intake_priorities_for_clients(*, client_ids) -> dict[int, str]:
         Intake.objects.filter(client_id__in=list(client_ids)).values_list("client_id", "risk_level")
     )
     return {client_id: priority_for_level(levels.get(client_id)) for client_id in client_ids}
+
+
+def intake_priority_annotations(*, client: str) -> dict:
+    """The front desk's priority now, for rows that reach a client through the field path
+    `client`, as annotations: "priority_now" (the word intake_priorities_for_clients gives:
+    routine without an intake) and "priority_rank" (where it sorts, intake_priority_position),
+    so a list of requests is ordered and paged by the database. Both are built from the one
+    mapping of intake.risk_rules; the risk level itself stays inside the query."""
+    level = f"{client}__intake__risk_level"
+
+    def case(value_for, output_field):
+        return Case(
+            *[When(**{level: risk.value}, then=Value(value_for(risk))) for risk in RiskLevel],
+            default=Value(value_for(None)),
+            output_field=output_field,
+        )
+
+    return {
+        "priority_now": case(priority_for_level, CharField()),
+        "priority_rank": case(lambda risk: priority_position(priority_for_level(risk)), IntegerField()),
+    }
 
 
 def intake_is_accepted(*, client: User) -> bool:
@@ -522,22 +618,13 @@ def intake_risk_flags(*, intake: Intake) -> list[RiskFlag]:
 
 # --- What the front desk may read (scheduling reads intake only through this module)
 
+# The contact card's own fields (one list of what the desk may read of an intake), and what
+# the ready list needs besides: its row's key, the account's name and email, its order.
 READY_TO_SCHEDULE_FIELDS = (
     "pk",
-    "client_id",
+    *(name for name in FRONT_DESK_CONTACT_FIELDS if name != "status"),
     "client__full_name",
     "client__email",
-    "legal_name",
-    "preferred_name",
-    "contact_email",
-    "phone",
-    "may_email",
-    "may_text",
-    "may_voicemail",
-    "may_name_practice",
-    "modality",
-    "in_colorado",
-    "appointment_preferences",
     "risk_level",
 )
 
@@ -627,12 +714,18 @@ def insurance_waits_for_check(*, method: str, checked: bool) -> bool:
 
 
 def estimate_due_without_asking(*, client: User) -> bool:
-    """Whether booking this client owes her a Good Faith Estimate (45 CFR 149.610): she pays
-    herself or has not said she will use insurance (uninsured, unsure, or not answered yet).
-    Only a client who gave an insurance plan is left out, unless she asks for one."""
+    """Whether booking this client owes her a Good Faith Estimate (45 CFR 149.610):
+    estimate_owed for her intake's answers."""
     method, plan = Intake.objects.filter(client=client).values_list(
         "payment_method", "insurance_plan"
     ).first() or ("", "")
+    return estimate_owed(method=method, plan=plan)
+
+
+def estimate_owed(*, method: str, plan: str) -> bool:
+    """The one rule for a Good Faith Estimate owed without asking (45 CFR 149.610): she pays
+    herself or has not said she will use insurance (uninsured, unsure, or not answered yet).
+    Only a client who gave an insurance plan is left out, unless she asks for one."""
     return not (method == Intake.PaymentMethod.INSURANCE and plan.strip())
 
 
@@ -642,6 +735,11 @@ def payment_details(*, client: User) -> PaymentDetails | None:
     intake = intake_for_client(client=client)
     if intake is None:
         return None
+    return payment_details_of(intake=intake)
+
+
+def payment_details_of(*, intake: Intake) -> PaymentDetails:
+    """payment_details for an intake already read (a client has one intake): two queries."""
     return PaymentDetails(
         intake_id=intake.pk,
         method=intake.payment_method,
@@ -651,12 +749,36 @@ def payment_details(*, client: User) -> PaymentDetails | None:
     )
 
 
-def clients_waiting_for_benefits_check(*, client_ids) -> set[int]:
-    """Of these clients, those whose insurance is waiting for the front desk's check."""
-    return set(
-        Intake.objects.filter(client_id__in=client_ids, payment_method=Intake.PaymentMethod.INSURANCE)
-        .exclude(benefits_checks__isnull=False)
-        .values_list("client_id", flat=True)
+@dataclass(frozen=True)
+class FrontDeskFacts:
+    """What the front desk's request page may know of a client from her intake, read once:
+    her contact card (intake_contact_for_front_desk), her priority now ("urgent", "high" or
+    "routine"), how she means to pay (payment_details) and whether booking owes her a Good
+    Faith Estimate (estimate_owed). Nothing here says why she is in care."""
+
+    contact: dict
+    priority: str
+    payment: PaymentDetails | None
+    estimate_owed: bool
+
+
+def intake_facts_for_front_desk(*, client: User) -> FrontDeskFacts:
+    """Everything the request page reads of a client's intake, from one read of the row (only
+    the contact, priority and payment fields: the clinical answers stay in the database),
+    plus the payment's card photos and benefits checks: three queries with an intake, one
+    without."""
+    intake = (
+        Intake.objects.filter(client=client)
+        .only(*FRONT_DESK_CONTACT_FIELDS, "risk_level", *STEP_BY_NUMBER[PAYMENT].fields)
+        .first()
+    )
+    return FrontDeskFacts(
+        contact=_front_desk_contact(client, intake, _front_desk_labels()),
+        priority=priority_for_level(intake.risk_level if intake else None),
+        payment=payment_details_of(intake=intake) if intake else None,
+        estimate_owed=estimate_owed(
+            method=intake.payment_method if intake else "", plan=intake.insurance_plan if intake else ""
+        ),
     )
 
 

@@ -9,12 +9,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.audit import audit_record
+from portal.audit import audit_insert_sql, audit_record
 from portal.models import AuditEvent, User
 
 from . import forms_rules
@@ -33,7 +33,7 @@ from .draft_services import (
 )
 from .models import Intake
 from .risk_services import risk_evaluate
-from .selectors import intake_is_under_minimum_age
+from .selectors import intake_is_under_minimum_age, minimum_age_latest_birth
 from .steps import ABOUT, STEP_BY_NUMBER, STEP_FOR_FIELD
 
 ERROR_UNKNOWN_STEP = _("That part of the intake doesn't exist.")
@@ -159,6 +159,11 @@ def intake_save_step(
     return _save_answers(fresh, step=step, data=data, actor=actor, request=request, loaded=loaded)
 
 
+def _saved_detail(step: int, changed: list[str]) -> str:
+    """The audit row's words for a saved step or answer."""
+    return f"step {step} saved; changed: {', '.join(sorted(changed)) or 'nothing'}"
+
+
 def _save_answers(
     fresh: Intake, *, step: int, data: dict, actor, request, loaded: dict | None = None
 ) -> StepSaved:
@@ -193,7 +198,7 @@ def _save_answers(
         action=AuditEvent.Action.UPDATE,
         object_type="intake",
         object_id=fresh.pk,
-        detail=f"step {step} saved; changed: {', '.join(sorted(changed)) or 'nothing'}",
+        detail=_saved_detail(step, changed),
         request=request,
         actor=actor,
     )
@@ -213,7 +218,6 @@ def _save_answers(
 _NOT_GIVEN = object()
 
 
-@transaction.atomic
 def intake_autosave_field(
     *,
     client: User,
@@ -223,17 +227,38 @@ def intake_autosave_field(
     was=_NOT_GIVEN,
     request: HttpRequest | None = None,
 ) -> StepSaved:
-    """Autosave one answer on the client's own intake, found and locked in one read.
+    """Autosave one answer on the client's own intake.
 
     `was` is the answer as this page last knew it: if another tab has saved something else
     since, the answer is not overwritten and IntakeConflictError says what is saved there.
     Raises IntakeFieldError for a name no step asks, and IntakeValidationError (with the
     field's message) for a value the rules refuse. The autosave runs on every change a client
-    makes, so it reads only the row it writes.
+    makes: a plain answer is written with its audit row in one statement where the database
+    allows (_autosave_in_one_statement); any other save, or one that statement did not make,
+    reads the row under its lock first and says why.
     """
     step = STEP_FOR_FIELD.get(field_name)
     if step is None:
         raise IntakeFieldError(ERROR_UNKNOWN_FIELD)
+    saved = _autosave_in_one_statement(
+        client=client, field_name=field_name, step=step, value=value, was=was, actor=actor, request=request
+    )
+    if saved is None:
+        saved = _autosave_locked(
+            client=client,
+            field_name=field_name,
+            step=step,
+            value=value,
+            was=was,
+            actor=actor,
+            request=request,
+        )
+    return saved
+
+
+@transaction.atomic
+def _autosave_locked(*, client: User, field_name: str, step: int, value, was, actor, request) -> StepSaved:
+    """intake_autosave_field with the intake found and locked in one read."""
     data = {field_name: value}
     fresh = draft_locked_for_client(client, _step_fields_checked(step, data), request)
     loaded = None if was is _NOT_GIVEN else {field_name: was}
@@ -243,3 +268,95 @@ def intake_autosave_field(
     if saved.errors:
         raise IntakeValidationError(saved.errors[field_name], saved.errors)
     return saved
+
+
+def _one_statement_answer(field_name: str) -> bool:
+    """Whether the one-statement autosave may write this answer. Not the date of birth
+    (whether it crossed the minimum age decides a reload: the value before is needed) nor
+    the lists (symptoms re-run triage on the whole intake, and JSON text is compared
+    differently by the two databases). No answer it writes is one the review's cached
+    counts depend on (intake.signals), which a plain UPDATE would not tell."""
+    return field_name != "date_of_birth" and not isinstance(
+        Intake._meta.get_field(field_name), models.JSONField
+    )
+
+
+def _autosave_in_one_statement(
+    *, client: User, field_name: str, step: int, value, was, actor, request
+) -> StepSaved | None:
+    """The autosave of a plain answer that changes it, as one conditional UPDATE whose WHERE
+    is the lock's checks (her draft, not sent; of age past step 1; still what this page
+    showed, or else different from the answer) and whose RETURNING is what the page is
+    told; the audit row in the same statement (PostgreSQL, a WITH) or transaction (SQLite).
+
+    None when nothing was written, the caller then takes the locked path, which says why (no
+    intake yet, sent, under age, changed elsewhere) or saves an unchanged answer: all rarer
+    than the answer typed.
+    """
+    if not connection.features.can_return_rows_from_update:
+        return None  # an SQLite older than 3.35: the locked path
+    today = timezone.localdate()
+    if not _one_statement_answer(field_name) or _value_error(field_name, value, today) is not None:
+        return None
+    if was is not _NOT_GIVEN and was == value:
+        return None  # not changed on this page: the locked path only touches the time
+    now = timezone.now()
+    ops = connection.ops
+    meta = Intake._meta
+
+    def column(name: str) -> str:
+        return ops.quote_name(meta.get_field(name).column)
+
+    def prep(name: str, v):
+        return meta.get_field(name).get_db_prep_save(v, connection)
+
+    # NULL-safe equality, as the locked path compares in Python.
+    same = "IS NOT DISTINCT FROM" if connection.vendor == "postgresql" else "IS"
+    answer, birth = column(field_name), column("date_of_birth")
+    latest_birth = prep("date_of_birth", minimum_age_latest_birth(today=today))
+    sets = [f"{answer} = %s", f"{column('last_saved_at')} = %s", f"{column('current_step')} = %s"]
+    sets.append(f"{column('updated_at')} = %s")
+    params = [prep(field_name, value), prep("last_saved_at", now), step, prep("updated_at", now)]
+    where = [f"{column('client')} = %s", f"{column('status')} = %s"]
+    params += [client.pk, Intake.Status.DRAFT]
+    if was is _NOT_GIVEN:
+        where.append(f"NOT ({answer} {same} %s)")
+        params.append(prep(field_name, value))
+    else:
+        where.append(f"{answer} {same} %s")
+        params.append(prep(field_name, was))
+    if step != ABOUT:
+        where.append(f"({birth} IS NULL OR {birth} <= %s)")
+        params.append(latest_birth)
+    # Only the model's own table and column names are put in the text; every value is a parameter.
+    table, returning = ops.quote_name(meta.db_table), f"{column('id')}, {column('risk_level')}, {birth} > %s"
+    update = f"UPDATE {table} SET {', '.join(sets)} WHERE {' AND '.join(where)} RETURNING {returning}"  # noqa: S608
+    params.append(latest_birth)
+    audit = {
+        "connection": connection,
+        "actor": actor,
+        "action": AuditEvent.Action.UPDATE,
+        "object_type": "intake",
+        "client": client,
+        "detail": _saved_detail(step, [field_name]),
+        "request": request,
+    }
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            insert, audit_params = audit_insert_sql(
+                **audit, source="saved", object_id_sql="CAST(saved.id AS TEXT)"
+            )
+            cursor.execute(
+                f"WITH saved AS ({update}), audit AS ({insert}) SELECT * FROM saved",  # noqa: S608
+                [*params, *audit_params],
+            )
+            row = cursor.fetchone()
+        else:
+            with transaction.atomic(savepoint=False):
+                cursor.execute(update, params)
+                row = cursor.fetchone()
+                if row is not None:
+                    cursor.execute(*audit_insert_sql(**audit, object_id=row[0]))
+    if row is None:
+        return None
+    return StepSaved(saved_at=now, risk_level=row[1], under_age=bool(row[2]))

@@ -232,10 +232,12 @@ def _continue_href(request: HttpRequest, number: int | None, *, part: int = 0, p
 
 def _progress(intake: Intake, number: int | None) -> list[dict]:
     """Each step with its state as the progress list shows it (intake.display words it)."""
-    started = intake_steps_started(intake=intake)
+    # Read once for both: whether step 5 is started, and whether a question shown waits.
+    responses = intake_questionnaires(intake=intake) if intake.pk is not None else {}
+    started = intake_steps_started(intake=intake, questionnaires=responses)
     needed = {problem.step for problem in intake_submit_problems(intake=intake)}
     # Questionnaires are optional to send, but not done while a question shown is unanswered.
-    if started[QUESTIONNAIRES] and questionnaire_items_waiting(intake=intake):
+    if started[QUESTIONNAIRES] and questionnaire_items_waiting(intake=intake, responses=responses):
         needed.add(QUESTIONNAIRES)
     progress = []
     # The pregnancy step is worded for her or his path (partner_words).

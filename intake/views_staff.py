@@ -15,14 +15,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from portal import access
-from portal.paging import window_page
 
 from .access import intake_for_staff, risk_flag_for_staff
 from .display import NOT_ANSWERED
 from .forms_staff import AcknowledgeForm, AssignForm, NoteForm, QueueFilterForm, StatusForm
 from .models import Intake
-from .review_selectors import review_detail, review_queue, review_queue_rows
+from .review_selectors import review_detail, review_queue, review_queue_page, review_queue_rows
 from .review_services import (
+    TRANSITIONS,
     ReviewError,
     intake_assign,
     intake_status_change,
@@ -41,12 +41,23 @@ def queue(request: HttpRequest) -> HttpResponse:
     """Sent intakes, urgent and high first, then the longest waiting."""
     form = QueueFilterForm(request.GET or None)
     filters = form.filters() if request.GET else {}
-    ids = review_queue(user=request.user, **filters).values_list("pk", flat=True)
-    page = window_page(ids, number=request.GET.get("page"), size=QUEUE_PAGE_SIZE)
+    page = review_queue_page(
+        review_queue(user=request.user, **filters),
+        number=request.GET.get("page"),
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+        size=QUEUE_PAGE_SIZE,
+    )
     page = page.showing(review_queue_rows(page.object_list))
+    # One reverse() for the page, not one per row: the rows' links differ only by the id.
+    marker = "999999999"
+    detail_url = reverse("intake:staff_detail", kwargs={"pk": int(marker)})
+    for row in page.object_list:
+        row.detail_url = detail_url.replace(marker, str(row.pk))
     review_queue_viewed(actor=request.user, intakes=page.object_list, request=request)
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in ("page", "after", "before"):
+        query.pop(name, None)
     return render(
         request,
         "intake/staff/queue.html",
@@ -58,20 +69,26 @@ def _render_detail(request: HttpRequest, intake: Intake, *, status: int = 200, *
     """The detail page (recording the view), with any bound form that failed validation."""
     detail = review_detail(intake=intake)
     review_detail_viewed(actor=request.user, intake=intake, note_count=len(detail.notes), request=request)
-    bound_ack = bound.pop("ack_form", None)
-    ack_forms = {
-        flag.pk: bound_ack if bound_ack is not None and bound_ack.prefix == f"ack{flag.pk}" else None
-        for flag in detail.unacknowledged
-    }
+    # Each form is built once, and only where the page shows it: an acknowledge form for a
+    # flag still open, the decision form while a move is allowed from this status.
+    bound_ack = bound.get("ack_form")
+    flags = []
+    for view in detail.flags:
+        ack_form = None
+        if view.flag.acknowledged_at is None:
+            prefix = f"ack{view.flag.pk}"
+            ack_form = bound_ack if bound_ack is not None and bound_ack.prefix == prefix else None
+            ack_form = ack_form or AcknowledgeForm(prefix=prefix)
+        flags.append((view, ack_form))
+    status_form = bound.get("status_form")
+    if status_form is None and TRANSITIONS.get(intake.status):
+        status_form = StatusForm(current=intake.status)
     context = {
         "intake": intake,
         "detail": detail,
-        "flags": [
-            (view, ack_forms.get(view.flag.pk) or AcknowledgeForm(prefix=f"ack{view.flag.pk}"))
-            for view in detail.flags
-        ],
+        "flags": flags,
         "assign_form": bound.get("assign_form") or AssignForm(),
-        "status_form": bound.get("status_form") or StatusForm(current=intake.status),
+        "status_form": status_form,
         "note_form": bound.get("note_form") or NoteForm(),
         "pdf_url": reverse("intake:staff_summary_pdf", kwargs={"pk": intake.pk}),
         "pdf_rerender_url": reverse("intake:staff_summary_rerender", kwargs={"pk": intake.pk}),

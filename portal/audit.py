@@ -31,6 +31,32 @@ def client_ip(request: HttpRequest | None) -> str | None:
         return None
 
 
+def _audit_event(
+    *,
+    actor: User | None,
+    action: str,
+    object_type: str,
+    object_id: object = "",
+    client: User | None = None,
+    detail: str = "",
+    request: HttpRequest | None = None,
+) -> AuditEvent:
+    """The audit row audit_record writes, not saved yet."""
+    if actor is not None and not actor.is_authenticated:
+        actor = None
+    return AuditEvent(
+        actor=actor,
+        client=client,
+        action=action,
+        object_type=object_type[:60],
+        object_id=str(object_id)[:64],
+        detail=detail[:300],
+        ip_address=client_ip(request),
+        user_agent=(request.META.get("HTTP_USER_AGENT", "") if request else "")[:300],
+        path=(request.get_full_path() if request else "")[:300],
+    )
+
+
 def audit_record(
     *,
     actor: User | None,
@@ -46,19 +72,63 @@ def audit_record(
     Call it inside the same transaction as the change it describes, so a rolled-back
     change leaves no audit row and a committed one always has its row.
     """
-    if actor is not None and not actor.is_authenticated:
-        actor = None
-    return AuditEvent.objects.create(
+    event = _audit_event(
         actor=actor,
-        client=client,
         action=action,
-        object_type=object_type[:60],
-        object_id=str(object_id)[:64],
-        detail=detail[:300],
-        ip_address=client_ip(request),
-        user_agent=(request.META.get("HTTP_USER_AGENT", "") if request else "")[:300],
-        path=(request.get_full_path() if request else "")[:300],
+        object_type=object_type,
+        object_id=object_id,
+        client=client,
+        detail=detail,
+        request=request,
     )
+    event.save(force_insert=True)
+    return event
+
+
+def audit_insert_sql(
+    *,
+    connection,
+    actor: User | None,
+    action: str,
+    object_type: str,
+    client: User | None = None,
+    detail: str = "",
+    request: HttpRequest | None = None,
+    source: str = "",
+    object_id: object = "",
+    object_id_sql: str = "",
+) -> tuple[str, list]:
+    """audit_record's row as one plain INSERT ... SELECT (sql, params), for a hot write that
+    makes its change and its audit row in as few statements as the database allows.
+
+    With `source` (a FROM clause: the change's own RETURNING, in a WITH) one row is written
+    per row it yields, none when the change matched nothing; `object_id_sql` is then the SQL
+    expression of the object's id there (in place of `object_id`). Run it in the same
+    statement or transaction as the change, as audit_record asks.
+    """
+    event = _audit_event(
+        actor=actor,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        client=client,
+        detail=detail,
+        request=request,
+    )
+    columns, values, params = [], [], []
+    for field in AuditEvent._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        columns.append(connection.ops.quote_name(field.column))
+        if field.name == "object_id" and object_id_sql:
+            values.append(object_id_sql)
+            continue
+        values.append("%s")
+        # What the ORM's INSERT would send for this column (created_at's default included).
+        params.append(field.get_db_prep_save(field.pre_save(event, True), connection))
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)}"
+    return (f"{sql} FROM {source}" if source else sql), params
 
 
 def audit_record_many(

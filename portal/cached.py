@@ -1,10 +1,11 @@
 """Small values kept in the shared cache under a generation, so one call forgets them all.
 
 Each family of cached values (the header's flag counts, the list of therapists) has a
-generation token in the cache; its keys include the token. Changing what they were computed
-from replaces the token (now, and again once the transaction commits, so a page that read
-the old rows in between cannot keep them), and every key of the family is then unreachable
-and expires on its own. A cache that is down is never an error: the value is computed afresh.
+generation token in the cache; each value is kept with the token it was computed under.
+Changing what they were computed from replaces the token (now, and again once the
+transaction commits, so a page that read the old rows in between cannot keep them), and
+every value of the family is then refused as stale and expires on its own. A cache that
+is down is never an error: the value is computed afresh.
 
 Never put clinical content here (answers, notes, names tied to a clinical fact): the cache
 may be shared between processes and hosts.
@@ -44,19 +45,27 @@ def _generation(family: str) -> str:
 
 def cached_value[T](family: str, key: str, compute: Callable[[], T], *, seconds: int) -> T:
     """`compute()`, kept for up to `seconds` under `key` in the current generation of
-    `family`."""
+    `family`.
+
+    The value is kept with the generation it was computed in, and the two are read in one
+    round trip (every signed-in request reads its user this way): a value of an older
+    generation is computed afresh, as if it had been forgotten.
+    """
+    value_key = f"{family}:{key}"
     try:
-        full_key = f"{family}:{_generation(family)}:{key}"
-        value = cache.get(full_key)
+        found = cache.get_many([_generation_key(family), value_key])
+        token = found.get(_generation_key(family)) or _generation(family)
     except (_CacheDown, OSError):
         logger.warning("The cache could not be read; %s is computed afresh.", family)
         return compute()
-    if value is None:
-        value = compute()
-        try:
-            cache.set(full_key, value, seconds)
-        except (_CacheDown, OSError):
-            logger.warning("The cache could not be written; %s will be computed again.", family)
+    kept = found.get(value_key)
+    if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == token and kept[1] is not None:
+        return kept[1]
+    value = compute()
+    try:
+        cache.set(value_key, (token, value), seconds)
+    except (_CacheDown, OSError):
+        logger.warning("The cache could not be written; %s will be computed again.", family)
     return value
 
 

@@ -1,5 +1,9 @@
 """Pages of staff lists that grow with the practice, read without counting the list.
 
+A list ordered by a unique, indexed key can also be paged by that key (see
+intake.review_selectors.review_queue_page): "Next" carries the last row's key, and the
+database seeks to it in the index instead of reading and dropping every earlier row (OFFSET).
+
 Django's Paginator asks the database for COUNT(*) over every matching row on each page, which
 costs the whole list (on PostgreSQL at 100,000 intakes, most of a queue page's time). A
 window page reads one row more than it shows instead: that row says whether there is a next
@@ -34,6 +38,10 @@ class WindowPage:
     number: int
     size: int
     has_next: bool
+    # Key paging (a list read by seeking on its sort key): the keys of the first and last
+    # rows, for the links to the previous and next pages; empty for a page read by number.
+    first_key: str = ""
+    last_key: str = ""
 
     def __iter__(self):
         return iter(self.object_list)
@@ -44,6 +52,10 @@ class WindowPage:
     def showing(self, rows: list) -> WindowPage:
         """The same page showing `rows` (what was read for the ids this page found)."""
         return replace(self, object_list=list(rows))
+
+    def keyed(self, *, first_key: str, last_key: str) -> WindowPage:
+        """The same page, with the keys of its first and last rows for the pagination links."""
+        return replace(self, first_key=first_key, last_key=last_key)
 
     @property
     def has_previous(self) -> bool:

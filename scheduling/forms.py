@@ -3,6 +3,8 @@
 from datetime import UTC, date, datetime, time, timedelta
 
 from django import forms
+from django.db.models import QuerySet
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -213,10 +215,52 @@ class RescheduleAskForm(TimesThatSuitForm):
             del self.fields["confirms_in_colorado"]
 
 
+class RowsChoiceIterator(ModelChoiceIterator):
+    """A field's choices from the rows a view already read (`field.rows`), so that one read of
+    the therapists serves every form on a page; from the queryset otherwise, as Django does
+    (which reads it again for each form it renders)."""
+
+    def __iter__(self):
+        if self.field.rows is None:
+            yield from super().__iter__()
+            return
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.field.rows:
+            yield self.choice(obj)
+
+    def __len__(self):
+        if self.field.rows is None:
+            return super().__len__()
+        return len(self.field.rows) + (1 if self.field.empty_label is not None else 0)
+
+    def __bool__(self):
+        if self.field.rows is None:
+            return super().__bool__()
+        return self.field.empty_label is not None or bool(self.field.rows)
+
+
+class RowsModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField that can be given the rows to offer (choose_from) instead of a query."""
+
+    iterator = RowsChoiceIterator
+    rows = None
+
+    def choose_from(self, choices: QuerySet | list) -> None:
+        """Offer a queryset's rows, or rows already read; with rows, a submitted value is valid
+        only if it is one of them, as with the queryset they were read from."""
+        if isinstance(choices, QuerySet):
+            self.rows = None
+            self.queryset = choices
+        else:
+            self.rows = list(choices)
+            self.queryset = self.queryset.model.objects.filter(pk__in=[row.pk for row in self.rows])
+
+
 class BookForm(forms.Form):
     """A time chosen by the front desk: a suggestion's hidden fields, or typed in."""
 
-    therapist = forms.ModelChoiceField(label=_("Therapist"), queryset=User.objects.none())
+    therapist = RowsModelChoiceField(label=_("Therapist"), queryset=User.objects.none())
     day = DateField(label=_("Date"), widget=DateInput)
     start_time = forms.TimeField(label=_("Start time (Denver)"), widget=TimeInput)
     modality = forms.ChoiceField(label=_("How"), choices=Modality.choices)
@@ -224,7 +268,7 @@ class BookForm(forms.Form):
     def __init__(self, *args, therapists=None, **kwargs):
         super().__init__(*args, **kwargs)
         if therapists is not None:
-            self.fields["therapist"].queryset = therapists
+            self.fields["therapist"].choose_from(therapists)
 
     def clean(self):
         data = super().clean()

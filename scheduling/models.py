@@ -294,7 +294,14 @@ class AppointmentRequest(TimeStampedModel):
         verbose_name = _("appointment request")
         verbose_name_plural = _("appointment requests")
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["status", "priority", "created_at"])]
+        indexes = [
+            models.Index(fields=["status", "priority", "created_at"]),
+            # The front desk's queue: only open requests, oldest first (its order after the
+            # priority, which comes from the intake and so cannot be in this table's index).
+            models.Index(
+                fields=["created_at", "id"], condition=Q(status="open"), name="scheduling_request_open_queue"
+            ),
+        ]
         # Meta cannot see the nested choices classes, hence the literal values.
         constraints = [
             models.CheckConstraint(

@@ -339,22 +339,127 @@ def day_slots(
     """One therapist's free slots on one Denver day, earliest first (the rules already for the
     wanted modalities; ``blocked`` may hold intervals of other days too). On a day in
     ``closures`` the office is shut: no in-person slots."""
-    office_shut = day in closures
-    day_rules = [
-        rule for rule in rules if rule.applies_on(day) and not (office_shut and rule.modality == IN_PERSON)
-    ]
+    day_rules = _rules_on(rules, day, closures)
     allowed = _allowed_minutes(windows, day)
     if not day_rules or allowed == []:
         return []
-    day_start, day_end = day_bounds_utc(day, day + timedelta(days=1))
-    day_blocked = [b for b in blocked if b.start < day_end and day_start < b.end]
-    # On most days Denver keeps one offset from midnight to midnight: wall-clock times then
-    # become UTC by one subtraction. A day on which the clocks change takes the zone's rules.
-    offset = _offset_all_day(day, day_start, day_end)
-    found: set[Slot] = set()
-    for rule in day_rules:
-        found.update(_rule_slots(rule, day, duration, not_before, allowed, day_blocked, step_minutes, offset))
-    return sorted(found)
+    frame = _DayFrame.of(day)
+    return frame.slots(
+        day_rules,
+        spans=frame.spans_touching(_spans(blocked)),
+        duration=duration,
+        not_before=_micros(not_before),
+        allowed=allowed,
+        step_minutes=step_minutes,
+    )
+
+
+def _rules_on(rules: Sequence[Rule], day: date, closures: Container[date]) -> list[Rule]:
+    """The rules in force on ``day``, without the in-person ones when the office is shut."""
+    office_shut = day in closures
+    return [
+        rule for rule in rules if rule.applies_on(day) and not (office_shut and rule.modality == IN_PERSON)
+    ]
+
+
+# The engine compares instants as whole microseconds since the epoch: exact (unlike float
+# timestamps) and far cheaper to compare and add than aware datetimes, in the inner loop.
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+_MINUTE_US = 60_000_000
+
+
+def _micros(instant: datetime) -> int:
+    return (instant - _EPOCH) // _MICROSECOND
+
+
+def _instant(micros: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=micros)
+
+
+def _spans(blocked: Iterable[Interval]) -> list[tuple[int, int]]:
+    """Blocked intervals as (start, end) microseconds, in order of start."""
+    return sorted((_micros(b.start), _micros(b.end)) for b in blocked)
+
+
+@dataclass(frozen=True, slots=True)
+class _DayFrame:
+    """One Denver day, its bounds in microseconds since the epoch, and whether its UTC offset
+    is the same all day (not on the days the clocks change): worked out once per day, so on
+    most days the grid times become instants by one addition."""
+
+    day: date
+    start: int
+    end: int
+    offset_all_day: bool
+
+    @classmethod
+    def of(cls, day: date) -> "_DayFrame":
+        day_start, day_end = day_bounds_utc(day, day + timedelta(days=1))
+        return cls(
+            day, _micros(day_start), _micros(day_end), _offset_all_day(day, day_start, day_end) is not None
+        )
+
+    def spans_touching(self, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+        return [(start, end) for start, end in spans if start < self.end and self.start < end]
+
+    def slots(
+        self,
+        rules: Sequence[Rule],
+        *,
+        spans: Sequence[tuple[int, int]],
+        duration: timedelta,
+        not_before: int,
+        allowed: list[tuple[int, int]] | None,
+        step_minutes: int,
+    ) -> list[Slot]:
+        """The free slots of ``rules`` on this day (see day_slots), earliest first."""
+        length, minutes = duration // _MICROSECOND, _minutes(duration)
+        found: set[tuple[int, str]] = set()
+        for rule in rules:
+            rule_end = _micros(local_to_utc(self.day, rule.end))
+            grid = _grid(rule.start, rule.end, step_minutes)
+            if self.offset_all_day:
+                # Each bound (her times, the notice, the rule's end) is a run of grid times on
+                # such a day: only the times inside all of them are tried, for bookings alone.
+                earliest = -(-(not_before - self.start) // _MINUTE_US)
+                latest = (rule_end - length - self.start) // _MINUTE_US
+                for lo, hi in _ANY_TIME if allowed is None else allowed:
+                    for minute in _between(grid, max(lo, earliest), min(hi - minutes, latest)):
+                        start = self.start + minute * _MINUTE_US
+                        end = start + length
+                        if not any(b_start < end and start < b_end for b_start, b_end in spans):
+                            found.add((start, rule.modality))
+                continue
+            for minute in grid:
+                # The client's times are wall-clock times: checked before any arithmetic.
+                if allowed is not None and not any(
+                    lo <= minute and minute + minutes <= hi for lo, hi in allowed
+                ):
+                    continue
+                start = self._dst_start(minute)
+                if start is None:
+                    continue  # skipped by spring forward (2:30 on the March change day)
+                end = start + length
+                if end > rule_end or start < not_before:
+                    continue
+                if any(b_start < end and start < b_end for b_start, b_end in spans):
+                    continue
+                found.add((start, rule.modality))
+        # All slots of a day have the same length, so (start, modality) is the order of Slot.
+        return [
+            Slot(start=_instant(start), end=_instant(start + length), modality=modality)
+            for start, modality in sorted(found)
+        ]
+
+    def _dst_start(self, minute: int) -> int | None:
+        """The instant of a grid time on a day the clocks change, by the zone's rules (None:
+        the wall-clock time does not exist)."""
+        wall = datetime.combine(self.day, time(0)) + timedelta(minutes=minute)
+        start = wall.replace(tzinfo=PRACTICE_ZONE).astimezone(UTC)
+        if start.astimezone(PRACTICE_ZONE).replace(tzinfo=None) != wall:
+            return None
+        return _micros(start)
 
 
 def _allowed_minutes(windows: Sequence[Window], day: date) -> list[tuple[int, int]] | None:
@@ -420,7 +525,8 @@ def earliest_slots(
     on which ``limit`` slots are found: every slot of a later day starts later, so the
     earliest ``limit`` are certain by then. ``blocked_for(first, last)`` gives each key's
     blocked intervals (time off, and bookings widened by the buffer) touching the Denver days
-    [first, last); it is asked ``load_days`` days at a time, as the search gets there.
+    [first, last); it is asked as the search gets there, ``load_days`` days at a time, or
+    more when ``per_day`` says more days are sure to be needed (12 at 2 a day: 6 days).
 
     ``per_day`` keeps at most that many slots a day, chosen to spread over therapists: first
     those not yet chosen that day, then those chosen least often so far, then the earliest.
@@ -428,34 +534,67 @@ def earliest_slots(
     """
     _require_positive(duration)
     first, last = search_days(earliest_date=earliest_date, now=now, horizon_days=horizon_days)
-    not_before = now + min_notice
+    not_before = _micros(now + min_notice)
     order = {hours.key: position for position, hours in enumerate(therapists)}
     chosen: list[tuple[int, Slot]] = []
     times_chosen: Counter[int] = Counter()
-    blocked: Mapping[int, Sequence[Interval]] = {}
-    day = first
+    spans: dict[int, list[tuple[int, int]]] = {}
+    loaded_until = day = first
     while day < last and len(chosen) < limit:
-        if (day - first).days % load_days == 0:
-            blocked = blocked_for(day, min(day + timedelta(days=load_days), last))
-        found = [
-            (hours.key, slot)
-            for hours in therapists
-            for slot in day_slots(
-                rules=hours.rules,
-                blocked=blocked.get(hours.key, ()),
-                day=day,
-                duration=duration,
-                not_before=not_before,
-                windows=windows,
-                step_minutes=step_minutes,
-                closures=closures,
-            )
-        ]
+        if day >= loaded_until:
+            days = load_days if per_day is None else max(load_days, -(-(limit - len(chosen)) // per_day))
+            loaded_until = min(day + timedelta(days=days), last)
+            # Read once per load, not once per day and therapist.
+            spans = {key: _spans(intervals) for key, intervals in blocked_for(day, loaded_until).items()}
+        found = _day_across(
+            therapists,
+            day=day,
+            spans=spans,
+            duration=duration,
+            not_before=not_before,
+            allowed=_allowed_minutes(windows, day),
+            step_minutes=step_minutes,
+            closures=closures,
+        )
         if per_day is not None:
             found = _spread(found, per_day=per_day, times_chosen=times_chosen)
         chosen += sorted(found, key=lambda item: (item[1].start, order[item[0]], item[1].modality))
         day += timedelta(days=1)
     return chosen[:limit]
+
+
+def _day_across(
+    therapists: Sequence[TherapistHours],
+    *,
+    day: date,
+    spans: Mapping[int, Sequence[tuple[int, int]]],
+    duration: timedelta,
+    not_before: int,
+    allowed: list[tuple[int, int]] | None,
+    step_minutes: int,
+    closures: Container[date],
+) -> list[tuple[int, Slot]]:
+    """Every therapist's free slots on one Denver day as (key, slot), therapists in the order
+    given, each's earliest first (day_slots for each, with the day worked out once)."""
+    if allowed == []:
+        return []
+    frame: _DayFrame | None = None
+    found = []
+    for hours in therapists:
+        day_rules = _rules_on(hours.rules, day, closures)
+        if not day_rules:
+            continue
+        frame = frame or _DayFrame.of(day)
+        for slot in frame.slots(
+            day_rules,
+            spans=frame.spans_touching(spans.get(hours.key, ())),
+            duration=duration,
+            not_before=not_before,
+            allowed=allowed,
+            step_minutes=step_minutes,
+        ):
+            found.append((hours.key, slot))
+    return found
 
 
 def _spread(
@@ -473,36 +612,13 @@ def _spread(
     return picked
 
 
-def _rule_slots(
-    rule: Rule,
-    day: date,
-    duration: timedelta,
-    not_before: datetime,
-    allowed: list[tuple[int, int]] | None,
-    blocked: list[Interval],
-    step_minutes: int,
-    offset: timedelta | None,
-) -> Iterable[Slot]:
-    rule_end = local_to_utc(day, rule.end)
-    minutes = _minutes(duration)
-    midnight = datetime.combine(day, time(0))
-    for minute in _grid(rule.start, rule.end, step_minutes):
-        # The client's times are wall-clock times: checked before any time-zone arithmetic.
-        if allowed is not None and not any(lo <= minute and minute + minutes <= hi for lo, hi in allowed):
-            continue
-        wall = midnight + timedelta(minutes=minute)
-        if offset is not None:
-            start = (wall - offset).replace(tzinfo=UTC)
-        else:
-            start = wall.replace(tzinfo=PRACTICE_ZONE).astimezone(UTC)
-            if start.astimezone(PRACTICE_ZONE).replace(tzinfo=None) != wall:
-                continue  # skipped by spring forward (2:30 on the March change day)
-        end = start + duration
-        if end > rule_end or start < not_before:
-            continue
-        if any(b.start < end and start < b.end for b in blocked):
-            continue
-        yield Slot(start=start, end=end, modality=rule.modality)
+# Her times when she has none: one span holding the whole day, in minutes.
+_ANY_TIME = ((-(10**6), 10**6),)
+
+
+def _between(grid: range, lo: int, hi: int) -> range:
+    """The times of ``grid`` in [lo, hi]."""
+    return grid[max(0, -(-(lo - grid.start) // grid.step)) : max(0, (hi - grid.start) // grid.step + 1)]
 
 
 def _grid(start: time, end: time, step_minutes: int) -> range:

@@ -19,9 +19,9 @@ from django.views.decorators.http import require_POST, require_safe
 
 from intake.selectors import (
     BENEFITS_DRAFT_SESSION_KEY,
-    clients_waiting_for_benefits_check,
     intake_contact_for_front_desk,
     intake_contacts_for_front_desk,
+    intake_facts_for_front_desk,
 )
 from portal import access
 from portal.selectors import practice_get
@@ -49,16 +49,16 @@ WINDOWS_UNREADABLE = gettext_lazy("The times this client chose could not be read
 @access.scheduling_staff_required
 def queue(request: HttpRequest) -> HttpResponse:
     """Open requests, urgent and high priority first, then oldest first; then the clients a
-    therapist accepted who have not asked for a time yet (the front desk reaches out), a page
-    at a time."""
-    rows = selectors.request_queue()
+    therapist accepted who have not asked for a time yet (the front desk reaches out); each
+    list a page at a time."""
+    page = selectors.request_queue_page(page_number=request.GET.get("page"))
+    rows = page.object_list
     contacts = intake_contacts_for_front_desk(clients=[r.client for r in rows])
-    waiting = clients_waiting_for_benefits_check(client_ids=[r.client_id for r in rows])
     practice = practice_get()
     items = [
         (
             r,
-            {**contacts[r.client_id], "benefits_waiting": r.client_id in waiting},
+            contacts[r.client_id],
             selectors.request_booking_gate(
                 appointment_request=r, intake_accepted=contacts[r.client_id]["accepted"], practice=practice
             ),
@@ -73,7 +73,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         request=request,
     )
     return render(
-        request, "scheduling/queue.html", {"items": items, "ready": ready, "ready_page": ready_page}
+        request,
+        "scheduling/queue.html",
+        {"items": items, "page": page, "ready": ready, "ready_page": ready_page},
     )
 
 
@@ -86,9 +88,12 @@ def _request_page(
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
-    contact = intake_contact_for_front_desk(client=appointment_request.client)
+    # The intake row and the therapists are read once for the whole page: the contact card,
+    # the priority and the billing panel share one, both forms' drop-downs the other.
+    facts = intake_facts_for_front_desk(client=appointment_request.client)
+    therapists = list(selectors.therapists_active())
     gate = selectors.request_booking_gate(
-        appointment_request=appointment_request, intake_accepted=contact["accepted"]
+        appointment_request=appointment_request, intake_accepted=facts.contact["accepted"]
     )
     is_open = appointment_request.status == AppointmentRequest.Status.OPEN
     offered = selectors.slots_for_desk(appointment_request) if is_open and gate.bookable else None
@@ -102,19 +107,19 @@ def _request_page(
         "scheduling/request_detail.html",
         {
             "req": appointment_request,
-            "priority": selectors.request_priority(appointment_request=appointment_request),
-            "contact": contact,
+            "priority": selectors.request_priority(
+                appointment_request=appointment_request, priority_now=facts.priority
+            ),
+            "contact": facts.contact,
             "gate": gate,
             "windows": windows_describe(appointment_request.windows),
             "offered": offered,
-            "suggestions": [
-                (s, to_practice_time(s.start), to_practice_time(s.end))
-                for s in (offered.suggestions if offered else [])
-            ],
+            "suggestions": selectors.desk_suggestion_rows(offered.suggestions if offered else []),
+            "book_url": reverse("scheduling:request_book", args=[appointment_request.pk]),
             "windows_error": "" if offered is None or offered.windows_readable else WINDOWS_UNREADABLE,
             "book_form": book_form
             or BookForm(
-                therapists=selectors.therapists_active(),
+                therapists=therapists,
                 initial={
                     "therapist": appointment_request.preferred_therapist_id,
                     "modality": initial_modality,
@@ -127,7 +132,10 @@ def _request_page(
             # A benefits-check note refused by the intake's view, to show again with its reason.
             "benefits_draft": request.session.pop(BENEFITS_DRAFT_SESSION_KEY, None),
             **billing_context(
-                client=appointment_request.client, therapist=appointment_request.preferred_therapist
+                client=appointment_request.client,
+                therapist=appointment_request.preferred_therapist,
+                facts=facts,
+                therapists=therapists,
             ),
         },
         status=status,

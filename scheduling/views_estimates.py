@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST, require_safe
 
-from intake.selectors import estimate_due_without_asking, payment_details
+from intake.selectors import FrontDeskFacts
 from portal import access
 from portal.models import User
 from portal.selectors import practice_get
@@ -18,6 +18,7 @@ from . import selectors
 from .access import estimate_for, request_for_scheduling
 from .estimate_services import estimate_acknowledge, estimate_downloaded, estimate_problems
 from .estimate_tasks import estimate_request_queue
+from .forms import RowsModelChoiceField
 
 MSG_ESTIMATE_ASKED = _(
     "Thank you. Your estimate is being prepared; it will be on this page in a minute, and we "
@@ -40,13 +41,11 @@ member_required = access.role_required(User.Role.CLIENT, *access.STAFF_ROLES)
 
 
 class EstimateIssueForm(forms.Form):
-    therapist = forms.ModelChoiceField(
-        queryset=User.objects.none(), label=_("Therapist named on the estimate")
-    )
+    therapist = RowsModelChoiceField(queryset=User.objects.none(), label=_("Therapist named on the estimate"))
 
     def __init__(self, *args, therapists, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["therapist"].queryset = therapists
+        self.fields["therapist"].choose_from(therapists)
 
 
 @require_safe
@@ -128,14 +127,16 @@ def estimate_issue_for_request(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("scheduling:request_detail", pk=appointment_request.pk)
 
 
-def billing_context(*, client: User, therapist: User | None) -> dict:
+def billing_context(
+    *, client: User, therapist: User | None, facts: FrontDeskFacts, therapists: list[User]
+) -> dict:
     """The billing panel of a request's page: payment details (no clinical content), the
-    benefits check, the estimates issued and whether one is owed."""
-    therapists = selectors.therapists_active()
+    benefits check, the estimates issued and whether one is owed. `facts` and `therapists` are
+    what the page already read (intake.selectors.intake_facts_for_front_desk, therapists_active)."""
     return {
-        "payment": payment_details(client=client),
+        "payment": facts.payment,
         "estimates": selectors.client_estimates(client=client),
-        "estimate_owed": estimate_due_without_asking(client=client),
+        "estimate_owed": facts.estimate_owed,
         "estimate_problems": estimate_problems(practice=practice_get(), therapist=therapist),
         "estimate_form": EstimateIssueForm(therapists=therapists, initial={"therapist": therapist}),
     }

@@ -1,11 +1,20 @@
 """Minimum necessary: what the front desk learns of an accepted intake, and nothing more."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from intake.models import Intake, RiskFlag
+from intake.models import BenefitsCheck, Intake, RiskFlag
 from intake.review_services import internal_note_add, risk_flag_acknowledge
-from intake.selectors import intakes_ready_to_schedule
+from intake.selectors import (
+    estimate_due_without_asking,
+    intake_contact_for_front_desk,
+    intake_facts_for_front_desk,
+    intake_priority_for_client,
+    intakes_ready_to_schedule,
+    payment_details,
+)
 from tests.intake.factories_review import ASQ_ACUTE, answer, raise_flag, sent_intake
 from tests.portal.access_policy import POLICY, url_kwargs
 
@@ -201,3 +210,48 @@ def test_a_ready_page_number_that_makes_no_sense_shows_a_page_not_an_error(clien
     response = client.get(reverse("scheduling:queue"), {"ready_page": page})
     assert response.status_code == 200
     assert len(_ready_ids(response)) == 1
+
+
+def test_front_desk_facts_agree_with_each_reader_in_three_queries(
+    client_user, front_desk, django_assert_num_queries
+):
+    intake = sent_intake(
+        client=client_user,
+        risk_level="elevated",
+        preferred_name="Hope",
+        payment_method=Intake.PaymentMethod.INSURANCE,
+        insurance_plan="Aetna",
+    )
+    BenefitsCheck.objects.create(intake=intake, checked_by=front_desk, note="In network.")
+
+    with django_assert_num_queries(3):  # the intake row, its card photos, its benefits checks
+        facts = intake_facts_for_front_desk(client=client_user)
+
+    assert facts.contact == intake_contact_for_front_desk(client=client_user)
+    assert facts.priority == intake_priority_for_client(client=client_user) == "high"
+    assert facts.estimate_owed is estimate_due_without_asking(client=client_user) is False
+    expected = payment_details(client=client_user)
+    assert (facts.payment.intake_id, facts.payment.rows) == (expected.intake_id, expected.rows)
+    assert [check.note for check in facts.payment.checks] == ["In network."]
+
+
+def test_front_desk_facts_for_a_client_without_an_intake_take_one_query(
+    client_user, django_assert_num_queries
+):
+    with django_assert_num_queries(1):
+        facts = intake_facts_for_front_desk(client=client_user)
+
+    assert facts.contact == intake_contact_for_front_desk(client=client_user)
+    assert (facts.priority, facts.payment, facts.estimate_owed) == ("routine", None, True)
+
+
+def test_front_desk_facts_never_read_a_clinical_answer(client_user):
+    sent_intake(client=client_user, hopes="PRIVATE-HOPES", services=["loss_counseling"])
+
+    with CaptureQueriesContext(connection) as captured:
+        intake_facts_for_front_desk(client=client_user)
+
+    intake_sql = [q["sql"] for q in captured.captured_queries if 'FROM "intake_intake"' in q["sql"]]
+    assert len(intake_sql) == 1
+    assert '"hopes"' not in intake_sql[0]
+    assert '"services"' not in intake_sql[0]

@@ -5,7 +5,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from portal.pdf import StaticOnlyURLFetcher, render_pdf, static_base_url
+from portal.pdf import StaticOnlyURLFetcher, pdf_stylesheet, render_pdf, static_base_url
 
 HOSTILE = """<!DOCTYPE html><html><head>
 <link rel="stylesheet" href="css/portal.css">
@@ -79,3 +79,23 @@ def test_fetcher_serves_a_static_stylesheet():
 
     assert b"--accent" in response.read()
     assert response.content_type == "text/css"
+
+
+def test_fetcher_does_not_load_the_system_certificates():
+    # Loading the CA bundle took as long as a one-page PDF; https is refused anyway.
+    fetcher = StaticOnlyURLFetcher()
+
+    https = next(h for h in fetcher.handlers if h.__class__.__name__ == "HTTPSHandler")
+    assert https._context.cert_store_stats()["x509_ca"] == 0
+
+
+def test_render_pdf_applies_the_house_stylesheet_without_a_link():
+    pdf = render_pdf("<!DOCTYPE html><html><body><p>Plain</p></body></html>")
+
+    # pdf.css sets US Letter (612 x 792 pt); WeasyPrint's default page is A4.
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (612, 792)
+
+
+def test_house_stylesheet_is_parsed_once_per_process():
+    assert pdf_stylesheet() is pdf_stylesheet()

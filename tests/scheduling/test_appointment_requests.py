@@ -40,7 +40,7 @@ from scheduling.request_services import (
     appointment_request_decline,
     appointment_request_withdraw,
 )
-from scheduling.selectors import request_priority, request_queue
+from scheduling.selectors import request_priority, request_queue_page
 from tests.intake.factories import IntakeFactory
 from tests.portal.factories import StaffFactory
 from tests.scheduling.factories import (
@@ -185,7 +185,7 @@ def test_the_desk_sees_the_priority_the_intake_gives_now(intake, client_user, se
     request_obj = _ask(client_user, session_type)
     Intake.objects.filter(pk=intake.pk).update(risk_level="high")
 
-    assert [row.priority for row in request_queue()] == ["high"]
+    assert [row.priority for row in request_queue_page(page_number=1)] == ["high"]
     assert request_priority(appointment_request=request_obj) == "high"
 
 

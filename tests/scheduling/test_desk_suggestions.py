@@ -4,6 +4,8 @@ a few a day, spread over days and therapists."""
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from portal.models import TherapistCredentials
 from scheduling.models import Modality
@@ -13,6 +15,7 @@ from scheduling.selectors import (
     SUGGESTION_LIMIT,
     SUGGESTIONS_PER_DAY,
     slots_for_desk,
+    slots_for_request,
 )
 from scheduling.slots import PRACTICE_ZONE
 from tests.scheduling.factories import (
@@ -121,3 +124,20 @@ def test_when_no_therapist_offers_the_session_the_desk_is_told_so(practice):
     offered = slots_for_desk(desk_request([]), now=NOW)
 
     assert (offered.suggestions, offered.why_none_fit) == ([], str(NO_THERAPIST_OFFERS))
+
+
+def test_the_earliest_at_any_time_are_found_without_reading_the_calendar_again(practice):
+    user = TherapistProfileFactory(user__full_name="Bea Adams").user
+    WeeklyAvailabilityFactory(therapist=user, weekday=TUESDAY, start_time=dt.time(13), end_time=dt.time(17))
+    request_obj = desk_request([{"weekdays": [TUESDAY], "parts": ["morning"]}])
+    slots_for_request(request_obj, now=NOW)  # the practice's details cached, as on a page
+
+    with CaptureQueriesContext(connection) as her_times_only:
+        assert slots_for_request(request_obj, now=NOW, per_day=SUGGESTIONS_PER_DAY) == []
+    with CaptureQueriesContext(connection) as desk:
+        offered = slots_for_desk(request_obj, now=NOW)
+
+    assert offered.why_none_fit == str(NOTHING_IN_HER_TIMES)
+    assert offered.suggestions
+    # The search at any time reuses the therapists, hours and bookings the first one read.
+    assert len(desk) == len(her_times_only)

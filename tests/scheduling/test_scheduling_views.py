@@ -273,12 +273,12 @@ def test_request_page_offers_free_times_and_books_one(
     )
     client.force_login(front_desk)
     page = client.get(reverse("scheduling:request_detail", args=[request_obj.pk]))
-    suggestion, local_start, _end = page.context["suggestions"][0]
+    suggestion = page.context["suggestions"][0]
     assert suggestion.modality == "telehealth"
     chosen = {
-        "therapist": suggestion.therapist.pk,
-        "day": local_start.date().isoformat(),
-        "start_time": local_start.strftime("%H:%M"),
+        "therapist": suggestion.therapist_id,
+        "day": suggestion.day,
+        "start_time": suggestion.start_time,
         "modality": suggestion.modality,
     }
     with django_capture_on_commit_callbacks(execute=True):
@@ -307,9 +307,9 @@ def test_a_time_just_taken_answers_409_with_fresh_suggestions(
         client=client_user, modality="in_person", earliest_date=timezone.localdate()
     )
     client.force_login(front_desk)
-    suggestion, local_start, _end = client.get(
-        reverse("scheduling:request_detail", args=[request_obj.pk])
-    ).context["suggestions"][0]
+    suggestion = client.get(reverse("scheduling:request_detail", args=[request_obj.pk])).context[
+        "suggestions"
+    ][0]
     AppointmentFactory(
         therapist=bookable, client=second_client_user, start=suggestion.start, modality="in_person"
     )
@@ -317,15 +317,15 @@ def test_a_time_just_taken_answers_409_with_fresh_suggestions(
         reverse("scheduling:request_book", args=[request_obj.pk]),
         {
             "therapist": bookable.pk,
-            "day": local_start.date().isoformat(),
-            "start_time": local_start.strftime("%H:%M"),
+            "day": suggestion.day,
+            "start_time": suggestion.start_time,
             "modality": "in_person",
             "confirmed": "True",
         },
     )
     assert response.status_code == 409
     assert str(SLOT_TAKEN) in response.content.decode()
-    assert suggestion.start not in [s.start for s, _a, _b in response.context["suggestions"]]
+    assert suggestion.start not in [s.start for s in response.context["suggestions"]]
     request_obj.refresh_from_db()
     assert request_obj.status == "open"
 

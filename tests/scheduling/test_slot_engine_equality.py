@@ -18,6 +18,7 @@ from scheduling.slots import (
     TherapistHours,
     Window,
     blocked_intervals,
+    day_bounds_utc,
     day_slots,
     earliest_slots,
     rules_for_modality,
@@ -26,6 +27,10 @@ from tests.scheduling.slot_reference import reference_day, reference_earliest
 
 SPRING_FORWARD = dt.date(2026, 3, 8)
 FALL_BACK = dt.date(2026, 11, 1)
+# The next year's changes: second Sunday of March, first Sunday of November (not 364 days on).
+SPRING_FORWARD_2027 = dt.date(2027, 3, 14)
+FALL_BACK_2027 = dt.date(2027, 11, 7)
+DST_DAYS = (SPRING_FORWARD, FALL_BACK, SPRING_FORWARD_2027, FALL_BACK_2027)
 THERAPIST_DAYS = 1500
 
 
@@ -75,15 +80,14 @@ def _windows(rng) -> list[Window]:
 
 
 def _days(rng) -> list[dt.date]:
-    days = [
-        SPRING_FORWARD,
-        FALL_BACK,
-        SPRING_FORWARD + dt.timedelta(days=364),
-        FALL_BACK + dt.timedelta(days=364),
-    ]
+    days = [*DST_DAYS, SPRING_FORWARD + dt.timedelta(days=364), FALL_BACK + dt.timedelta(days=364)]
     while len(days) < THERAPIST_DAYS:
         days.append(dt.date(2026, 1, 1) + dt.timedelta(days=rng.randrange(730)))
     return days
+
+
+def test_the_random_days_include_every_daylight_saving_change_of_2026_and_2027():
+    assert set(DST_DAYS) <= set(_days(random.Random("therapist-days")))  # noqa: S311 - repeatable cases
 
 
 def test_every_random_therapist_day_matches_the_reference():
@@ -102,6 +106,8 @@ def _day_matches(day: dt.date) -> bool:
     duration = dt.timedelta(minutes=rng.choice([30, 50, 53, 90]))
     modality = rng.choice([IN_PERSON, TELEHEALTH, EITHER])
     not_before = _local(day, rng.randrange(0, 24 * 60, 30)) if rng.random() < 0.2 else _local(day, 0)
+    # Now plus the notice is rarely on the minute: sometimes a few seconds past one.
+    not_before += dt.timedelta(seconds=rng.choice([0, 0, 1, 59]), microseconds=rng.choice([0, 1]))
 
     found = day_slots(
         rules=rules_for_modality(rules, modality),
@@ -125,17 +131,25 @@ def _day_matches(day: dt.date) -> bool:
     )
 
 
-@pytest.mark.parametrize("seed", range(40))
-@pytest.mark.parametrize("start", [SPRING_FORWARD - dt.timedelta(days=3), FALL_BACK - dt.timedelta(days=3)])
-def test_the_earliest_across_therapists_match_the_reference(seed, start):
-    rng = random.Random(f"{seed}-{start}")  # noqa: S311 - repeatable cases
-    now = _local(start, 12 * 60) - MIN_NOTICE
+STARTS = [day - dt.timedelta(days=3) for day in DST_DAYS]
+
+
+def _calendar(rng, start: dt.date) -> list[tuple[int, list[Rule], list[Interval], list[Interval]]]:
     therapists = []
     for key in range(rng.randint(1, 6)):
         days = [start + dt.timedelta(days=n) for n in range(28)]
         busy = [i for day in rng.sample(days, 10) for i in _intervals(rng, day, 3, 50)]
         time_off = _intervals(rng, rng.choice(days), 1, 600)
         therapists.append((100 + key, _rules(rng, start), time_off, busy))
+    return therapists
+
+
+@pytest.mark.parametrize("seed", range(40))
+@pytest.mark.parametrize("start", STARTS)
+def test_the_earliest_across_therapists_match_the_reference(seed, start):
+    rng = random.Random(f"{seed}-{start}")  # noqa: S311 - repeatable cases
+    now = _local(start, 12 * 60) - MIN_NOTICE + dt.timedelta(seconds=rng.choice([0, 1, 1799]))
+    therapists = _calendar(rng, start)
     buffer, duration = dt.timedelta(minutes=10), dt.timedelta(minutes=rng.choice([50, 90]))
     modality, windows, limit = rng.choice([IN_PERSON, EITHER]), _windows(rng), rng.choice([1, 5, 12, 40])
     loads = []
@@ -168,3 +182,44 @@ def test_the_earliest_across_therapists_match_the_reference(seed, start):
         limit=limit,
     )
     assert all(last - first <= dt.timedelta(days=LOAD_DAYS) for first, last in loads)
+
+
+@pytest.mark.parametrize("seed", range(20))
+@pytest.mark.parametrize("start", STARTS)
+def test_a_few_a_day_are_the_same_however_the_days_are_loaded(seed, start):
+    # The desk's suggestions (at most a few a day) load as many days as they are sure to need,
+    # and only what touches those days: that finds exactly what loading the whole horizon at
+    # once finds.
+    rng = random.Random(f"per-day-{seed}-{start}")  # noqa: S311 - repeatable cases
+    therapists = _calendar(rng, start)
+    buffer = dt.timedelta(minutes=10)
+    blocked = {
+        key: blocked_intervals(time_off=time_off, busy=busy, buffer=buffer)
+        for key, _rules, time_off, busy in therapists
+    }
+
+    def blocked_for(first, last):
+        since, until = day_bounds_utc(first, last)
+        return {
+            key: [b for b in spans if b.start < until and since < b.end] for key, spans in blocked.items()
+        }
+
+    def search(load_days):
+        return earliest_slots(
+            therapists=[
+                TherapistHours(key, tuple(rules_for_modality(r, EITHER))) for key, r, *_ in therapists
+            ],
+            blocked_for=blocked_for,
+            duration=dt.timedelta(minutes=rng.choice([50, 90])),
+            windows=_windows(rng),
+            earliest_date=start,
+            now=_local(start, 12 * 60) - MIN_NOTICE,
+            limit=12,
+            per_day=2,
+            load_days=load_days,
+        )
+
+    state = rng.getstate()
+    day_by_day = search(1)
+    rng.setstate(state)
+    assert search(28) == day_by_day
