@@ -54,7 +54,7 @@ def test_the_last_page_of_the_queue_says_how_many_intakes_there_are(client, ther
     response = client.get(QUEUE, {"page": 2})
 
     assert len(response.context["page"].object_list) == 2
-    assert "27 intakes" in response.content.decode()
+    assert "Intakes 26 to 27 of 27" in response.content.decode()
     assert "Next" not in response.content.decode().split('class="pagination"')[1]
 
 
