@@ -10,6 +10,7 @@ An intake with an unacknowledged high or urgent flag cannot be decided: the flag
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -269,6 +270,10 @@ def risk_flag_acknowledge(
 
 # --- Internal notes (append-only: there is no service that edits or removes one)
 
+# The same note from the same person on the same intake within this time is one note sent
+# twice (a double click, a resent form), not a second note.
+NOTE_REPEAT_WINDOW = dt.timedelta(seconds=30)
+
 
 @transaction.atomic
 def internal_note_add(
@@ -280,7 +285,20 @@ def internal_note_add(
         raise ReviewError(ERROR_NOTE_EMPTY, {"body": ERROR_NOTE_EMPTY})
     if len(body) > NOTE_MAX_LENGTH:
         raise ReviewError(ERROR_NOTE_TOO_LONG, {"body": ERROR_NOTE_TOO_LONG})
-    note = InternalNote.objects.create(intake=intake, author=author, body=body, created_at=timezone.now())
+    now = timezone.now()
+    # Notes on one intake are added one at a time (the intake's row lock), so the same note
+    # sent twice by a double click is found here and kept once: notes cannot be removed.
+    Intake.objects.select_for_update().filter(pk=intake.pk).values_list("pk", flat=True).first()
+    same = (
+        InternalNote.objects.filter(
+            intake=intake, author=author, body=body, created_at__gte=now - NOTE_REPEAT_WINDOW
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if same is not None:
+        return same
+    note = InternalNote.objects.create(intake=intake, author=author, body=body, created_at=now)
     audit_record(
         client=intake.client,
         actor=author,

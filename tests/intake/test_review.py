@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.http import Http404
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 
 from intake.access import intake_for_staff, risk_flag_for_staff
 from intake.instruments import instruments_for_step
@@ -21,6 +22,7 @@ from intake.review_services import (
     ERROR_REFERRAL_NOTE,
     ERROR_REFERRAL_RESOURCES,
     ERROR_TRANSITION,
+    NOTE_REPEAT_WINDOW,
     ReviewError,
     intake_assign,
     intake_status_change,
@@ -518,6 +520,28 @@ def test_a_correction_is_a_new_note_and_the_first_one_stays(therapist, sent):
     ]
     first.refresh_from_db()
     assert first.body == "Prefers evenings."
+
+
+def test_the_same_note_sent_twice_by_a_double_click_is_kept_once(as_therapist, sent):
+    for _ in range(2):
+        response = as_therapist.post(action_url("note_add", sent), {"body": "Left a voicemail."})
+        assert response.status_code == 302
+
+    assert list(sent.notes.values_list("body", flat=True)) == ["Left a voicemail."]
+    assert audit_rows(sent, "internal_note").count() == 1
+
+
+def test_the_same_words_written_again_later_are_a_second_note(therapist, sent):
+    InternalNote.objects.create(
+        intake=sent,
+        author=therapist,
+        body="Left a voicemail.",
+        created_at=timezone.now() - NOTE_REPEAT_WINDOW,
+    )
+
+    internal_note_add(intake=sent, author=therapist, body="Left a voicemail.")
+
+    assert sent.notes.count() == 2
 
 
 def test_an_empty_note_is_refused(as_therapist, sent):
