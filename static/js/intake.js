@@ -162,7 +162,12 @@
       send(name, value, serialised);
       return;
     }
-    if (reloadWhenDone) { window.location.reload(); }
+    if (reloadWhenDone && !submitting) {
+      // The page as the server now has it, fetched afresh: a plain GET, never a reload,
+      // which would send again the form whose answer this page is (a step she was just
+      // moved past). Not while she is saving the form herself: that loads the next page.
+      window.location.replace(window.location.pathname + window.location.search);
+    }
   }
 
   function retryLater(name) {
